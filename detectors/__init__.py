@@ -1,0 +1,1 @@
+"""Detectors: text in, findings out. Pure: no file access, network or logging inside one."""

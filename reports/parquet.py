@@ -1,0 +1,164 @@
+"""Parquet schemas (a public interface, documented in docs/schema.md) and streaming writers.
+
+Rows are buffered and written as row groups while the scan runs, into `NAME.parquet.partial`;
+`publish()` renames to the final name only once the file is complete and closed, so a killed scan
+never leaves a half-written file under a name a reader trusts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scanner.models import Finding, ItemResult
+
+ITEMS_SCHEMA = pa.schema(
+    [
+        ("uri", pa.string()),
+        ("parent_uri", pa.string()),
+        ("source", pa.string()),
+        ("store", pa.string()),
+        ("name", pa.string()),
+        ("size", pa.int64()),
+        ("modified", pa.timestamp("us", tz="UTC")),
+        ("owner", pa.string()),
+        ("readers", pa.list_(pa.string())),
+        ("location", pa.string()),
+        ("metadata", pa.string()),
+        ("status", pa.string()),
+        ("error", pa.string()),
+        ("extractor", pa.string()),
+        ("bytes_read", pa.int64()),
+        ("chars_extracted", pa.int64()),
+        ("content_hash", pa.string()),
+        ("finding_count", pa.int32()),
+        ("read_s", pa.float32()),
+        ("extract_s", pa.float32()),
+        ("detect_s", pa.float32()),
+    ]
+)
+
+FINDINGS_SCHEMA = pa.schema(
+    [
+        ("item_uri", pa.string()),
+        ("location", pa.string()),
+        ("entity_type", pa.string()),
+        ("category", pa.string()),
+        ("score", pa.float32()),
+        ("detector", pa.string()),
+        ("evidence_masked", pa.string()),
+        ("value_hash", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+    ]
+)
+
+VIOLATIONS_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("store", pa.string()),
+        ("item_uri", pa.string()),
+        ("category", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+
+
+def item_row(result: ItemResult) -> dict[str, Any]:
+    """One items.parquet row; metadata is JSON (values already masked by the pipeline)."""
+    item = result.item
+    return {
+        "uri": item.uri,
+        "parent_uri": item.parent_uri,
+        "source": item.source,
+        "store": item.store,
+        "name": item.name,
+        "size": item.size,
+        "modified": item.modified,
+        "owner": item.owner,
+        "readers": list(item.readers) if item.readers is not None else None,
+        "location": item.location,
+        "metadata": json.dumps(item.metadata, sort_keys=True) if item.metadata else None,
+        "status": str(result.status),
+        "error": result.message,
+        "extractor": result.extractor,
+        "bytes_read": result.bytes_read,
+        "chars_extracted": result.chars_extracted,
+        "content_hash": result.content_hash,
+        "finding_count": len(result.findings),
+        "read_s": result.read_s,
+        "extract_s": result.extract_s,
+        "detect_s": result.detect_s,
+    }
+
+
+def finding_row(f: Finding) -> dict[str, Any]:
+    """One findings.parquet row."""
+    return {
+        "item_uri": f.item_uri,
+        "location": f.location,
+        "entity_type": f.entity_type,
+        "category": f.category,
+        "score": f.score,
+        "detector": f.detector,
+        "evidence_masked": f.evidence_masked,
+        "value_hash": f.value_hash,
+        "start": f.start,
+        "end": f.end,
+    }
+
+
+class RowWriter:
+    """Buffers dict rows and writes them as Parquet row groups to a `.partial` file."""
+
+    def __init__(self, path: Path, schema: pa.Schema, row_group_rows: int = 10_000) -> None:
+        self.path = path
+        self.partial = path.with_name(path.name + ".partial")
+        self.schema = schema
+        self.row_group_rows = row_group_rows
+        self.rows: list[dict[str, Any]] = []
+        self.count = 0
+        self._writer = pq.ParquetWriter(self.partial, schema, compression="zstd")
+
+    def write(self, row: dict[str, Any]) -> None:
+        """Add one row; flushes a row group when the buffer is full."""
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= self.row_group_rows:
+            self.flush()
+
+    def write_many(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Add several rows."""
+        for row in rows:
+            self.write(row)
+
+    def flush(self) -> None:
+        """Write buffered rows as one row group."""
+        if self.rows:
+            self._writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def publish(self) -> Path:
+        """Close the file and atomically move it to its final name."""
+        self.flush()
+        self._writer.close()
+        os.replace(self.partial, self.path)
+        return self.path
+
+    def abandon(self) -> None:
+        """Close and delete the partial file (used when nothing valid can be published)."""
+        self._writer.close()
+        self.partial.unlink(missing_ok=True)
+
+
+def write_table(path: Path, schema: pa.Schema, rows: Iterable[dict[str, Any]]) -> Path:
+    """Write a whole (small) table atomically."""
+    writer = RowWriter(path, schema)
+    writer.write_many(rows)
+    return writer.publish()

@@ -1,0 +1,86 @@
+"""The data model every plug-in speaks: Item, Finding, ItemResult (see docs/schema.md).
+
+These are plain, picklable dataclasses because they cross process boundaries between the walker,
+the worker pool and the writer. Raw personal data never lives in any of them: a Finding carries
+masked evidence and a keyed hash only; the raw value exists in a worker's memory for the time it
+takes to mask and hash it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+UNDECLARED_STORE = "undeclared"
+
+
+class Status(StrEnum):
+    """Outcome of scanning one item; a public value written to items.parquet `status`."""
+
+    OK = "ok"
+    ERROR = "error"
+    SKIPPED = "skipped"
+    ENCRYPTED = "encrypted"
+    TOO_LARGE = "too_large"
+    TIMEOUT = "timeout"
+    UNSUPPORTED = "unsupported"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One scannable thing: a file, a message, an attachment or an archive member.
+
+    `ref` is the source's own picklable handle for re-opening the item in a worker (a path, an
+    SMB URL, a message id); nothing outside the source interprets it. `data` is set only for
+    nested items produced by extraction (an attachment's bytes) and for sources whose listing
+    already fetched the content.
+    """
+
+    uri: str
+    source: str
+    store: str
+    name: str
+    parent_uri: str | None = None
+    size: int | None = None
+    modified: datetime | None = None
+    owner: str | None = None
+    readers: tuple[str, ...] | None = None
+    location: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    ref: Any = None
+    data: bytes | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One detected piece of personal data, identified by item + location + entity + keyed hash."""
+
+    item_uri: str
+    location: str
+    entity_type: str
+    category: str
+    score: float
+    detector: str
+    evidence_masked: str
+    value_hash: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ItemResult:
+    """What happened to one item: status, why, how much was read, and where the time went."""
+
+    item: Item
+    status: Status
+    message: str | None = None
+    bytes_read: int = 0
+    chars_extracted: int = 0
+    content_hash: str | None = None
+    extractor: str | None = None
+    read_s: float = 0.0
+    extract_s: float = 0.0
+    detect_s: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
