@@ -130,9 +130,8 @@ class Estate(Correspondence):
         pdf.line(c.street, [("ADDRESS", c.street)])
         pdf.line(f"{c.town}  {c.postcode}", [("UK_POSTCODE", c.postcode)])
         pdf.line(f"Customer VAT no: {c.vat}", [("VAT_NUMBER", c.vat)])
-        pdf.line(f"Tel: {c.phone}   Email: {c.email}")
-        self.rec.add(rel, member, "PHONE_NUMBER", c.phone, f"page {pdf.pdf.page}")
-        self.rec.add(rel, member, "EMAIL_ADDRESS", c.email, f"page {pdf.pdf.page}")
+        contact = [("PHONE_NUMBER", c.phone), ("EMAIL_ADDRESS", c.email)]
+        pdf.line(f"Tel: {c.phone}   Email: {c.email}", contact)
         pdf.line()
         labour, parts = self.ids.rng.randrange(300, 1500), self.ids.rng.randrange(100, 4000)
         pdf.line(f"Service visit and recommissioning, booster set       £{labour:,.2f}")
