@@ -27,7 +27,6 @@ tests/fixtures/fake_graph.py, a local HTTPS server answering with Graph's docume
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -44,6 +43,7 @@ import requests
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from sources.options import check_keys, env_value, option, str_list
 
 DEFAULT_AUTHORITY = "https://login.microsoftonline.com"
 DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -96,31 +96,24 @@ class GraphSource:
     def __init__(
         self, config: SourceConfig, scan: ScanConfig, state: dict[str, str] | None = None
     ) -> None:
-        opts = config.options
-        for key in opts:
-            if key not in OPTIONS:
-                raise ConfigError(
-                    config.key(key),
-                    "is not a graph setting",
-                    f"use one of: {', '.join(sorted(OPTIONS))}",
-                )
+        check_keys(config, OPTIONS)
         self.config = config
         self.id = config.id
         self.limits = scan.limits
-        self.tenant = _opt_str(config, "tenant_id")
-        self.client_id = _opt_str(config, "client_id")
+        self.tenant = option(config, "tenant_id", str)
+        self.client_id = option(config, "client_id", str)
         self.credential = _credential(config, scan)
-        self.mailboxes = _opt_list(config, "mailboxes", None)
-        self.folders = _opt_list(config, "folders", ["*"])
-        self.authority = _opt_str(config, "authority", DEFAULT_AUTHORITY).rstrip("/")
-        self.graph_url = _opt_str(config, "graph_url", DEFAULT_GRAPH_URL).rstrip("/")
-        bundle = _opt_str(config, "ca_bundle", "")
+        self.mailboxes = str_list(config, "mailboxes", None)
+        self.folders = str_list(config, "folders", ["*"])
+        self.authority = option(config, "authority", str, DEFAULT_AUTHORITY).rstrip("/")
+        self.graph_url = option(config, "graph_url", str, DEFAULT_GRAPH_URL).rstrip("/")
+        bundle = option(config, "ca_bundle", str, "")
         self.verify: bool | str = str(scan.base_dir / bundle) if bundle else True
-        self.delta = _opt(config, "delta", bool, True)
-        self.page_size = _opt(config, "page_size", int, 100)
-        self.max_retries = _opt(config, "max_retries", int, 5)
-        self.max_retry_wait_s = float(_opt(config, "max_retry_wait_s", (int, float), 120))
-        self.timeout_s = float(_opt(config, "timeout_s", (int, float), 60))
+        self.delta = option(config, "delta", bool, True)
+        self.page_size = option(config, "page_size", int, 100)
+        self.max_retries = option(config, "max_retries", int, 5)
+        self.max_retry_wait_s = float(option(config, "max_retry_wait_s", (int, float), 120))
+        self.timeout_s = float(option(config, "timeout_s", (int, float), 60))
         self.delta_links: dict[str, str] = dict(state or {})
         self._session: requests.Session | None = None
 
@@ -424,7 +417,8 @@ class _Session(requests.Session):
         if self._verify is not True:
             kwargs["verify"] = self._verify
         text_url = url.decode() if isinstance(url, bytes) else url
-        return super().request(method, text_url, *args, **kwargs)
+        text_method = method.decode() if isinstance(method, bytes) else method
+        return super().request(text_method, text_url, *args, **kwargs)
 
 
 class _DeltaExpiredError(Exception):
@@ -462,38 +456,10 @@ def _utc(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(UTC)
 
 
-def _opt(config: SourceConfig, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-    value = config.options.get(key, default)
-    if value is ...:
-        raise ConfigError(config.key(key), "is required", f"add `{key} = ...` to the graph source")
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise ConfigError(config.key(key), f"has the wrong type ({value!r})", "correct its type")
-    return value
-
-
-def _opt_str(config: SourceConfig, key: str, default: Any = ...) -> str:
-    return str(_opt(config, key, str, default))
-
-
-def _opt_list(config: SourceConfig, key: str, default: list[str] | None) -> list[str]:
-    value = config.options.get(key, default)
-    if value is None:
-        raise ConfigError(
-            config.key(key), "is required", f'add `{key} = ["user@example.com"]` or ["*"]'
-        )
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(
-            config.key(key),
-            f"must be a non-empty list of strings, got {value!r}",
-            f'write {key} = ["*"]',
-        )
-    return value
-
-
 def _credential(config: SourceConfig, scan: ScanConfig) -> dict[str, str]:
     """Secret or certificate, read from the environment / disk now so a bad setup fails early."""
-    secret_env = _opt_str(config, "client_secret_env", "")
-    cert = _opt_str(config, "certificate_path", "")
+    secret_env = option(config, "client_secret_env", str, "")
+    cert = option(config, "certificate_path", str, "")
     if bool(secret_env) == bool(cert):
         raise ConfigError(
             config.key("client_secret_env"),
@@ -501,7 +467,7 @@ def _credential(config: SourceConfig, scan: ScanConfig) -> dict[str, str]:
             'set client_secret_env = "GRAPH_SECRET" or certificate_path = "app.pem"',
         )
     if secret_env:
-        return {"secret": _env(config, "client_secret_env", secret_env)}
+        return {"secret": env_value(config, "client_secret_env")}
     path = scan.base_dir / cert
     if not Path(path).is_file():
         raise ConfigError(
@@ -510,23 +476,12 @@ def _credential(config: SourceConfig, scan: ScanConfig) -> dict[str, str]:
             "point it at the app's PEM or PFX file",
         )
     credential: dict[str, str] = {}
-    password_env = _opt_str(config, "certificate_password_env", "")
+    password_env = option(config, "certificate_password_env", str, "")
     if password_env:
-        credential["passphrase"] = _env(config, "certificate_password_env", password_env)
+        credential["passphrase"] = env_value(config, "certificate_password_env")
     if path.suffix.lower() in (".pfx", ".p12"):
         credential["private_key_pfx_path"] = str(path)
         return credential
     credential["private_key"] = path.read_text(encoding="ascii")
-    credential["thumbprint"] = _opt_str(config, "certificate_thumbprint")
+    credential["thumbprint"] = option(config, "certificate_thumbprint", str)
     return credential
-
-
-def _env(config: SourceConfig, key: str, name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise ConfigError(
-            config.key(key),
-            f"names environment variable {name}, which is not set",
-            f"export {name}",
-        )
-    return value
