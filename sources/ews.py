@@ -30,36 +30,20 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import quote, urlsplit
-
-from exchangelib import (
-    BASIC,
-    DELEGATE,
-    IMPERSONATION,
-    NTLM,
-    Account,
-    Configuration,
-    Credentials,
-    FaultTolerance,
-)
-from exchangelib.attachments import FileAttachment, ItemAttachment
-from exchangelib.errors import (
-    ErrorAccessDenied,
-    ErrorFolderNotFound,
-    ErrorInvalidOperation,
-    ErrorItemNotFound,
-    EWSError,
-)
-from exchangelib.folders import DEEP, Folder, FolderCollection
-from exchangelib.items import Message
-from exchangelib.protocol import BaseProtocol, NoVerifyHTTPAdapter
-from exchangelib.version import Build, Version
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
 from sources.options import check_keys, env_value, option, str_list
+
+if TYPE_CHECKING:
+    from exchangelib import Account
+    from exchangelib.folders import Folder
+
+# exchangelib takes a second to import, so it is imported where it is used: a scan without an
+# ews source (and every worker that reads none) never pays for it.
 
 OPTIONS = {
     "id",
@@ -79,11 +63,9 @@ OPTIONS = {
     "max_wait_s",
     "server_version",
 }
-AUTH = {"ntlm": NTLM, "basic": BASIC}
+AUTH = {"ntlm": "NTLM", "basic": "basic"}  # exchangelib.transport.NTLM / BASIC
 LIST_FIELDS = ("datetime_received", "size", "last_modified_time")
 MAIL_FIELDS = ("sender", "to_recipients", "cc_recipients", "bcc_recipients", "message_id")
-# The archive lives in a second mailbox; EWS answers these when the user has none or we may not.
-NO_ARCHIVE = (ErrorFolderNotFound, ErrorItemNotFound, ErrorAccessDenied, ErrorInvalidOperation)
 
 
 class EwsSource:
@@ -133,10 +115,10 @@ class EwsSource:
         self.max_wait_s = option(config, "max_wait_s", (int, float), 300)
         version = option(config, "server_version", str, "")
         try:
-            self.version = (
-                Version(build=Build(*(int(p) for p in version.split(".")))) if version else None
-            )
-        except (TypeError, ValueError) as e:
+            self.version = tuple(int(p) for p in version.split(".")) if version else None
+            if self.version is not None and not 2 <= len(self.version) <= 4:
+                raise ValueError(version)
+        except ValueError as e:
             raise ConfigError(
                 config.key("server_version"), f"{version!r} is not a build", 'write e.g. "15.1"'
             ) from e
@@ -155,6 +137,21 @@ class EwsSource:
 
     def walk(self) -> Iterator[Item | ItemResult]:
         """Yield one Item per item of every selected folder of every mailbox (and its archive)."""
+        from exchangelib.errors import (
+            ErrorAccessDenied,
+            ErrorFolderNotFound,
+            ErrorInvalidOperation,
+            ErrorItemNotFound,
+            EWSError,
+        )
+
+        # The archive is a second mailbox; EWS answers these when there is none or no right to it.
+        no_archive = (
+            ErrorFolderNotFound,
+            ErrorItemNotFound,
+            ErrorAccessDenied,
+            ErrorInvalidOperation,
+        )
         for mailbox in self.mailboxes:
             try:
                 account = self._account(mailbox)
@@ -165,7 +162,7 @@ class EwsSource:
             if self.include_archive:
                 try:
                     roots.append(("Archive", account.archive_msg_folder_root))
-                except NO_ARCHIVE:
+                except no_archive:
                     pass  # No archive mailbox, or no right to it: nothing to scan there.
             for prefix, root in roots:
                 try:
@@ -181,6 +178,8 @@ class EwsSource:
         self, account: Account, root: Folder, prefix: str
     ) -> Iterator[tuple[Folder, tuple[str, ...]]]:
         """Every folder below `root` with its path, from one deep FindFolder."""
+        from exchangelib.folders import DEEP, FolderCollection
+
         found = list(FolderCollection(account=account, folders=[root]).find_folders(depth=DEEP))
         names = {
             f.id: (f.name, f.parent_folder_id.id if f.parent_folder_id else None) for f in found
@@ -205,6 +204,9 @@ class EwsSource:
     def _items(
         self, mailbox: str, folder: Folder, path: tuple[str, ...]
     ) -> Iterator[Item | ItemResult]:
+        from exchangelib.errors import EWSError
+        from exchangelib.items import Message
+
         mail = Message in folder.supported_item_models
         query = folder.filter(last_modified_time__gt=self.since) if self.since else folder.all()
         query = query.only(*LIST_FIELDS, *(MAIL_FIELDS if mail else ()))
@@ -266,6 +268,8 @@ class EwsSource:
 
     def read(self, item: Item) -> bytes:
         """Return the item as RFC822 MIME with every attachment it lists."""
+        from exchangelib.errors import EWSError
+
         mailbox, item_id, changekey = item.ref
         limit = self.limits.max_file_bytes
         if item.size is not None and item.size > limit:
@@ -294,6 +298,18 @@ class EwsSource:
         account = self._accounts.get(mailbox)
         if account is not None:
             return account
+        from exchangelib import (
+            DELEGATE,
+            IMPERSONATION,
+            Account,
+            Configuration,
+            Credentials,
+            FaultTolerance,
+            Version,
+        )
+        from exchangelib.protocol import BaseProtocol, NoVerifyHTTPAdapter
+        from exchangelib.version import Build
+
         if not self.verify_tls:
             # exchangelib takes the adapter class process-wide; only set when asked for.
             BaseProtocol.HTTP_ADAPTER_CLS = NoVerifyHTTPAdapter
@@ -310,7 +326,7 @@ class EwsSource:
                 service_endpoint=self.ews_url,
                 credentials=credentials,
                 auth_type=self.auth,
-                version=self.version,
+                version=Version(build=Build(*self.version)) if self.version else None,
                 retry_policy=retry,
             )
             account = Account(
@@ -322,6 +338,8 @@ class EwsSource:
 
 def _with_missing_attachments(mime: bytes, attachments: list[Any], limit: int, uri: str) -> bytes:
     """Add to `mime` the attachments GetItem lists that Exchange's MIME conversion left out."""
+    from exchangelib.attachments import FileAttachment, ItemAttachment
+
     if not attachments:
         return mime
     message = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(mime))

@@ -34,16 +34,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
-import msal
 import requests
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
 from sources.options import check_keys, env_value, option, str_list
+
+if TYPE_CHECKING:
+    import msal
 
 DEFAULT_AUTHORITY = "https://login.microsoftonline.com"
 DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -383,6 +385,8 @@ class GraphSource:
         return str(result["access_token"])
 
     def _new_app(self) -> msal.ConfidentialClientApplication:
+        import msal  # imported on first use: most scans and workers never sign in to Graph
+
         custom = self.authority != DEFAULT_AUTHORITY
         secret = self.credential.get("secret")
         return msal.ConfidentialClientApplication(
