@@ -25,7 +25,7 @@ def test_every_command_has_help_and_readme_mention(name: str) -> None:
 @pytest.mark.parametrize("kind", sorted(SOURCE_TYPES))
 def test_every_source_type_is_documented(kind: str) -> None:
     doc = (REPO / "docs" / "sources.md").read_text()
-    assert re.search(rf"^## {kind}\b", doc, re.M), f"docs/sources.md has no '## {kind}' section"
+    assert re.search(rf"^## `?{kind}`?\b", doc, re.M), f"docs/sources.md has no '## {kind}' section"
     example = (REPO / "config.example.toml").read_text()
     assert re.search(rf'type\s*=\s*"{kind}"', example), f"config.example.toml has no {kind} example"
 
