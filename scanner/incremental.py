@@ -33,7 +33,6 @@ BATCH = 500
 _I = {name: i + 1 for i, name in enumerate(ITEM_COLS)}  # index in a stored row (uri first)
 _ANALYSIS = 1 + len(ITEM_COLS)
 _LAST_SCAN = _ANALYSIS + 1
-_LISTING = ("parent_uri", "store", "name", "size", "modified", "owner", "readers", "location")
 _INHERITED = ("store", "owner", "readers", "location")  # nested items take these from their parent
 
 # A row for the Parquet writers, from the stored form.
@@ -193,6 +192,7 @@ class Baseline:
     def _carry(self, item: Item, g: Group, findings: list[Any]) -> None:
         # Listing facts come from this walk (a chmod or a moved store mapping changes no mtime);
         # content facts come from the state.
+        meta = mask_metadata(item.metadata) if item.metadata else None
         fresh = {
             "parent_uri": item.parent_uri,
             "store": item.store,
@@ -202,14 +202,13 @@ class Baseline:
             "owner": item.owner,
             "readers": list(item.readers) if item.readers is not None else None,
             "location": item.location,
+            "metadata": json.dumps(meta, sort_keys=True) if meta else None,  # as item_row
         }
-        meta = mask_metadata(item.metadata)
         rows = []
         for r in g.items:
             row = parquet_item(item.source, r)
             if r[0] == item.uri:
                 row.update(fresh)
-                row["metadata"] = json.dumps(meta, sort_keys=True) if meta else None
             else:
                 row.update({k: fresh[k] for k in _INHERITED})
             rows.append(row)

@@ -5,8 +5,9 @@ the state remembers, per configuration, what each top-level item looked like whe
 read (size, modified time, content hash) and what it held (its items.parquet row, its nested
 items' rows, its findings). It is also the journal that makes a killed scan resumable: a group
 (a top-level item and everything nested in it) is written in one transaction, stamped with the
-scan that produced or confirmed it, so after `kill -9` the completed groups are exactly the
-rows stamped with that scan, and a half-finished container is simply not there.
+scan that read it, so after `kill -9` the groups that scan completed are exactly the rows stamped
+with it, and a half-finished container is simply not there. (Groups it carried forward unchanged
+are not re-stamped, which would rewrite every row every night; a resumed scan carries them again.)
 
 WAL mode lets readers (a report, `sqlite3` by hand) look while a scan writes; writes are batched
 (every BATCH_GROUPS groups or FLUSH_EVERY_S seconds) so the state costs a scan almost nothing.
@@ -183,6 +184,12 @@ class StateDB:
             # which the next scan then simply reads again).
             self.con.execute("PRAGMA synchronous=NORMAL")
             self.con.executescript(_SCHEMA)
+            # What this scan confirmed unchanged: private to the connection, never written to
+            # the WAL (rewriting 100k stored rows each night would cost more than the walk).
+            self.con.execute(
+                "CREATE TEMP TABLE seen (source TEXT, top TEXT, PRIMARY KEY (source, top)) "
+                "WITHOUT ROWID"
+            )
         except sqlite3.DatabaseError as e:
             raise NoticeScanError(
                 f"state database {self.path} cannot be used ({e}); move it aside to start a "
@@ -302,7 +309,7 @@ class StateDB:
         self._count()
 
     def seen(self, source: str, top: str) -> None:
-        """Stamp an unchanged group as confirmed by the current scan."""
+        """Note an unchanged group as confirmed by the current scan (kept for its sweep)."""
         self._pending_seen.setdefault(source, []).append(top)
         self._count()
 
@@ -339,13 +346,10 @@ class StateDB:
                     [(cfg, g.source, g.top, *row) for row in g.findings],
                 )
             for source, tops in self._pending_seen.items():
-                for i in range(0, len(tops), 500):
-                    chunk = tops[i : i + 500]
-                    self.con.execute(
-                        f"UPDATE items SET last_scan = ? WHERE config_id = ? AND source = ? "
-                        f"AND top IN ({','.join('?' * len(chunk))})",
-                        (sid, cfg, source, *chunk),
-                    )
+                self.con.executemany(
+                    "INSERT OR IGNORE INTO temp.seen (source, top) VALUES (?, ?)",
+                    [(source, t) for t in tops],
+                )
         self._pending_groups = []
         self._pending_seen = {}
         self._pending_n = 0
@@ -377,8 +381,9 @@ class StateDB:
             for source in sorted(walked):
                 keep = tuple(protected.get(source, ()))
                 rows = self.con.execute(
-                    "SELECT top FROM items WHERE config_id = ? AND source = ? AND uri = top "
-                    "AND last_scan != ?",
+                    "SELECT top FROM items i WHERE config_id = ? AND source = ? AND uri = top "
+                    "AND last_scan != ? AND NOT EXISTS "
+                    "(SELECT 1 FROM temp.seen s WHERE s.source = i.source AND s.top = i.top)",
                     (config_id, source, scan_id),
                 ).fetchall()
                 tops = [r[0] for r in rows if not _under(r[0], keep)]

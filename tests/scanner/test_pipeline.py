@@ -184,7 +184,7 @@ def test_killed_scan_leaves_nothing_under_final_names(tmp_path: Path) -> None:
     time.sleep(10)
     proc.kill()
     proc.wait()
-    (scan_dir,) = [p for p in (tmp_path / "out").iterdir() if p.name != "latest"]
+    (scan_dir,) = [p for p in (tmp_path / "out").iterdir() if p.name not in ("latest", ".noticescan")]
     names = {p.name for p in scan_dir.iterdir()}
     assert "items.parquet.partial" in names
     assert not names & {"items.parquet", "findings.parquet", "scan.json"}
