@@ -247,15 +247,15 @@ class StateDB:
             return out
         marks = ",".join("?" * len(tops))
         rows = self.con.execute(
-            f"SELECT top, uri, analysis, last_scan, {_q(ITEM_COLS)} FROM items "
+            f"SELECT uri, {_q(ITEM_COLS)}, analysis, last_scan, top FROM items "
             f"WHERE config_id = ? AND source = ? AND top IN ({marks})",
             (config_id, source, *tops),
         ).fetchall()
-        for row in rows:
-            g = out.get(row[0])
+        for row in rows:  # (uri, *ITEM_COLS, analysis, last_scan, top): top is not part of it
+            g = out.get(row[-1])
             if g is None:
-                g = out[row[0]] = Group(source, row[0], [], [])
-            g.items.append((row[1], *row[4:], row[2], row[3]))  # + analysis, last_scan at the end
+                g = out[row[-1]] = Group(source, row[-1], [], [])
+            g.items.append(row)
         return out
 
     def findings(self, config_id: int, source: str, tops: Sequence[str]) -> dict[str, list[Any]]:
