@@ -107,14 +107,16 @@ class Access:
 
 
 def parse_sid(data: bytes, offset: int) -> str:
-    """The S-1-... string form of the binary SID at `offset` ([MS-DTYP] 2.4.2.2)."""
+    """Return the S-1-... form of the binary SID at `offset` ([MS-DTYP] 2.4.2.2)."""
     if offset + 8 > len(data):
         raise SecurityDescriptorError(f"SID at offset {offset} runs past the descriptor")
     revision, count = data[offset], data[offset + 1]
     authority = int.from_bytes(data[offset + 2 : offset + 8], "big")
     end = offset + 8 + 4 * count
     if end > len(data):
-        raise SecurityDescriptorError(f"SID at offset {offset} claims {count} sub-authorities past the end")
+        raise SecurityDescriptorError(
+            f"SID at offset {offset} claims {count} sub-authorities past the end"
+        )
     subs = struct.unpack_from(f"<{count}I", data, offset + 8)
     return "-".join(["S", str(revision), str(authority), *(str(s) for s in subs)])
 
@@ -122,8 +124,12 @@ def parse_sid(data: bytes, offset: int) -> str:
 def parse_security_descriptor(data: bytes) -> SecurityDescriptor:
     """Parse a self-relative SECURITY_DESCRIPTOR's owner and DACL; other ACE kinds are skipped."""
     if len(data) < 20:
-        raise SecurityDescriptorError(f"descriptor is {len(data)} bytes, shorter than its 20-byte header")
-    _rev, _sbz, control, off_owner, _off_group, _off_sacl, off_dacl = struct.unpack_from("<BBHIIII", data)
+        raise SecurityDescriptorError(
+            f"descriptor is {len(data)} bytes, shorter than its 20-byte header"
+        )
+    _rev, _sbz, control, off_owner, _off_group, _off_sacl, off_dacl = struct.unpack_from(
+        "<BBHIIII", data
+    )
     owner = parse_sid(data, off_owner) if off_owner else None
     if not control & SE_DACL_PRESENT or not off_dacl:
         return SecurityDescriptor(owner_sid=owner, dacl=None)
@@ -136,9 +142,15 @@ def parse_security_descriptor(data: bytes) -> SecurityDescriptor:
         if pos + 4 > len(data):
             raise SecurityDescriptorError(f"ACE at offset {pos} runs past the descriptor")
         ace_type, flags, size = struct.unpack_from("<BBH", data, pos)
-        if size < 4:
-            raise SecurityDescriptorError(f"ACE at offset {pos} has impossible size {size}")
+        if size < 4 or pos + size > len(data):
+            raise SecurityDescriptorError(
+                f"ACE at offset {pos} has size {size}, past the descriptor's end"
+            )
         if ace_type in ALLOW_TYPES or ace_type in DENY_TYPES:
+            if size < 16:
+                raise SecurityDescriptorError(
+                    f"ACE at offset {pos} is {size} bytes, too short for mask + SID"
+                )
             (mask,) = struct.unpack_from("<I", data, pos + 4)
             aces.append(Ace(ace_type in ALLOW_TYPES, flags, mask, parse_sid(data, pos + 8)))
         pos += size
@@ -146,7 +158,7 @@ def parse_security_descriptor(data: bytes) -> SecurityDescriptor:
 
 
 def sid_name(sid: str, names: dict[str, str] | None = None) -> str:
-    """A readable name for a SID: configured names first, then well-known ones, else the SID."""
+    """Name a SID: configured names first, then well-known ones, else the SID itself."""
     if names and sid in names:
         return names[sid]
     if sid in WELL_KNOWN:
@@ -194,4 +206,6 @@ def access_from_descriptor(
     sd = parse_security_descriptor(data)
     readers = tuple(dict.fromkeys(sid_name(s, names) for s in readers_of(sd, for_children)))
     owner = sid_name(sd.owner_sid, names) if sd.owner_sid and not for_children else None
-    return Access(owner=owner, readers=readers, broad=tuple(r for r in readers if r in BROAD_PRINCIPALS))
+    return Access(
+        owner=owner, readers=readers, broad=tuple(r for r in readers if r in BROAD_PRINCIPALS)
+    )
