@@ -14,7 +14,6 @@ cached connection away; a folder that cannot be listed becomes an error row and 
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import posixpath
 import time
@@ -34,6 +33,7 @@ from smbprotocol.open import FilePipePrinterAccessMask, SMB2QueryInfoRequest, SM
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from sources.local import matches
 from sources.smb_acl import Access, SecurityDescriptorError, access_from_descriptor
 
 T = TypeVar("T")
@@ -353,16 +353,10 @@ class SmbSource:
     # -- filters ------------------------------------------------------------------------------
 
     def _excluded(self, rel: str) -> bool:
-        name = rel.rsplit("/", 1)[-1]
-        return any(
-            fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(name, g) for g in self.exclude
-        )
+        return bool(self.exclude) and matches(rel, rel.rsplit("/", 1)[-1], self.exclude)
 
     def _included(self, rel: str) -> bool:
-        name = rel.rsplit("/", 1)[-1]
-        return not self.include or any(
-            fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(name, g) for g in self.include
-        )
+        return not self.include or matches(rel, rel.rsplit("/", 1)[-1], self.include)
 
     # -- read ---------------------------------------------------------------------------------
 
