@@ -336,6 +336,8 @@ class SmbSource:
         data = self._descriptor(rel)
         key = bytes([for_children]) + data
         if key not in self._access:
+            if len(self._access) >= ACCESS_CACHE:  # per-file owners can make every key unique
+                self._access.clear()
             try:
                 self._access[key] = access_from_descriptor(data, self.principals, for_children)
             except SecurityDescriptorError as exc:
@@ -440,6 +442,7 @@ class SmbSource:
         self._reset()
 
 
+ACCESS_CACHE = 4096
 # SMB2 charges one credit per 64 KiB of payload ([MS-SMB2] 3.1.5.2).
 CREDIT_BYTES = 65536
 PIPELINE = 4

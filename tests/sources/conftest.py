@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,8 @@ def _server_root() -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def samba() -> Iterator[SambaServer]:
-    """One smbd shared by a test module's tests (they create their own folders in the shares)."""
+@contextmanager
+def _running_samba() -> Iterator[SambaServer]:
     root = _server_root()
     server = start_samba(root)
     try:
@@ -29,18 +29,20 @@ def samba() -> Iterator[SambaServer]:
     finally:
         server.kill()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def samba() -> Iterator[SambaServer]:
+    """One smbd shared by a test module's tests (they create their own folders in the shares)."""
+    with _running_samba() as server:
+        yield server
 
 
 @pytest.fixture
 def own_samba() -> Iterator[SambaServer]:
     """Start an smbd for one test alone, for tests that kill and restart it."""
-    root = _server_root()
-    server = start_samba(root)
-    try:
+    with _running_samba() as server:
         yield server
-    finally:
-        server.kill()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -65,6 +65,16 @@ def new_folder(server: SambaServer, share: str = "finance") -> tuple[str, Path]:
     return name, path
 
 
+def populate(samba: SambaServer, names: tuple[str, ...]) -> tuple[str, Path, str]:
+    """Make a fresh folder of small files (content = their name); return it and the user's SID."""
+    folder, path = new_folder(samba)
+    for name in names:
+        (path / name).parent.mkdir(exist_ok=True)
+        (path / name).write_text(name)
+    samba.chown_tree("finance")
+    return folder, path, user_sid(samba)
+
+
 def items_of(walk: Any) -> tuple[dict[str, Item], list[ItemResult]]:
     items: dict[str, Item] = {}
     errors: list[ItemResult] = []
@@ -151,12 +161,7 @@ def test_deep_tree_and_max_depth_and_globs(samba: SambaServer) -> None:
 
 
 def test_readers_and_broad_access(samba: SambaServer) -> None:
-    folder, path = new_folder(samba)
-    for name in ("public.txt", "restricted.txt", "inherits/child.txt"):
-        (path / name).parent.mkdir(exist_ok=True)
-        (path / name).write_text(name)
-    samba.chown_tree("finance")
-    me = user_sid(samba)
+    folder, path, me = populate(samba, ("public.txt", "restricted.txt", "inherits/child.txt"))
     finance = me.rsplit("-", 1)[0] + "-1107"
     set_acl(
         samba,
@@ -218,12 +223,7 @@ def test_readers_and_broad_access(samba: SambaServer) -> None:
 
 
 def test_denied_folder_is_an_error_row_and_the_walk_goes_on(samba: SambaServer) -> None:
-    folder, path = new_folder(samba)
-    for name in ("a/1.txt", "locked/2.txt", "z/3.txt"):
-        (path / name).parent.mkdir(exist_ok=True)
-        (path / name).write_text(name)
-    samba.chown_tree("finance")
-    me = user_sid(samba)
+    folder, _path, me = populate(samba, ("a/1.txt", "locked/2.txt", "z/3.txt"))
     set_acl(
         samba,
         "finance",

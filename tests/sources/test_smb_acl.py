@@ -7,14 +7,6 @@ the one under test (our struct parser), so a shared misreading of [MS-DTYP] cann
 from __future__ import annotations
 
 import pytest
-from smbprotocol.security_descriptor import (
-    AccessAllowedAce,
-    AccessDeniedAce,
-    AclPacket,
-    SDControl,
-    SIDPacket,
-    SMB2CreateSDBuffer,
-)
 
 from sources.smb_acl import (
     SecurityDescriptorError,
@@ -22,6 +14,7 @@ from sources.smb_acl import (
     parse_security_descriptor,
     sid_name,
 )
+from tests.fixtures.samba import build_descriptor
 
 DOMAIN = "S-1-5-21-1004336348-1177238915-682003330"
 FINANCE = f"{DOMAIN}-1107"
@@ -32,30 +25,8 @@ FULL = 0x001F01FF
 OI, CI, IO = 0x01, 0x02, 0x08
 
 
-def _sid(text: str) -> SIDPacket:
-    packet = SIDPacket()
-    packet.from_string(text)
-    return packet
-
-
 def descriptor(owner: str | None, aces: list[tuple[bool, int, int, str]] | None) -> bytes:
-    sd = SMB2CreateSDBuffer()
-    sd["control"].set_flag(SDControl.SELF_RELATIVE)
-    if owner:
-        sd.set_owner(_sid(owner))
-    if aces is not None:
-        built = []
-        for allow, flags, mask, sid in aces:
-            ace = AccessAllowedAce() if allow else AccessDeniedAce()
-            ace["ace_flags"] = flags
-            ace["mask"] = mask
-            ace["sid"] = _sid(sid)
-            built.append(ace)
-        acl = AclPacket()
-        acl["aces"] = built
-        sd["control"].set_flag(SDControl.DACL_PRESENT)
-        sd.set_dacl(acl)
-    return sd.pack()
+    return build_descriptor(owner, aces, protected=False)
 
 
 @pytest.mark.parametrize(
