@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -265,14 +264,6 @@ def test_bad_config_names_the_key(samba: SambaServer, options: dict[str, Any], k
     assert info.value.key == key and info.value.fix
 
 
-def _killing_and_restarting(server: SambaServer, down_s: float) -> threading.Thread:
-    """SIGKILL smbd now and start it again on the same port after `down_s` seconds."""
-    server.kill()
-    thread = threading.Timer(down_s, server.start)
-    thread.start()
-    return thread
-
-
 def test_server_killed_mid_walk_is_retried_and_nothing_is_lost(own_samba: SambaServer) -> None:
     folder, path = new_folder(own_samba)
     expected = {f"d{d}/f{f}.txt" for d in range(6) for f in range(5)}
@@ -284,7 +275,7 @@ def test_server_killed_mid_walk_is_retried_and_nothing_is_lost(own_samba: SambaS
     walk = src.walk()
     first = next(walk)
     assert isinstance(first, Item)
-    restart = _killing_and_restarting(own_samba, 1.0)
+    restart = own_samba.restart_later(1.0)
     items, errors = items_of(walk)
     restart.join()
     items[first.ref] = first
@@ -304,7 +295,7 @@ def test_server_killed_mid_read_is_retried(
     src = source(own_samba, "finance", folder, retries=6)
     (item,) = items_of(src.walk())[0].values()
     opened = smb_module.SMBFileIO
-    restarts: list[threading.Thread] = []
+    restarts: list[object] = []
 
     class KillAfterOpen(opened):  # type: ignore[misc, valid-type]
         """The first open succeeds, then the server dies before a byte is read."""
@@ -312,11 +303,11 @@ def test_server_killed_mid_read_is_retried(
         def open(self, transaction: Any = None) -> None:
             super().open(transaction)
             if not restarts:
-                restarts.append(_killing_and_restarting(own_samba, 1.0))
+                restarts.append(own_samba.restart_later(1.0))
 
     monkeypatch.setattr(smb_module, "SMBFileIO", KillAfterOpen)
     assert hashlib.sha256(src.read(item)).digest() == hashlib.sha256(data).digest()
-    restarts[0].join()
+    own_samba.kill()  # waits for the pending restart first
     assert src.last_read_retries >= 1
 
 
