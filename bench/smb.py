@@ -5,7 +5,7 @@ then times: local disk reads, Samba's own `smbclient` CLI (a C client, the ceili
 server), and SmbSource.read (walk metadata + pipelined SMB2 reads + Python copies). Prints MB/s
 and the ratios. The issue's target: SmbSource at least 70% of a ~200 MB/s loopback read.
 
-    .venv/bin/python -m bench.smb [--mb 100] [--files 4] [--rounds 3]
+    .venv/bin/python -m bench.smb [--mb 100] [--files 4] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=100, help="total size of the file set in MB")
     parser.add_argument("--files", type=int, default=4, help="number of files (large files)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the best is reported")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds; the best is reported")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="noticescan-bench-smb-"))
