@@ -372,6 +372,9 @@ class SmbSource:
         data, self.last_read_retries = self._retrying(
             f"reading {item.uri}", lambda: self._read(str(item.ref), limit, item.uri)
         )
+        if self.last_read_retries:  # the worker re-takes the item row after read(): recorded
+            listed = int(item.metadata.get("retries", "0"))
+            item.metadata["retries"] = str(listed + self.last_read_retries)
         return data
 
     def _read(self, rel: str, limit: int, uri: str) -> bytes:
