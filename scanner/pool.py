@@ -125,7 +125,7 @@ class WorkerPool:
                 while worker.conn.poll():
                     self._handle(worker, worker.conn.recv())
             except (EOFError, OSError):
-                self._replace(worker, Status.ERROR, _death_message(worker))
+                self._replace(worker, Status.ERROR, None)
         self._enforce()
 
     def _handle(self, worker: _Worker, msg: tuple[Any, ...]) -> None:
@@ -177,12 +177,16 @@ class WorkerPool:
                         f"({limits.worker_memory_mb}); the worker was stopped",
                     )
             elif not worker.proc.is_alive():
-                self._replace(worker, Status.ERROR, _death_message(worker))
+                self._replace(worker, Status.ERROR, None)
 
-    def _replace(self, worker: _Worker, status: Status, message: str) -> None:
-        """Kill a worker, record what it was doing, requeue what it had not begun, start another."""
+    def _replace(self, worker: _Worker, status: Status, message: str | None) -> None:
+        """Kill a worker, record what it was doing, requeue what it had not begun, start another.
+
+        `message` None means the worker died by itself; its exit status is read after the join.
+        """
         worker.proc.kill()
         worker.proc.join(5)
+        message = message or _death_message(worker)
         try:
             while worker.conn.poll():  # results it finished before dying are real: keep them
                 self._handle(worker, worker.conn.recv())
