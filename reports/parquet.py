@@ -161,6 +161,15 @@ class RowWriter:
         for row in rows:
             self.write(row)
 
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        """Write a ready Arrow batch (columns named and ordered as the schema) as a row group.
+
+        For producers that already hold columns (DuckDB results): no per-row Python work.
+        """
+        self.flush()
+        self._writer.write_table(pa.Table.from_batches([batch]).cast(self.schema))
+        self.count += batch.num_rows
+
     def flush(self) -> None:
         """Write buffered rows as one row group."""
         if self.rows:

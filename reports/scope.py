@@ -128,8 +128,7 @@ def evaluate(scan_dir: Path, config: ScanConfig) -> ScopeSummary:
             out = scan_dir / VIOLATIONS_FILE
             writer = RowWriter(out, VIOLATIONS_SCHEMA)
             try:
-                by_kind = _write_violations(con, stores, writer)
-                writer.publish()
+                by_kind = _write_violations(con, writer)
             except BaseException:
                 writer.abandon()
                 raise
@@ -181,6 +180,10 @@ def _stores_table(stores: dict[str, Store], started: datetime) -> pa.Table:
             "cutoff": years_before(started, s.retention_years) if s.retention_years else None,
             "restricted": s.declared and s.readers is not None,
             "encrypted": s.declared and s.encrypted,
+            "declared_text": ", ".join(s.categories) or "nothing",
+            "retention_text": f"{s.retention_years:g}-year" if s.retention_years else "",
+            "readers_text": ", ".join(s.readers or ()) or "no one",
+            "locations_text": ", ".join(s.locations),
         }
         for s in stores.values()
     ]
@@ -193,6 +196,10 @@ def _stores_table(stores: dict[str, Store], started: datetime) -> pa.Table:
             ("cutoff", pa.timestamp("us", tz="UTC")),
             ("restricted", pa.bool_()),
             ("encrypted", pa.bool_()),
+            ("declared_text", pa.string()),
+            ("retention_text", pa.string()),
+            ("readers_text", pa.string()),
+            ("locations_text", pa.string()),
         ]
     )
     return pa.Table.from_pylist(rows, schema=schema)
@@ -289,84 +296,52 @@ WHERE s.encrypted AND ic.status = 'ok'
 """
 
 
-def _write_violations(
-    con: duckdb.DuckDBPyConnection, stores: dict[str, Store], writer: RowWriter
-) -> dict[str, int]:
-    by_kind = dict.fromkeys(KINDS, 0)
-    reader = con.sql(_VIOLATIONS).to_arrow_reader(50_000)
-    for batch in reader:
-        for row in batch.to_pylist():
-            store = stores.get(row["store"]) or undeclared_store()
-            reason, detail = _reason(row, store)
-            writer.write(
-                {
-                    "kind": row["kind"],
-                    "store": row["store"],
-                    "item_uri": row["item_uri"],
-                    "category": row["category"],
-                    "reason": reason,
-                    "store_name": store.name,
-                    "source": row["source"],
-                    "item_name": row["name"],
-                    "entity_types": row["entity_types"],
-                    "finding_count": row["n"],
-                    "detail": detail,
-                }
-            )
-            by_kind[row["kind"]] += 1
-    return by_kind
+# Reasons are written in SQL, so no violation row passes through Python: a sentence a compliance
+# reader can act on, and in `detail` the one fact it rests on.
+_WHAT = """printf('''%s'' holds %s data (%s; %d finding%s)', coalesce(v.name, v.item_uri),
+    v.category, array_to_string(v.entity_types, ', '), v.n,
+    CASE WHEN v.n = 1 THEN '' ELSE 's' END)"""
+_WRITE = f"""
+WITH v AS ({_VIOLATIONS})
+SELECT v.kind, v.store, v.item_uri, v.category,
+    {_WHAT} || CASE v.kind
+    WHEN 'store_not_declared' THEN printf(', but its source ''%s'' belongs to no store the'
+        || ' privacy notice declares; declare the store in the notice or remove the data.',
+        v.source)
+    WHEN 'category_not_declared' THEN printf(', which the notice does not declare for %s'
+        || ' (declared: %s).', s.name, s.declared_text)
+    WHEN 'retention_exceeded' THEN printf(' and was last changed on %s, longer ago than'
+        || ' %s''s %s retention.', v.detail, s.name, s.retention_text)
+    WHEN 'access_broader_than_declared' THEN printf(' and can be read by %s; the notice'
+        || ' restricts %s to %s.', v.detail, s.name, s.readers_text)
+    WHEN 'location_not_allowed' THEN printf(' and is stored in %s; the notice keeps %s in'
+        || ' %s only.', v.detail, s.name, s.locations_text)
+    ELSE printf(' that can be read without decryption; the notice says %s is stored'
+        || ' encrypted.', s.name)
+    END AS reason,
+    s.name AS store_name, v.source, v.name AS item_name, v.entity_types,
+    v.n AS finding_count,
+    CASE v.kind
+        WHEN 'store_not_declared' THEN v.source
+        WHEN 'category_not_declared' THEN s.declared_text
+        WHEN 'unencrypted' THEN v.status
+        ELSE v.detail
+    END AS detail
+FROM v JOIN stores s ON s.id = v.store
+"""
 
 
-def _reason(row: dict[str, Any], store: Store) -> tuple[str, str | None]:
-    """Write a sentence a compliance reader can act on, and the one fact it rests on (`detail`)."""
-    what = f"{row['name'] or row['item_uri']!r} holds {row['category']} data ({_entities(row)})"
-    kind, detail = row["kind"], row["detail"]
-    if kind == "store_not_declared":
-        return (
-            f"{what}, but its source {row['source']!r} belongs to no store the privacy notice"
-            " declares; declare the store in the notice or remove the data.",
-            row["source"],
-        )
-    if kind == "category_not_declared":
-        declared = ", ".join(store.categories) or "nothing"
-        return (
-            f"{what}, which the notice does not declare for {store.name} (declared: {declared}).",
-            declared,
-        )
-    if kind == "retention_exceeded":
-        return (
-            f"{what} and was last changed on {detail}, longer ago than {store.name}'s"
-            f" {_years(store.retention_years)} retention.",
-            detail,
-        )
-    if kind == "access_broader_than_declared":
-        return (
-            f"{what} and can be read by {detail}; the notice restricts {store.name} to"
-            f" {', '.join(store.readers or ()) or 'no one'}.",
-            detail,
-        )
-    if kind == "location_not_allowed":
-        return (
-            f"{what} and is stored in {detail}; the notice keeps {store.name} in"
-            f" {', '.join(store.locations)} only.",
-            detail,
-        )
-    return (
-        f"{what} that can be read without decryption; the notice says {store.name} is"
-        " stored encrypted.",
-        row["status"],
+def _write_violations(con: duckdb.DuckDBPyConnection, writer: RowWriter) -> dict[str, int]:
+    """Stream the violation rows from DuckDB into Parquet, batch by batch."""
+    for batch in con.sql(_WRITE).to_arrow_reader(100_000):
+        writer.write_batch(batch)
+    writer.publish()
+    counts = dict(
+        con.execute(
+            f"SELECT kind, count(*) FROM read_parquet({_sql_str(writer.path)}) GROUP BY kind"
+        ).fetchall()
     )
-
-
-def _entities(row: dict[str, Any]) -> str:
-    n = row["n"]
-    return f"{', '.join(row['entity_types'] or ())}; {n} finding{'s' if n != 1 else ''}"
-
-
-def _years(y: float | None) -> str:
-    if y is None:
-        return "unstated"
-    return f"{y:g}-year"
+    return {k: int(counts.get(k, 0)) for k in KINDS}
 
 
 def _summary_rows(con: duckdb.DuckDBPyConnection, violations: Path) -> list[dict[str, Any]]:
