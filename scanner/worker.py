@@ -64,6 +64,8 @@ class ItemProcessor:
         ) as e:  # any parser bug or broken file: this item's error row, never the scan's end
             result.status = Status.ERROR
             result.message = f"{type(e).__name__}: {e}"[:1000]
+        # Re-taken after reading: a source may have recorded facts (retries) in the metadata.
+        result.item = _public(item)
         send(("done", task_id, result))
 
     def _scan(self, task_id: int, item: Item, depth: int, result: ItemResult, send: Send) -> None:

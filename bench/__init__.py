@@ -1,0 +1,1 @@
+"""Runnable benchmarks: `python -m bench.<name>` prints figures (targets live here)."""
