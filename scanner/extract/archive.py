@@ -19,7 +19,7 @@ from typing import ClassVar
 from scanner.config import Limits
 from scanner.errors import EncryptedError, TooLargeError
 from scanner.extract import sniff
-from scanner.extract.base import Child, ExtractContext, Output
+from scanner.extract.base import Child, ExtractContext, Extractor, Output
 
 CHUNK = 1 << 20
 # Below this size a high ratio is normal (a page of spaces, an empty sheet template); bombs need
@@ -83,6 +83,25 @@ def _inflate(
     return bytes(buf)
 
 
+def _package_extractor(archive: zipfile.ZipFile, names: list[str]) -> Extractor | None:
+    """Find the office extractor for a package whose telling parts lie beyond the sniffed head.
+
+    Streaming writers (openpyxl write-only, LibreOffice) can put a large part first, so the head
+    shows no package marker; the central directory always lists every part.
+    """
+    from scanner.extract.registry import by_name
+
+    kind = sniff.package_kind(names)
+    if kind in {"docx", "xlsx", "pptx"}:
+        return by_name(kind)
+    if "mimetype" in names:
+        mime = archive.read("mimetype")[:100].decode("ascii", "replace")
+        for ext in ("text", "spreadsheet", "presentation"):
+            if mime.startswith(f"application/vnd.oasis.opendocument.{ext}"):
+                return by_name({"text": "odt", "spreadsheet": "ods", "presentation": "odp"}[ext])
+    return None
+
+
 class ZipExtractor:
     """Zip files (and zip-based formats nothing more specific claimed: .jar, .epub, ...)."""
 
@@ -100,6 +119,10 @@ class ZipExtractor:
             raise _too_large(ctx.name, problem, "archive_depth")
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
+            package = _package_extractor(archive, [i.filename for i in infos])
+            if package is not None:
+                yield from package.extract(data, ctx)
+                return
             check_declared(infos, limits, ctx.name)
             encrypted = [i.filename for i in infos if i.flag_bits & 0x1]
             if encrypted and len(encrypted) == len(infos):

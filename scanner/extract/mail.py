@@ -40,7 +40,11 @@ def clean(value: object) -> str:
         return text
     except UnicodeEncodeError:
         raw = text.encode("utf-8", "surrogateescape")
-        return raw.decode("utf-8", "replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # 8-bit headers from old Western mailers are cp1252 far more often than anything else.
+        return raw.decode("cp1252", "replace")
 
 
 def safe_name(name: str, fallback: str) -> str:
@@ -94,7 +98,7 @@ def eml_outputs(data: bytes) -> Iterator[Output]:
     for part in msg.walk():
         if part.is_multipart():
             continue
-        filename = part.get_filename()
+        filename = _filename(part)
         ctype = part.get_content_type()
         disposition = part.get_content_disposition()
         if ctype == "message/rfc822":
@@ -123,19 +127,42 @@ def eml_outputs(data: bytes) -> Iterator[Output]:
 
 
 def _decode_header(value: Any) -> str:
-    """RFC 2047 encoded-words decoded; raw 8-bit header bytes read as UTF-8 or cp1252."""
+    """Decode RFC 2047 encoded-words; raw 8-bit header bytes are read as UTF-8, else cp1252."""
     if value is None:
         return ""
+    if isinstance(value, email.header.Header):
+        # compat32 hands back a Header (charset "unknown-8bit") for headers with raw 8-bit
+        # bytes; recover the bytes, read them as text, then decode any encoded-words in it.
+        raw = b"".join(
+            c if isinstance(c, bytes) else c.encode("ascii", "surrogateescape")
+            for c, _ in email.header.decode_header(value)
+        )
+        try:
+            value = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            value = raw.decode("cp1252", "replace")
     parts = []
     for chunk, charset in email.header.decode_header(str(value)):
-        if isinstance(chunk, bytes):
-            try:
-                parts.append(chunk.decode(charset or "utf-8"))
-            except (LookupError, UnicodeDecodeError):
-                parts.append(chunk.decode("cp1252", "replace"))
-        else:
+        if isinstance(chunk, str):
             parts.append(chunk)
+            continue
+        try:
+            parts.append(chunk.decode(charset or "utf-8"))
+        except (LookupError, UnicodeDecodeError):
+            parts.append(chunk.decode("cp1252", "replace"))
     return clean("".join(parts))
+
+
+def _filename(part: Message) -> str | None:
+    """Return the attachment's file name, recovering raw 8-bit bytes that get_filename replaces."""
+    name = part.get_filename()
+    if name and "\ufffd" in name:
+        for key, raw in part.raw_items():
+            if key.lower() in ("content-disposition", "content-type"):
+                found = re.search(r'(?i)\b(?:file)?name="?([^";\r\n]+)', str(raw))
+                if found:
+                    return clean(found.group(1))
+    return name
 
 
 def looks_like_headers(head: bytes) -> bool:
@@ -174,6 +201,8 @@ def split_mbox(data: bytes) -> Iterator[bytes]:
         end = starts[i + 1] if i + 1 < len(starts) else len(data)
         chunk = data[start:end]
         chunk = chunk[chunk.find(b"\n") + 1 :]  # drop the `From ` envelope line
+        if chunk.endswith(b"\n\n"):
+            chunk = chunk[:-1]  # the blank line that separates messages is not part of one
         yield re.sub(rb"(?m)^>(>*From )", rb"\1", chunk)
 
 

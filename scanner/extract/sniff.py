@@ -65,9 +65,14 @@ def odf_mimetype(head: bytes) -> str:
 
 
 def ooxml_kind(head: bytes) -> str:
-    """'docx', 'xlsx', 'pptx' for an OOXML package, '' otherwise (judged by part names)."""
-    names = zip_names(head)
-    if not any(n == "[Content_Types].xml" or n.startswith("_rels/") for n in names):
+    """Return 'docx', 'xlsx', 'pptx' for an OOXML package, 'ooxml' if unsure which, else ''."""
+    return package_kind(zip_names(head))
+
+
+def package_kind(names: list[str]) -> str:
+    """Judge OOXML by part names; writers order parts differently, so any package marker will do."""
+    markers = ("[Content_Types].xml", "_rels/", "docProps/")
+    if not any(n.startswith(markers) for n in names):
         return ""
     for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
         if any(n.startswith(prefix) for n in names):

@@ -34,8 +34,18 @@ def decode(data: bytes, what: str = "file") -> str:
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
 
     best = from_bytes(data).best()
+    # On short samples charset-normalizer cannot tell cp1252 from cp775/cp1257 (all decode
+    # "Zoë" without mess) and may not even list cp1252. Western European estates are
+    # overwhelmingly cp1252, so it wins any tie; Cyrillic or Central European text read as
+    # cp1252 turns to mojibake with a clearly higher mess ratio and loses.
+    sample = data[:200_000]
+    western = sample.decode("cp1252", "replace")
+    if best is None or mess_ratio(western, 1.0) <= mess_ratio(str(best)[: len(western)], 1.0):
+        if "\ufffd" not in western:
+            return data.decode("cp1252", "replace")
     if best is None:
         raise UnsupportedError(
             f"{what}: no text encoding fits its bytes; it is probably binary data with a text "
