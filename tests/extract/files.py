@@ -76,7 +76,7 @@ def walk(data: bytes, name: str, limits: Limits | None = None) -> list[Node]:
 
 
 def one(data: bytes, name: str, limits: Limits | None = None) -> Node:
-    """The top-level node of a walk."""
+    """Return the top-level node of a walk."""
     return walk(data, name, limits)[0]
 
 
@@ -119,7 +119,7 @@ def xlsx_file() -> bytes:
 
 
 def xls_file() -> bytes:
-    """A real BIFF8 .xls written by xlwt (the writer behind countless 2000s exports)."""
+    """Write a real BIFF8 .xls with xlwt (the writer behind countless 2000s exports)."""
     import xlwt
 
     wb = xlwt.Workbook()

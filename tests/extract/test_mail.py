@@ -1,4 +1,4 @@
-"""Mail: .eml via the email package, mbox via mailbox, .msg via aspose-email-foss (a real MSG writer)."""
+"""Mail: .eml via email, mbox via mailbox, .msg via aspose-email-foss (a real MSG writer)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import datetime as dt
 import mailbox
 from pathlib import Path
 
+from scanner.config import Limits
 from scanner.extract.base import Child, ExtractContext
 from scanner.extract.registry import choose
-from scanner.config import Limits
 from tests.extract import files
 from tests.extract.files import PERSON, walk
 

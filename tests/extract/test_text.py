@@ -42,7 +42,8 @@ def test_max_chars_stops_a_long_log_early() -> None:
 def test_html_visible_text_only() -> None:
     page = b"""<!DOCTYPE html><html><head><title>t</title><style>p{color:red}</style></head>
     <body><h1>Staff</h1><p>Call <b>Jane</b> on 020&nbsp;7946 0018</p>
-    <script>var secret = "not text";</script><table><tr><td>A</td><td>B</td></tr></table></body></html>"""
+    <script>var secret = "not text";</script>
+    <table><tr><td>A</td><td>B</td></tr></table></body></html>"""
     node = one(page, "page.dat")
     assert node.extractor == "html"
     texts = list(node.texts().values())
