@@ -55,32 +55,16 @@ def decode(data: bytes, what: str = "file") -> str:
 
 
 def line_blocks(text: str) -> Iterator[TextSegment]:
-    """Paragraph-sized segments located by line number (`line 12` or `lines 12-30`)."""
-    buf: list[str] = []
-    size = 0
-    start = 1
+    """One segment per non-blank line, located `line N`, so a finding points at its exact line.
 
-    def flush(end: int) -> TextSegment:
-        where = f"line {start}" if end <= start else f"lines {start}-{end}"
-        return TextSegment(where, "\n".join(buf))
-
+    A line longer than BLOCK_CHARS (minified JSON, a log without newlines) is cut into slices
+    that all keep that line's number.
+    """
     for number, line in enumerate(text.splitlines(), 1):
-        blank = not line.strip()
-        if buf and (blank or size + len(line) > BLOCK_CHARS):
-            yield flush(number - 1)
-            buf, size = [], 0
-        if blank:
+        if not line.strip():
             continue
-        if not buf:
-            start = number
-        while len(line) > BLOCK_CHARS:
-            # One enormous line: emit it in slices that all point at that line.
-            yield TextSegment(f"line {number}", line[:BLOCK_CHARS])
-            line = line[BLOCK_CHARS:]
-        buf.append(line)
-        size += len(line)
-    if buf:
-        yield flush(start + len(buf) - 1)
+        for i in range(0, len(line), BLOCK_CHARS):
+            yield TextSegment(f"line {number}", line[i : i + BLOCK_CHARS])
 
 
 class _HtmlText(HTMLParser):
