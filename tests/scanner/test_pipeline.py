@@ -108,7 +108,9 @@ def test_hung_crashing_and_bloating_items_are_killed_and_recorded(
         (root / f"ok{n}.txt").write_text(f"Call Daniel Hargreaves on 07700 90012{n}.\n")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HOOKS), str(REPO)]))
     monkeypatch.setenv("NOTICESCAN_TEST_BAD_EXTRACTOR", "1")
-    out = scan_paths(tmp_path, root, item_timeout_s=4, worker_memory_mb=1200)
+    # Workers idle at ~220 MB RSS; 700 MB trips the bloat item well before its deadline even
+    # on a loaded machine.
+    out = scan_paths(tmp_path, root, item_timeout_s=8, worker_memory_mb=700)
     rows = duckdb.connect().execute(f"select name, status, error from '{out}/items.parquet'").fetchall()
     by_name = {r[0]: r[1:] for r in rows}
     assert len(rows) == 9, rows  # every item exactly once
