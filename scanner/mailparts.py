@@ -110,6 +110,8 @@ def build_rfc822(parts: MailParts) -> bytes:
             continue
         # A header value with a bare CR/LF would make a second, forged header line.
         clean = " ".join(str(value).split())
+        if not clean:
+            continue
         try:
             msg[name] = clean
         except (ValueError, TypeError):

@@ -349,7 +349,7 @@ class ImapSource:
 
         data, retries = self._retrying(f"FETCH {item.uri}", fetch)
         if retries:
-            item.metadata["read_retries"] = str(retries)
+            item.metadata["retries"] = str(retries)
         return data
 
     def close(self) -> None:

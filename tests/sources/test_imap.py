@@ -187,7 +187,7 @@ def test_a_dropped_connection_is_retried_and_recorded(
     assert "listing_retries" not in rest[-1].metadata
     assert fresh_server.kill_sessions() == 1
     assert src.read(rest[-1]) in {raw for _f, raw in MAILBOX}
-    assert rest[-1].metadata["read_retries"] == "1"
+    assert rest[-1].metadata["retries"] == "1"
 
 
 def test_retries_are_bounded(fresh_server: Dovecot, tmp_path: Path) -> None:
