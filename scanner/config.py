@@ -203,7 +203,7 @@ def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
     disabled = _str_list(table, "disabled", "detectors.disabled") or ()
     raw = _get(table, "thresholds", dict, "detectors.thresholds", {})
     thresholds: dict[str, float] = {}
-    for entity, value in raw.items():
+    for entity in raw:
         v = _get(raw, entity, float, f"detectors.thresholds.{entity}")
         if not 0 <= v <= 1:
             raise ConfigError(
@@ -355,7 +355,7 @@ def load(path: Path) -> ScanConfig:
 
 
 def for_paths(paths: list[Path], out: Path | None) -> ScanConfig:
-    """Config for a one-off `noticescan scan PATH...`: every path its own undeclared local source."""
+    """Config for a one-off `noticescan scan PATH...`: each path its own undeclared source."""
     sources = [
         {"type": "local", "path": str(p.resolve()), "id": f"path-{i + 1}"}
         for i, p in enumerate(paths)

@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# System packages the test suite needs; each line installs only what is missing (we run as root).
+# System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium (report).
+# Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
-updated=0
-need() {  # need BINARY PACKAGE...
-    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$1" ]; then
-        if [ "$updated" = 0 ]; then apt-get update; updated=1; fi
-        DEBIAN_FRONTEND=noninteractive apt-get install -y "${@:2}"
-    fi
-}
-need dovecot dovecot-imapd
-need openssl openssl
+need=()
+command -v smbd >/dev/null 2>&1 || need+=(samba)
+command -v smbcacls >/dev/null 2>&1 || need+=(smbclient)
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-deps: missing ${need[*]}; run as root or install them with apt-get" >&2
+  exit 1
+fi
+echo "install-test-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Debian starts the daemons it installs; the tests run their own on loopback ports.
+for svc in smbd nmbd samba-ad-dc dovecot; do
+  (command -v systemctl >/dev/null && systemctl stop "$svc" 2>/dev/null) || true
+  pkill -x "$svc" 2>/dev/null || true
+done

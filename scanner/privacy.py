@@ -1,0 +1,135 @@
+"""Masking and keyed hashing: how a raw value becomes something a report may contain.
+
+The raw value of a detection exists only inside a worker, for as long as it takes to call
+`Redactor.finding()`. What leaves is (a) masked evidence a reviewer can recognise without learning
+the value (`J*** S****`, `**** **** **** 1234`) and (b) an HMAC-SHA256 of the normalised value, so
+the same value can be correlated across items and scans without being recoverable by brute force
+(a plain hash of a card number or NINO can be reversed by enumeration; a keyed one cannot without
+the per-installation key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+
+import phonenumbers
+
+from scanner.errors import ConfigError
+
+KEY_ENV = "NOTICESCAN_HMAC_KEY"
+
+
+def default_key_path() -> Path:
+    """Per-installation key file under the XDG config directory."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "noticescan" / "hmac.key"
+
+
+def load_key(secret_file: Path | None) -> bytes:
+    """The HMAC key: env NOTICESCAN_HMAC_KEY, else the key file (created 0600 on first run)."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        if len(env) < 16:
+            raise ConfigError(KEY_ENV, "is shorter than 16 characters", "use a long random value")
+        return env.encode()
+    path = secret_file or default_key_path()
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it between our read and our create
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+_DIGITISH = re.compile(r"[\s\-./()]")
+
+
+def normalise(entity_type: str, value: str) -> str:
+    """Canonical form so `020 7946 0123` and `+44 20 7946 0123` hash alike."""
+    v = unicodedata.normalize("NFKC", value).strip().casefold()
+    if entity_type == "PHONE_NUMBER":
+        try:
+            return phonenumbers.format_number(
+                phonenumbers.parse(value, "GB"), phonenumbers.PhoneNumberFormat.E164
+            )
+        except phonenumbers.NumberParseException:
+            pass
+    if entity_type in {"PERSON", "ADDRESS"}:
+        return " ".join(v.split())
+    digits = sum(c.isdigit() for c in v)
+    if digits and digits * 2 >= len(v.replace(" ", "")):
+        return _DIGITISH.sub("", v)
+    return " ".join(v.split())
+
+
+def mask(entity_type: str, value: str) -> str:
+    """Evidence a reviewer can recognise without learning the value."""
+    v = " ".join(value.split())
+    if entity_type == "EMAIL_ADDRESS" and "@" in v:
+        local, _, domain = v.rpartition("@")
+        host, dot, tld = domain.rpartition(".")
+        if not dot:
+            return f"{_keep_first(local)}@{_keep_first(domain)}"
+        return f"{_keep_first(local)}@{_keep_first(host)}.{tld}"
+    if entity_type in {"PERSON", "ADDRESS", "HEALTH", "LOCATION"}:
+        return " ".join(_keep_first(w) for w in v.split(" "))
+    if entity_type in {"CREDIT_CARD", "IBAN_CODE", "UK_BANK_ACCOUNT", "PHONE_NUMBER"}:
+        return _keep_last_digits(v, 4 if entity_type != "PHONE_NUMBER" else 3)
+    return "".join("*" if c.isalnum() else c for c in v)
+
+
+def _keep_first(word: str) -> str:
+    return word[:1] + "*" * (len(word) - 1) if word else word
+
+
+def _keep_last_digits(value: str, keep: int) -> str:
+    total = sum(c.isalnum() for c in value)
+    out, seen = [], 0
+    for c in value:
+        if c.isalnum():
+            seen += 1
+            out.append(c if seen > total - keep else "*")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+class Redactor:
+    """Turns raw values into (masked evidence, keyed hash); one per process, key loaded once."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def hash(self, entity_type: str, value: str) -> str:
+        """HMAC-SHA256 hex of the normalised value."""
+        return hmac.new(
+            self._key, normalise(entity_type, value).encode(), hashlib.sha256
+        ).hexdigest()
+
+
+PERSONAL_METADATA = frozenset({"sender", "recipients", "from", "to", "cc", "bcc", "reply_to"})
+
+
+def mask_metadata(metadata: dict[str, str]) -> dict[str, str]:
+    """Mask the metadata values that are personal data (mail addresses of senders/recipients)."""
+    if not metadata or not PERSONAL_METADATA & metadata.keys():
+        return metadata
+    out = dict(metadata)
+    for key in PERSONAL_METADATA & metadata.keys():
+        out[key] = ", ".join(
+            mask("EMAIL_ADDRESS", a.strip()) for a in metadata[key].split(",") if a.strip()
+        )
+    return out
