@@ -11,9 +11,9 @@ Workers re-open the file and read one message (a PST is kept open per process). 
 messages are rebuilt as RFC 822, so every message goes through the same eml extractor and its
 attachments become nested items there.
 
-URIs: `file:///a/b.mbox#3` (1-based), `file:///a/Maildir#<key>` (a Maildir++ sub-folder is its
-own directory: `file:///a/Maildir/.Sent#<key>`), `file:///a/b.pst#/Inbox/2`, and the file's
-own URI for .eml and .msg.
+URIs start with the archive's path as the local source writes it: `/a/b.mbox#3` (1-based),
+`/a/Maildir#<key>` (a Maildir++ sub-folder is its own directory: `/a/Maildir/.Sent#<key>`),
+`/a/b.pst#/Top%20of%20Personal%20Folders/Inbox/2`, and the file's own path for .eml and .msg.
 """
 
 from __future__ import annotations
@@ -41,10 +41,16 @@ from scanner.mailparts import (
     parse_headers,
 )
 from scanner.models import Item, ItemResult, Status
+from sources.local import display
 
 OPTIONS = {"id", "path"}
 PST_SUFFIXES = {".pst", ".ost"}
 MBOX_SUFFIXES = {".mbox", ".mbx"}
+
+
+def _uri(path: Path) -> str:
+    """The same URI the local source gives the archive file, so message URIs line up."""
+    return display(str(path))
 
 
 def _mtime(path: Path) -> datetime:
@@ -211,7 +217,7 @@ class ArchiveSource:
         try:
             yield from items
         except Exception as e:  # any failure of one archive becomes that archive's row
-            item = self._item(path.as_uri(), path.name, path, None, {})
+            item = self._item(_uri(path), path.name, path, None, {})
             yield ItemResult(
                 item=item,
                 status=Status.ERROR,
@@ -227,7 +233,7 @@ class ArchiveSource:
             source=self.id,
             store=self.config.store,
             name=name,
-            parent_uri=path.as_uri() if "#" in uri else None,
+            parent_uri=_uri(path) if "#" in uri else None,
             size=size,
             modified=received or _mtime(path),
             location=self.config.location,
@@ -239,7 +245,7 @@ class ArchiveSource:
         for n, (start, end, head) in enumerate(iter_mbox(path), 1):
             headers = parse_headers(head)
             yield self._item(
-                f"{path.as_uri()}#{n}", f"{n}.eml", path, header_date(headers),
+                f"{_uri(path)}#{n}", f"{n}.eml", path, header_date(headers),
                 message_metadata(headers), end - start, ("mbox", str(path), start, end),
             )  # fmt: skip
 
@@ -251,7 +257,7 @@ class ArchiveSource:
                 f.seek(0, os.SEEK_END)
                 size = f.tell()
             yield self._item(
-                f"{path.as_uri()}#{key}", f"{key}.eml", path, header_date(headers),
+                f"{_uri(path)}#{key}", f"{key}.eml", path, header_date(headers),
                 message_metadata(headers), size, ("maildir", str(path), key),
             )  # fmt: skip
 
@@ -259,14 +265,14 @@ class ArchiveSource:
         with path.open("rb") as f:
             headers = parse_headers(f.read(HEADER_PEEK_BYTES))
         yield self._item(
-            path.as_uri(), path.name, path, header_date(headers), message_metadata(headers),
+            _uri(path), path.name, path, header_date(headers), message_metadata(headers),
             path.stat().st_size, ("file", str(path)),
         )  # fmt: skip
 
     def _walk_msg(self, path: Path) -> Iterator[Item]:
         _raw, metadata, received = msg_to_rfc822(path)
         yield self._item(
-            path.as_uri(), path.stem + ".eml", path, received, metadata, path.stat().st_size,
+            _uri(path), path.stem + ".eml", path, received, metadata, path.stat().st_size,
             ("msg", str(path)),
         )  # fmt: skip
 
@@ -275,7 +281,7 @@ class ArchiveSource:
         try:
             for entry in pstfile.iter_pst_entries(pst):
                 yield self._item(
-                    path.as_uri() + entry.suffix, entry.name, path, entry.received,
+                    _uri(path) + entry.suffix, entry.name, path, entry.received,
                     entry.metadata, None, ("pst", str(path), entry.locator),
                 )  # fmt: skip
         finally:

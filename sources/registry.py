@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from scanner.config import ScanConfig
 from scanner.errors import ConfigError
+from sources.archives import ArchiveSource
 from sources.base import Source
+from sources.imap import ImapSource
 from sources.local import LocalSource
 
 SOURCE_TYPES: dict[str, type[Source]] = {
     "local": LocalSource,
+    "imap": ImapSource,
+    "archive": ArchiveSource,
 }
 
 

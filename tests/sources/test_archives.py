@@ -76,7 +76,7 @@ def test_mbox_each_message_an_item(tmp_path: Path) -> None:
     make_mbox(tmp_path / "inbox.mbox")
     src = source(tmp_path / "inbox.mbox")
     items = listed(src)
-    base = (tmp_path / "inbox.mbox").as_uri()
+    base = str(tmp_path / "inbox.mbox")
     assert [i.uri for i in items] == [f"{base}#1", f"{base}#2", f"{base}#3"]
     assert [i.modified for i in items] == [when(2010), when(2011), when(2012)]
     assert items[0].parent_uri == base
@@ -110,7 +110,7 @@ def test_maildir_and_its_subfolders(tmp_path: Path) -> None:
     sent_key = sent.add(MBOX_MESSAGES[2])
     src = source(tmp_path / "Maildir")
     items = {i.uri: i for i in listed(src)}
-    base = (tmp_path / "Maildir").as_uri()
+    base = str(tmp_path / "Maildir")
     assert set(items) == {f"{base}#{keys[0]}", f"{base}#{keys[1]}", f"{base}/.Sent#{sent_key}"}
     first = items[f"{base}#{keys[0]}"]
     assert first.modified == when(2010) and first.metadata["sender"] == "jane@example.com"
@@ -124,7 +124,7 @@ def test_eml_file_is_one_item(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not mail")
     src = source(tmp_path)
     [item] = listed(src)
-    assert item.uri == eml.as_uri() and item.parent_uri is None
+    assert item.uri == str(eml) and item.parent_uri is None
     assert item.modified == when(2011) and item.metadata["sender"] == "bob@example.net"
     assert src.read(item) == MBOX_MESSAGES[1]
 
@@ -150,7 +150,7 @@ def test_msg_becomes_rfc822_with_attachments(tmp_path: Path) -> None:
     msg.save(str(tmp_path / "tenancy.msg"))
     src = source(tmp_path / "tenancy.msg")
     [item] = listed(src)
-    assert item.uri == (tmp_path / "tenancy.msg").as_uri()
+    assert item.uri == str(tmp_path / "tenancy.msg")
     assert item.name == "tenancy.eml"
     assert item.modified == datetime(2015, 2, 3, 4, 5, 6, tzinfo=UTC)
     assert item.metadata["sender"] == "agent@example.org"
@@ -169,7 +169,7 @@ def test_pst_each_message_an_item_with_folder_path(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "sample.pst", pst)
     src = source(pst)
     items = listed(src)
-    base = pst.as_uri()
+    base = str(pst)
     assert [i.uri for i in items] == [
         f"{base}#/Top%20of%20Personal%20Folders/Inbox/1",
         f"{base}#/Top%20of%20Personal%20Folders/Inbox/2",
