@@ -19,11 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import pypff
 
+from scanner.errors import TooLargeError
+from scanner.extract.base import Child, ExtractContext, Output
 from scanner.mailparts import MailParts, as_utc, build_rfc822, message_metadata, parse_headers
 
 # MAPI property tags (MS-OXPROPS) read from recipient and message record sets.
@@ -230,4 +232,35 @@ def iter_pst_messages(
         pst.close()
 
 
-__all__ = ["PstEntry", "iter_pst_entries", "iter_pst_messages", "open_pst", "read_pst_message"]
+class PstExtractor:
+    """A PST/OST met as a file (on a share, in a zip): each message a nested `#/folder/n` item.
+
+    Big PSTs are better given to the `archive` source, which re-opens them by path instead of
+    holding the bytes (this extractor is bounded by limits.max_file_mb like any file).
+    """
+
+    name: ClassVar[str] = "pst"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        """PST and OST files start with the `!BDN` magic (MS-PST 2.2.2.6)."""
+        return head.startswith(b"!BDN")
+
+    def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
+        """Yield every message as an RFC 822 child, stopping at limits.archive_members."""
+        for count, (suffix, name, raw, received) in enumerate(iter_pst_messages(data), 1):
+            if count > ctx.limits.archive_members:
+                raise TooLargeError(
+                    f"PST holds more than limits.archive_members ({ctx.limits.archive_members}) "
+                    "messages; scan it with an `archive` source or raise the limit"
+                )
+            yield Child(suffix=suffix, name=name, data=raw, modified=received)
+
+
+__all__ = [
+    "PstEntry",
+    "PstExtractor",
+    "iter_pst_entries",
+    "iter_pst_messages",
+    "open_pst",
+    "read_pst_message",
+]

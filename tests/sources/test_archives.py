@@ -20,9 +20,11 @@ import docx
 import msgforge
 import pytest
 
-from scanner.config import from_dict
-from scanner.errors import ConfigError
+from scanner.config import Limits, from_dict
+from scanner.errors import ConfigError, TooLargeError
+from scanner.extract.base import ExtractContext
 from scanner.extract.pst import iter_pst_messages
+from scanner.extract.registry import HEAD_BYTES, choose
 from scanner.models import Item, ItemResult, Status
 from sources.archives import ArchiveSource, iter_mbox
 from tests.fixtures.mailfiles import docx_bytes, message
@@ -164,6 +166,15 @@ def test_msg_becomes_rfc822_with_attachments(tmp_path: Path) -> None:
     assert docx_text(attachment.get_content()) == "Lease for Jane Doe"
 
 
+# The PST fixture is made with an evaluation copy of a commercial library (no free library writes
+# PST), so it is not distributed with the repository: make it with tests/fixtures/make_pst.py.
+needs_pst = pytest.mark.skipif(
+    not (FIXTURES / "sample.pst").exists(),
+    reason="tests/fixtures/files/sample.pst is not in the repository: see tests/fixtures/make_pst.py",
+)
+
+
+@needs_pst
 def test_pst_each_message_an_item_with_folder_path(tmp_path: Path) -> None:
     pst = tmp_path / "leaver.pst"
     shutil.copy(FIXTURES / "sample.pst", pst)
@@ -195,10 +206,19 @@ def test_pst_each_message_an_item_with_folder_path(tmp_path: Path) -> None:
     src.close()
 
 
+@needs_pst
 def test_pst_reader_for_the_extract_registry_takes_bytes() -> None:
-    got = list(iter_pst_messages((FIXTURES / "sample.pst").read_bytes()))
+    data = (FIXTURES / "sample.pst").read_bytes()
+    got = list(iter_pst_messages(data))
     assert [suffix for suffix, *_ in got][-1] == "#/Top%20of%20Personal%20Folders/Sent%20Items/1"
     assert all(parse(raw)["From"] for _s, _n, raw, _r in got)
+    extractor = choose(data[:HEAD_BYTES], "leaver.pst")
+    assert extractor is not None and extractor.name == "pst"
+    ctx = ExtractContext(name="leaver.pst", depth=0, limits=Limits())
+    children = list(extractor.extract(data, ctx))
+    assert [c.suffix for c in children] == [suffix for suffix, *_ in got]  # type: ignore[union-attr]
+    with pytest.raises(TooLargeError, match="archive_members"):
+        list(extractor.extract(data, ExtractContext("leaver.pst", 0, Limits(archive_members=1))))
 
 
 def test_corrupt_archives_are_error_rows_and_the_rest_is_listed(tmp_path: Path) -> None:
