@@ -170,7 +170,7 @@ def test_msg_becomes_rfc822_with_attachments(tmp_path: Path) -> None:
 # PST), so it is not distributed with the repository: make it with tests/fixtures/make_pst.py.
 needs_pst = pytest.mark.skipif(
     not (FIXTURES / "sample.pst").exists(),
-    reason="tests/fixtures/files/sample.pst is not in the repository: see tests/fixtures/make_pst.py",
+    reason="sample.pst is not in the repository: make it with tests/fixtures/make_pst.py",
 )
 
 
