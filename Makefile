@@ -28,6 +28,9 @@ demo: estate
 ## test: install what the tests need (Python packages, samba, dovecot, chromium) and run them
 test: $(STAMP)
 	bash scripts/install-test-deps.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -167,7 +167,83 @@ def _logged(log: RunLog | None) -> Iterator[None]:
 
 def after_scan(summary: ScanSummary, config: ScanConfig) -> int:
     """Scope evaluation and the HTML report hook; returns the exit code (0, or 1 for violations)."""
-    return EXIT_OK
+    return finish_scan(summary.out_dir, config)
+
+
+def finish_scan(scan_dir: Path, config: ScanConfig) -> int:
+    """Apply the notice's rules, write report.html, print the verdict; 1 when anything is beyond."""
+    from reports import html, scope
+
+    result = scope.evaluate(scan_dir, config)
+    report = html.render(scan_dir)
+    if result.violations:
+        kinds = ", ".join(f"{k} {n:,}" for k, n in result.by_kind.items() if n)
+        click.echo(
+            f"beyond the notice: {result.violations:,} violation(s) in "
+            f"{result.violation_items:,} item(s) ({kinds})"
+        )
+    else:
+        click.echo("within the notice: no violations")
+    click.echo(f"report: {report}")
+    return EXIT_VIOLATIONS if result.violations else EXIT_OK
+
+
+@cli.command()
+@click.argument("scan_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Re-apply this config's stores (the notice) before rendering, e.g. after editing it.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the HTML (default: SCAN_DIR/report.html).",
+)
+def report(scan_dir: Path, config_path: Path | None, out: Path | None) -> None:
+    """Render SCAN_DIR's Parquet files into one self-contained HTML report.
+
+    The file needs no network and no other file: send it, archive it, open it anywhere. It holds
+    masked evidence and shortened hashes only, never the personal data itself. With --config the
+    notice's rules are applied again first (violations.parquet is rewritten), and the exit code
+    is 1 when violations exist; without it the report shows the scan as it was evaluated.
+    """
+    from reports import html, scope
+
+    code = EXIT_OK
+    if config_path:
+        result = scope.evaluate(scan_dir, config_mod.load(config_path))
+        code = EXIT_VIOLATIONS if result.violations else EXIT_OK
+    click.echo(f"report: {html.render(scan_dir, out)}")
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("scan_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("sql")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format; csv and json stream, so they suit large exports.",
+)
+def query(scan_dir: Path, sql: str, fmt: str) -> None:
+    """Run SQL (DuckDB) over SCAN_DIR's Parquet files and print the result.
+
+    Views: items (one row per file, message, attachment or archive member), findings (masked
+    evidence and keyed hashes), violations (what breaks the notice, and why) and summary (store x
+    category). Example: noticescan query scans/latest "SELECT kind, count(*) FROM violations
+    GROUP BY kind"
+    """
+    from reports import query as query_mod
+
+    query_mod.run(scan_dir, sql, sys.stdout, fmt)
 
 
 @cli.command()

@@ -22,7 +22,7 @@ from detectors.categories import category_of
 from scanner.config import ScanConfig
 from scanner.errors import ItemError, TooLargeError, UnsupportedError
 from scanner.extract.base import Child, ExtractContext, TableSegment, TextSegment
-from scanner.extract.registry import choose
+from scanner.extract.registry import HEAD_BYTES, choose
 from scanner.models import Finding, Item, ItemResult, Status
 from scanner.privacy import Redactor, mask, mask_metadata
 from sources.base import Source
@@ -78,7 +78,7 @@ class ItemProcessor:
             raise TooLargeError(
                 f"item is larger than limits.max_file_mb ({self.limits.max_file_mb:g} MB)"
             )
-        extractor = choose(data[:8192], item.name)
+        extractor = choose(data[:HEAD_BYTES], item.name)
         if extractor is None:
             raise UnsupportedError("no extractor recognises this content")
         result.extractor = extractor.name

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium (report).
+# System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium (report),
+# and Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests).
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
@@ -7,6 +8,7 @@ command -v smbd >/dev/null 2>&1 || need+=(samba)
 command -v smbcacls >/dev/null 2>&1 || need+=(smbclient)
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v zip >/dev/null 2>&1 || need+=(zip)  # Info-ZIP: partly encrypted zips in tests/extract
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-test-deps: missing ${need[*]}; run as root or install them with apt-get" >&2

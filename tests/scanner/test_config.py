@@ -24,13 +24,23 @@ def load(text: str, tmp_path: Path) -> config.ScanConfig:
         ("[limits]\nmax_file_mb = -1\n", "limits.max_file_mb", "greater than 0"),
         ("[detectors]\nthreshold = 2\n", "detectors.threshold", "between 0 and 1"),
         ("[[store]]\nname = 'x'\n", "store[1].id", "is required"),
-        ("[[store]]\nid = 'a'\ncategories = ['names']\n", "store[1].categories", "unknown category"),
-        ("[[source]]\ntype = 'local'\npath = '.'\nstore = 'crm'\n", "source[1].store", "no [[store]] declares"),
+        (
+            "[[store]]\nid = 'a'\ncategories = ['names']\n",
+            "store[1].categories",
+            "unknown category",
+        ),
+        (
+            "[[source]]\ntype = 'local'\npath = '.'\nstore = 'crm'\n",
+            "source[1].store",
+            "no [[store]] declares",
+        ),
         ("[[source]]\npath = '.'\n", "source[1].type", "is required"),
         ("bogus = [\n", "c.toml", "not valid TOML"),
     ],
 )
-def test_bad_config_names_key_problem_and_fix(tmp_path: Path, text: str, key: str, words: str) -> None:
+def test_bad_config_names_key_problem_and_fix(
+    tmp_path: Path, text: str, key: str, words: str
+) -> None:
     with pytest.raises(ConfigError) as e:
         load(text, tmp_path)
     assert key in e.value.key
