@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,9 @@ def make_scan(
 
 def two_scans(tmp_path: Path) -> tuple[Path, Path]:
     old = make_scan(
-        tmp_path, "20261124T020000Z-aaaa", {"/a": "1", "/b": "2", "/c": "3"},
+        tmp_path,
+        "20261124T020000Z-aaaa",
+        {"/a": "1", "/b": "2", "/c": "3"},
         [
             ("store_not_declared", "undeclared", "/a", "name", "old reason"),
             ("category_not_declared", "hr", "/b", "payment_card", "cards in HR"),
@@ -47,7 +50,9 @@ def two_scans(tmp_path: Path) -> tuple[Path, Path]:
         ],
     )
     new = make_scan(
-        tmp_path, "20261125T020000Z-bbbb", {"/a": "1", "/b": "9", "/d": "4"},
+        tmp_path,
+        "20261125T020000Z-bbbb",
+        {"/a": "1", "/b": "9", "/d": "4"},
         [
             ("store_not_declared", "undeclared", "/a", "name", "new wording"),  # same key
             ("category_not_declared", "hr", "/b", "name", "kept"),
@@ -93,3 +98,48 @@ def test_diff_says_clearly_when_the_notice_was_not_applied(tmp_path: Path) -> No
     r = run_cli("diff", str(old), str(bare))
     assert r.returncode == 2
     assert "noticescan report" in r.stderr
+
+
+def test_report_shows_the_change_since_the_previous_scan(tmp_path: Path) -> None:
+    from reports.html import changes_section
+
+    old, new = two_scans(tmp_path)
+    html = changes_section(new, json.loads((new / "scan.json").read_text()))
+    assert 'id="s-changes"' in html and "20261124T020000Z-aaaa" in html
+    cards = dict(re.findall(r'id="chg-(\w+)"><div class="num">([^<]*)<', html))
+    assert cards == {
+        "new": "1",
+        "resolved": "1",
+        "unchanged": "2",
+        "added": "1",
+        "removed": "1",
+        "changed": "1",
+    }
+    new_rows = html.split('id="changes-new"')[1].split("</table>")[0]
+    assert "retention_exceeded" in new_rows and "older than 6 years" in new_rows
+    assert "cards in HR" in html.split('id="changes-resolved"')[1]
+    # the first scan of a configuration has nothing to compare with
+    assert changes_section(old, json.loads((old / "scan.json").read_text())) == ""
+
+
+def test_change_section_escapes_what_came_from_the_data(tmp_path: Path) -> None:
+    from reports.html import changes_section
+
+    make_scan(tmp_path, "20261124T020000Z-aaaa", {"/a": "1"}, [])
+    new = make_scan(
+        tmp_path,
+        "20261125T020000Z-bbbb",
+        {"/<b>x</b>.txt": "1"},
+        [
+            (
+                "store_not_declared",
+                "undeclared",
+                "/<img src=x onerror=alert(1)>.txt",
+                "name",
+                "</td>",
+            )
+        ],
+    )
+    html = changes_section(new, json.loads((new / "scan.json").read_text()))
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;/td&gt;" in html
