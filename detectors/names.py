@@ -1,0 +1,202 @@
+"""Person names: spaCy's PERSON entities behind false-positive filters, plus cue patterns.
+
+The small English model tags cities (`Manchester`), companies named after people (`Johnson
+Matthey`, `Marks and Spencer`) and the odd header as PERSON. The filters here are kept apart
+from the model (the detect-secrets habit of filters as their own layer):
+- place names and well-known surname-like companies (lists below);
+- a company suffix right after the span (`Ltd`, `plc`, `LLP`), or anywhere in the text after
+  the same words (once `Taylor Brown Ltd` appears, `Taylor Brown` is that company);
+- spans with digits, `@`, no capitalised word, or more than four words.
+`CuedNameRecognizer` adds names the model misses where a cue leaves no doubt (`Dear Ms Kaur`,
+`Name: Priya Patel`). Score policy: two or more words 0.85, one word 0.6, cue pattern 0.85.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from detectors.pattern import Shape, ShapeRecognizer
+
+PLACES = frozenset(
+    "london manchester birmingham leeds glasgow edinburgh liverpool bristol sheffield cardiff "
+    "belfast newcastle nottingham leicester coventry bradford southampton portsmouth brighton "
+    "plymouth derby reading oxford cambridge york bath exeter norwich aberdeen dundee swansea "
+    "sunderland wolverhampton stoke hull preston milton keynes luton bolton salford wigan "
+    "chester lincoln durham carlisle lancaster worcester hereford gloucester canterbury "
+    "winchester salisbury truro inverness stirling perth kent surrey essex sussex devon cornwall "
+    "yorkshire lancashire cheshire dorset somerset wiltshire hampshire norfolk suffolk "
+    "rotterdam amsterdam paris berlin dublin brussels madrid barcelona lisbon rome milan munich "
+    "frankfurt hamburg vienna zurich geneva copenhagen stockholm oslo helsinki warsaw prague "
+    "budapest athens luxembourg antwerp lyon marseille cork galway england scotland wales "
+    "ireland britain europe france germany spain italy netherlands belgium poland sweden".split()
+)
+NOT_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "june july august september october november december q1 q2 q3 q4 hr finance team sales "
+    "support admin accounts payroll it legal gdpr regards thanks kind dear sir madam".split()
+)
+COMPANY_LOOKALIKES: tuple[str, ...] = (
+    "johnson matthey",
+    "marks and spencer",
+    "marks & spencer",
+    "john lewis",
+    "rolls-royce",
+    "rolls royce",
+    "morgan stanley",
+    "ernst & young",
+    "slaughter and may",
+    "allen & overy",
+    "clifford chance",
+    "smith & nephew",
+    "taylor wimpey",
+    "aston martin",
+    "paddy power",
+    "sainsbury",
+    "morrisons",
+    "wm morrison",
+    "barclays",
+    "lloyds",
+    "dyson",
+    "whitbread",
+    "schroders",
+    "halfords",
+    "jd sports",
+    "tate & lyle",
+    "procter & gamble",
+    "johnson & johnson",
+    "goldman sachs",
+    "merrill lynch",
+    "thomas cook",
+    "harvey nichols",
+    "ted baker",
+    "laura ashley",
+    "ralph lauren",
+    "hugo boss",
+    "calvin klein",
+    "tommy hilfiger",
+)
+COMPANY_SUFFIX = re.compile(
+    r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
+    r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust)\b"
+)
+_TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
+NAME_CELL = re.compile(
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zà-ÿ'’\-]+(?:[ \-][A-Z][a-zà-ÿ'’\-]+){0,3}"
+)
+
+
+def looks_like_company(text: str, start: int, end: int) -> bool:
+    """Company evidence for text[start:end]: a suffix after it (here or elsewhere in the
+    text), or the span sits inside a known surname-like company name.
+    """
+    value = text[start:end]
+    if COMPANY_SUFFIX.match(text[end : end + 16]):
+        return True
+    lowered = text.casefold()
+    for company in COMPANY_LOOKALIKES:
+        pos = lowered.find(company, max(0, start - len(company)), end + len(company))
+        if pos != -1 and pos < end and pos + len(company) > start:
+            return True
+    for m in re.finditer(re.escape(value), text):
+        if COMPANY_SUFFIX.match(text[m.end() : m.end() + 16]):
+            return True
+    return False
+
+
+def plausible_name(value: str) -> bool:
+    """Shape filter shared by NER spans and table cells."""
+    words = value.split()
+    if not words or len(words) > 4 or any(c.isdigit() or c in "@/:_#" for c in value):
+        return False
+    lowered = value.casefold()
+    if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
+        return False
+    if not all(w[:1].isupper() for w in words if w.casefold() not in {"de", "van", "von", "da"}):
+        return False
+    return not (len(words) == 1 and value.isupper() and len(value) > 3)
+
+
+def name_score(value: str) -> float:
+    """Two or more words 0.85, one word 0.6 (a lone word is as often a brand or place)."""
+    return 0.85 if len(value.split()) > 1 else 0.6
+
+
+class SpacyPersonRecognizer(EntityRecognizer):
+    """PERSON entities from the spaCy doc in nlp_artifacts, filtered (module docstring)."""
+
+    ENTITY = "PERSON"
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
+
+    def load(self) -> None:
+        """The model is loaded once by the engine, not per recognizer."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None
+    ) -> list[RecognizerResult]:
+        """Filtered PERSON spans; nothing when no spaCy doc is given (prose only)."""
+        if nlp_artifacts is None or (entities and self.ENTITY not in entities):
+            return []
+        out = []
+        for ent in nlp_artifacts.entities:
+            if ent.label_ not in ("PERSON", "PER"):
+                continue
+            start, end = ent.start_char, ent.end_char
+            value = text[start:end]
+            title = _TITLES.match(value)
+            if title:
+                start += title.end()
+            if text[end - 2 : end] in ("'s", "’s"):
+                end -= 2
+            value = text[start:end].strip()
+            if not plausible_name(value) or looks_like_company(text, start, end):
+                continue
+            out.append(self._result(start, end, name_score(value)))
+        return out
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type=self.ENTITY,
+            start=start,
+            end=end,
+            score=score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
+_NAME = r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){0,2}"
+
+
+class CuedNameRecognizer(ShapeRecognizer):
+    """Names after a title or a salutation/label cue, where the model may miss them."""
+
+    ENTITY = "PERSON"
+    SHAPES = (
+        Shape("title", rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? ({_NAME})", 0.85, group=1),
+        Shape("dear", rf"\bDear ({_NAME})(?=[,\n])", 0.85, group=1),
+        Shape(
+            "label",
+            rf"(?im:^[ \t]*(?:name|full name|employee|employee name|contact|patient|applicant|"
+            rf"candidate|tenant|signed|signature)[ \t]*:[ \t]*)({_NAME})(?=[ \t]*(?:$|,|\())",
+            0.85,
+            group=1,
+        ),
+    )
+    DAMPING = ()
+    BOOST = 0.0
+    PREFILTER = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear)\b|:", re.IGNORECASE)
+
+    def validate(self, value: str) -> bool:
+        """Same shape filter as the model's spans."""
+        return plausible_name(value)
+
+    def adjust(self, text: str, start: int, end: int, score: float) -> float:
+        """Company evidence drops the span."""
+        return 0.0 if looks_like_company(text, start, end) else score

@@ -1,0 +1,226 @@
+"""The shape of every pattern recognizer: regex shapes + validation + context, one score policy.
+
+Each family module subclasses `ShapeRecognizer` with class attributes only (entity, shapes,
+context words, damping words) and, where the identifier has one, a `validate()` checksum. The
+class is a Presidio `EntityRecognizer`, so it plugs into a Presidio `RecognizerRegistry` as well
+as into our own engine.
+
+Why we score context ourselves instead of Presidio's `ContextAwareEnhancer`: Presidio's enhancer
+matches lemmas, so it needs spaCy's tagger, attribute ruler and lemmatizer on every text
+(shared/notes/presidio-facts.md: without them context stops working). A casefolded look at the
+characters around a match costs microseconds, works on text we never send to spaCy (tables,
+numeric runs) and lets a table column's header count as context for every cell below it.
+
+Score policy (the same for every shape recognizer, documented in docs/detectors.md):
+- a match starts at its shape's score (how telling the shape is on its own);
+- `validate()` False drops it (checksum or range failed);
+- a context word near the match (or in the column header) adds `BOOST`, capped at 1.0;
+- a damping word near the match (`part`, `serial`, `invoice`, `version` ...) subtracts `DAMP`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+# Words near a number that say "this is a product/document identifier, not a person's".
+DAMPING_WORDS: tuple[str, ...] = (
+    "part",
+    "pn",
+    "p/n",
+    "serial",
+    "s/n",
+    "sn",
+    "asset",
+    "sku",
+    "model",
+    "invoice",
+    "inv",
+    "order",
+    "po",
+    "purchase order",
+    "ref",
+    "reference",
+    "ticket",
+    "tracking",
+    "batch",
+    "lot",
+    "version",
+    "build",
+    "release",
+    "firmware",
+    "imei",
+    "barcode",
+    "ean",
+    "isbn",
+    "catalogue",
+    "item",
+)
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_context(text: str) -> str:
+    """Casefold, non-alphanumerics to single spaces, padded: `' date of birth '`."""
+    return " " + _NON_ALNUM.sub(" ", text.casefold()).strip() + " "
+
+
+def _norm_words(words: Sequence[str]) -> tuple[str, ...]:
+    # A context word matches at the start of a word in the window: ` phone` finds `phones`.
+    return tuple(" " + _NON_ALNUM.sub(" ", w.casefold()).strip() for w in words)
+
+
+def has_word(window: str, words: tuple[str, ...], whole: bool = False) -> bool:
+    """True when a normalised window contains one of the normalised words at a word start."""
+    if whole:
+        return any(w + " " in window for w in words)
+    return any(w in window for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """One regex a recognizer tries; `group` picks the value out of a match with guards."""
+
+    name: str
+    regex: str
+    score: float
+    flags: int = 0
+    group: int = 0
+
+
+class ShapeRecognizer(EntityRecognizer):
+    """Regex shapes + validation + context scoring. Subclasses set the class attributes."""
+
+    ENTITY: ClassVar[str]
+    SHAPES: ClassVar[tuple[Shape, ...]]
+    CONTEXT: ClassVar[tuple[str, ...]] = ()
+    DAMPING: ClassVar[tuple[str, ...]] = DAMPING_WORDS
+    BOOST: ClassVar[float] = 0.35
+    DAMP: ClassVar[float] = 0.5
+    # Characters looked at before/after a match for context; before matters more (`Tel: 0207…`).
+    BEFORE: ClassVar[int] = 48
+    AFTER: ClassVar[int] = 16
+    # Damping words are matched as whole words (`po` must not damp `postcode`).
+    DAMP_WHOLE: ClassVar[bool] = True
+    # Damping words count only this close (chars either side); None = the context window.
+    DAMP_RADIUS: ClassVar[int | None] = None
+    # A cheap test run before any regex: when it fails, the recognizer is skipped (keyword
+    # prefilter, as trufflehog does). None = always run.
+    PREFILTER: ClassVar[re.Pattern[str] | None] = None
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=[self.ENTITY],
+            name=type(self).__name__,
+            supported_language="en",
+            context=list(self.CONTEXT),
+        )
+        self._shapes = [(s, re.compile(s.regex, s.flags)) for s in self.SHAPES]
+        self._context = _norm_words(self.CONTEXT)
+        self._damping = _norm_words(self.DAMPING)
+        self._ceiling = max(s.score for s in self.SHAPES)
+
+    def load(self) -> None:
+        """Nothing to load: shapes are compiled in __init__."""
+
+    def validate(self, value: str) -> bool:
+        """Checksum/range check of a candidate; the default accepts every shape match."""
+        return True
+
+    def adjust(self, text: str, start: int, end: int, score: float) -> float:
+        """Recognizer-specific score tweaks after context; default none."""
+        return score
+
+    def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+        """(start, end, shape score, shape name) for every shape match."""
+        for shape, rx in self._shapes:
+            for m in rx.finditer(text):
+                yield m.start(shape.group), m.end(shape.group), shape.score, shape.name
+
+    def context_hit(self, text: str, start: int, end: int, header: str, line_bound: bool) -> bool:
+        """A context word near the match or in the column header."""
+        if header and has_word(header, self._context):
+            return True
+        return has_word(self._window(text, start, end, line_bound), self._context)
+
+    def damped(self, text: str, start: int, end: int, header: str, line_bound: bool) -> bool:
+        """A damping word near the match or in the column header."""
+        if header and has_word(header, self._damping, self.DAMP_WHOLE):
+            return True
+        window = self._window(text, start, end, line_bound, self.DAMP_RADIUS)
+        return has_word(window, self._damping, self.DAMP_WHOLE)
+
+    def _window(
+        self, text: str, start: int, end: int, line_bound: bool, radius: int | None = None
+    ) -> str:
+        before = self.BEFORE if radius is None else radius
+        after = self.AFTER if radius is None else radius
+        lo, hi = max(0, start - before), min(len(text), end + after)
+        if line_bound:  # table cells joined by newlines: never borrow a neighbour cell's words
+            lo = max(lo, text.rfind("\n", 0, start) + 1)
+            nl = text.find("\n", end)
+            hi = min(hi, nl if nl >= 0 else hi)
+        return normalise_context(text[lo:start] + " " + text[end:hi])
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        header: str = "",
+        line_bound: bool = False,
+        floor: float = 0.0,
+    ) -> list[RecognizerResult]:
+        """Presidio's recognizer entry point, plus our table context (`header`, `line_bound`).
+
+        `header` is the normalised column header (normalise_context); `floor` is the score the
+        caller will keep, so a recognizer whose shapes cannot reach it without context skips the
+        text outright when no context word occurs anywhere in it.
+        """
+        if entities and self.ENTITY not in entities:
+            return []
+        if self.PREFILTER is not None and not self.PREFILTER.search(text):
+            return []
+        if self._ceiling < floor and not self._context_anywhere(text, header):
+            return []
+        out: list[RecognizerResult] = []
+        seen: set[tuple[int, int]] = set()
+        for start, end, score, shape in self.candidates(text):
+            if (start, end) in seen or not self.validate(text[start:end]):
+                continue
+            seen.add((start, end))
+            if self.context_hit(text, start, end, header, line_bound):
+                score = min(1.0, score + self.BOOST)
+            if self.damped(text, start, end, header, line_bound):
+                score = max(0.0, score - self.DAMP)
+            score = self.adjust(text, start, end, score)
+            if score > 0:
+                out.append(self.result(start, end, score, shape))
+        return out
+
+    def _context_anywhere(self, text: str, header: str) -> bool:
+        return has_word(header, self._context) or has_word(normalise_context(text), self._context)
+
+    def result(self, start: int, end: int, score: float, shape: str) -> RecognizerResult:
+        """A RecognizerResult marked as already context-scored (Presidio will not re-score)."""
+        return RecognizerResult(
+            entity_type=self.ENTITY,
+            start=start,
+            end=end,
+            score=round(score, 3),
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+                "shape": shape,
+            },
+        )
+
+
+def digits(value: str) -> str:
+    """Only the digits of a value (separators dropped) for checksums."""
+    return "".join(c for c in value if c.isdigit())

@@ -1,0 +1,93 @@
+"""The one explicit list of built-in recognizers, and the factory the pipeline calls.
+
+Adding a detector = one module + its test + one line in RECOGNIZERS (docs/extending.md).
+A test checks that every recognizer class in detectors/ is listed here and documented in
+docs/detectors.md, so the list cannot drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from detectors.address import UkAddressRecognizer, UkPostcodeRecognizer
+from detectors.banking import (
+    IbanRecognizer,
+    SortCodeRecognizer,
+    UkBankAccountRecognizer,
+    VatRecognizer,
+)
+from detectors.base import Detector
+from detectors.cards import CreditCardRecognizer
+from detectors.categories import CATEGORY_OF
+from detectors.contact import EmailRecognizer, IpAddressRecognizer, PhoneRecognizer
+from detectors.dob import DateOfBirthRecognizer
+from detectors.health import HealthRecognizer
+from detectors.names import CuedNameRecognizer, SpacyPersonRecognizer
+from detectors.uk_ids import (
+    NhsRecognizer,
+    NinoRecognizer,
+    UkDrivingLicenceRecognizer,
+    UkPassportRecognizer,
+)
+from scanner.config import DetectorSettings
+from scanner.errors import ConfigError
+
+RECOGNIZERS: tuple[type[Any], ...] = (
+    SpacyPersonRecognizer,
+    CuedNameRecognizer,
+    UkAddressRecognizer,
+    UkPostcodeRecognizer,
+    EmailRecognizer,
+    PhoneRecognizer,
+    IpAddressRecognizer,
+    IbanRecognizer,
+    SortCodeRecognizer,
+    UkBankAccountRecognizer,
+    VatRecognizer,
+    CreditCardRecognizer,
+    NinoRecognizer,
+    NhsRecognizer,
+    UkPassportRecognizer,
+    UkDrivingLicenceRecognizer,
+    DateOfBirthRecognizer,
+    HealthRecognizer,
+)
+
+ENTITIES: tuple[str, ...] = tuple(CATEGORY_OF)
+
+
+def validate_settings(settings: DetectorSettings) -> None:
+    """Reject unknown entity names in `disabled`/`thresholds` (a typo would silently report
+    everything, or nothing) and thresholds outside 0..1.
+    """
+    known = ", ".join(ENTITIES)
+    for name in settings.disabled:
+        if name not in CATEGORY_OF:
+            raise ConfigError(
+                "detectors.disabled", f"unknown entity {name!r}", f"use one of {known}"
+            )
+    for name, value in settings.thresholds.items():
+        key = f"detectors.thresholds.{name}"
+        if name not in CATEGORY_OF:
+            raise ConfigError(key, f"unknown entity {name!r}", f"use one of {known}")
+        if not 0 <= value <= 1:
+            raise ConfigError(key, f"must be between 0 and 1, got {value}", "use e.g. 0.6")
+    if not 0 <= settings.threshold <= 1:
+        raise ConfigError(
+            "detectors.threshold",
+            f"must be between 0 and 1, got {settings.threshold}",
+            "use e.g. 0.5",
+        )
+
+
+def build_recognizers(settings: DetectorSettings) -> list[Any]:
+    """One instance of every built-in recognizer whose entity is not disabled."""
+    validate_settings(settings)
+    return [cls() for cls in RECOGNIZERS if cls.ENTITY not in settings.disabled]
+
+
+def build_detector(settings: DetectorSettings, nlp: Any = None) -> Detector:
+    """The Detector a worker builds once (loads the spaCy model unless PERSON is disabled)."""
+    from detectors.engine import PresidioDetector
+
+    return PresidioDetector(settings, build_recognizers(settings), nlp=nlp)
