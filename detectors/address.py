@@ -37,7 +37,7 @@ def postcode_ok(value: str) -> bool:
     return True
 
 
-class UkPostcodeRecognizer(ShapeRecognizer):
+class PostcodeRecognizer(ShapeRecognizer):
     """UK postcode with or without its space; the spaced form is the telling one."""
 
     ENTITY = "UK_POSTCODE"
@@ -70,11 +70,13 @@ _SUFFIX = (
 _WORD = r"[A-Z][A-Za-z'\-]*"
 _PREMISES = r"(?:(?:Flat|Apartment|Apt|Unit|Suite|Studio|Room)\.? \d{1,4}[A-Z]?,?[ \n]+)?"
 _STREET = rf"{_PREMISES}\d{{1,4}}[A-Za-z]?,? (?:{_WORD} ){{1,3}}(?i:{_SUFFIX})\b\.?"
-_LOCALITY = rf"(?:,? ?\n? ?{_WORD}(?:[ \-]{_WORD}){{0,3}})"
+# Town and county words; `Stratford-upon-Avon`, `Argyll and Bute`, `Newcastle upon Tyne`.
+_LINK = r"(?:and|upon|on|in|le|de|by|under|the)"
+_LOCALITY = rf"(?:,? ?\n? ?{_WORD}(?:[ \-](?:{_WORD}|{_LINK}(?=[ \-][A-Z]))){{0,4}})"
 _FULL = rf"{_STREET}{_LOCALITY}{{0,3}},? ?\n? ?{POSTCODE}(?![A-Za-z0-9])"
 
 
-class UkAddressRecognizer(ShapeRecognizer):
+class StreetAddressRecognizer(ShapeRecognizer):
     """A street line (number, name, road-type word) up to and including a valid postcode.
 
     The street line alone is reported only with an address cue: without a postcode it is as

@@ -19,7 +19,7 @@ from detectors.pattern import Shape, ShapeRecognizer
 _IBAN = r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
 
 
-class IbanRecognizer(ShapeRecognizer):
+class IbanCodeRecognizer(ShapeRecognizer):
     """IBAN, printed (groups of four) or electronic; the mod-97 check makes it near-certain."""
 
     ENTITY = "IBAN_CODE"
@@ -60,6 +60,9 @@ class SortCodeRecognizer(ShapeRecognizer):
     BEFORE = 40
 
 
+_SORT_ANY = re.compile(r"\d{2}-\d{2}-\d{2}")
+
+
 class UkBankAccountRecognizer(ShapeRecognizer):
     """UK account number: 8 digits with an `account` cue, or right after a sort code."""
 
@@ -69,6 +72,10 @@ class UkBankAccountRecognizer(ShapeRecognizer):
     BOOST = 0.65
     BEFORE = 40
     _SORT_BEFORE = re.compile(r"\d{2}-\d{2}-\d{2}\D{1,30}$")
+
+    def _context_anywhere(self, text: str, header: str) -> bool:
+        """A sort code anywhere counts as context for the skip test (see adjust)."""
+        return super()._context_anywhere(text, header) or bool(_SORT_ANY.search(text))
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
         """A sort code up to 30 characters before the number makes it an account number."""

@@ -52,7 +52,7 @@ def issuer_ok(number: str) -> bool:
     return False
 
 
-class CreditCardRecognizer(ShapeRecognizer):
+class PaymentCardRecognizer(ShapeRecognizer):
     """Card numbers printed contiguous or in groups (spaces or dashes, one separator kind)."""
 
     ENTITY = "CREDIT_CARD"

@@ -25,7 +25,7 @@ _EMAIL = (
 )
 
 
-class EmailRecognizer(ShapeRecognizer):
+class EmailAddressRecognizer(ShapeRecognizer):
     """RFC 5322 addr-spec in the common form; no network, no tldextract."""
 
     ENTITY = "EMAIL_ADDRESS"
@@ -61,7 +61,7 @@ _DRAMA = re.compile(
 )
 
 
-class PhoneRecognizer(ShapeRecognizer):
+class PhoneNumberRecognizer(ShapeRecognizer):
     """Phone numbers in national and international forms (GB, plus cued EU regions)."""
 
     ENTITY = "PHONE_NUMBER"
@@ -85,7 +85,7 @@ class PhoneRecognizer(ShapeRecognizer):
         "direct",
         "dial",
     )
-    DAMPING = DAMPING_WORDS + ("iban", "account", "sort", "nhs", "card", "vat", "passport")
+    DAMPING = DAMPING_WORDS + ("iban", "sort", "nhs", "card", "vat", "passport", "artikel")
     BOOST = 0.35
     BEFORE = 32
     PREFILTER = re.compile(r"\d[\d ()\-.]{7,}\d")

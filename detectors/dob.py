@@ -2,7 +2,7 @@
 
 Every business document is full of dates; what makes one a date of birth is the words before
 it (`DOB`, `date of birth`, `born`) or the column it sits in. Unlike the other recognizers the
-*nearest* cue decides: in `DOB: 12/03/1985, start date: 01/09/2020` the second date has a
+*nearest* cue decides (the policy of every recognizer, detectors/pattern.py): in `DOB: 12/03/1985, start date: 01/09/2020` the second date has a
 birth cue in its window too, but a nearer `start date` one. Dates without a year (`1 June`)
 and durations (`45 days`) never match the shapes.
 """
@@ -26,7 +26,7 @@ _BIRTH = (
     "dob",
     "d o b",
     "date of birth",
-    "birth date",
+    "birth",
     "birthdate",
     "born",
     "birthday",
@@ -102,31 +102,13 @@ class DateOfBirthRecognizer(ShapeRecognizer):
     BOOST = 0.7
     BEFORE = 40
     AFTER = 0
+    DAMP_WHOLE = False
+    DAMP = 0.0  # a non-birth cue only withholds the boost
 
     def validate(self, value: str) -> bool:
         """A real calendar date between 1900 and today (a birth cannot be in the future)."""
         parsed = parse_date(value)
         return parsed is not None and date(1900, 1, 1) <= parsed <= date.today()
-
-    def context_hit(self, text: str, start: int, end: int, header: str, line_bound: bool) -> bool:
-        """The nearest cue before the date is a birth cue (or the column is a birth column)."""
-        if header:
-            return _nearest(header, _BIRTH, _OTHER) == "birth"
-        return _nearest(self._window(text, start, end, line_bound), _BIRTH, _OTHER) == "birth"
-
-    def damped(self, text: str, start: int, end: int, header: str, line_bound: bool) -> bool:
-        """Never damp on top of context_hit's decision; a non-birth cue simply means no boost."""
-        return False
-
-
-def _nearest(window: str, birth: tuple[str, ...], other: tuple[str, ...]) -> str | None:
-    best, kind = -1, None
-    for words, label in ((birth, "birth"), (other, "other")):
-        for w in words:
-            pos = window.rfind(" " + w + " ")
-            if pos > best:
-                best, kind = pos, label
-    return kind
 
 
 def parse_date(value: str) -> date | None:

@@ -179,7 +179,9 @@ class PresidioDetector:
         filled = [i for i, c in enumerate(cells) if _PROSE_LINE.search(c)]
         if not filled:
             return []
-        by_header = bool(head) and _NAME_HEADER.search(head) and not _NOT_NAME_HEADER.search(head)
+        if head and _NOT_NAME_HEADER.search(head):
+            return []  # `City`, `Company`, `Address`: the model would only find false names
+        by_header = bool(head) and _NAME_HEADER.search(head)
         sample = filled[:SAMPLE_CELLS]
         prose = sum(len(cells[i].split()) for i in sample) / len(sample) >= 5
         if prose:

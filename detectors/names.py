@@ -36,7 +36,8 @@ PLACES = frozenset(
 NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "june july august september october november december q1 q2 q3 q4 hr finance team sales "
-    "support admin accounts payroll it legal gdpr regards thanks kind dear sir madam".split()
+    "support admin accounts payroll it legal gdpr regards thanks kind dear sir madam ref "
+    "attendees minutes notes subject re fw fwd".split()
 )
 COMPANY_LOOKALIKES: tuple[str, ...] = (
     "johnson matthey",
@@ -112,9 +113,13 @@ def plausible_name(value: str) -> bool:
     if not words or len(words) > 4 or any(c.isdigit() or c in "@/:_#" for c in value):
         return False
     lowered = value.casefold()
+    if COMPANY_SUFFIX.match(words[-1]) or words[0].casefold() in {"the", "a", "an"}:
+        return False
     if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
         return False
     if not all(w[:1].isupper() for w in words if w.casefold() not in {"de", "van", "von", "da"}):
+        return False
+    if any(w.isupper() and len(w) <= 3 for w in words):  # acronyms: `VAT GB`, `HR`, `NHS`
         return False
     return not (len(words) == 1 and value.isupper() and len(value) > 3)
 
@@ -146,6 +151,8 @@ class SpacyPersonRecognizer(EntityRecognizer):
             if ent.label_ not in ("PERSON", "PER"):
                 continue
             start, end = ent.start_char, ent.end_char
+            cut = text.find("\n", start, end)
+            end = cut if cut >= 0 else end  # a span never runs into the next line
             value = text[start:end]
             title = _TITLES.match(value)
             if title:
@@ -180,7 +187,9 @@ class CuedNameRecognizer(ShapeRecognizer):
     ENTITY = "PERSON"
     SHAPES = (
         Shape("title", rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? ({_NAME})", 0.85, group=1),
-        Shape("dear", rf"\bDear ({_NAME})(?=[,\n])", 0.85, group=1),
+        Shape(
+            "dear", rf"\b(?:Dear|Hi|Hello) (?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? )?({_NAME})(?=[,\n])", 0.85, group=1
+        ),
         Shape(
             "label",
             rf"(?im:^[ \t]*(?:name|full name|employee|employee name|contact|patient|applicant|"
@@ -191,7 +200,7 @@ class CuedNameRecognizer(ShapeRecognizer):
     )
     DAMPING = ()
     BOOST = 0.0
-    PREFILTER = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear)\b|:", re.IGNORECASE)
+    PREFILTER = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear|Hi|Hello)\b|:", re.IGNORECASE)
 
     def validate(self, value: str) -> bool:
         """Same shape filter as the model's spans."""

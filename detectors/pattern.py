@@ -14,8 +14,9 @@ numeric runs) and lets a table column's header count as context for every cell b
 Score policy (the same for every shape recognizer, documented in docs/detectors.md):
 - a match starts at its shape's score (how telling the shape is on its own);
 - `validate()` False drops it (checksum or range failed);
-- a context word near the match (or in the column header) adds `BOOST`, capped at 1.0;
-- a damping word near the match (`part`, `serial`, `invoice`, `version` ...) subtracts `DAMP`.
+- the nearest cue decides: a context word adds `BOOST` (capped at 1.0), a damping word
+  (`part`, `serial`, `invoice`, `version` ...) subtracts `DAMP`; words around the match
+  outrank the column header, which counts when the cell itself has no cue.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ class ShapeRecognizer(EntityRecognizer):
     # Characters looked at before/after a match for context; before matters more (`Tel: 0207…`).
     BEFORE: ClassVar[int] = 48
     AFTER: ClassVar[int] = 16
+    AFTER_PENALTY: ClassVar[int] = 8
     # Damping words are matched as whole words (`po` must not damp `postcode`).
     DAMP_WHOLE: ClassVar[bool] = True
     # Damping words count only this close (chars either side); None = the context window.
@@ -141,30 +143,61 @@ class ShapeRecognizer(EntityRecognizer):
             for m in rx.finditer(text):
                 yield m.start(shape.group), m.end(shape.group), shape.score, shape.name
 
-    def context_hit(self, text: str, start: int, end: int, header: str, line_bound: bool) -> bool:
-        """A context word near the match or in the column header."""
-        if header and has_word(header, self._context):
-            return True
-        return has_word(self._window(text, start, end, line_bound), self._context)
+    def cue(self, text: str, start: int, end: int, header: str, line_bound: bool) -> int:
+        """+1 when a context word is the nearest cue, -1 when a damping word is, else 0.
 
-    def damped(self, text: str, start: int, end: int, header: str, line_bound: bool) -> bool:
-        """A damping word near the match or in the column header."""
+        The nearest cue wins because business text mixes them: in `Invoice INV-1 paid by
+        card 4111…` the card cue is nearer than the invoice one. Words around the match
+        outrank the column header; the header decides only when the cell itself says nothing.
+        """
+        near_ctx = self._nearest(text, start, end, line_bound, self._context, False, None)
+        near_damp = self._nearest(
+            text, start, end, line_bound, self._damping, self.DAMP_WHOLE, self.DAMP_RADIUS
+        )
+        if near_ctx is not None or near_damp is not None:
+            if near_damp is None or (near_ctx is not None and near_ctx <= near_damp):
+                return 1
+            return -1
         if header and has_word(header, self._damping, self.DAMP_WHOLE):
-            return True
-        window = self._window(text, start, end, line_bound, self.DAMP_RADIUS)
-        return has_word(window, self._damping, self.DAMP_WHOLE)
+            return -1
+        if header and has_word(header, self._context):
+            return 1
+        return 0
 
-    def _window(
-        self, text: str, start: int, end: int, line_bound: bool, radius: int | None = None
-    ) -> str:
-        before = self.BEFORE if radius is None else radius
-        after = self.AFTER if radius is None else radius
-        lo, hi = max(0, start - before), min(len(text), end + after)
+    def _nearest(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        line_bound: bool,
+        words: tuple[str, ...],
+        whole: bool,
+        radius: int | None,
+    ) -> int | None:
+        """Distance in normalised characters from the match to the nearest of `words`."""
+        if not words:
+            return None
+        before_n = self.BEFORE if radius is None else radius
+        after_n = self.AFTER if radius is None else radius
+        lo, hi = max(0, start - before_n), min(len(text), end + after_n)
         if line_bound:  # table cells joined by newlines: never borrow a neighbour cell's words
             lo = max(lo, text.rfind("\n", 0, start) + 1)
             nl = text.find("\n", end)
             hi = min(hi, nl if nl >= 0 else hi)
-        return normalise_context(text[lo:start] + " " + text[end:hi])
+        before = normalise_context(text[lo:start])
+        after = normalise_context(text[end:hi])
+        best: int | None = None
+        for w in words:
+            # Short words (`t`, `ip`, `po`) only as whole words, or ` t` would match `the`.
+            probe = w + " " if whole or len(w) <= 3 else w
+            i = before.rfind(probe)
+            if i >= 0 and (best is None or len(before) - i - len(probe) - 1 < best):
+                best = len(before) - i - len(probe) - 1
+            # A label usually precedes its value, so a cue after the match counts as further.
+            j = after.find(probe)
+            if j >= 0 and (best is None or j + self.AFTER_PENALTY < best):
+                best = j + self.AFTER_PENALTY
+        return best
 
     def analyze(
         self,
@@ -193,9 +226,10 @@ class ShapeRecognizer(EntityRecognizer):
             if (start, end) in seen or not self.validate(text[start:end]):
                 continue
             seen.add((start, end))
-            if self.context_hit(text, start, end, header, line_bound):
+            verdict = self.cue(text, start, end, header, line_bound)
+            if verdict > 0:
                 score = min(1.0, score + self.BOOST)
-            if self.damped(text, start, end, header, line_bound):
+            elif verdict < 0:
                 score = max(0.0, score - self.DAMP)
             score = self.adjust(text, start, end, score)
             if score > 0:
@@ -203,6 +237,7 @@ class ShapeRecognizer(EntityRecognizer):
         return out
 
     def _context_anywhere(self, text: str, header: str) -> bool:
+        """Whether any context word occurs in the text or header (the skip test)."""
         return has_word(header, self._context) or has_word(normalise_context(text), self._context)
 
     def result(self, start: int, end: int, score: float, shape: str) -> RecognizerResult:

@@ -9,25 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from detectors.address import UkAddressRecognizer, UkPostcodeRecognizer
+from detectors.address import StreetAddressRecognizer, PostcodeRecognizer
 from detectors.banking import (
-    IbanRecognizer,
+    IbanCodeRecognizer,
     SortCodeRecognizer,
     UkBankAccountRecognizer,
     VatRecognizer,
 )
 from detectors.base import Detector
-from detectors.cards import CreditCardRecognizer
+from detectors.cards import PaymentCardRecognizer
 from detectors.categories import CATEGORY_OF
-from detectors.contact import EmailRecognizer, IpAddressRecognizer, PhoneRecognizer
+from detectors.contact import EmailAddressRecognizer, IpAddressRecognizer, PhoneNumberRecognizer
 from detectors.dob import DateOfBirthRecognizer
 from detectors.health import HealthRecognizer
 from detectors.names import CuedNameRecognizer, SpacyPersonRecognizer
 from detectors.uk_ids import (
-    NhsRecognizer,
+    NhsNumberRecognizer,
     NinoRecognizer,
-    UkDrivingLicenceRecognizer,
-    UkPassportRecognizer,
+    DvlaLicenceRecognizer,
+    UkPassportNumberRecognizer,
 )
 from scanner.config import DetectorSettings
 from scanner.errors import ConfigError
@@ -35,20 +35,20 @@ from scanner.errors import ConfigError
 RECOGNIZERS: tuple[type[Any], ...] = (
     SpacyPersonRecognizer,
     CuedNameRecognizer,
-    UkAddressRecognizer,
-    UkPostcodeRecognizer,
-    EmailRecognizer,
-    PhoneRecognizer,
+    StreetAddressRecognizer,
+    PostcodeRecognizer,
+    EmailAddressRecognizer,
+    PhoneNumberRecognizer,
     IpAddressRecognizer,
-    IbanRecognizer,
+    IbanCodeRecognizer,
     SortCodeRecognizer,
     UkBankAccountRecognizer,
     VatRecognizer,
-    CreditCardRecognizer,
+    PaymentCardRecognizer,
     NinoRecognizer,
-    NhsRecognizer,
-    UkPassportRecognizer,
-    UkDrivingLicenceRecognizer,
+    NhsNumberRecognizer,
+    UkPassportNumberRecognizer,
+    DvlaLicenceRecognizer,
     DateOfBirthRecognizer,
     HealthRecognizer,
 )

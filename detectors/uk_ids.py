@@ -24,9 +24,10 @@ class NinoRecognizer(ShapeRecognizer):
     SHAPES = (Shape("nino", _NINO, 0.8),)
     CONTEXT = ("national insurance", "ni number", "ni no", "nino", "nat ins", "insurance number")
     BOOST = 0.2
+    DAMP = 0.3  # the prefix rules are strong evidence: a `Ref` column still holds NINOs
 
 
-class NhsRecognizer(ShapeRecognizer):
+class NhsNumberRecognizer(ShapeRecognizer):
     """NHS number: 10 digits, modulus 11. One random 10-digit number in 11 passes, so context
     decides: `NHS`/`patient` near the number (or in the column header) reports it; a phone
     cue (US numbers share the 3-3-4 grouping) damps it.
@@ -51,7 +52,7 @@ class NhsRecognizer(ShapeRecognizer):
         return check != 10 and check == int(d[9])
 
 
-class UkPassportRecognizer(ShapeRecognizer):
+class UkPassportNumberRecognizer(ShapeRecognizer):
     """UK passport number: nine digits, indistinguishable from any other nine digits, so it is
     only reported with a `passport` cue nearby or in the column header.
     """
@@ -66,7 +67,7 @@ class UkPassportRecognizer(ShapeRecognizer):
 _DL = r"(?<![A-Za-z0-9])[A-Z9]{5} ?\d{6} ?[A-Z9]{2}\d[A-Z]{2}(?: ?\d{2})?(?![A-Za-z0-9])"
 
 
-class UkDrivingLicenceRecognizer(ShapeRecognizer):
+class DvlaLicenceRecognizer(ShapeRecognizer):
     """DVLA licence number: surname (padded with 9), decade, month (+50 for women), day,
     year, initials, a digit, two check letters, optional two-digit issue number.
     """
