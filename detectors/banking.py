@@ -53,7 +53,7 @@ class SortCodeRecognizer(ShapeRecognizer):
     ENTITY = "UK_SORT_CODE"
     SHAPES = (
         Shape("dashed", r"(?<![\d\-/.])\d{2}-\d{2}-\d{2}(?![\d\-/]|\.\d)", 0.3),
-        Shape("spaced", r"(?<![\d\-/. ])\d{2} \d{2} \d{2}(?![\d\-/]|\.\d| \d)", 0.1),
+        Shape("spaced", r"(?<![\d\-/.])(?<!\d )\d{2} \d{2} \d{2}(?![\d\-/]|\.\d| \d)", 0.1),
     )
     CONTEXT = ("sort code", "sortcode", "sort", "bank", "branch code")
     BOOST = 0.55
