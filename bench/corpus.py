@@ -25,7 +25,7 @@ from stdnum.gb import vat as gb_vat
 
 from scanner.extract.base import TableSegment, TextSegment
 
-CORPUS_VERSION = 4
+CORPUS_VERSION = 5
 CACHE = Path(__file__).parent / ".cache"
 
 
@@ -88,16 +88,61 @@ class Address:
     postcode: str
 
 
-_SUFFIXES = ["Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Gardens",
-             "Court", "Place", "Terrace", "Grove", "Hill", "Park", "Mews", "Row", "Square", "Walk"]
+_SUFFIXES = [
+    "Road",
+    "Street",
+    "Lane",
+    "Avenue",
+    "Close",
+    "Drive",
+    "Way",
+    "Crescent",
+    "Gardens",
+    "Court",
+    "Place",
+    "Terrace",
+    "Grove",
+    "Hill",
+    "Park",
+    "Mews",
+    "Row",
+    "Square",
+    "Walk",
+]
 _AREAS_OK = None
-_CONDITIONS_KNOWN = ["type 2 diabetes", "asthma", "epilepsy", "depression", "anxiety",
-                     "multiple sclerosis", "breast cancer", "chemotherapy", "arthritis", "migraines",
-                     "back pain", "long covid", "dyslexia", "hypertension", "a heart attack",
-                     "Crohn's disease", "insulin", "antidepressants", "physiotherapy", "pregnancy"]
+_CONDITIONS_KNOWN = [
+    "type 2 diabetes",
+    "asthma",
+    "epilepsy",
+    "depression",
+    "anxiety",
+    "multiple sclerosis",
+    "breast cancer",
+    "chemotherapy",
+    "arthritis",
+    "migraines",
+    "back pain",
+    "long covid",
+    "dyslexia",
+    "hypertension",
+    "a heart attack",
+    "Crohn's disease",
+    "insulin",
+    "antidepressants",
+    "physiotherapy",
+    "pregnancy",
+]
 _CONDITIONS_UNSEEN = ["gout", "sciatica", "tinnitus", "shingles", "glandular fever", "vertigo"]
-_COMPANY_TRAPS = ["Johnson Matthey", "Marks and Spencer", "John Lewis", "Rolls-Royce",
-                  "Morgan Stanley", "Taylor Wimpey", "Ted Baker", "Smith & Nephew"]
+_COMPANY_TRAPS = [
+    "Johnson Matthey",
+    "Marks and Spencer",
+    "John Lewis",
+    "Rolls-Royce",
+    "Morgan Stanley",
+    "Taylor Wimpey",
+    "Ted Baker",
+    "Smith & Nephew",
+]
 _CITIES = ["Manchester", "Leeds", "Rotterdam", "Bristol", "Glasgow", "Cardiff", "Dublin"]
 
 
@@ -208,17 +253,21 @@ class Gen:
         from stdnum.eu import vat as eu_vat
 
         while True:
-            body = {"DE": f"{self.r.randint(10**8, 10**9 - 1)}",
-                    "FR": f"{self.r.randint(10, 99)}{self.r.randint(10**8, 10**9 - 1)}",
-                    "NL": f"{self.r.randint(10**8, 10**9 - 1)}B{self.r.randint(1, 99):02d}"}[country]
+            body = {
+                "DE": f"{self.r.randint(10**8, 10**9 - 1)}",
+                "FR": f"{self.r.randint(10, 99)}{self.r.randint(10**8, 10**9 - 1)}",
+                "NL": f"{self.r.randint(10**8, 10**9 - 1)}B{self.r.randint(1, 99):02d}",
+            }[country]
             if eu_vat.is_valid(country + body):
                 return country + body
 
     def eu_phone(self, country: str) -> str:
         r = self.r
-        return {"DE": f"+49 30 {r.randint(1000000, 9999999)}",
-                "FR": f"+33 1 {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)}",
-                "NL": f"+31 20 {r.randint(100, 999)} {r.randint(1000, 9999)}"}[country]
+        return {
+            "DE": f"+49 30 {r.randint(1000000, 9999999)}",
+            "FR": f"+33 1 {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)}",
+            "NL": f"+31 20 {r.randint(100, 999)} {r.randint(1000, 9999)}",
+        }[country]
 
     def ip(self) -> str:
         return self.f.ipv4_public() if self.r.random() < 0.85 else self.f.ipv6()
@@ -231,11 +280,13 @@ class Gen:
     # Traps: shapes that must not be reported.
     def part_number(self) -> str:
         r = self.r
-        return r.choice([
-            f"PN-{r.randint(1000, 9999)}-{r.randint(1000, 9999)}-{r.randint(10, 99)}",
-            f"{r.randint(100, 999)}-{r.randint(1000, 9999)}-{r.randint(100, 999)}",
-            f"A{r.randint(10000, 99999)}-{r.choice('ABC')}{r.randint(10, 99)}",
-        ])
+        return r.choice(
+            [
+                f"PN-{r.randint(1000, 9999)}-{r.randint(1000, 9999)}-{r.randint(10, 99)}",
+                f"{r.randint(100, 999)}-{r.randint(1000, 9999)}-{r.randint(100, 999)}",
+                f"A{r.randint(10000, 99999)}-{r.choice('ABC')}{r.randint(10, 99)}",
+            ]
+        )
 
     def serial(self) -> str:
         # A Luhn-valid 16-digit serial starting like a Visa: only context can save it.
@@ -263,7 +314,9 @@ def _text(doc: Document, location: str, t: Text) -> None:
     doc.gold.extend(Gold(doc.id, location, a, b, e) for a, b, e in t.spans)
 
 
-def _table(doc: Document, location: str, header: list[str], rows: list[list[tuple[str, Any]]]) -> None:
+def _table(
+    doc: Document, location: str, header: list[str], rows: list[list[tuple[str, Any]]]
+) -> None:
     from scanner.extract.base import column_letter
 
     seg = TableSegment(location, tuple(header), [[v for v, _ in row] for row in rows])
@@ -280,4 +333,6 @@ def _table(doc: Document, location: str, header: list[str], rows: list[list[tupl
                 doc.gold.append(Gold(doc.id, loc, 0, len(value), entity))
                 if entity == "ADDRESS":
                     pc = value.rsplit(", ", 1)[-1]
-                    doc.gold.append(Gold(doc.id, loc, len(value) - len(pc), len(value), "UK_POSTCODE"))
+                    doc.gold.append(
+                        Gold(doc.id, loc, len(value) - len(pc), len(value), "UK_POSTCODE")
+                    )

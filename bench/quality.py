@@ -40,8 +40,18 @@ PLAIN_MAP = {
     "US_ITIN": "UK_NINO",
     "MEDICAL_LICENSE": "UK_NINO",
 }
-VALIDATED = ("EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "VAT_NUMBER", "CREDIT_CARD", "UK_NINO",
-             "UK_NHS", "UK_POSTCODE", "UK_DRIVING_LICENCE", "IP_ADDRESS")
+VALIDATED = (
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "IBAN_CODE",
+    "VAT_NUMBER",
+    "CREDIT_CARD",
+    "UK_NINO",
+    "UK_NHS",
+    "UK_POSTCODE",
+    "UK_DRIVING_LICENCE",
+    "IP_ADDRESS",
+)
 TARGETS = {**{e: 0.90 for e in VALIDATED}, "PERSON": 0.80, "ADDRESS": 0.80}
 OVERALL_MARGIN = 0.10
 
@@ -88,14 +98,18 @@ def total(counts: dict[str, Counter[str]]) -> Counter[str]:
     return t
 
 
-def run(docs: list[Document], detect: Callable[[Document], Iterable[Detection]], mapping: dict[str, str]) -> tuple[list[Span], float]:
+def run(
+    docs: list[Document], detect: Callable[[Document], Iterable[Detection]], mapping: dict[str, str]
+) -> tuple[list[Span], float]:
     """Predictions (entity spans) of one system over the corpus, and seconds taken."""
     spans: list[Span] = []
     t0 = time.perf_counter()
     for d in docs:
         for x in detect(d):
             entity = mapping.get(x.entity_type, x.entity_type)
-            spans.append((d.id, x.location, x.start, x.end, entity if category_of(entity) else "other"))
+            spans.append(
+                (d.id, x.location, x.start, x.end, entity if category_of(entity) else "other")
+            )
     return spans, time.perf_counter() - t0
 
 
@@ -107,7 +121,12 @@ def _gold(docs: list[Document]) -> list[Span]:
     return [(g.doc, g.location, g.start, g.end, g.entity) for d in docs for g in d.gold]
 
 
-def table(title: str, ours: dict[str, Counter[str]], plain: dict[str, Counter[str]] | None, targets: dict[str, float]) -> list[bool]:
+def table(
+    title: str,
+    ours: dict[str, Counter[str]],
+    plain: dict[str, Counter[str]] | None,
+    targets: dict[str, float],
+) -> list[bool]:
     """Print one comparison table; return PASS/FAIL of every target row."""
     print(f"\n{title}")
     head = f"{'':22} {'gold':>5} | {'ours P':>7} {'R':>6} {'F2':>6} |"
@@ -139,7 +158,14 @@ def main() -> int:
 
     docs = load(args.docs, args.seed)
     gold = _gold(docs)
-    kb = sum(len(s.text) if hasattr(s, "text") else sum(len(c) + 1 for r in s.rows for c in r) for d in docs for s in d.segments) / 1024
+    kb = (
+        sum(
+            len(s.text) if hasattr(s, "text") else sum(len(c) + 1 for r in s.rows for c in r)
+            for d in docs
+            for s in d.segments
+        )
+        / 1024
+    )
     print(f"corpus: {len(docs)} documents, {len(gold)} labels, {kb:.0f} KB of text")
 
     from detectors.registry import build_detector
@@ -159,8 +185,15 @@ def main() -> int:
 
     ents = score(gold, ours)
     pents = score(gold, plain) if plain is not None else None
-    checks = table("Per entity (F2 targets: >=0.90 validated, >=0.80 names/addresses)", ents, pents, TARGETS)
-    table("Per category", score(_cat(gold), _cat(ours)), score(_cat(gold), _cat(plain)) if plain else None, {})
+    checks = table(
+        "Per entity (F2 targets: >=0.90 validated, >=0.80 names/addresses)", ents, pents, TARGETS
+    )
+    table(
+        "Per category",
+        score(_cat(gold), _cat(ours)),
+        score(_cat(gold), _cat(plain)) if plain else None,
+        {},
+    )
     o = prf(total(ents))
     print(f"\nOverall (micro, entity level): ours P={o[0]:.3f} R={o[1]:.3f} F2={o[2]:.3f}")
     if pents is not None:
@@ -168,7 +201,9 @@ def main() -> int:
         ok = o[2] >= p[2] + OVERALL_MARGIN
         checks.append(ok)
         print(f"Overall plain Presidio:        P={p[0]:.3f} R={p[1]:.3f} F2={p[2]:.3f}")
-        print(f"Target overall F2 >= plain + {OVERALL_MARGIN:.2f} ({p[2] + OVERALL_MARGIN:.3f}): {'PASS' if ok else 'FAIL'}")
+        print(
+            f"Target overall F2 >= plain + {OVERALL_MARGIN:.2f} ({p[2] + OVERALL_MARGIN:.3f}): {'PASS' if ok else 'FAIL'}"
+        )
     print(f"\nTargets: {sum(checks)}/{len(checks)} PASS")
     return 0 if all(checks) else 1
 

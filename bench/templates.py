@@ -20,7 +20,9 @@ def letter(g: Gen, doc: Document) -> None:
     t.add("your correspondence address is now ").address(g.address()).add(" and your phone ")
     t.add("number ").ent("PHONE_NUMBER", g.phone()).add(". ")
     if g.r.random() < 0.5:
-        t.add(f"Our colleague ").ent("PERSON", g.name()).add(f" from the {g.r.choice(['Manchester', 'Leeds', 'Bristol'])} office ")
+        t.add(f"Our colleague ").ent("PERSON", g.name()).add(
+            f" from the {g.r.choice(['Manchester', 'Leeds', 'Bristol'])} office "
+        )
         t.add(f"will visit on 1 June; payment is due within 45 days of {g.other_date()}.\n\n")
     t.add(f"Please quote reference {g.part_number()} in any reply.\n\nYours sincerely,\n\n")
     t.ent("PERSON", sender).add(f"\nCustomer Services, {g.company()}\n")
@@ -38,9 +40,13 @@ def hr_record(g: Gen, doc: Document) -> None:
     t.add(f"Start date: {g.other_date()}\nProbation review: {g.other_date()}\n")
     t.add("Bank sort code ").ent("UK_SORT_CODE", g.sort_code()).add(", account number ")
     t.ent("UK_BANK_ACCOUNT", g.account()).add("\n\n")
-    t.add("Notes: ").ent("PERSON", name.split()[0] + " " + name.split()[1]).add(" was diagnosed with ")
+    t.add("Notes: ").ent("PERSON", name.split()[0] + " " + name.split()[1]).add(
+        " was diagnosed with "
+    )
     t.ent("HEALTH", g.condition()).add(" last year and has a fit note from the GP. ")
-    t.add(f"Line manager {g.r.choice(['agreed', 'noted'])} adjustments in Q3 with ").ent("PERSON", g.name()).add(".\n")
+    t.add(f"Line manager {g.r.choice(['agreed', 'noted'])} adjustments in Q3 with ").ent(
+        "PERSON", g.name()
+    ).add(".\n")
     _text(doc, "paragraph 1", t)
 
 
@@ -70,7 +76,9 @@ def invoice(g: Gen, doc: Document) -> None:
     t.add(f"Item: part {g.part_number()}, serial {g.serial()}, firmware {g.version()}\n")
     t.add("VAT registration: ").ent("VAT_NUMBER", g.vat()).add("\n")
     t.add("Pay by transfer to IBAN ").ent("IBAN_CODE", g.iban()).add("\n")
-    t.add("or sort code ").ent("UK_SORT_CODE", g.sort_code()).add(" account ").ent("UK_BANK_ACCOUNT", g.account())
+    t.add("or sort code ").ent("UK_SORT_CODE", g.sort_code()).add(" account ").ent(
+        "UK_BANK_ACCOUNT", g.account()
+    )
     t.add(f"\nTerms: 45 days. Due {g.other_date()}. Contact ").ent("PERSON", g.name()).add(" on ")
     t.ent("PHONE_NUMBER", g.phone()).add(".\n")
     _text(doc, "page 1", t)
@@ -79,12 +87,16 @@ def invoice(g: Gen, doc: Document) -> None:
 def patient(g: Gen, doc: Document) -> None:
     name = g.name()
     t = Text().add(f"Referral letter\n\nPatient: ").ent("PERSON", name).add("\n")
-    t.add("NHS number: ").ent("UK_NHS", g.nhs()).add("\nDOB: ").ent("DATE_OF_BIRTH", g.dob()).add("\n")
+    t.add("NHS number: ").ent("UK_NHS", g.nhs()).add("\nDOB: ").ent("DATE_OF_BIRTH", g.dob()).add(
+        "\n"
+    )
     t.add("Address: ").address(g.address(), sep="\n").add("\n\n")
     t.add("The patient has a history of ").ent("HEALTH", g.condition()).add(" and is currently ")
     t.add("prescribed treatment for ").ent("HEALTH", g.condition()).add(". ")
     t.add(f"Seen in clinic on {g.other_date()}; review in 6 weeks. ")
-    t.add("Please call the ward on ").ent("PHONE_NUMBER", g.phone()).add(".\n\nDr ").ent("PERSON", g.name()).add("\n")
+    t.add("Please call the ward on ").ent("PHONE_NUMBER", g.phone()).add(".\n\nDr ").ent(
+        "PERSON", g.name()
+    ).add("\n")
     _text(doc, "page 1", t)
 
 
@@ -106,7 +118,9 @@ def it_log(g: Gen, doc: Document) -> None:
         ts = f"2024-0{g.r.randint(1, 9)}-1{g.r.randint(0, 9)}T0{g.r.randint(0, 9)}:1{g.r.randint(0, 9)}:00Z"
         roll = g.r.random()
         if roll < 0.4:
-            t.add(f"{ts} login ok user=").ent("EMAIL_ADDRESS", g.email()).add(" src=").ent("IP_ADDRESS", g.ip()).add("\n")
+            t.add(f"{ts} login ok user=").ent("EMAIL_ADDRESS", g.email()).add(" src=").ent(
+                "IP_ADDRESS", g.ip()
+            ).add("\n")
         elif roll < 0.7:
             t.add(f"{ts} agent version {g.version()} build {g.r.randint(1000, 9999)} installed\n")
         else:
@@ -118,10 +132,14 @@ def meeting(g: Gen, doc: Document) -> None:
     """Traps only, plus one attendee: companies, cities, quarters, non-birth dates."""
     t = Text().add(f"Minutes - {g.other_date()}\n\nAttendees: ").ent("PERSON", g.name()).add(", ")
     t.ent("PERSON", g.name()).add("\n\n")
-    t.add(f"1. {g.r.choice(['Johnson Matthey', 'Marks and Spencer', 'Rolls-Royce'])} renewal: "
-          f"price review in Q3, notice period 45 days from 1 June.\n")
-    t.add(f"2. {g.r.choice(['Manchester', 'Leeds', 'Rotterdam'])} warehouse: stock of part "
-          f"{g.part_number()} low; order {g.invoice()} placed {g.other_date()}.\n")
+    t.add(
+        f"1. {g.r.choice(['Johnson Matthey', 'Marks and Spencer', 'Rolls-Royce'])} renewal: "
+        f"price review in Q3, notice period 45 days from 1 June.\n"
+    )
+    t.add(
+        f"2. {g.r.choice(['Manchester', 'Leeds', 'Rotterdam'])} warehouse: stock of part "
+        f"{g.part_number()} low; order {g.invoice()} placed {g.other_date()}.\n"
+    )
     t.add(f"3. Release {g.version()} of the portal goes live on {g.other_date()}.\n")
     t.add(f"4. {g.company()} and {g.company()} have been shortlisted.\n")
     t.add("5. Stress test of the server passed; the market depression is easing.\n")
@@ -133,50 +151,109 @@ def payments_table(g: Gen, doc: Document, loc: str = "") -> None:
     rows = []
     for _ in range(g.r.randint(5, 25)):
         name = g.name()
-        rows.append([(name, "PERSON"), (g.email(name), "EMAIL_ADDRESS"), (g.card(), "CREDIT_CARD"),
-                     (f"{g.r.randint(1, 12):02d}/{g.r.randint(25, 30)}", None),
-                     (g.sort_code(), "UK_SORT_CODE"), (g.account(), "UK_BANK_ACCOUNT"),
-                     (g.iban(), "IBAN_CODE")])
+        rows.append(
+            [
+                (name, "PERSON"),
+                (g.email(name), "EMAIL_ADDRESS"),
+                (g.card(), "CREDIT_CARD"),
+                (f"{g.r.randint(1, 12):02d}/{g.r.randint(25, 30)}", None),
+                (g.sort_code(), "UK_SORT_CODE"),
+                (g.account(), "UK_BANK_ACCOUNT"),
+                (g.iban(), "IBAN_CODE"),
+            ]
+        )
     _table(doc, loc, header, rows)
 
 
 def staff_table(g: Gen, doc: Document, loc: str = "Staff") -> None:
-    header = ["Employee ID", "First name", "Surname", "DOB", "NI number", "Phone", "Postcode",
-              "Start date", "Health notes"]
+    header = [
+        "Employee ID",
+        "First name",
+        "Surname",
+        "DOB",
+        "NI number",
+        "Phone",
+        "Postcode",
+        "Start date",
+        "Health notes",
+    ]
     rows = []
     for i in range(g.r.randint(5, 30)):
         note = (g.r.choice(["Diagnosed with ", "Ongoing treatment for "]) + g.condition(), "")
         health = g.r.random() < 0.3
         cond = g.condition()
-        rows.append([(f"E{1000 + i}", None), (g.f.first_name(), "PERSON"), (g.f.last_name(), "PERSON"),
-                     (g.dob(), "DATE_OF_BIRTH"), (g.nino(), "UK_NINO"), (g.phone(), "PHONE_NUMBER"),
-                     (g.postcode(), "UK_POSTCODE"), (g.other_date(), None),
-                     (cond if health else "", "HEALTH" if health else None)])
+        rows.append(
+            [
+                (f"E{1000 + i}", None),
+                (g.f.first_name(), "PERSON"),
+                (g.f.last_name(), "PERSON"),
+                (g.dob(), "DATE_OF_BIRTH"),
+                (g.nino(), "UK_NINO"),
+                (g.phone(), "PHONE_NUMBER"),
+                (g.postcode(), "UK_POSTCODE"),
+                (g.other_date(), None),
+                (cond if health else "", "HEALTH" if health else None),
+            ]
+        )
         del note
     _table(doc, loc, header, rows)
 
 
 def asset_table(g: Gen, doc: Document, loc: str = "Assets") -> None:
     """Traps: serials, part numbers, model numbers; one true column (the owner)."""
-    header = ["Asset tag", "Serial", "Part number", "Model", "Purchased", "Location", "Owner", "Firmware"]
+    header = [
+        "Asset tag",
+        "Serial",
+        "Part number",
+        "Model",
+        "Purchased",
+        "Location",
+        "Owner",
+        "Firmware",
+    ]
     rows = []
     for _ in range(g.r.randint(5, 30)):
-        rows.append([(f"AT-{g.r.randint(10000, 99999)}", None), (g.serial(), None),
-                     (g.part_number(), None), (f"{g.r.choice(['XPS', 'T14', 'EliteBook'])} {g.r.randint(10, 99)}", None),
-                     (g.other_date(), None), (g.r.choice(["Manchester", "Leeds", "Bristol", "Glasgow"]), None),
-                     (g.name(), "PERSON"), (g.version(), None)])
+        rows.append(
+            [
+                (f"AT-{g.r.randint(10000, 99999)}", None),
+                (g.serial(), None),
+                (g.part_number(), None),
+                (f"{g.r.choice(['XPS', 'T14', 'EliteBook'])} {g.r.randint(10, 99)}", None),
+                (g.other_date(), None),
+                (g.r.choice(["Manchester", "Leeds", "Bristol", "Glasgow"]), None),
+                (g.name(), "PERSON"),
+                (g.version(), None),
+            ]
+        )
     _table(doc, loc, header, rows)
 
 
 def customer_table(g: Gen, doc: Document, loc: str = "") -> None:
-    header = ["Full name", "Address", "Phone", "Email", "Passport", "Driving licence", "Date of birth", "Last order"]
+    header = [
+        "Full name",
+        "Address",
+        "Phone",
+        "Email",
+        "Passport",
+        "Driving licence",
+        "Date of birth",
+        "Last order",
+    ]
     rows = []
     for _ in range(g.r.randint(5, 25)):
         name, a = g.name(), g.address()
-        rows.append([(name, "PERSON"), (", ".join([a.street, *a.localities, a.postcode]), "ADDRESS"),
-                     (g.phone(), "PHONE_NUMBER"), (g.email(name), "EMAIL_ADDRESS"),
-                     (g.passport(), "UK_PASSPORT"), (g.licence(name), "UK_DRIVING_LICENCE"),
-                     (g.dob(), "DATE_OF_BIRTH"), (g.other_date(), None)])
+        rows.append(
+            [
+                (name, "PERSON"),
+                (", ".join([a.street, *a.localities, a.postcode]), "ADDRESS"),
+                (g.phone(), "PHONE_NUMBER"),
+                (g.email(name), "EMAIL_ADDRESS"),
+                (g.passport(), "UK_PASSPORT"),
+                (g.licence(name), "UK_DRIVING_LICENCE"),
+                (g.dob(), "DATE_OF_BIRTH"),
+                (g.other_date(), None),
+            ]
+        )
     _table(doc, loc, header, rows)
 
 
@@ -185,9 +262,17 @@ def suppliers_table(g: Gen, doc: Document, loc: str = "Suppliers") -> None:
     header = ["Supplier", "VAT number", "PO", "Invoice", "Invoice date", "Amount", "City"]
     rows = []
     for _ in range(g.r.randint(5, 20)):
-        rows.append([(g.company(), None), (g.vat(), "VAT_NUMBER"), (f"PO-{g.r.randint(10000, 99999)}", None),
-                     (g.invoice(), None), (g.other_date(), None), (f"{g.r.randint(100, 99999)}.{g.r.randint(10, 99)}", None),
-                     (g.r.choice(["Manchester", "Rotterdam", "Leeds"]), None)])
+        rows.append(
+            [
+                (g.company(), None),
+                (g.vat(), "VAT_NUMBER"),
+                (f"PO-{g.r.randint(10000, 99999)}", None),
+                (g.invoice(), None),
+                (g.other_date(), None),
+                (f"{g.r.randint(100, 99999)}.{g.r.randint(10, 99)}", None),
+                (g.r.choice(["Manchester", "Rotterdam", "Leeds"]), None),
+            ]
+        )
     _table(doc, loc, header, rows)
 
 
@@ -198,18 +283,24 @@ def chat(g: Gen, doc: Document) -> None:
     t.ent("PERSON", b).add(" to payroll? ")
     roll = g.r.random()
     if roll < 0.33:
-        t.add(f"{b.split()[0]} was born ").ent("DATE_OF_BIRTH", g.dob()).add(", NI ")
+        t.ent("PERSON", b.split()[0]).add(" was born ").ent("DATE_OF_BIRTH", g.dob()).add(", NI ")
         t.ent("UK_NINO", g.nino()).add(".\n")
     elif roll < 0.66:
-        t.add("details: ").ent("EMAIL_ADDRESS", g.email(b)).add(" / ").ent("PHONE_NUMBER", g.phone())
+        t.add("details: ").ent("EMAIL_ADDRESS", g.email(b)).add(" / ").ent(
+            "PHONE_NUMBER", g.phone()
+        )
         t.add(f" - starts {g.other_date()}\n")
     else:
-        t.add("bank is ").ent("UK_SORT_CODE", g.sort_code()).add(" ").ent("UK_BANK_ACCOUNT", g.account())
+        t.add("bank is ").ent("UK_SORT_CODE", g.sort_code()).add(" ").ent(
+            "UK_BANK_ACCOUNT", g.account()
+        )
         t.add(f" (we pay on the {g.r.randint(1, 28)}th)\n")
     t.add("[09:20] ").ent("PERSON", b.split()[0]).add(": thanks - btw I'm off next week, ")
     t.add(g.r.choice(["signed off with ", "still recovering from ", "having treatment for "]))
     t.ent("HEALTH", g.condition()).add(f". Ticket {g.invoice()} is yours.\n")
-    t.add(f"[09:31] ").ent("PERSON", a.split()[0]).add(f": ok, laptop {g.part_number()} is on version {g.version()}\n")
+    t.add(f"[09:31] ").ent("PERSON", a.split()[0]).add(
+        f": ok, laptop {g.part_number()} is on version {g.version()}\n"
+    )
     _text(doc, "body", t)
 
 
@@ -218,7 +309,9 @@ def signature(g: Gen, doc: Document) -> None:
     t = Text()
     for _ in range(g.r.randint(2, 5)):
         name = g.name()
-        t.ent("PERSON", name).add(f" | {g.r.choice(['Head of Finance', 'Account Manager', 'HR Advisor'])} | ")
+        t.ent("PERSON", name).add(
+            f" | {g.r.choice(['Head of Finance', 'Account Manager', 'HR Advisor'])} | "
+        )
         t.add(g.r.choice(["t: ", "", "T ", "Direct: "])).ent("PHONE_NUMBER", g.phone()).add(" | ")
         t.ent("EMAIL_ADDRESS", g.email(name)).add("\n")
         if g.r.random() < 0.4:
@@ -234,8 +327,12 @@ def eu_invoice(g: Gen, doc: Document) -> None:
     country, fk = g.r.choice([("DE", g.de), ("FR", g.fr), ("NL", g.nl)])
     t = Text().add(f"Rechnung / Invoice {g.invoice()}\nSupplier {g.company()}, {fk.city()}\n")
     t.add("USt-IdNr / VAT: ").ent("VAT_NUMBER", g.eu_vat(country)).add("\n")
-    t.add("IBAN: ").ent("IBAN_CODE", fk.iban()).add(f"  BIC {g.r.choice(['DEUTDEFF', 'BNPAFRPP', 'INGBNL2A'])}\n")
-    t.add("Contact: ").ent("PERSON", fk.name()).add(", tel ").ent("PHONE_NUMBER", g.eu_phone(country)).add("\n")
+    t.add("IBAN: ").ent("IBAN_CODE", fk.iban()).add(
+        f"  BIC {g.r.choice(['DEUTDEFF', 'BNPAFRPP', 'INGBNL2A'])}\n"
+    )
+    t.add("Contact: ").ent("PERSON", fk.name()).add(", tel ").ent(
+        "PHONE_NUMBER", g.eu_phone(country)
+    ).add("\n")
     t.add(f"Lieferung {g.other_date()}, Artikel {g.part_number()}, Menge {g.r.randint(1, 99)}\n")
     _text(doc, "page 1", t)
 
@@ -255,10 +352,21 @@ def hr_export(g: Gen, doc: Document, loc: str = "Export") -> None:
             cond = g.condition()
             note, ent = f"Absent - {cond}", ("HEALTH", 9, 9 + len(cond))
         else:
-            note, ent = f"Moved to cost centre {g.r.randint(100, 999)} in Q{g.r.randint(1, 4)}", None
-        rows.append([(name, "PERSON"), (g.nino(), "UK_NINO"), (g.dob(), "DATE_OF_BIRTH"),
-                     (g.sort_code(), "UK_SORT_CODE"), (g.account(), "UK_BANK_ACCOUNT"),
-                     (g.serial(), None), (note, ent)])
+            note, ent = (
+                f"Moved to cost centre {g.r.randint(100, 999)} in Q{g.r.randint(1, 4)}",
+                None,
+            )
+        rows.append(
+            [
+                (name, "PERSON"),
+                (g.nino(), "UK_NINO"),
+                (g.dob(), "DATE_OF_BIRTH"),
+                (g.sort_code(), "UK_SORT_CODE"),
+                (g.account(), "UK_BANK_ACCOUNT"),
+                (g.serial(), None),
+                (note, ent),
+            ]
+        )
     _table(doc, loc, header, rows)
 
 
@@ -312,16 +420,24 @@ def load(n: int = 400, seed: int = 7) -> list[Document]:
 
 def _to_json(d: Document) -> dict[str, Any]:
     segs = [
-        {"text": s.text, "location": s.location} if isinstance(s, TextSegment)
+        {"text": s.text, "location": s.location}
+        if isinstance(s, TextSegment)
         else {"location": s.location, "header": list(s.header), "rows": [list(r) for r in s.rows]}
         for s in d.segments
     ]
-    return {"id": d.id, "kind": d.kind, "fmt": d.fmt, "segments": segs, "gold": [asdict(x) for x in d.gold]}
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "fmt": d.fmt,
+        "segments": segs,
+        "gold": [asdict(x) for x in d.gold],
+    }
 
 
 def _from_json(raw: dict[str, Any]) -> Document:
     segs: list[TextSegment | TableSegment] = [
-        TextSegment(s["location"], s["text"]) if "text" in s
+        TextSegment(s["location"], s["text"])
+        if "text" in s
         else TableSegment(s["location"], tuple(s["header"]), [list(r) for r in s["rows"]])
         for s in raw["segments"]
     ]

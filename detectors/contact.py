@@ -61,6 +61,11 @@ _DRAMA = re.compile(
 )
 
 
+_JOINED_BEFORE = re.compile(r"[\-/.][A-Za-z0-9]$")
+_JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
+_DOTTED = re.compile(r"\d\.\d+\.\d")
+
+
 class PhoneNumberRecognizer(ShapeRecognizer):
     """Phone numbers in national and international forms (GB, plus cued EU regions)."""
 
@@ -116,10 +121,9 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         after = text[end : end + 2]
         if before[-1:].isalnum() or after[:1].isalnum():
             return False
-        if re.search(r"[\-/.][A-Za-z0-9]$", before) or re.match(r"^[\-/.][A-Za-z0-9]", after):
+        if _JOINED_BEFORE.search(before) or _JOINED_AFTER.match(after):
             return False
-        raw = text[start:end]
-        return not re.search(r"\d\.\d+\.\d", raw)  # dotted groups: versions and IPs
+        return not _DOTTED.search(text[start:end])  # dotted groups: versions and IPs
 
 
 _IPV4 = r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\w)"

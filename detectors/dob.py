@@ -77,6 +77,9 @@ _OTHER = (
 )
 
 
+_BARRIER = re.compile(r"[.;!?](?:\s|$)|\b(?:19|20)\d\d\b")
+
+
 class DateOfBirthRecognizer(ShapeRecognizer):
     """Full dates: numeric (d/m/y, ISO y-m-d) and written (`3 March 1985`, `March 3, 1985`)."""
 
@@ -104,6 +107,16 @@ class DateOfBirthRecognizer(ShapeRecognizer):
     AFTER = 0
     DAMP_WHOLE = False
     DAMP = 0.0  # a non-birth cue only withholds the boost
+
+    def bounds(
+        self, text: str, start: int, end: int, line_bound: bool, before: int, after: int
+    ) -> tuple[int, int]:
+        """Cues stop at the previous sentence end or date: in `Date of birth 1/2/1980.
+        Checked on 3/4/2024` the birth cue belongs to the first date only."""
+        lo, hi = super().bounds(text, start, end, line_bound, before, after)
+        for m in _BARRIER.finditer(text, lo, start):
+            lo = m.end()
+        return lo, hi
 
     def validate(self, value: str) -> bool:
         """A real calendar date between 1900 and today (a birth cannot be in the future)."""

@@ -16,7 +16,7 @@ Here:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from presidio_analyzer import RecognizerResult
@@ -95,43 +95,40 @@ class PresidioDetector:
 
     def detect(self, segments: Sequence[TextSegment | TableSegment]) -> Iterator[Detection]:
         """Yield detections for every segment of one item."""
-        texts = [s for s in segments if isinstance(s, TextSegment)]
-        people = self._people_in_prose([t.text for t in texts])
-        for seg, found in zip(texts, people, strict=True):
-            for r in self._resolve(self._shape_results(seg.text, "", False) + found):
-                yield _detection(seg.location, r, seg.text, 0)
-        for seg in segments:
-            if isinstance(seg, TableSegment):
-                yield from self._detect_table(seg)
+        yield from self.detect_many([segments])[0]
 
     def detect_many(
         self, items: Iterable[Sequence[TextSegment | TableSegment]]
     ) -> list[list[Detection]]:
-        """detect() for several items; same results, one call (the hook for cross-item batching)."""
-        return [list(self.detect(segments)) for segments in items]
+        """Detections for several items with one `nlp.pipe` over all their prose.
 
-    def _shape_results(self, text: str, header: str, line_bound: bool) -> list[RecognizerResult]:
+        spaCy has a fixed cost per call and per batch; a worker that hands over a few small
+        items at once (mail messages, short files) saves most of it. Results are the same as
+        calling detect() on each item.
+        """
+        plans = [_Plan(self, segments) for segments in items]
+        jobs = [text for plan in plans for text in plan.ner_texts]
+        docs = iter(self.nlp.pipe(jobs, batch_size=256) if jobs and self.nlp else ())
+        return [list(plan.finish([next(docs) for _ in plan.ner_texts])) for plan in plans]
+
+    def shape_results(self, text: str, header: str, line_bound: bool) -> list[RecognizerResult]:
+        """Every pattern recognizer over one text (prose, or a table column)."""
         out: list[RecognizerResult] = []
         for rec in self.shapes:
             out += rec.analyze(text, [], None, header, line_bound, self.floor(rec.ENTITY))
         return out
 
-    def _people_in_prose(self, texts: list[str]) -> list[list[RecognizerResult]]:
-        found: list[list[RecognizerResult]] = [[] for _ in texts]
-        if self.nlp is None or self.person is None:
-            return found
-        runs = [(i, a, b) for i, t in enumerate(texts) for a, b in prose_runs(t)]
-        docs = self.nlp.pipe(texts[i][a:b] for i, a, b in runs)
-        for (i, a, b), doc in zip(runs, docs, strict=True):
-            for r in self.person.analyze(texts[i][a:b], [], artifacts(doc)):
-                r.start, r.end = r.start + a, r.end + a
-                found[i].append(r)
+    def people(self, text: str, doc: Any, offset: int) -> list[RecognizerResult]:
+        """Filtered PERSON results of one spaCy doc, shifted by `offset`."""
+        assert self.person is not None
+        found = self.person.analyze(text, [], artifacts(doc))
+        for r in found:
+            r.start, r.end = r.start + offset, r.end + offset
         return found
 
-    def _resolve(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    def resolve(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """Drop results under their floor; of overlapping ones keep the higher score (then the
-        longer span), except pairs allowed to nest.
-        """
+        longer span), except pairs allowed to nest."""
         kept = [r for r in results if r.score >= self.floor(r.entity_type)]
         kept.sort(key=lambda r: (-r.score, r.start - r.end, r.start))
         chosen: list[RecognizerResult] = []
@@ -146,74 +143,115 @@ class PresidioDetector:
             chosen.append(r)
         return sorted(chosen, key=lambda r: (r.start, r.end))
 
-    def _detect_table(self, table: TableSegment) -> Iterator[Detection]:
-        width = max([len(table.header)] + [len(r) for r in table.rows], default=0)
-        for col in range(width):
-            header = table.header[col] if col < len(table.header) else ""
-            # One line per cell, same length, so offsets map back to cells.
-            cells = [
-                (row[col] if col < len(row) else "").replace("\n", " ").replace("\r", " ")
-                for row in table.rows
-            ]
-            starts, offset = [], 0
-            for cell in cells:
-                starts.append(offset)
-                offset += len(cell) + 1
-            text = "\n".join(cells)
-            head = normalise_context(header) if header.strip() else ""
-            results = self._shape_results(text, head, True) + self._column_people(
-                cells, starts, head
-            )
-            for r in self._resolve(results):
-                row = _row_of(starts, r.start)
-                if r.end > starts[row] + len(cells[row]):
-                    continue  # spans two cells: not one value
-                yield _detection(table.cell_location(row, col), r, text, starts[row])
+    @property
+    def wants_people(self) -> bool:
+        """Whether names are detected at all (PERSON enabled and reachable)."""
+        return self.person is not None and self.nlp is not None and self.floor("PERSON") <= 1
 
-    def _column_people(
-        self, cells: list[str], starts: list[int], head: str
-    ) -> list[RecognizerResult]:
-        """Names in a column: by header, or by NER on a sample; prose columns get NER throughout."""
-        if self.person is None or self.nlp is None or self.floor("PERSON") > 1:
-            return []
-        filled = [i for i, c in enumerate(cells) if _PROSE_LINE.search(c)]
-        if not filled:
-            return []
-        if head and _NOT_NAME_HEADER.search(head):
-            return []  # `City`, `Company`, `Address`: the model would only find false names
-        by_header = bool(head) and _NAME_HEADER.search(head)
-        sample = filled[:SAMPLE_CELLS]
-        prose = sum(len(cells[i].split()) for i in sample) / len(sample) >= 5
-        if prose:
-            return self._ner_cells(cells, starts, filled)
-        if not by_header:
-            hits = self._ner_cells(cells, starts, sample)
+
+class _Column:
+    """One table column: cells joined one per line, and how names in it will be found."""
+
+    def __init__(self, table: TableSegment, col: int) -> None:
+        header = table.header[col] if col < len(table.header) else ""
+        # One line per cell, same length, so offsets map back to cells.
+        self.cells = [
+            (row[col] if col < len(row) else "").replace("\n", " ").replace("\r", " ")
+            for row in table.rows
+        ]
+        self.starts, offset = [], 0
+        for cell in self.cells:
+            self.starts.append(offset)
+            offset += len(cell) + 1
+        self.text = "\n".join(self.cells)
+        self.head = normalise_context(header) if header.strip() else ""
+        self.filled = [i for i, c in enumerate(self.cells) if _PROSE_LINE.search(c)]
+        self.mode, self.ner_rows = self._classify()
+
+    def _classify(self) -> tuple[str, list[int]]:
+        if not self.filled or (self.head and _NOT_NAME_HEADER.search(self.head)):
+            return "none", []  # `City`, `Company`, `Address`: the model would only find false names
+        sample = self.filled[:SAMPLE_CELLS]
+        if sum(len(self.cells[i].split()) for i in sample) / len(sample) >= 4:
+            return "prose", self.filled
+        if self.head and _NAME_HEADER.search(self.head):
+            return "names", []
+        return "sample", sample
+
+    def people(self, det: PresidioDetector, docs: list[Any]) -> list[RecognizerResult]:
+        """Names in the column: NER on prose cells, or shape checks once it is a name column."""
+        hits = [
+            r
+            for i, doc in zip(self.ner_rows, docs, strict=True)
+            for r in det.people(self.cells[i], doc, self.starts[i])
+        ]
+        if self.mode == "prose":
+            return hits
+        if self.mode == "sample":
             whole = {
-                _row_of(starts, r.start)
+                _row_of(self.starts, r.start)
                 for r in hits
-                if r.end - r.start >= len(cells[_row_of(starts, r.start)].strip()) - 1
+                if r.end - r.start >= len(self.cells[_row_of(self.starts, r.start)].strip()) - 1
             }
-            if len(whole) * 2 < len(sample):
+            if len(whole) * 2 < len(self.ner_rows):
                 return []
         return [
-            _person(starts[i], starts[i] + len(cells[i].rstrip()), 0.85)
-            for i in filled
-            if NAME_CELL.fullmatch(cells[i].strip())
-            and plausible_name(cells[i].strip())
-            and not looks_like_company(cells[i], 0, len(cells[i]))
-            and cells[i] == cells[i].lstrip()
+            _person(self.starts[i], self.starts[i] + len(self.cells[i].rstrip()), 0.85)
+            for i in self.filled
+            if self.cells[i] == self.cells[i].lstrip()
+            and NAME_CELL.fullmatch(self.cells[i].strip())
+            and plausible_name(self.cells[i].strip())
+            and not looks_like_company(self.cells[i], 0, len(self.cells[i]))
         ]
 
-    def _ner_cells(
-        self, cells: list[str], starts: list[int], rows: list[int]
-    ) -> list[RecognizerResult]:
-        assert self.nlp is not None and self.person is not None
-        out = []
-        for i, doc in zip(rows, self.nlp.pipe(cells[i] for i in rows), strict=True):
-            for r in self.person.analyze(cells[i], [], artifacts(doc)):
-                r.start, r.end = r.start + starts[i], r.end + starts[i]
-                out.append(r)
-        return out
+
+class _Plan:
+    """One item's work: which texts go to NER, and how to finish once their docs are back."""
+
+    def __init__(
+        self, det: PresidioDetector, segments: Sequence[TextSegment | TableSegment]
+    ) -> None:
+        self.det = det
+        self.segments = segments
+        self.ner_texts: list[str] = []
+        self.runs: list[list[tuple[int, int]]] = []
+        self.columns: list[list[_Column]] = []
+        for seg in segments:
+            if isinstance(seg, TextSegment):
+                runs = list(prose_runs(seg.text)) if det.wants_people else []
+                self.runs.append(runs)
+                self.ner_texts += [seg.text[a:b] for a, b in runs]
+            else:
+                width = max([len(seg.header)] + [len(r) for r in seg.rows], default=0)
+                cols = [_Column(seg, c) for c in range(width)]
+                if not det.wants_people:
+                    for c in cols:
+                        c.mode, c.ner_rows = "none", []
+                self.columns.append(cols)
+                self.ner_texts += [c.cells[i] for c in cols for i in c.ner_rows]
+
+    def finish(self, docs: list[Any]) -> Iterator[Detection]:
+        """Resolve and locate every detection of the item."""
+        it = iter(docs)
+        runs, columns = iter(self.runs), iter(self.columns)
+        for seg in self.segments:
+            if isinstance(seg, TextSegment):
+                found = self.det.shape_results(seg.text, "", False)
+                for a, b in next(runs):
+                    found += self.det.people(seg.text[a:b], next(it), a)
+                for r in self.det.resolve(found):
+                    yield _detection(seg.location, r, seg.text, 0)
+                continue
+            for col_index, col in enumerate(next(columns)):
+                found = self.det.shape_results(col.text, col.head, True)
+                found += col.people(self.det, [next(it) for _ in col.ner_rows])
+                for r in self.det.resolve(found):
+                    row = _row_of(col.starts, r.start)
+                    if r.end > col.starts[row] + len(col.cells[row]):
+                        continue  # spans two cells: not one value
+                    yield _detection(
+                        seg.cell_location(row, col_index), r, col.text, col.starts[row]
+                    )
 
 
 def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[int, int]]:
@@ -270,6 +308,3 @@ def _row_of(starts: list[int], pos: int) -> int:
         else:
             hi = mid - 1
     return lo
-
-
-FloorOf = Callable[[str], float]

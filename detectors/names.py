@@ -79,31 +79,42 @@ COMPANY_LOOKALIKES: tuple[str, ...] = (
     "calvin klein",
     "tommy hilfiger",
 )
+_LONGEST_LOOKALIKE = max(len(c) for c in COMPANY_LOOKALIKES)
 COMPANY_SUFFIX = re.compile(
     r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
     r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust)\b"
 )
+_PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
 _TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
 NAME_CELL = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zà-ÿ'’\-]+(?:[ \-][A-Z][a-zà-ÿ'’\-]+){0,3}"
+    # HR and CRM exports: `SMITH, John`, `Smith, John Paul`
+    r"|[A-Z][A-Za-zà-ÿ'’\-]+, [A-Z][a-zà-ÿ'’\-]+(?: [A-Z][a-zà-ÿ'’\-]+)?"
 )
 
 
 def looks_like_company(text: str, start: int, end: int) -> bool:
-    """Company evidence for text[start:end]: a suffix after it (here or elsewhere in the
-    text), or the span sits inside a known surname-like company name.
+    """Company evidence for text[start:end].
+
+    A suffix after it (here or after the same words elsewhere in the text), or the span sits
+    inside a known surname-like company name.
     """
-    value = text[start:end]
     if COMPANY_SUFFIX.match(text[end : end + 16]):
         return True
-    lowered = text.casefold()
+    lo = max(0, start - _LONGEST_LOOKALIKE)
+    window = text[lo : end + _LONGEST_LOOKALIKE].casefold()
     for company in COMPANY_LOOKALIKES:
-        pos = lowered.find(company, max(0, start - len(company)), end + len(company))
-        if pos != -1 and pos < end and pos + len(company) > start:
+        pos = window.find(company)
+        while pos != -1:
+            if lo + pos < end and lo + pos + len(company) > start:
+                return True
+            pos = window.find(company, pos + 1)
+    value = text[start:end]
+    pos = text.find(value)
+    while pos != -1:
+        if COMPANY_SUFFIX.match(text[pos + len(value) : pos + len(value) + 16]):
             return True
-    for m in re.finditer(re.escape(value), text):
-        if COMPANY_SUFFIX.match(text[m.end() : m.end() + 16]):
-            return True
+        pos = text.find(value, pos + 1)
     return False
 
 
@@ -114,6 +125,8 @@ def plausible_name(value: str) -> bool:
         return False
     lowered = value.casefold()
     if COMPANY_SUFFIX.match(words[-1]) or words[0].casefold() in {"the", "a", "an"}:
+        return False
+    if _PLACE_HYPHEN.search(value):  # `Stratford-upon-Avon`, `Vaillant-sur-Morvan`
         return False
     if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
         return False
@@ -188,7 +201,17 @@ class CuedNameRecognizer(ShapeRecognizer):
     SHAPES = (
         Shape("title", rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? ({_NAME})", 0.85, group=1),
         Shape(
-            "dear", rf"\b(?:Dear|Hi|Hello) (?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? )?({_NAME})(?=[,\n])", 0.85, group=1
+            "dear",
+            rf"\b(?:Dear|Hi|Hello) (?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? )?({_NAME})(?=[,\n])",
+            0.85,
+            group=1,
+        ),
+        # Chat and meeting transcripts: `[09:14] Karl Townsend: morning`
+        Shape(
+            "speaker",
+            rf"(?m:^[ \t]*\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?[ \t]+)({_NAME})(?=:)",
+            0.85,
+            group=1,
         ),
         Shape(
             "label",

@@ -164,6 +164,17 @@ class ShapeRecognizer(EntityRecognizer):
             return 1
         return 0
 
+    def bounds(
+        self, text: str, start: int, end: int, line_bound: bool, before: int, after: int
+    ) -> tuple[int, int]:
+        """The slice of text around a match that may hold its cues."""
+        lo, hi = max(0, start - before), min(len(text), end + after)
+        if line_bound:  # table cells joined by newlines: never borrow a neighbour cell's words
+            lo = max(lo, text.rfind("\n", 0, start) + 1)
+            nl = text.find("\n", end)
+            hi = min(hi, nl if nl >= 0 else hi)
+        return lo, hi
+
     def _nearest(
         self,
         text: str,
@@ -179,11 +190,7 @@ class ShapeRecognizer(EntityRecognizer):
             return None
         before_n = self.BEFORE if radius is None else radius
         after_n = self.AFTER if radius is None else radius
-        lo, hi = max(0, start - before_n), min(len(text), end + after_n)
-        if line_bound:  # table cells joined by newlines: never borrow a neighbour cell's words
-            lo = max(lo, text.rfind("\n", 0, start) + 1)
-            nl = text.find("\n", end)
-            hi = min(hi, nl if nl >= 0 else hi)
+        lo, hi = self.bounds(text, start, end, line_bound, before_n, after_n)
         before = normalise_context(text[lo:start])
         after = normalise_context(text[end:hi])
         best: int | None = None

@@ -26,7 +26,9 @@ def check(detector: Detector, text: str, entity: str, values: list[str]) -> None
     assert sorted(found(detector, text, entity)) == sorted(span(text, entity, v) for v in values)
 
 
-def table(detector: Detector, header: tuple[str, ...], rows: list[list[str]]) -> list[tuple[str, str, str]]:
+def table(
+    detector: Detector, header: tuple[str, ...], rows: list[list[str]]
+) -> list[tuple[str, str, str]]:
     """(cell location, entity, value) of every detection in a table."""
     seg = TableSegment("Sheet1", header, rows)
     return [(d.location, d.entity_type, d.value) for d in detector.detect([seg])]

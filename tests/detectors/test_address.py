@@ -24,8 +24,16 @@ def test_postcode(detector, text, values):
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("SW1A 1AA", True), ("M1 1AE", True), ("B33 8TH", True), ("CR2 6XH", True),
-     ("DN55 1PT", True), ("LD4Y 9EP", False), ("QQ1 1AA", False), ("W1A 0AX", True)],
+    [
+        ("SW1A 1AA", True),
+        ("M1 1AE", True),
+        ("B33 8TH", True),
+        ("CR2 6XH", True),
+        ("DN55 1PT", True),
+        ("LD4Y 9EP", False),
+        ("QQ1 1AA", False),
+        ("W1A 0AX", True),
+    ],
 )
 def test_postcode_rules(value, ok):
     assert postcode_ok(value) is ok
@@ -34,8 +42,14 @@ def test_postcode_rules(value, ok):
 ADDRESS = [
     ("Address: 14 Mill Lane, Newtown, Kent TN1 2AB", ["14 Mill Lane, Newtown, Kent TN1 2AB"]),
     ("Flat 3, 221B Baker Street, London NW1 6XE.", ["Flat 3, 221B Baker Street, London NW1 6XE"]),
-    ("12 Station Road\nStratford-upon-Avon\nCV37 6PQ\n", ["12 Station Road\nStratford-upon-Avon\nCV37 6PQ"]),
-    ("7 Kirk Close Helensburgh Argyll and Bute G84 7AB", ["7 Kirk Close Helensburgh Argyll and Bute G84 7AB"]),
+    (
+        "12 Station Road\nStratford-upon-Avon\nCV37 6PQ\n",
+        ["12 Station Road\nStratford-upon-Avon\nCV37 6PQ"],
+    ),
+    (
+        "7 Kirk Close Helensburgh Argyll and Bute G84 7AB",
+        ["7 Kirk Close Helensburgh Argyll and Bute G84 7AB"],
+    ),
     # Street line alone without an address cue: a meeting-room note, not reported.
     ("Meet at 4 Park Lane for the Q3 review", []),
     # Street line with an invalid postcode tail.

@@ -26,8 +26,16 @@ def test_names(detector, text, values):
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("Jane Doe", True), ("Manchester", False), ("Q3", False), ("Harrison LLP", False),
-     ("VAT GB", False), ("john smith", False), ("A1 Supplies", False), ("Anne-Marie O'Neil", True)],
+    [
+        ("Jane Doe", True),
+        ("Manchester", False),
+        ("Q3", False),
+        ("Harrison LLP", False),
+        ("VAT GB", False),
+        ("john smith", False),
+        ("A1 Supplies", False),
+        ("Anne-Marie O'Neil", True),
+    ],
 )
 def test_plausible_name(value, ok):
     assert plausible_name(value) is ok

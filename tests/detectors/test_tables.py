@@ -25,24 +25,37 @@ def test_neighbour_cell_is_not_context(detector):
 
 
 def test_header_context_for_weak_shapes(detector):
-    got = table(detector, ("Sort code", "Account number", "Passport"), [["20-00-00", "55779911", "502135326"]])
+    got = table(
+        detector,
+        ("Sort code", "Account number", "Passport"),
+        [["20-00-00", "55779911", "502135326"]],
+    )
     assert sorted(e for _, e, _ in got) == ["UK_BANK_ACCOUNT", "UK_PASSPORT", "UK_SORT_CODE"]
 
 
 def test_name_column_by_header_and_by_sample(detector):
     named = table(detector, ("Employee",), [["SMITH, John"], ["Priya Patel"], ["Tom Jones"]])
     assert ("Sheet1!A3", "PERSON", "Priya Patel") in named
-    unnamed = table(detector, ("Col1",), [["Oliver Bennett"], ["Sarah Thompson"], ["Amir Khan"], ["Jane Doe"]])
+    unnamed = table(
+        detector, ("Col1",), [["Oliver Bennett"], ["Sarah Thompson"], ["Amir Khan"], ["Jane Doe"]]
+    )
     assert {loc for loc, e, _ in unnamed if e == "PERSON"} >= {"Sheet1!A2", "Sheet1!A5"}
 
 
 def test_company_and_city_columns_hold_no_people(detector):
-    rows = [["Johnson Matthey", "Manchester"], ["Harrison Ltd", "Leeds"], ["Taylor Wimpey", "Bristol"]]
+    rows = [
+        ["Johnson Matthey", "Manchester"],
+        ["Harrison Ltd", "Leeds"],
+        ["Taylor Wimpey", "Bristol"],
+    ]
     assert table(detector, ("Supplier", "City"), rows) == []
 
 
 def test_prose_column_gets_ner_in_every_cell(detector):
-    rows = [["Spoke to Oliver Bennett about the rota today"], ["Absent - asthma, GP letter on file"]]
+    rows = [
+        ["Spoke to Oliver Bennett about the rota today"],
+        ["Absent - asthma, GP letter on file"],
+    ]
     got = table(detector, ("Notes",), rows)
     assert ("Sheet1!A2", "PERSON", "Oliver Bennett") in got
     assert ("Sheet1!A3", "HEALTH", "asthma") in got
