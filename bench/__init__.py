@@ -1,0 +1,1 @@
+"""Benchmarks: runnable modules that print figures (`python -m bench.<name>`)."""

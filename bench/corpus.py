@@ -14,9 +14,8 @@ The corpus is cached as JSON under bench/.cache/ keyed by (size, seed, CORPUS_VE
 
 from __future__ import annotations
 
-import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,16 +54,19 @@ class Text:
     """Builds a text segment while recording the spans of labelled values."""
 
     def __init__(self) -> None:
+        """Return a random   init  ."""
         self.parts: list[str] = []
         self.size = 0
         self.spans: list[tuple[int, int, str]] = []
 
     def add(self, s: str) -> Text:
+        """Append plain text."""
         self.parts.append(s)
         self.size += len(s)
         return self
 
     def ent(self, entity: str, value: str) -> Text:
+        """Append a labelled value."""
         self.spans.append((self.size, self.size + len(value), entity))
         return self.add(value)
 
@@ -150,6 +152,7 @@ class Gen:
     """Deterministic value generators."""
 
     def __init__(self, seed: int) -> None:
+        """Return a random   init  ."""
         self.r = random.Random(seed)
         self.f = Faker("en_GB")
         self.f.seed_instance(seed)
@@ -158,9 +161,11 @@ class Gen:
             fk.seed_instance(seed + i + 1)
 
     def name(self) -> str:
+        """Return a random name."""
         return f"{self.f.first_name()} {self.f.last_name()}"
 
     def postcode(self) -> str:
+        """Return a random postcode."""
         from detectors.address import postcode_ok  # the corpus keeps only PAF-format postcodes
 
         while True:
@@ -169,6 +174,7 @@ class Gen:
                 return p
 
     def address(self) -> Address:
+        """Return a random address."""
         street = f"{self.r.randint(1, 240)} {self.f.last_name()} {self.r.choice(_SUFFIXES)}"
         if self.r.random() < 0.2:
             street = f"Flat {self.r.randint(1, 40)}, {street}"
@@ -176,34 +182,41 @@ class Gen:
         return Address(street, locs, self.postcode())
 
     def phone(self) -> str:
+        """Return a random phone."""
         p = self.f.phone_number() if self.r.random() < 0.5 else self.f.cellphone_number()
         return p
 
     def email(self, name: str | None = None) -> str:
+        """Return a random email."""
         if name and self.r.random() < 0.7:
             first, _, last = name.lower().partition(" ")
             return f"{first}.{last.replace(' ', '')}@{self.f.free_email_domain()}".replace("'", "")
         return self.f.email()
 
     def iban(self) -> str:
+        """Return a random iban."""
         v = self.f.iban()
         if self.r.random() < 0.6:
             v = " ".join(v[i : i + 4] for i in range(0, len(v), 4))
         return v
 
     def sort_code(self) -> str:
+        """Return a random sort code."""
         return "-".join(f"{self.r.randint(0, 99):02d}" for _ in range(3))
 
     def account(self) -> str:
+        """Return a random account."""
         return f"{self.r.randint(10_000_000, 99_999_999)}"
 
     def vat(self) -> str:
+        """Return a random vat."""
         while True:
             n = f"{self.r.randint(100_000_000, 999_999_999)}"
             if gb_vat.is_valid(n):
                 return self.r.choice([f"GB{n}", f"GB {n[:3]} {n[3:7]} {n[7:]}"])
 
     def card(self) -> str:
+        """Return a random card."""
         kind = self.r.choice(["visa16", "mastercard", "amex", "visa16"])
         n = self.f.credit_card_number(kind)
         if self.r.random() < 0.6 and len(n) == 16:
@@ -211,6 +224,7 @@ class Gen:
         return n
 
     def nino(self) -> str:
+        """Return a random nino."""
         first = self.r.choice("ABCEGHJKLMNOPRSTWXYZ")
         second = self.r.choice("ABCEGHJKLMNPRSTWXYZ")
         if first + second in {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}:
@@ -222,6 +236,7 @@ class Gen:
         return f"{first}{second}{d}{suffix}"
 
     def nhs(self) -> str:
+        """Return a random nhs."""
         while True:
             d = [self.r.randint(0, 9) for _ in range(9)]
             check = 11 - sum(x * w for x, w in zip(d, range(10, 1, -1), strict=True)) % 11
@@ -231,25 +246,32 @@ class Gen:
                 return f"{s[:3]} {s[3:6]} {s[6:]}" if self.r.random() < 0.7 else s
 
     def passport(self) -> str:
+        """Return a random passport."""
         return f"{self.r.randint(100_000_000, 999_999_999)}"
 
     def licence(self, name: str) -> str:
+        """Return a random licence."""
         last = "".join(c for c in name.split()[-1].upper() if c.isalpha())[:5].ljust(5, "9")
         dob = self.f.date_of_birth(minimum_age=18, maximum_age=80)
         month = dob.month + (50 if self.r.random() < 0.5 else 0)
         initials = (name[0] + "9").upper()
-        return f"{last}{str(dob.year)[2]}{month:02d}{dob.day:02d}{str(dob.year)[3]}{initials}9{self.r.choice('ABCDEFGHJK')}{self.r.choice('ABCDEFGHJK')}"
+        check = self.r.choice("ABCDEFGHJK") + self.r.choice("ABCDEFGHJK")
+        year = str(dob.year)
+        return f"{last}{year[2]}{month:02d}{dob.day:02d}{year[3]}{initials}9{check}"
 
     def dob(self) -> str:
+        """Return a random dob."""
         d = self.f.date_of_birth(minimum_age=18, maximum_age=85)
         fmt = self.r.choice(["%d/%m/%Y", "%d/%m/%Y", "%Y-%m-%d", "%-d %B %Y", "%d.%m.%Y"])
         return d.strftime(fmt)
 
     def other_date(self) -> str:
+        """Return a random other date."""
         d = self.f.date_between(start_date="-3y", end_date="+1y")
         return d.strftime(self.r.choice(["%d/%m/%Y", "%-d %B %Y", "%Y-%m-%d"]))
 
     def eu_vat(self, country: str) -> str:
+        """Return a random eu vat."""
         from stdnum.eu import vat as eu_vat
 
         while True:
@@ -262,23 +284,27 @@ class Gen:
                 return country + body
 
     def eu_phone(self, country: str) -> str:
+        """Return a random eu phone."""
         r = self.r
         return {
             "DE": f"+49 30 {r.randint(1000000, 9999999)}",
-            "FR": f"+33 1 {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)}",
+            "FR": "+33 1 " + " ".join(f"{r.randint(10, 99)}" for _ in range(4)),
             "NL": f"+31 20 {r.randint(100, 999)} {r.randint(1000, 9999)}",
         }[country]
 
     def ip(self) -> str:
+        """Return a random ip."""
         return self.f.ipv4_public() if self.r.random() < 0.85 else self.f.ipv6()
 
     def condition(self) -> str:
+        """Return a random condition."""
         if self.r.random() < 0.12:
             return self.r.choice(_CONDITIONS_UNSEEN)
         return self.r.choice(_CONDITIONS_KNOWN)
 
     # Traps: shapes that must not be reported.
     def part_number(self) -> str:
+        """Return a random part number."""
         r = self.r
         return r.choice(
             [
@@ -289,6 +315,7 @@ class Gen:
         )
 
     def serial(self) -> str:
+        """Return a random serial."""
         # A Luhn-valid 16-digit serial starting like a Visa: only context can save it.
         digits = [4] + [self.r.randint(0, 9) for _ in range(14)]
         total = 0
@@ -297,13 +324,16 @@ class Gen:
         return "".join(map(str, digits)) + str((10 - total % 10) % 10)
 
     def invoice(self) -> str:
+        """Return a random invoice."""
         return f"INV-{self.r.randint(2019, 2025)}-{self.r.randint(0, 999999):06d}"
 
     def version(self) -> str:
+        """Return a random version."""
         r = self.r
         return f"{r.randint(1, 12)}.{r.randint(0, 9)}.{r.randint(0, 30)}.{r.randint(0, 9)}"
 
     def company(self) -> str:
+        """Return a random company."""
         if self.r.random() < 0.5:
             return self.r.choice(_COMPANY_TRAPS)
         return f"{self.f.last_name()} {self.r.choice(['Ltd', 'plc', 'LLP', 'Group'])}"

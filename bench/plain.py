@@ -67,7 +67,7 @@ class PlainPresidio:
         return [r for r in found if r.score >= self.threshold]
 
     def detect(self, segments: Sequence[TextSegment | TableSegment]) -> Iterator[Detection]:
-        """Detections for one item's segments."""
+        """Yield detections for one item's segments."""
         for seg in segments:
             if isinstance(seg, TextSegment):
                 for r in self._analyze(seg.text):

@@ -20,7 +20,7 @@ def letter(g: Gen, doc: Document) -> None:
     t.add("your correspondence address is now ").address(g.address()).add(" and your phone ")
     t.add("number ").ent("PHONE_NUMBER", g.phone()).add(". ")
     if g.r.random() < 0.5:
-        t.add(f"Our colleague ").ent("PERSON", g.name()).add(
+        t.add("Our colleague ").ent("PERSON", g.name()).add(
             f" from the {g.r.choice(['Manchester', 'Leeds', 'Bristol'])} office "
         )
         t.add(f"will visit on 1 June; payment is due within 45 days of {g.other_date()}.\n\n")
@@ -61,7 +61,7 @@ def email(g: Gen, doc: Document) -> None:
     t = Text().add("Hi ").ent("PERSON", to.split()[0]).add(",\n\n")
     t.add(f"The {g.company()} account was accessed from ").ent("IP_ADDRESS", g.ip())
     t.add(f" yesterday after the upgrade to version {g.version()}. ")
-    t.add(f"Can you ring me on ").ent("PHONE_NUMBER", g.phone()).add(" before the Q3 review? ")
+    t.add("Can you ring me on ").ent("PHONE_NUMBER", g.phone()).add(" before the Q3 review? ")
     t.add(f"The asset tag on the laptop is {g.part_number()} and serial number {g.serial()}.\n\n")
     if g.r.random() < 0.4:
         t.add(f"PS the {g.r.choice(['market', 'Great'])} depression chart is in the deck; ")
@@ -86,7 +86,7 @@ def invoice(g: Gen, doc: Document) -> None:
 
 def patient(g: Gen, doc: Document) -> None:
     name = g.name()
-    t = Text().add(f"Referral letter\n\nPatient: ").ent("PERSON", name).add("\n")
+    t = Text().add("Referral letter\n\nPatient: ").ent("PERSON", name).add("\n")
     t.add("NHS number: ").ent("UK_NHS", g.nhs()).add("\nDOB: ").ent("DATE_OF_BIRTH", g.dob()).add(
         "\n"
     )
@@ -115,7 +115,8 @@ def travel(g: Gen, doc: Document) -> None:
 def it_log(g: Gen, doc: Document) -> None:
     t = Text()
     for _ in range(g.r.randint(4, 9)):
-        ts = f"2024-0{g.r.randint(1, 9)}-1{g.r.randint(0, 9)}T0{g.r.randint(0, 9)}:1{g.r.randint(0, 9)}:00Z"
+        r = g.r
+        ts = f"2024-0{r.randint(1, 9)}-1{r.randint(0, 9)}T0{r.randint(0, 9)}:1{r.randint(0, 9)}:00Z"
         roll = g.r.random()
         if roll < 0.4:
             t.add(f"{ts} login ok user=").ent("EMAIL_ADDRESS", g.email()).add(" src=").ent(
@@ -298,7 +299,7 @@ def chat(g: Gen, doc: Document) -> None:
     t.add("[09:20] ").ent("PERSON", b.split()[0]).add(": thanks - btw I'm off next week, ")
     t.add(g.r.choice(["signed off with ", "still recovering from ", "having treatment for "]))
     t.ent("HEALTH", g.condition()).add(f". Ticket {g.invoice()} is yours.\n")
-    t.add(f"[09:31] ").ent("PERSON", a.split()[0]).add(
+    t.add("[09:31] ").ent("PERSON", a.split()[0]).add(
         f": ok, laptop {g.part_number()} is on version {g.version()}\n"
     )
     _text(doc, "body", t)
@@ -338,7 +339,7 @@ def eu_invoice(g: Gen, doc: Document) -> None:
 
 
 def hr_export(g: Gen, doc: Document, loc: str = "Export") -> None:
-    """A system export: `SURNAME, First` names, terse headers, an order column of Luhn serials."""
+    """Add a system export: `SURNAME, First` names, terse headers, Luhn-valid order ids."""
     header = ["Employee", "Ref", "Birth", "Sort", "Acct", "Order ID", "Notes"]
     rows = []
     for _ in range(g.r.randint(5, 25)):
@@ -394,7 +395,7 @@ TABLES: dict[str, tuple[Callable[..., None], str]] = {
 
 
 def generate(n: int = 400, seed: int = 7) -> list[Document]:
-    """n documents, about 70% prose and 30% tables, deterministic for (n, seed)."""
+    """Generate n documents, mostly prose, deterministic for (n, seed)."""
     g = Gen(seed)
     kinds = list(PROSE) * 7 + list(TABLES) * 5
     docs = []
@@ -408,7 +409,7 @@ def generate(n: int = 400, seed: int = 7) -> list[Document]:
 
 
 def load(n: int = 400, seed: int = 7) -> list[Document]:
-    """The corpus from bench/.cache/, generated on first use."""
+    """Load the corpus from bench/.cache/, generating it on first use."""
     path = CACHE / f"corpus-v{CORPUS_VERSION}-{n}-{seed}.json"
     if path.exists():
         return [_from_json(d) for d in json.loads(path.read_text())]

@@ -70,7 +70,8 @@ _SUFFIX = (
 _WORD = r"[A-Z][A-Za-z'\-]*"
 _PREMISES = r"(?:(?:Flat|Apartment|Apt|Unit|Suite|Studio|Room)\.? \d{1,4}[A-Z]?,?[ \n]+)?"
 _STREET = rf"{_PREMISES}\d{{1,4}}[A-Za-z]?,? (?:{_WORD} ){{1,3}}(?i:{_SUFFIX})\b\.?"
-# Town and county words; `Stratford-upon-Avon`, `Argyll and Bute`, `Newcastle upon Tyne`, `City of Edinburgh`.
+# Town and county words: `Stratford-upon-Avon`, `Argyll and Bute`, `Newcastle upon Tyne`,
+# `City of Edinburgh`.
 _LINK = r"(?:and|upon|on|in|le|de|by|under|the|of)"
 _LOCALITY = rf"(?:,? ?\n? ?{_WORD}(?:[ \-](?:{_WORD}|{_LINK}(?=[ \-][A-Z]))){{0,4}})"
 _FULL = rf"{_STREET}{_LOCALITY}{{0,3}},? ?\n? ?{POSTCODE}(?![A-Za-z0-9])"
@@ -97,6 +98,6 @@ class StreetAddressRecognizer(ShapeRecognizer):
     PREFILTER = re.compile(r"\d{1,4}[A-Za-z]?,? [A-Z]")
 
     def validate(self, value: str) -> bool:
-        """A full address must end in a valid postcode."""
+        """Accept a full address only when it ends in a valid postcode."""
         tail = _TAIL.search(value)
         return tail is None or postcode_ok(tail.group(0))

@@ -30,8 +30,10 @@ class IbanCodeRecognizer(ShapeRecognizer):
     PREFILTER = re.compile(r"[A-Z]{2}\d{2}")
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
-        """The longest prefix (in whole groups) that is a valid IBAN: a printed IBAN is often
-        followed by another capitalised group (`GB82 WEST … 32 BIC …`) the regex swallows.
+        """Yield the longest prefix (in whole groups) that is a valid IBAN.
+
+        A printed IBAN is often followed by another capitalised group (`GB82 WEST … 32 BIC`)
+        that the regex swallows.
         """
         for start, end, score, shape in super().candidates(text):
             value = text[start:end]
@@ -74,11 +76,11 @@ class UkBankAccountRecognizer(ShapeRecognizer):
     _SORT_BEFORE = re.compile(r"\d{2}-\d{2}-\d{2}\D{1,30}$")
 
     def _context_anywhere(self, text: str, header: str) -> bool:
-        """A sort code anywhere counts as context for the skip test (see adjust)."""
+        """Count a sort code anywhere as context for the skip test (see adjust)."""
         return super()._context_anywhere(text, header) or bool(_SORT_ANY.search(text))
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
-        """A sort code up to 30 characters before the number makes it an account number."""
+        """Score 0.8 when a sort code stands up to 30 characters before the number."""
         if self._SORT_BEFORE.search(text[max(0, start - 40) : start]):
             return max(score, 0.8)
         return score
@@ -88,8 +90,10 @@ _EU = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|S
 
 
 class VatRecognizer(ShapeRecognizer):
-    """VAT registration numbers: GB/XI (9 or 12 digits, mod 97 or 9755) and EU member states,
-    validated with python-stdnum's national check digits. A bare 9-digit number needs `VAT`.
+    """VAT registration numbers: GB/XI (9 or 12 digits) and EU member states.
+
+    Validated with python-stdnum's national check digits (GB: mod 97 or 9755). A bare 9-digit
+    number needs a `VAT` cue.
     """
 
     ENTITY = "VAT_NUMBER"

@@ -44,7 +44,7 @@ def luhn_ok(number: str) -> bool:
 
 
 def issuer_ok(number: str) -> bool:
-    """The number's prefix belongs to a scheme that issues cards of its length."""
+    """Check that the prefix belongs to a scheme issuing cards of this length."""
     for low, high, lengths in _ISSUERS:
         width = len(str(low))
         if low <= int(number[:width]) <= high and len(number) in lengths:

@@ -100,7 +100,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         self._shapes = []  # phonenumbers does the matching
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
-        """Matches of libphonenumber's matcher, GB first then regions the text mentions."""
+        """Yield libphonenumber matches: GB first, then the regions the text mentions."""
         lowered = text.casefold()
         regions = ["GB"] + [r for r, cues in REGION_CUES.items() if any(c in lowered for c in cues)]
         for region in regions:
@@ -126,13 +126,16 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         return not _DOTTED.search(text[start:end])  # dotted groups: versions and IPs
 
 
-_IPV4 = r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\w)"
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w]|\.\w)"
 _IPV6 = r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"
 
 
 class IpAddressRecognizer(ShapeRecognizer):
-    """IPv4 and IPv6 addresses; a dotted version string has the same shape, so version words
-    near it (`version`, `build`, `release`, `firmware`) damp it below the threshold.
+    """IPv4 and IPv6 addresses.
+
+    A dotted version string has the same shape, so version words near it (`version`, `build`,
+    `release`, `firmware`) damp it below the threshold.
     """
 
     ENTITY = "IP_ADDRESS"
@@ -161,7 +164,7 @@ class IpAddressRecognizer(ShapeRecognizer):
     PREFILTER = re.compile(r"\d\.\d|:[0-9A-Fa-f]*:")
 
     def validate(self, value: str) -> bool:
-        """A parseable address; IPv6 must have hex groups, not a clock time."""
+        """Accept a parseable address; IPv6 needs hex groups or `::`, not a clock time."""
         try:
             ip = ipaddress.ip_address(value)
         except ValueError:

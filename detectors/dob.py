@@ -2,9 +2,10 @@
 
 Every business document is full of dates; what makes one a date of birth is the words before
 it (`DOB`, `date of birth`, `born`) or the column it sits in. Unlike the other recognizers the
-*nearest* cue decides (the policy of every recognizer, detectors/pattern.py): in `DOB: 12/03/1985, start date: 01/09/2020` the second date has a
-birth cue in its window too, but a nearer `start date` one. Dates without a year (`1 June`)
-and durations (`45 days`) never match the shapes.
+*nearest* cue decides (the policy of every recognizer, detectors/pattern.py): in
+`DOB: 12/03/1985, start date: 01/09/2020` the second date has a birth cue in its window too,
+but a nearer `start date` one; and cues never reach across a sentence end or another year.
+Dates without a year (`1 June`) and durations (`45 days`) never match the shapes.
 """
 
 from __future__ import annotations
@@ -111,15 +112,17 @@ class DateOfBirthRecognizer(ShapeRecognizer):
     def bounds(
         self, text: str, start: int, end: int, line_bound: bool, before: int, after: int
     ) -> tuple[int, int]:
-        """Cues stop at the previous sentence end or date: in `Date of birth 1/2/1980.
-        Checked on 3/4/2024` the birth cue belongs to the first date only."""
+        """Stop the cue window at the previous sentence end or year.
+
+        In `Date of birth 1/2/1980. Checked on 3/4/2024` the cue belongs to the first date only.
+        """
         lo, hi = super().bounds(text, start, end, line_bound, before, after)
         for m in _BARRIER.finditer(text, lo, start):
             lo = m.end()
         return lo, hi
 
     def validate(self, value: str) -> bool:
-        """A real calendar date between 1900 and today (a birth cannot be in the future)."""
+        """Accept a real calendar date between 1900 and today (no future births)."""
         parsed = parse_date(value)
         return parsed is not None and date(1900, 1, 1) <= parsed <= date.today()
 

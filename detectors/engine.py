@@ -47,7 +47,7 @@ _NOT_NAME_HEADER = re.compile(
 
 
 def load_nlp() -> Any:
-    """The spaCy model with NER alone: context scoring is ours, so no tagger or lemmatizer."""
+    """Load the spaCy model with NER alone: context scoring is ours, so no lemmatizer."""
     import spacy
 
     return spacy.load(
@@ -90,7 +90,7 @@ class PresidioDetector:
         self.nlp = (nlp or load_nlp()) if self.person else None
 
     def floor(self, entity: str) -> float:
-        """The score an entity must reach to be reported."""
+        """Return the score an entity must reach to be reported."""
         return self.settings.thresholds.get(entity, self.settings.threshold)
 
     def detect(self, segments: Sequence[TextSegment | TableSegment]) -> Iterator[Detection]:
@@ -100,7 +100,7 @@ class PresidioDetector:
     def detect_many(
         self, items: Iterable[Sequence[TextSegment | TableSegment]]
     ) -> list[list[Detection]]:
-        """Detections for several items with one `nlp.pipe` over all their prose.
+        """Detect in several items with one `nlp.pipe` over all their prose.
 
         spaCy has a fixed cost per call and per batch; a worker that hands over a few small
         items at once (mail messages, short files) saves most of it. Results are the same as
@@ -119,7 +119,7 @@ class PresidioDetector:
         return out
 
     def people(self, text: str, doc: Any, offset: int) -> list[RecognizerResult]:
-        """Filtered PERSON results of one spaCy doc, shifted by `offset`."""
+        """Return filtered PERSON results of one spaCy doc, shifted by `offset`."""
         assert self.person is not None
         found = self.person.analyze(text, [], artifacts(doc))
         for r in found:
@@ -127,8 +127,11 @@ class PresidioDetector:
         return found
 
     def resolve(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
-        """Drop results under their floor; of overlapping ones keep the higher score (then the
-        longer span), except pairs allowed to nest."""
+        """Drop results under their floor and settle overlaps.
+
+        Of overlapping results the higher score wins (then the longer span), except pairs that
+        may nest (a postcode inside its address).
+        """
         kept = [r for r in results if r.score >= self.floor(r.entity_type)]
         kept.sort(key=lambda r: (-r.score, r.start - r.end, r.start))
         chosen: list[RecognizerResult] = []
@@ -255,7 +258,8 @@ class _Plan:
 
 
 def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[int, int]]:
-    """(start, end) of runs of prose lines: lines with a capitalised word and mostly letters.
+    """Yield (start, end) of runs of prose lines: a capitalised word and mostly letters.
+
     Numeric and tabular lines never go to the NER model (they hold no names, and cost as much).
     """
     pos, run = 0, -1

@@ -39,9 +39,7 @@ class HealthRecognizer(ShapeRecognizer):
     AFTER = 60
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
-        """`AIDS` in capitals next to non-health words is usually `aids` (hearing aids, visual
-        aids): only the all-caps form counts as the condition.
-        """
+        """Drop a lower-case `aids` (hearing aids, visual aids); only `AIDS` is the condition."""
         value = text[start:end]
         if value.casefold() == "aids" and value != "AIDS":
             return 0.0

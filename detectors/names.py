@@ -146,17 +146,18 @@ class SpacyPersonRecognizer(EntityRecognizer):
     """PERSON entities from the spaCy doc in nlp_artifacts, filtered (module docstring)."""
 
     ENTITY = "PERSON"
+    name: str  # set by EntityRecognizer.__init__
 
     def __init__(self) -> None:
         super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
 
     def load(self) -> None:
-        """The model is loaded once by the engine, not per recognizer."""
+        """Do nothing: the engine loads the model once, not per recognizer."""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: Any = None
     ) -> list[RecognizerResult]:
-        """Filtered PERSON spans; nothing when no spaCy doc is given (prose only)."""
+        """Return filtered PERSON spans; none when no spaCy doc is given."""
         if nlp_artifacts is None or (entities and self.ENTITY not in entities):
             return []
         out = []
@@ -226,7 +227,7 @@ class CuedNameRecognizer(ShapeRecognizer):
     PREFILTER = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear|Hi|Hello)\b|:", re.IGNORECASE)
 
     def validate(self, value: str) -> bool:
-        """Same shape filter as the model's spans."""
+        """Apply the same shape filter as to the model's spans."""
         return plausible_name(value)
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:

@@ -76,7 +76,7 @@ def _norm_words(words: Sequence[str]) -> tuple[str, ...]:
 
 
 def has_word(window: str, words: tuple[str, ...], whole: bool = False) -> bool:
-    """True when a normalised window contains one of the normalised words at a word start."""
+    """Tell whether a normalised window has one of the words at a word start."""
     if whole:
         return any(w + " " in window for w in words)
     return any(w in window for w in words)
@@ -96,6 +96,7 @@ class Shape:
 class ShapeRecognizer(EntityRecognizer):
     """Regex shapes + validation + context scoring. Subclasses set the class attributes."""
 
+    name: str  # set by EntityRecognizer.__init__ (the class name)
     ENTITY: ClassVar[str]
     SHAPES: ClassVar[tuple[Shape, ...]]
     CONTEXT: ClassVar[tuple[str, ...]] = ()
@@ -167,7 +168,7 @@ class ShapeRecognizer(EntityRecognizer):
     def bounds(
         self, text: str, start: int, end: int, line_bound: bool, before: int, after: int
     ) -> tuple[int, int]:
-        """The slice of text around a match that may hold its cues."""
+        """Return the slice of text around a match that may hold its cues."""
         lo, hi = max(0, start - before), min(len(text), end + after)
         if line_bound:  # table cells joined by newlines: never borrow a neighbour cell's words
             lo = max(lo, text.rfind("\n", 0, start) + 1)
@@ -248,7 +249,7 @@ class ShapeRecognizer(EntityRecognizer):
         return has_word(header, self._context) or has_word(normalise_context(text), self._context)
 
     def result(self, start: int, end: int, score: float, shape: str) -> RecognizerResult:
-        """A RecognizerResult marked as already context-scored (Presidio will not re-score)."""
+        """Build a RecognizerResult marked as context-scored (Presidio will not re-score)."""
         return RecognizerResult(
             entity_type=self.ENTITY,
             start=start,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from detectors.address import StreetAddressRecognizer, PostcodeRecognizer
+from detectors.address import PostcodeRecognizer, StreetAddressRecognizer
 from detectors.banking import (
     IbanCodeRecognizer,
     SortCodeRecognizer,
@@ -24,9 +24,9 @@ from detectors.dob import DateOfBirthRecognizer
 from detectors.health import HealthRecognizer
 from detectors.names import CuedNameRecognizer, SpacyPersonRecognizer
 from detectors.uk_ids import (
+    DvlaLicenceRecognizer,
     NhsNumberRecognizer,
     NinoRecognizer,
-    DvlaLicenceRecognizer,
     UkPassportNumberRecognizer,
 )
 from scanner.config import DetectorSettings
@@ -57,8 +57,9 @@ ENTITIES: tuple[str, ...] = tuple(CATEGORY_OF)
 
 
 def validate_settings(settings: DetectorSettings) -> None:
-    """Reject unknown entity names in `disabled`/`thresholds` (a typo would silently report
-    everything, or nothing) and thresholds outside 0..1.
+    """Reject unknown entity names in `disabled`/`thresholds` and thresholds outside 0..1.
+
+    A typo in an entity name would otherwise silently report everything, or nothing.
     """
     known = ", ".join(ENTITIES)
     for name in settings.disabled:
@@ -87,7 +88,7 @@ def build_recognizers(settings: DetectorSettings) -> list[Any]:
 
 
 def build_detector(settings: DetectorSettings, nlp: Any = None) -> Detector:
-    """The Detector a worker builds once (loads the spaCy model unless PERSON is disabled)."""
+    """Build the Detector a worker keeps (loads spaCy unless PERSON is disabled)."""
     from detectors.engine import PresidioDetector
 
     return PresidioDetector(settings, build_recognizers(settings), nlp=nlp)

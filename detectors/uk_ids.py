@@ -28,9 +28,11 @@ class NinoRecognizer(ShapeRecognizer):
 
 
 class NhsNumberRecognizer(ShapeRecognizer):
-    """NHS number: 10 digits, modulus 11. One random 10-digit number in 11 passes, so context
-    decides: `NHS`/`patient` near the number (or in the column header) reports it; a phone
-    cue (US numbers share the 3-3-4 grouping) damps it.
+    """NHS number: 10 digits, modulus 11.
+
+    One random 10-digit number in 11 passes the check, so context decides: `NHS`/`patient`
+    near the number (or in the column header) reports it; a phone cue (US numbers share the
+    3-3-4 grouping) damps it.
     """
 
     ENTITY = "UK_NHS"
@@ -53,8 +55,10 @@ class NhsNumberRecognizer(ShapeRecognizer):
 
 
 class UkPassportNumberRecognizer(ShapeRecognizer):
-    """UK passport number: nine digits, indistinguishable from any other nine digits, so it is
-    only reported with a `passport` cue nearby or in the column header.
+    """UK passport number: nine digits, reported only with a `passport` cue.
+
+    Nine digits are indistinguishable from any other nine digits; the cue may be near the
+    number or in the column header.
     """
 
     ENTITY = "UK_PASSPORT"
@@ -68,8 +72,10 @@ _DL = r"(?<![A-Za-z0-9])[A-Z9]{5} ?\d{6} ?[A-Z9]{2}\d[A-Z]{2}(?: ?\d{2})?(?![A-Z
 
 
 class DvlaLicenceRecognizer(ShapeRecognizer):
-    """DVLA licence number: surname (padded with 9), decade, month (+50 for women), day,
-    year, initials, a digit, two check letters, optional two-digit issue number.
+    """DVLA driving licence number.
+
+    Layout: surname (padded with 9), decade, month (+50 for women), day, year, initials,
+    a digit, two check letters, optional two-digit issue number.
     """
 
     ENTITY = "UK_DRIVING_LICENCE"

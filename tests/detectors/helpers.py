@@ -16,7 +16,7 @@ def found(detector: Detector, text: str, entity: str | None = None) -> list[tupl
 
 
 def span(text: str, entity: str, value: str) -> tuple[str, int, int]:
-    """The expected (entity, start, end) of `value` inside `text`."""
+    """Return the expected (entity, start, end) of `value` inside `text`."""
     start = text.index(value)
     return (entity, start, start + len(value))
 
