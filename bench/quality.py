@@ -137,13 +137,12 @@ def table(
     results = []
     labels = sorted(set(ours) | set(plain or {}), key=lambda k: (k == "other", k))
     for label in labels:
-        p, r, f2 = prf(ours.get(label, Counter()))
-        line = f"{label:22} {ours.get(label, Counter())['gold']:5d} | {p:7.3f} {r:6.3f} {f2:6.3f} |"
+        mine = ours.get(label, Counter())
+        line = f"{label:22} {mine['gold']:5d} | {_cells(mine, 7)} |"
         if plain is not None:
-            pp, pr, pf = prf(plain.get(label, Counter()))
-            line += f" {pp:7.3f} {pr:6.3f} {pf:6.3f} |"
+            line += f" {_cells(plain.get(label, Counter()), 7)} |"
         if label in targets:
-            ok = f2 >= targets[label]
+            ok = prf(mine)[2] >= targets[label]
             results.append(ok)
             line += f" >={targets[label]:.2f} {'PASS' if ok else 'FAIL'}"
         print(line)
@@ -189,6 +188,14 @@ def _size(seg: Any) -> int:
     if isinstance(seg, TextSegment):
         return len(seg.text)
     return sum(len(c) + 1 for r in seg.rows for c in r)
+
+
+def _cells(c: Counter[str], width: int) -> str:
+    """P, R, F2 columns; dashes when a system has neither labels nor predictions here."""
+    if not c["gold"] and not c["pred"]:
+        return f"{'-':>{width}} {'-':>6} {'-':>6}"
+    p, r, f2 = prf(c)
+    return f"{p:{width}.3f} {r:6.3f} {f2:6.3f}"
 
 
 def main() -> int:
