@@ -87,6 +87,41 @@ def build_recognizers(settings: DetectorSettings) -> list[Any]:
     return [cls() for cls in RECOGNIZERS if cls.ENTITY not in settings.disabled]
 
 
+def build_analyzer(settings: DetectorSettings | None = None) -> Any:
+    """Build a Presidio AnalyzerEngine with our recognizers instead of Presidio's defaults.
+
+    For people who want Presidio's API (`analyze()`, anonymizer, batch engine) with the UK
+    recognizers; the scanner itself uses build_detector(), which is faster (NER only on prose,
+    tables by column). Our recognizers score context themselves and mark their results as
+    context-scored, so Presidio's lemma-based enhancer leaves them alone.
+    """
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from detectors.engine import SPACY_MODEL
+
+    settings = settings or DetectorSettings()
+    nlp_engine = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+            "ner_model_configuration": {
+                "model_to_presidio_entity_mapping": {"PERSON": "PERSON", "PER": "PERSON"},
+                "labels_to_ignore": [],
+            },
+        }
+    ).create_engine()
+    registry = RecognizerRegistry(
+        recognizers=build_recognizers(settings), supported_languages=["en"]
+    )
+    return AnalyzerEngine(
+        registry=registry,
+        nlp_engine=nlp_engine,
+        supported_languages=["en"],
+        default_score_threshold=settings.threshold,
+    )
+
+
 def build_detector(settings: DetectorSettings, nlp: Any = None) -> Detector:
     """Build the Detector a worker keeps (loads spaCy unless PERSON is disabled)."""
     from detectors.engine import PresidioDetector

@@ -65,3 +65,16 @@ def test_bad_settings_name_the_key(settings, key):
     assert err.value.key == key
     with pytest.raises(ConfigError):
         build_detector(settings)
+
+
+def test_presidio_analyzer_with_our_recognizers():
+    from detectors.registry import build_analyzer
+
+    analyzer = build_analyzer(DetectorSettings())
+    names = {r.name for r in analyzer.registry.recognizers}
+    assert names == {cls.__name__ for cls in RECOGNIZERS}
+    text = "NI number AB 12 34 56 C; order PO 123456789 in Q3"
+    got = [
+        (r.entity_type, text[r.start : r.end]) for r in analyzer.analyze(text=text, language="en")
+    ]
+    assert got == [("UK_NINO", "AB 12 34 56 C")]
