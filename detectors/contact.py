@@ -63,6 +63,7 @@ _DRAMA = re.compile(
 
 _JOINED_BEFORE = re.compile(r"[\-/.][A-Za-z0-9]$")
 _JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
+_NOT_PHONE = re.compile(r"/|^\d{5}-\d{4}$")
 _DOTTED = re.compile(r"\d\.\d+\.\d")
 
 
@@ -107,6 +108,10 @@ class PhoneNumberRecognizer(ShapeRecognizer):
             for m in phonenumbers.PhoneNumberMatcher(text, region, phonenumbers.Leniency.POSSIBLE):
                 if not self._clean_edges(text, m.start, m.end):
                     continue
+                if _NOT_PHONE.search(m.raw_string):
+                    continue  # `02110-1301` (US ZIP+4), `1895.22/1013` (references)
+                if sum(c.isdigit() for c in m.raw_string) < 9:
+                    continue  # short numbers (`2015 12`, extensions) are never worth reporting
                 number = m.number
                 e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
                 if phonenumbers.is_valid_number(number) or _DRAMA.match(e164):
@@ -169,6 +174,6 @@ class IpAddressRecognizer(ShapeRecognizer):
             ip = ipaddress.ip_address(value)
         except ValueError:
             return False
-        if ip.version == 6:
-            return value.count(":") >= 2 and any(c.isalpha() for c in value) or "::" in value
+        if ip.version == 6:  # at least three hex groups: `::` and `::1` are not a person's
+            return sum(1 for group in value.split(":") if group) >= 3
         return not value.startswith("0.")

@@ -6,7 +6,9 @@ from the model (the detect-secrets habit of filters as their own layer):
 - place names and well-known surname-like companies (lists below);
 - a company suffix right after the span (`Ltd`, `plc`, `LLP`), or anywhere in the text after
   the same words (once `Taylor Brown Ltd` appears, `Taylor Brown` is that company);
-- spans with digits, `@`, no capitalised word, or more than four words.
+- spans with digits, `@`, no capitalised word, or more than four words;
+- spans whose every word the same text also uses in lower case (`Reporting Bugs` next to
+  `bugs`): names are almost never written in lower case, common words often are.
 `CuedNameRecognizer` adds names the model misses where a cue leaves no doubt (`Dear Ms Kaur`,
 `Name: Priya Patel`). Score policy: two or more words 0.85, one word 0.6, cue pattern 0.85.
 """
@@ -84,6 +86,7 @@ COMPANY_SUFFIX = re.compile(
     r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
     r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust)\b"
 )
+_LOWER_WORD = re.compile(r"(?<![\w'’@.\-])[a-z]+(?![\w'’@.\-])")  # not inside e-mail addresses
 _PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
 _TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
 NAME_CELL = re.compile(
@@ -161,6 +164,7 @@ class SpacyPersonRecognizer(EntityRecognizer):
         if nlp_artifacts is None or (entities and self.ENTITY not in entities):
             return []
         out = []
+        lower_words: set[str] | None = None
         for ent in nlp_artifacts.entities:
             if ent.label_ not in ("PERSON", "PER"):
                 continue
@@ -176,6 +180,10 @@ class SpacyPersonRecognizer(EntityRecognizer):
             value = text[start:end].strip()
             if not plausible_name(value) or looks_like_company(text, start, end):
                 continue
+            if lower_words is None:
+                lower_words = set(_LOWER_WORD.findall(text))
+            if all(w.casefold() in lower_words for w in value.split()):
+                continue  # `Reporting Bugs`: every word is also used as a common word here
             out.append(self._result(start, end, name_score(value)))
         return out
 

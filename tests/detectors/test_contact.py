@@ -30,6 +30,8 @@ PHONE = [
     ("IBAN GB82 WEST 1234 5698 7654 32", []),
     ("Serial 0161 496 0000", []),
     ("PO 0207946012 raised in Q3", []),
+    ("51 Franklin Street, Boston, MA 02110-1301, USA", []),
+    ("Copyright 2015 12 authors; see 1895.22/1013", []),
 ]
 
 
@@ -47,6 +49,7 @@ IP = [
     ("v10.2.14.3", []),
     ("Section 1.2.3.4 of the contract", []),
     ("Meeting at 12:30:45", []),
+    ("std::vector and a::b", []),
     ("Not an address 999.1.1.1", []),
 ]
 

@@ -16,6 +16,8 @@ NAMES = [
     ("Harrison LLP sent the contract.", []),
     ("Shipment from Rotterdam reached Leeds on Monday.", []),
     ("VAT GB 980 7806 84 applies", []),
+    # Every word also used in lower case in the same text: common words, not a name.
+    ("Reporting Bugs\nPlease report bugs to the list.", []),
 ]
 
 
