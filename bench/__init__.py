@@ -1,1 +1,1 @@
-"""Benchmarks: runnable modules that print figures (`python -m bench.<name>`)."""
+"""Runnable benchmarks: `python -m bench.<name>` prints figures (targets live here)."""

@@ -59,6 +59,8 @@ FINDINGS_SCHEMA = pa.schema(
     ]
 )
 
+# One row per (kind, store, item, category): an item holding three undeclared categories is three
+# rows, so the store x category table and "which items break which rule" are both plain GROUP BYs.
 VIOLATIONS_SCHEMA = pa.schema(
     [
         ("kind", pa.string()),
@@ -66,6 +68,27 @@ VIOLATIONS_SCHEMA = pa.schema(
         ("item_uri", pa.string()),
         ("category", pa.string()),
         ("reason", pa.string()),
+        ("store_name", pa.string()),
+        ("source", pa.string()),
+        ("item_name", pa.string()),
+        ("entity_types", pa.list_(pa.string())),
+        ("finding_count", pa.int32()),
+        ("detail", pa.string()),
+    ]
+)
+
+# The store x category table: what the notice declares against what was found, one row per cell
+# that is declared or holds findings.
+SUMMARY_SCHEMA = pa.schema(
+    [
+        ("store", pa.string()),
+        ("store_name", pa.string()),
+        ("store_declared", pa.bool_()),
+        ("category", pa.string()),
+        ("declared", pa.bool_()),
+        ("items", pa.int64()),
+        ("findings", pa.int64()),
+        ("violation_items", pa.int64()),
     ]
 )
 
@@ -137,6 +160,15 @@ class RowWriter:
         """Add several rows."""
         for row in rows:
             self.write(row)
+
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        """Write a ready Arrow batch (columns named and ordered as the schema) as a row group.
+
+        For producers that already hold columns (DuckDB results): no per-row Python work.
+        """
+        self.flush()
+        self._writer.write_table(pa.Table.from_batches([batch]).cast(self.schema))
+        self.count += batch.num_rows
 
     def flush(self) -> None:
         """Write buffered rows as one row group."""

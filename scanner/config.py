@@ -146,7 +146,9 @@ def _get(table: dict[str, Any], key: str, kind: type[T], path: str, default: Any
         value = float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(
-            path, f"must be a {kind.__name__}, got {type(value).__name__} {value!r}", "correct its type"
+            path,
+            f"must be a {kind.__name__}, got {type(value).__name__} {value!r}",
+            "correct its type",
         )
     return value  # type: ignore[no-any-return]
 
@@ -156,7 +158,9 @@ def _str_list(table: dict[str, Any], key: str, path: str) -> tuple[str, ...] | N
         return None
     value = table[key]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(path, f"must be a list of strings, got {value!r}", f'write {key} = ["a", "b"]')
+        raise ConfigError(
+            path, f"must be a list of strings, got {value!r}", f'write {key} = ["a", "b"]'
+        )
     return tuple(value)
 
 
@@ -193,19 +197,34 @@ def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
     _check_keys(table, {"threshold", "disabled", "thresholds"}, "detectors")
     threshold = _get(table, "threshold", float, "detectors.threshold", 0.5)
     if not 0 <= threshold <= 1:
-        raise ConfigError("detectors.threshold", f"must be between 0 and 1, got {threshold}", "use e.g. 0.5")
+        raise ConfigError(
+            "detectors.threshold", f"must be between 0 and 1, got {threshold}", "use e.g. 0.5"
+        )
     disabled = _str_list(table, "disabled", "detectors.disabled") or ()
     raw = _get(table, "thresholds", dict, "detectors.thresholds", {})
     thresholds: dict[str, float] = {}
-    for entity, value in raw.items():
+    for entity in raw:
         v = _get(raw, entity, float, f"detectors.thresholds.{entity}")
         if not 0 <= v <= 1:
-            raise ConfigError(f"detectors.thresholds.{entity}", f"must be between 0 and 1, got {v}", "use e.g. 0.6")
+            raise ConfigError(
+                f"detectors.thresholds.{entity}",
+                f"must be between 0 and 1, got {v}",
+                "use e.g. 0.6",
+            )
         thresholds[entity] = v
     return DetectorSettings(threshold=threshold, disabled=disabled, thresholds=thresholds)
 
 
-STORE_KEYS = {"id", "name", "description", "categories", "retention_years", "locations", "readers", "encrypted"}
+STORE_KEYS = {
+    "id",
+    "name",
+    "description",
+    "categories",
+    "retention_years",
+    "locations",
+    "readers",
+    "encrypted",
+}
 
 
 def _parse_store(table: dict[str, Any], n: int) -> Store:
@@ -215,7 +234,11 @@ def _parse_store(table: dict[str, Any], n: int) -> Store:
     categories = _str_list(table, "categories", f"{path}.categories") or ()
     for c in categories:
         if c not in CATEGORIES:
-            raise ConfigError(f"{path}.categories", f"unknown category {c!r}", f"use one of: {', '.join(CATEGORIES)}")
+            raise ConfigError(
+                f"{path}.categories",
+                f"unknown category {c!r}",
+                f"use one of: {', '.join(CATEGORIES)}",
+            )
     retention = _get(table, "retention_years", float, f"{path}.retention_years", None)
     if retention is not None:
         _positive(retention, f"{path}.retention_years")
@@ -225,7 +248,9 @@ def _parse_store(table: dict[str, Any], n: int) -> Store:
         description=_get(table, "description", str, f"{path}.description", ""),
         categories=categories,
         retention_years=retention,
-        locations=tuple(x.upper() for x in (_str_list(table, "locations", f"{path}.locations") or ())),
+        locations=tuple(
+            x.upper() for x in (_str_list(table, "locations", f"{path}.locations") or ())
+        ),
         readers=_str_list(table, "readers", f"{path}.readers"),
         encrypted=_get(table, "encrypted", bool, f"{path}.encrypted", False),
     )
@@ -237,12 +262,19 @@ def _parse_source(table: dict[str, Any], index: int, stores: dict[str, Store]) -
     store = _get(table, "store", str, f"{path}.store", "undeclared")
     if store != "undeclared" and store not in stores:
         raise ConfigError(
-            f"{path}.store", f"names store {store!r}, which no [[store]] declares",
+            f"{path}.store",
+            f"names store {store!r}, which no [[store]] declares",
             f"declare it or use one of: {', '.join(sorted(stores)) or '(none declared)'}",
         )
     location = _get(table, "location", str, f"{path}.location", None)
     options = {k: v for k, v in table.items() if k not in {"type", "store", "location"}}
-    return SourceConfig(index=index, type=kind, store=store, location=location.upper() if location else None, options=options)
+    return SourceConfig(
+        index=index,
+        type=kind,
+        store=store,
+        location=location.upper() if location else None,
+        options=options,
+    )
 
 
 def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = None) -> ScanConfig:
@@ -252,33 +284,51 @@ def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = N
     _check_keys(scan, {"out", "workers", "secret_file", "state_dir"}, "scan")
     workers = _get(scan, "workers", int, "scan.workers", 0)
     if workers < 0:
-        raise ConfigError("scan.workers", f"must be 0 (one per CPU) or more, got {workers}", "use 0 or a positive number")
+        raise ConfigError(
+            "scan.workers",
+            f"must be 0 (one per CPU) or more, got {workers}",
+            "use 0 or a positive number",
+        )
     secret = _get(scan, "secret_file", str, "scan.secret_file", "")
     stores_raw = _get(data, "store", list, "store", [])
     stores: dict[str, Store] = {}
     for n, table in enumerate(stores_raw, 1):
         if not isinstance(table, dict):
-            raise ConfigError(f"store[{n}]", "must be a table", "write it as [[store]] with keys below")
+            raise ConfigError(
+                f"store[{n}]", "must be a table", "write it as [[store]] with keys below"
+            )
         s = _parse_store(table, n)
         if s.id in stores or s.id == "undeclared":
-            raise ConfigError(f"store[{n}].id", f"{s.id!r} is used twice or reserved", "give every store a unique id")
+            raise ConfigError(
+                f"store[{n}].id",
+                f"{s.id!r} is used twice or reserved",
+                "give every store a unique id",
+            )
         stores[s.id] = s
     sources_raw = _get(data, "source", list, "source", [])
     sources = []
     for i, table in enumerate(sources_raw):
         if not isinstance(table, dict):
-            raise ConfigError(f"source[{i + 1}]", "must be a table", "write it as [[source]] with keys below")
+            raise ConfigError(
+                f"source[{i + 1}]", "must be a table", "write it as [[source]] with keys below"
+            )
         sources.append(_parse_source(table, i, stores))
     ids = [s.id for s in sources]
     for sid in ids:
         if ids.count(sid) > 1:
-            raise ConfigError("source.id", f"{sid!r} names more than one source", "give each [[source]] a unique id")
+            raise ConfigError(
+                "source.id",
+                f"{sid!r} names more than one source",
+                "give each [[source]] a unique id",
+            )
     return ScanConfig(
         base_dir=base_dir,
         out=(base_dir / _get(scan, "out", str, "scan.out", "scans")).resolve(),
         workers=workers or (os.cpu_count() or 1),
         secret_file=(base_dir / secret).resolve() if secret else None,
-        state_dir=(base_dir / _get(scan, "state_dir", str, "scan.state_dir", ".noticescan")).resolve(),
+        state_dir=(
+            base_dir / _get(scan, "state_dir", str, "scan.state_dir", ".noticescan")
+        ).resolve(),
         limits=_parse_limits(_get(data, "limits", dict, "limits", {})),
         detectors=_parse_detectors(_get(data, "detectors", dict, "detectors", {})),
         stores=tuple(stores.values()),
@@ -292,16 +342,26 @@ def load(path: Path) -> ScanConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise ConfigError(str(path), f"cannot be read ({e.strerror})", "check the path given to --config") from e
+        raise ConfigError(
+            str(path), f"cannot be read ({e.strerror})", "check the path given to --config"
+        ) from e
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(str(path), f"is not valid TOML ({e})", "fix the syntax at that line") from e
+        raise ConfigError(
+            str(path), f"is not valid TOML ({e})", "fix the syntax at that line"
+        ) from e
     return from_dict(data, path.parent.resolve(), path.resolve())
 
 
 def for_paths(paths: list[Path], out: Path | None) -> ScanConfig:
-    """Config for a one-off `noticescan scan PATH...`: every path its own undeclared local source."""
-    sources = [{"type": "local", "path": str(p.resolve()), "id": f"path-{i + 1}"} for i, p in enumerate(paths)]
-    data: dict[str, Any] = {"source": sources, "scan": {"out": str((out or Path("scans")).resolve())}}
+    """Config for a one-off `noticescan scan PATH...`: each path its own undeclared source."""
+    sources = [
+        {"type": "local", "path": str(p.resolve()), "id": f"path-{i + 1}"}
+        for i, p in enumerate(paths)
+    ]
+    data: dict[str, Any] = {
+        "source": sources,
+        "scan": {"out": str((out or Path("scans")).resolve())},
+    }
     return from_dict(data, Path.cwd())

@@ -89,7 +89,9 @@ def mask(entity_type: str, value: str) -> str:
     if entity_type == "EMAIL_ADDRESS" and "@" in v:
         local, _, domain = v.rpartition("@")
         host, dot, tld = domain.rpartition(".")
-        return f"{_keep_first(local)}@{_keep_first(host) if dot else _keep_first(tld)}{dot}{tld if dot else ''}"
+        if not dot:
+            return f"{_keep_first(local)}@{_keep_first(domain)}"
+        return f"{_keep_first(local)}@{_keep_first(host)}.{tld}"
     if entity_type in {"PERSON", "ADDRESS", "HEALTH", "LOCATION"}:
         return " ".join(_keep_first(w) for w in v.split(" "))
     if entity_type in {"CREDIT_CARD", "IBAN_CODE", "UK_BANK_ACCOUNT", "PHONE_NUMBER"}:
@@ -121,4 +123,21 @@ class Redactor:
 
     def hash(self, entity_type: str, value: str) -> str:
         """HMAC-SHA256 hex of the normalised value."""
-        return hmac.new(self._key, normalise(entity_type, value).encode(), hashlib.sha256).hexdigest()
+        return hmac.new(
+            self._key, normalise(entity_type, value).encode(), hashlib.sha256
+        ).hexdigest()
+
+
+PERSONAL_METADATA = frozenset({"sender", "recipients", "from", "to", "cc", "bcc", "reply_to"})
+
+
+def mask_metadata(metadata: dict[str, str]) -> dict[str, str]:
+    """Mask the metadata values that are personal data (mail addresses of senders/recipients)."""
+    if not metadata or not PERSONAL_METADATA & metadata.keys():
+        return metadata
+    out = dict(metadata)
+    for key in PERSONAL_METADATA & metadata.keys():
+        out[key] = ", ".join(
+            mask("EMAIL_ADDRESS", a.strip()) for a in metadata[key].split(",") if a.strip()
+        )
+    return out

@@ -16,7 +16,7 @@ attachments `/attachments/NAME`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
@@ -101,3 +101,26 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(ord("A") + rem) + letters
     return letters
+
+
+def output_chars(out: Output) -> int:
+    """Characters of text an output carries (0 for a Child, whose text is counted on its own)."""
+    if isinstance(out, TextSegment):
+        return len(out.text)
+    if isinstance(out, TableSegment):
+        return sum(map(len, out.header)) + sum(len(c) for row in out.rows for c in row)
+    return 0
+
+
+def limit_chars(outputs: Iterable[Output], max_chars: int) -> Iterator[Output]:
+    """Pass outputs through until `max_chars` characters have gone by, then stop reading.
+
+    Stopping the underlying generator early is the point: a 2 GB log or a million-row sheet
+    is not parsed to the end only for the pipeline to throw the surplus away.
+    """
+    produced = 0
+    for out in outputs:
+        yield out
+        produced += output_chars(out)
+        if produced >= max_chars:
+            return

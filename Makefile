@@ -1,0 +1,46 @@
+# The two set-up commands on a fresh machine are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= scans
+
+.PHONY: demo test lint bench-quality bench-extract clean estate
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+estate: $(STAMP)
+	$(BIN)/python examples/make_estate.py --out examples/estate
+
+## demo: install into .venv, build the demo estate, scan it with config.example.toml
+demo: estate
+	@$(BIN)/noticescan scan --config config.example.toml --out $(OUT); rc=$$?; \
+	if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	echo; echo "Scan output:  $(OUT)/latest/  (items.parquet, findings.parquet, scan.json)"; \
+	if [ -f $(OUT)/latest/report.html ]; then echo "HTML report:  $(OUT)/latest/report.html"; fi; \
+	echo "Exit code $$rc (0 = nothing beyond the notice's scope, 1 = beyond-scope findings)."; \
+	echo "Query it:     $(BIN)/noticescan query $(OUT)/latest \"select * from findings limit 10\""
+
+## test: install what the tests need (Python packages, samba, dovecot, chromium) and run them
+test: $(STAMP)
+	bash scripts/install-test-deps.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## bench-quality: precision/recall/F2 per entity, noticescan vs plain Presidio (a few minutes)
+bench-quality: $(STAMP)
+	$(BIN)/python -m bench.quality
+
+clean:
+	rm -rf $(VENV) examples/estate examples/estate.manifest.json $(OUT) .pytest_cache

@@ -1,0 +1,122 @@
+"""`noticescan query`: SQL over one scan's Parquet files, through DuckDB views.
+
+The views are the same names the docs and the report use (`items`, `findings`, `violations`,
+`summary`), so a question the report does not answer is one SELECT away. DuckDB reads the Parquet
+files in place; nothing is loaded or copied first, so a query over millions of rows costs only
+what the query itself needs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+import pyarrow as pa
+
+from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA, SUMMARY_SCHEMA, VIOLATIONS_SCHEMA
+from scanner.errors import NoticeScanError
+
+VIEWS: dict[str, tuple[str, pa.Schema]] = {
+    "items": ("items.parquet", ITEMS_SCHEMA),
+    "findings": ("findings.parquet", FINDINGS_SCHEMA),
+    "violations": ("violations.parquet", VIOLATIONS_SCHEMA),
+    "summary": ("summary.parquet", SUMMARY_SCHEMA),
+}
+FORMATS = ("table", "csv", "json")
+BATCH = 10_000
+
+
+def connect(scan_dir: Path) -> duckdb.DuckDBPyConnection:
+    """Open an in-memory DuckDB with one view per Parquet file of the scan.
+
+    A file the scan has not written (violations of a scan made before scope ran) becomes an empty
+    table with the right columns, so a query still runs and answers "nothing".
+    """
+    if not (scan_dir / "items.parquet").exists():
+        raise NoticeScanError(
+            f"{scan_dir}: no items.parquet here; give the folder of one scan (OUT/<scan-id>)"
+        )
+    con = duckdb.connect()
+    for view, (file, schema) in VIEWS.items():
+        path = scan_dir / file
+        if path.exists():
+            quoted = "'" + str(path).replace("'", "''") + "'"
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({quoted})")
+        else:
+            con.register(view, schema.empty_table())
+    return con
+
+
+def run(scan_dir: Path, sql: str, out: TextIO, fmt: str = "table") -> int:
+    """Run `sql` against the scan and write the result to `out`; returns the number of rows."""
+    if fmt not in FORMATS:
+        raise NoticeScanError(f"--format {fmt!r} is not known; use one of: {', '.join(FORMATS)}")
+    con = connect(scan_dir)
+    try:
+        try:
+            cursor = con.execute(sql)
+        except duckdb.Error as e:
+            raise NoticeScanError(
+                f"query failed: {e}; the views are {', '.join(VIEWS)} (try DESCRIBE items)"
+            ) from e
+        columns = [d[0] for d in cursor.description or ()]
+        if fmt == "table":
+            rows = cursor.fetchall()
+            out.write(format_table(columns, rows))
+            return len(rows)
+        return _stream(cursor, columns, out, fmt)
+    finally:
+        con.close()
+
+
+def _stream(cursor: duckdb.DuckDBPyConnection, columns: list[str], out: TextIO, fmt: str) -> int:
+    """Write CSV or a JSON array batch by batch, so an export of every finding fits in memory."""
+    count = 0
+    writer = csv.writer(out) if fmt == "csv" else None
+    if writer:
+        writer.writerow(columns)
+    else:
+        out.write("[")
+    while batch := cursor.fetchmany(BATCH):
+        for row in batch:
+            if writer:
+                writer.writerow([_plain(v) for v in row])
+            else:
+                record = dict(zip(columns, row, strict=True))
+                out.write(("," if count else "") + "\n" + json.dumps(record, default=_plain))
+            count += 1
+    if not writer:
+        out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return json.dumps([_plain(v) for v in value])
+    return value if value is None or isinstance(value, int | float | str | bool) else str(value)
+
+
+def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int = 60) -> str:
+    """Format a plain-text table for a terminal: cells cut at `width`, NULL shown as empty."""
+
+    def cell(v: Any) -> str:
+        text = "" if v is None else str(_plain(v)).replace("\n", " ")
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    body = [[cell(v) for v in row] for row in rows]
+    widths = [len(c) for c in columns]
+    for row in body:
+        widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    lines = [line, rule]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"

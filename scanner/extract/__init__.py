@@ -1,0 +1,1 @@
+"""Extraction: every supported format to located text segments and nested children."""

@@ -1,0 +1,103 @@
+"""OLE compound files: legacy Office (.doc/.xls/.ppt), encrypted OOXML, and the dispatcher for them.
+
+A password-protected .docx/.xlsx/.pptx is not a zip at all: Office wraps the encrypted package in
+an OLE container with `EncryptionInfo` and `EncryptedPackage` streams. Legacy formats mark
+encryption inside their own streams (a FILEPASS record, the FIB's fEncrypted bit), which
+msoffcrypto-tool knows how to read. Either way the item must end as `encrypted`, never as an
+empty "ok" that would claim the file holds no personal data.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import ClassVar
+
+from scanner.errors import EncryptedError, UnsupportedError
+from scanner.extract import sniff
+from scanner.extract.base import ExtractContext, Output
+
+
+def ensure_not_encrypted(data: bytes, name: str) -> None:
+    """Raise EncryptedError when msoffcrypto-tool reports the Office file as encrypted.
+
+    Files msoffcrypto cannot classify (Outlook .msg, odd OLE producers) are not encrypted as far
+    as we can tell; their own parser reports any real damage.
+    """
+    import msoffcrypto
+    from msoffcrypto.exceptions import FileFormatError
+
+    try:
+        encrypted = msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()
+    except FileFormatError:
+        return
+    if encrypted:
+        raise EncryptedError(
+            f"{name}: password-protected Office file; its text cannot be read without the "
+            "password - record it as unscanned or scan a decrypted copy"
+        )
+
+
+def ole_streams(data: bytes) -> set[str]:
+    """Top-level stream and storage names of an OLE file (lower-case)."""
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        return {entry[0].lower() for entry in ole.listdir(streams=True, storages=True)}
+
+
+class DocExtractor:
+    """Word 97-2003 .doc: encryption is reported; text extraction is not implemented yet."""
+
+    name: ClassVar[str] = "doc"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        """OLE with a WordDocument stream (or named .doc/.dot when the directory is further in)."""
+        if not sniff.is_ole(head) or sniff.has_ole_stream(head, "EncryptionInfo"):
+            return False
+        named = sniff.suffix(filename) in {"doc", "dot"}
+        return sniff.has_ole_stream(head, "WordDocument") or named
+
+    def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
+        """Encrypted -> EncryptedError; otherwise UnsupportedError naming the gap."""
+        ensure_not_encrypted(data, ctx.name)
+        raise UnsupportedError(
+            f"{ctx.name}: legacy Word 97-2003 (.doc) text extraction is not implemented; "
+            "convert the file to .docx to scan it"
+        )
+        yield  # pragma: no cover - makes this a generator like every extractor
+
+
+class OleExtractor:
+    """Any other OLE file: routes by stream names, so a mis-named file still reaches its reader."""
+
+    name: ClassVar[str] = "ole"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        """Every OLE compound file (registered after the specific OLE extractors)."""
+        return sniff.is_ole(head)
+
+    def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
+        """Encrypted OOXML -> EncryptedError; doc/xls/msg -> their extractor; else unsupported."""
+        from scanner.extract.mail import MsgExtractor
+        from scanner.extract.sheets import XlsExtractor
+
+        streams = ole_streams(data)
+        if "encryptioninfo" in streams or "encryptedpackage" in streams:
+            raise EncryptedError(
+                f"{ctx.name}: password-protected Office 2007+ document (OOXML inside an encrypted "
+                "OLE container); scan a decrypted copy or record it as unscanned"
+            )
+        if "worddocument" in streams:
+            yield from DocExtractor().extract(data, ctx)
+        elif "workbook" in streams or "book" in streams:
+            yield from XlsExtractor().extract(data, ctx)
+        elif any(s.startswith("__substg1.0_") for s in streams):
+            yield from MsgExtractor().extract(data, ctx)
+        else:
+            ensure_not_encrypted(data, ctx.name)
+            kind = "PowerPoint 97-2003" if "powerpoint document" in streams else "OLE compound"
+            raise UnsupportedError(
+                f"{ctx.name}: {kind} file is not supported (streams: "
+                f"{', '.join(sorted(streams)[:8])}); convert it to a current format to scan it"
+            )

@@ -1,0 +1,241 @@
+"""A pool of worker processes that can kill and replace a worker stuck on one item.
+
+concurrent.futures cannot do this: a hung C parser or a segfault takes a ProcessPoolExecutor down
+or blocks it forever. Here each worker reports when it begins every (nested) item, the main
+process arms a deadline from that moment and watches the worker's RSS; a worker past its deadline
+or memory limit is killed, the item it was on becomes a `timeout`/`error` row, the tasks it had
+not started go to another worker, and a fresh worker (detector loaded once) takes its place.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+import psutil
+
+from scanner.config import ScanConfig
+from scanner.errors import NoticeScanError
+from scanner.models import Item, ItemResult, Status
+
+QUEUE_DEPTH = 2  # tasks per worker: one running, one waiting, so a worker never idles on IPC
+
+
+class WorkerStartError(NoticeScanError):
+    """Workers cannot start (missing model, broken install): the scan cannot run."""
+
+
+def _worker_main(conn: Connection, config: ScanConfig) -> None:
+    """Entry point of a worker process: load the detector once, then serve tasks until None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides how to stop
+    from detectors.registry import build_detector
+    from scanner.privacy import Redactor, load_key
+    from scanner.worker import ItemProcessor
+    from sources.registry import build_sources
+
+    try:
+        sources = {s.id: s for s in build_sources(config)}
+        detector = build_detector(config.detectors)
+        processor = ItemProcessor(config, detector, sources, Redactor(load_key(config.secret_file)))
+    except Exception as e:  # e.g. the NLP model is not installed: the scan cannot run at all
+        conn.send(("fatal", f"{type(e).__name__}: {e}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        task = conn.recv()
+        if task is None:
+            break
+        task_id, item = task
+        processor.run(task_id, item, conn.send)
+    for s in sources.values():
+        s.close()
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Connection
+    tasks: deque[tuple[int, Item]] = field(default_factory=deque)
+    open: list[Item] = field(default_factory=list)  # begun, not done: outermost first
+    deadline: float | None = None
+    ready: bool = False
+    ps: psutil.Process | None = None
+
+
+class WorkerPool:
+    """Runs items on `size` workers; every ItemResult (incl. kills) goes to `on_result`."""
+
+    def __init__(
+        self, config: ScanConfig, size: int, on_result: Callable[[ItemResult], None]
+    ) -> None:
+        self.config = config
+        self.size = size
+        self.on_result = on_result
+        self._ctx = mp.get_context(
+            "spawn"
+        )  # fork would copy pyarrow's threads and the writer state
+        self._next_id = 0
+        self._retry: deque[tuple[int, Item]] = deque()
+        self.workers: list[_Worker] = [self._start() for _ in range(size)]
+        self.restarts = 0
+        self._start_failures = 0
+        self._last_mem_check = 0.0
+
+    def _start(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_worker_main, args=(child, self.config), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc=proc, conn=parent)
+
+    @property
+    def in_flight(self) -> int:
+        """Tasks submitted and not yet finished (including ones waiting for a restarted worker)."""
+        return sum(len(w.tasks) for w in self.workers) + len(self._retry)
+
+    def has_capacity(self) -> bool:
+        """True when a new task can be accepted without piling up."""
+        return not self._retry and any(len(w.tasks) < QUEUE_DEPTH for w in self.workers)
+
+    def submit(self, item: Item) -> None:
+        """Queue an item on the least busy worker."""
+        self._next_id += 1
+        self._dispatch((self._next_id, item))
+
+    def _dispatch(self, task: tuple[int, Item]) -> None:
+        worker = min(self.workers, key=lambda w: len(w.tasks))
+        worker.tasks.append(task)
+        worker.conn.send(task)
+
+    def poll(self, timeout: float = 0.2) -> None:
+        """Handle worker messages for up to `timeout` seconds, then enforce deadlines and memory."""
+        while self._retry and any(len(w.tasks) < QUEUE_DEPTH for w in self.workers):
+            self._dispatch(self._retry.popleft())
+        conns = {w.conn: w for w in self.workers}
+        for conn in wait(list(conns), timeout):
+            worker = conns[conn]  # type: ignore[index]
+            try:
+                while worker.conn.poll():
+                    self._handle(worker, worker.conn.recv())
+            except (EOFError, OSError):
+                self._replace(worker, Status.ERROR, None)
+        self._enforce()
+
+    def _handle(self, worker: _Worker, msg: tuple[Any, ...]) -> None:
+        kind = msg[0]
+        if kind == "fatal":
+            raise WorkerStartError(f"a worker process could not start: {msg[1]}")
+        if kind == "ready":
+            worker.ready = True
+            worker.ps = psutil.Process(msg[1])
+        elif kind == "begin":
+            worker.open.append(msg[2])
+            worker.deadline = time.monotonic() + self.config.limits.item_timeout_s
+        elif kind == "done":
+            result: ItemResult = msg[2]
+            if worker.open and worker.open[-1].uri == result.item.uri:
+                worker.open.pop()
+            if worker.open:
+                worker.deadline = time.monotonic() + self.config.limits.item_timeout_s
+            else:  # the top-level item is done: the task is complete, never to be requeued
+                worker.tasks.popleft()
+                worker.deadline = None
+            self.on_result(result)
+
+    def _enforce(self) -> None:
+        now = time.monotonic()
+        check_mem = now - self._last_mem_check > 0.5
+        if check_mem:
+            self._last_mem_check = now
+        limits = self.config.limits
+        limit = limits.worker_memory_mb * 1024 * 1024
+        for worker in list(self.workers):
+            if worker.deadline is not None and now > worker.deadline:
+                self._replace(
+                    worker,
+                    Status.TIMEOUT,
+                    f"took longer than limits.item_timeout_s ({limits.item_timeout_s:g} s); "
+                    "the worker was stopped",
+                )
+            elif check_mem and worker.ps is not None and worker.open:
+                try:
+                    rss = worker.ps.memory_info().rss
+                except psutil.Error:
+                    continue
+                if rss > limit:
+                    self._replace(
+                        worker,
+                        Status.ERROR,
+                        f"worker memory passed limits.worker_memory_mb "
+                        f"({limits.worker_memory_mb}); the worker was stopped",
+                    )
+            elif not worker.proc.is_alive():
+                self._replace(worker, Status.ERROR, None)
+
+    def _replace(self, worker: _Worker, status: Status, message: str | None) -> None:
+        """Kill a worker, record what it was doing, requeue what it had not begun, start another.
+
+        `message` None means the worker died by itself; its exit status is read after the join.
+        """
+        worker.proc.kill()
+        worker.proc.join(5)
+        message = message or _death_message(worker)
+        try:
+            while worker.conn.poll():  # results it finished before dying are real: keep them
+                self._handle(worker, worker.conn.recv())
+        except (EOFError, OSError):
+            pass
+        if worker.open:
+            stuck = worker.open[-1]
+            self.on_result(ItemResult(item=stuck, status=status, message=message))
+            for outer in reversed(worker.open[:-1]):
+                why = f"not finished: nested item {stuck.uri} failed ({status})"
+                self.on_result(ItemResult(item=outer, status=Status.ERROR, message=why))
+            worker.tasks.popleft()  # that task is accounted for
+        elif not worker.ready:
+            self._start_failures += 1
+            if self._start_failures >= 3:
+                raise WorkerStartError(
+                    "worker processes keep dying before they are ready; see the messages above"
+                )
+        self._retry.extend(worker.tasks)  # tasks it never began go to another worker
+        worker.conn.close()
+        self.workers[self.workers.index(worker)] = self._start()
+        self.restarts += 1
+
+    def close(self) -> None:
+        """Ask workers to finish and wait for them."""
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        for w in self.workers:
+            w.proc.join(10)
+            if w.proc.is_alive():
+                w.proc.kill()
+
+    def terminate(self) -> None:
+        """Stop now (Ctrl-C): in-flight items are simply not recorded."""
+        for w in self.workers:
+            w.proc.kill()
+        for w in self.workers:
+            w.proc.join(5)
+
+
+def _death_message(worker: _Worker) -> str:
+    code = worker.proc.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        return f"the parser crashed the worker process ({name}); the worker was restarted"
+    return f"the worker process exited unexpectedly (exit code {code}); the worker was restarted"

@@ -1,0 +1,173 @@
+"""What a worker process does with one item: read, hash, extract (recursively), detect, redact.
+
+Runs inside a pool process (scanner/pool.py), which loads the detector once and streams
+messages back to the main process:
+  ("begin", task_id, item)    - starting an item (the main process arms its deadline),
+  ("done", task_id, result)   - one ItemResult, findings already masked and hashed,
+The task is finished when the top-level item's "done" arrives (nested items finish first).
+Nested items are processed depth-first as extraction yields them, so an archive never has to be
+held in memory whole and a hang deep inside one is attributed to the member that hung.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from detectors.base import Detector
+from detectors.categories import category_of
+from scanner.config import ScanConfig
+from scanner.errors import ItemError, TooLargeError, UnsupportedError
+from scanner.extract.base import Child, ExtractContext, TableSegment, TextSegment
+from scanner.extract.registry import HEAD_BYTES, choose
+from scanner.models import Finding, Item, ItemResult, Status
+from scanner.privacy import Redactor, mask, mask_metadata
+from sources.base import Source
+
+Send = Callable[[tuple[Any, ...]], None]
+
+
+class ItemProcessor:
+    """Processes items for one worker; holds the per-process detector, sources and key."""
+
+    def __init__(
+        self, config: ScanConfig, detector: Detector, sources: dict[str, Source], redactor: Redactor
+    ) -> None:
+        self.config = config
+        self.limits = config.limits
+        self.detector = detector
+        self.sources = sources
+        self.redactor = redactor
+
+    def run(self, task_id: int, item: Item, send: Send) -> None:
+        """Process one top-level item and everything nested in it."""
+        self._process(task_id, item, 0, send)
+
+    def _process(self, task_id: int, item: Item, depth: int, send: Send) -> None:
+        send(("begin", task_id, _public(item)))
+        result = ItemResult(item=_public(item), status=Status.OK)
+        try:
+            self._scan(task_id, item, depth, result, send)
+        except ItemError as e:
+            result.status = Status(e.status)
+            result.message = str(e)
+        except MemoryError:
+            result.status = Status.ERROR
+            result.message = (
+                "ran out of memory while processing (raise limits.worker_memory_mb to allow more)"
+            )
+        except (
+            Exception
+        ) as e:  # any parser bug or broken file: this item's error row, never the scan's end
+            result.status = Status.ERROR
+            result.message = f"{type(e).__name__}: {e}"[:1000]
+        # Re-taken after reading: a source may have recorded facts (retries) in the metadata.
+        result.item = _public(item)
+        send(("done", task_id, result))
+
+    def _scan(self, task_id: int, item: Item, depth: int, result: ItemResult, send: Send) -> None:
+        t0 = time.perf_counter()
+        data = item.data if item.data is not None else self.sources[item.source].read(item)
+        result.read_s = time.perf_counter() - t0
+        result.bytes_read = len(data)
+        result.content_hash = hashlib.sha256(data).hexdigest()
+        if len(data) > self.limits.max_file_bytes:
+            raise TooLargeError(
+                f"item is larger than limits.max_file_mb ({self.limits.max_file_mb:g} MB)"
+            )
+        extractor = choose(data[:HEAD_BYTES], item.name)
+        if extractor is None:
+            raise UnsupportedError("no extractor recognises this content")
+        result.extractor = extractor.name
+        ctx = ExtractContext(name=item.name, depth=depth, limits=self.limits)
+        segments: list[TextSegment | TableSegment] = []
+        chars = 0
+        t1 = time.perf_counter()
+        nested_s = 0.0  # a child's time is the child's own, not its container's
+        for out in extractor.extract(data, ctx):
+            if isinstance(out, Child):
+                c0 = time.perf_counter()
+                self._child(task_id, item, out, depth, send)
+                nested_s += time.perf_counter() - c0
+                continue
+            segments.append(out)
+            chars += _chars(out)
+            if chars > self.limits.max_chars:
+                result.status = Status.TOO_LARGE
+                result.message = (
+                    f"text beyond limits.max_chars ({self.limits.max_chars}) was not scanned"
+                )
+                break
+        result.extract_s = time.perf_counter() - t1 - nested_s
+        result.chars_extracted = chars
+        del data
+        t2 = time.perf_counter()
+        result.findings = self._findings(item.uri, segments)
+        result.detect_s = time.perf_counter() - t2
+
+    def _child(self, task_id: int, parent: Item, child: Child, depth: int, send: Send) -> None:
+        nested = Item(
+            uri=parent.uri + child.suffix,
+            source=parent.source,
+            store=parent.store,
+            name=child.name,
+            parent_uri=parent.uri,
+            size=len(child.data),
+            modified=child.modified or parent.modified,
+            owner=parent.owner,
+            readers=parent.readers,
+            location=parent.location,
+            metadata=dict(child.metadata),
+            data=child.data,
+        )
+        if depth + 1 > self.limits.archive_depth:
+            send(("begin", task_id, _public(nested)))
+            msg = f"nested deeper than limits.archive_depth ({self.limits.archive_depth})"
+            send(
+                (
+                    "done",
+                    task_id,
+                    ItemResult(item=_public(nested), status=Status.TOO_LARGE, message=msg),
+                )
+            )
+            return
+        self._process(task_id, nested, depth + 1, send)
+
+    def _findings(self, uri: str, segments: list[TextSegment | TableSegment]) -> list[Finding]:
+        seen: set[tuple[str, str, int, int]] = set()
+        findings = []
+        for d in self.detector.detect(segments):
+            category = category_of(d.entity_type)
+            key = (d.location, d.entity_type, d.start, d.end)
+            if category is None or key in seen:
+                continue
+            seen.add(key)
+            findings.append(
+                Finding(
+                    item_uri=uri,
+                    location=d.location,
+                    entity_type=d.entity_type,
+                    category=category,
+                    score=round(d.score, 4),
+                    detector=d.detector,
+                    evidence_masked=mask(d.entity_type, d.value),
+                    value_hash=self.redactor.hash(d.entity_type, d.value),
+                    start=d.start,
+                    end=d.end,
+                )
+            )
+        return findings
+
+
+def _chars(seg: TextSegment | TableSegment) -> int:
+    if isinstance(seg, TextSegment):
+        return len(seg.text)
+    return sum(len(c) for row in seg.rows for c in row) + sum(len(h) for h in seg.header)
+
+
+def _public(item: Item) -> Item:
+    """The item as it may leave the worker: no content bytes, personal metadata masked."""
+    return dataclasses.replace(item, data=None, metadata=mask_metadata(item.metadata))

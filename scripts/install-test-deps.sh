@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium (report),
+# and Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests).
+# Installs only what is missing, so a prepared machine pays nothing.
+set -euo pipefail
+need=()
+command -v smbd >/dev/null 2>&1 || need+=(samba)
+command -v smbcacls >/dev/null 2>&1 || need+=(smbclient)
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v zip >/dev/null 2>&1 || need+=(zip)  # Info-ZIP: partly encrypted zips in tests/extract
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-deps: missing ${need[*]}; run as root or install them with apt-get" >&2
+  exit 1
+fi
+echo "install-test-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Debian starts the daemons it installs; the tests run their own on loopback ports.
+for svc in smbd nmbd samba-ad-dc dovecot; do
+  (command -v systemctl >/dev/null && systemctl stop "$svc" 2>/dev/null) || true
+  pkill -x "$svc" 2>/dev/null || true
+done

@@ -1,0 +1,88 @@
+"""Shared test set-up: no network, a private HMAC key, and helpers to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+def _allowed(address: Any) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX
+        return True
+    host = str(address[0]) if isinstance(address, tuple) and address else ""
+    return host.startswith(_LOOPBACK) or host in ("", "0.0.0.0")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Block every connection that is not loopback (detect-secrets' habit): tests never go out."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if not _allowed(address):
+            raise OSError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        if not _allowed(address):
+            raise OSError(f"test tried to reach the network: {address!r}")
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the per-installation HMAC key out of the real home (subprocesses inherit it)."""
+    home = tmp_path_factory.mktemp("xdg")
+    old = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(home)
+    os.environ.pop("NOTICESCAN_HMAC_KEY", None)
+    yield home
+    if old is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = old
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """Environment for running the CLI from this source tree."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run `noticescan ARGS` as a real process and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "scanner.cli", *args],
+        cwd=cwd or REPO,
+        env=cli_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def detector() -> Any:
+    """One loaded detector for in-process tests (the model takes seconds to load)."""
+    from detectors.registry import build_detector
+    from scanner.config import DetectorSettings
+
+    return build_detector(DetectorSettings())

@@ -1,0 +1,75 @@
+"""Text, html and csv: charsets detected, locations by line / paragraph / cell."""
+
+from __future__ import annotations
+
+from scanner.config import Limits
+from tests.extract.files import PERSON, one
+
+
+def test_plain_text_located_by_line() -> None:
+    data = b"Dear customer\nthanks\n\nSigned\nJane Roe\n\n\nPS only\n"
+    node = one(data, "letter.txt")
+    assert node.extractor == "text"
+    assert [(o.location, o.text) for o in node.outputs] == [
+        ("line 1", "Dear customer"), ("line 2", "thanks"), ("line 4", "Signed"),
+        ("line 5", "Jane Roe"), ("line 8", "PS only"),
+    ]  # fmt: skip
+
+
+def test_charsets_are_detected_not_assumed() -> None:
+    text = f"Kundin: {PERSON}, Straße 5, Köln. Telefon 0221 123456. Grüße aus Düsseldorf.\n" * 3
+    for encoding in ("cp1252", "utf-16", "utf-8-sig"):
+        node = one(text.encode(encoding), f"notes-{encoding}.txt")
+        assert node.extractor == "text", encoding
+        assert PERSON in node.texts()["line 3"], encoding
+
+
+def test_one_huge_line_is_cut_but_keeps_its_line_number() -> None:
+    data = b"header\n" + b"x" * 9000 + b"\n"
+    node = one(data, "min.json")
+    locations = [o.location for o in node.outputs]
+    assert locations == ["line 1", "line 2", "line 2", "line 2"]
+    assert sum(len(o.text) for o in node.outputs) == 6 + 9000
+
+
+def test_max_chars_stops_a_long_log_early() -> None:
+    data = b"".join(b"event %d user jane@example.com\n" % i for i in range(100000))
+    node = one(data, "app.log", Limits(max_chars=10_000))
+    assert 10_000 <= sum(len(o.text) for o in node.outputs) < 10_100  # not 3 MB
+
+
+def test_html_visible_text_only() -> None:
+    page = b"""<!DOCTYPE html><html><head><title>t</title><style>p{color:red}</style></head>
+    <body><h1>Staff</h1><p>Call <b>Jane</b> on 020&nbsp;7946 0018</p>
+    <script>var secret = "not text";</script>
+    <table><tr><td>A</td><td>B</td></tr></table></body></html>"""
+    node = one(page, "page.dat")
+    assert node.extractor == "html"
+    texts = list(node.texts().values())
+    assert "Call Jane on 020 7946 0018" in texts  # nbsp normalised
+    assert not any("secret" in t or "color" in t for t in texts)
+
+
+def test_csv_semicolon_cp1252_with_cell_locations() -> None:
+    data = f"Name;Email;Phone\n{PERSON};zoe@example.com;07700 900123\nBob;;\n".encode("cp1252")
+    node = one(data, "export.csv")
+    assert node.extractor == "csv"
+    assert node.cells() == {
+        "A2": PERSON,
+        "B2": "zoe@example.com",
+        "C2": "07700 900123",
+        "A3": "Bob",
+    }
+    assert node.outputs[0].header == ("Name", "Email", "Phone")
+
+
+def test_tsv_and_big_csv_chunks() -> None:
+    rows = "".join(f"{i}\tp{i}@example.com\n" for i in range(7000))
+    node = one(("id\temail\n" + rows).encode(), "big.tsv")
+    assert [(len(t.rows), t.first_row) for t in node.outputs] == [(5000, 2), (2000, 5002)]
+    assert node.outputs[1].cell_location(1999, 1) == "B7001"
+
+
+def test_same_text_without_csv_suffix_is_plain_text() -> None:
+    node = one(b"a,b\n1,2\n", "notes.txt")
+    assert node.extractor == "text"
