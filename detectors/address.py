@@ -2,7 +2,8 @@
 
 Postcode validation follows the Royal Mail PAF format rules: the area must be one of the 124
 UK postcode areas (plus the Crown dependencies), the district shape one of A9, A99, A9A, AA9,
-AA99, AA9A, and the inward unit letters never C I K M O V. The area list is what stops product
+AA99, AA9A (with the letters PAF allows in the last place), and the inward unit letters never
+C I K M O V. Whether a district really exists is not checked (that needs the PAF file). The area list is what stops product
 codes such as `PN4 4AB` or `XR7 2LT` from passing the shape test.
 """
 
@@ -32,8 +33,8 @@ def postcode_ok(value: str) -> bool:
     area, district = m.group(1), m.group(2)
     if area not in AREAS:
         return False
-    if district[1:].isalpha():  # A9A / AA9A only in central London and a few districts
-        return area in {"E", "EC", "N", "NW", "SE", "SW", "W", "WC"}
+    if district[-1].isalpha():  # PAF: letters allowed after the district digit
+        return district[-1] in ("ABCDEFGHJKPSTUW" if len(area) == 1 else "ABEHMNPRVWXY")
     return True
 
 

@@ -183,6 +183,8 @@ class _Column:
 
     def people(self, det: PresidioDetector, docs: list[Any]) -> list[RecognizerResult]:
         """Names in the column: NER on prose cells, or shape checks once it is a name column."""
+        if self.mode == "none":
+            return []
         hits = [
             r
             for i, doc in zip(self.ner_rows, docs, strict=True)

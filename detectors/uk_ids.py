@@ -24,7 +24,9 @@ class NinoRecognizer(ShapeRecognizer):
     SHAPES = (Shape("nino", _NINO, 0.8),)
     CONTEXT = ("national insurance", "ni number", "ni no", "nino", "nat ins", "insurance number")
     BOOST = 0.2
-    DAMP = 0.3  # the prefix rules are strong evidence: a `Ref` column still holds NINOs
+    # `Ref`/`Reference` label NINOs as often as anything else (`Employee ref`), so they do not
+    # damp; `Model`, `Part`, `Serial` do.
+    DAMPING = tuple(w for w in DAMPING_WORDS if w not in ("ref", "reference"))
 
 
 class NhsNumberRecognizer(ShapeRecognizer):

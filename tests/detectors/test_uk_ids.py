@@ -12,6 +12,8 @@ NINO = [
     ("Bad letters: DA123456A QQ123456C AO123456B", []),
     ("Suffix E is invalid: AB123456E", []),
     ("Part AB1234567C and PN-4411-2093-77", []),
+    ("Model code PT536597D", []),
+    ("Employee ref PT536597D", ["PT536597D"]),
 ]
 
 
