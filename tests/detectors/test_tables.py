@@ -46,7 +46,8 @@ def test_company_and_city_columns_hold_no_people(detector):
     rows = [
         ["Johnson Matthey", "Manchester"],
         ["Harrison Ltd", "Leeds"],
-        ["Taylor Wimpey", "Bristol"],
+        ["Lee-Roberts", "Bristol"],
+        ["Thompson-Baldwin", "York"],
     ]
     assert table(detector, ("Supplier", "City"), rows) == []
 
