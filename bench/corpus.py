@@ -24,7 +24,7 @@ from stdnum.gb import vat as gb_vat
 
 from scanner.extract.base import TableSegment, TextSegment
 
-CORPUS_VERSION = 5
+CORPUS_VERSION = 6
 CACHE = Path(__file__).parent / ".cache"
 
 
