@@ -3,8 +3,8 @@
 Postcode validation follows the Royal Mail PAF format rules: the area must be one of the 124
 UK postcode areas (plus the Crown dependencies), the district shape one of A9, A99, A9A, AA9,
 AA99, AA9A (with the letters PAF allows in the last place), and the inward unit letters never
-C I K M O V. Whether a district really exists is not checked (that needs the PAF file). The area list is what stops product
-codes such as `PN4 4AB` or `XR7 2LT` from passing the shape test.
+C I K M O V. Whether a district really exists is not checked (that needs the PAF file). The
+area list is what stops product codes such as `PN4 4AB` or `XR7 2LT` from passing the shape test.
 """
 
 from __future__ import annotations
