@@ -360,8 +360,10 @@ def for_paths(paths: list[Path], out: Path | None) -> ScanConfig:
         {"type": "local", "path": str(p.resolve()), "id": f"path-{i + 1}"}
         for i, p in enumerate(paths)
     ]
+    out_dir = (out or Path("scans")).resolve()
     data: dict[str, Any] = {
         "source": sources,
-        "scan": {"out": str((out or Path("scans")).resolve())},
+        # State beside the outputs the user chose, never in whatever folder the shell is in.
+        "scan": {"out": str(out_dir), "state_dir": str(out_dir / ".noticescan")},
     }
     return from_dict(data, Path.cwd())

@@ -194,11 +194,20 @@ def test_ctrl_c_stops_cleanly_with_valid_output(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(12)
+    assert proc.stderr is not None
+    # Not a TTY, so progress is a plain line every 10 s; interrupt once items have been done,
+    # however long the workers took to start on a busy machine.
+    deadline = time.monotonic() + 180
+    seen = ""
+    while time.monotonic() < deadline:
+        seen = proc.stderr.readline()
+        if seen.startswith("progress:") and not seen.startswith("progress: 0 items"):
+            break
+    assert seen.startswith("progress:"), f"no progress line: {seen!r}"
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
-    out = Path(stdout.split("output:")[1].strip())
+    out = Path(stdout.split("output:")[1].split()[0])
     meta = json.loads((out / "scan.json").read_text())
     assert meta["status"] == "interrupted"
     n = duckdb.connect().execute(f"select count(*) from '{out}/items.parquet'").fetchone()[0]
@@ -221,7 +230,7 @@ def test_killed_scan_leaves_nothing_under_final_names(tmp_path: Path) -> None:
     time.sleep(10)
     proc.kill()
     proc.wait()
-    (scan_dir,) = [p for p in (tmp_path / "out").iterdir() if p.name != "latest"]
+    (scan_dir,) = [p for p in (tmp_path / "out").iterdir() if p.name not in ("latest", ".noticescan")]
     names = {p.name for p in scan_dir.iterdir()}
     assert "items.parquet.partial" in names
     assert not names & {"items.parquet", "findings.parquet", "scan.json"}
