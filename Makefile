@@ -38,5 +38,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+## bench-quality: precision/recall/F2 per entity, noticescan vs plain Presidio (a few minutes)
+bench-quality: $(STAMP)
+	$(BIN)/python -m bench.quality
+
 clean:
 	rm -rf $(VENV) examples/estate examples/estate.manifest.json $(OUT) .pytest_cache
