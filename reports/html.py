@@ -74,7 +74,7 @@ def render(scan_dir: Path, out: Path | None = None) -> Path:
         item_ids = _drilldown_ids(con)
         parts = {
             "title": esc(f"noticescan report — {meta.get('scan_id') or scan_dir.name}"),
-            "headline": _headline(figures, scoped),
+            "headline": _interrupted(meta) + _headline(figures, scoped),
             "changes": changes_section(scan_dir, meta),
             "heatmap": _heatmap(con, scoped),
             "violations": _violations(con, figures, item_ids) if scoped else _not_scoped(),
@@ -183,6 +183,16 @@ def _drilldown_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         """
     ).fetchall()
     return {uri: f"item-{n}" for n, (uri,) in enumerate(rows, 1)}
+
+
+def _interrupted(meta: dict[str, Any]) -> str:
+    """A warning first: an interrupted scan's figures cover only what was read before the stop."""
+    if meta.get("status") != "interrupted":
+        return ""
+    return (
+        '<p class="verdict bad" id="interrupted">This scan was interrupted: the figures below '
+        "cover only what was scanned before it stopped. Run it again with --resume.</p>"
+    )
 
 
 def _headline(f: dict[str, Any], scoped: bool) -> str:

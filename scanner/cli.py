@@ -129,11 +129,10 @@ def scan(
             if log:
                 log.event("source_error", "warning", error=err)
         click.echo(f"output: {summary.out_dir}")
-        if summary.interrupted:
+        code = after_scan(summary, cfg)
+        if summary.interrupted:  # the report of what was done is still written, marked partial
             click.echo("interrupted: the outputs hold what was scanned before the stop", err=True)
             code = EXIT_INTERRUPTED
-        else:
-            code = after_scan(summary, cfg)
         if log:
             log.event(
                 "scan_end",

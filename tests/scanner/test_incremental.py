@@ -73,7 +73,10 @@ def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) ->
     out = tmp_path / "killed"
     proc = subprocess.Popen(
         [sys.executable, "-m", "scanner.cli", "scan", str(root), "--out", str(out), "-w", "2"],
-        cwd=REPO, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     state = out / ".noticescan" / "state.sqlite"
     deadline = time.monotonic() + 120
@@ -120,7 +123,9 @@ def test_incremental_rescan_of_the_demo_estate(tmp_path: Path) -> None:
     estate = tmp_path / "estate"
     subprocess.run(
         [sys.executable, str(REPO / "examples" / "make_estate.py"), "--out", str(estate)],
-        check=True, capture_output=True, cwd=REPO,
+        check=True,
+        capture_output=True,
+        cwd=REPO,
     )
     out = tmp_path / "out"
     full = out_dir(run_cli("scan", str(estate), "--out", str(out), "-w", "2", "-q"))
@@ -129,8 +134,9 @@ def test_incremental_rescan_of_the_demo_estate(tmp_path: Path) -> None:
 
     # Unchanged: no content is read in any process, no worker starts, the picture is the same.
     reads = tmp_path / "reads-1.txt"
-    again = out_dir(run_cli("scan", str(estate), "--out", str(out), "--incremental", "-q",
-                            **hooked(reads)))
+    again = out_dir(
+        run_cli("scan", str(estate), "--out", str(out), "--incremental", "-q", **hooked(reads))
+    )
     assert read_log(reads) == []
     assert rows(again, "items.parquet") == rows(full, "items.parquet")
     assert rows(again, "findings.parquet") == rows(full, "findings.parquet")
@@ -144,8 +150,9 @@ def test_incremental_rescan_of_the_demo_estate(tmp_path: Path) -> None:
     st = victim.stat()
     victim.write_bytes(b"x" * st.st_size)
     os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
-    swapped = out_dir(run_cli("scan", str(estate), "--out", str(out), "--incremental", "-q",
-                              **hooked(reads)))
+    swapped = out_dir(
+        run_cli("scan", str(estate), "--out", str(out), "--incremental", "-q", **hooked(reads))
+    )
     assert read_log(reads) == []
     assert rows(swapped, "findings.parquet") == rows(full, "findings.parquet")
 
@@ -157,8 +164,19 @@ def test_incremental_rescan_of_the_demo_estate(tmp_path: Path) -> None:
     deleted = next(p for p in sorted(estate.rglob("*")) if p.is_file() and p != changed)
     deleted.unlink()
     reads2 = tmp_path / "reads-2.txt"
-    third = out_dir(run_cli("scan", str(estate), "--out", str(out), "--incremental", "-w", "1",
-                            "-q", **hooked(reads2)))
+    third = out_dir(
+        run_cli(
+            "scan",
+            str(estate),
+            "--out",
+            str(out),
+            "--incremental",
+            "-w",
+            "1",
+            "-q",
+            **hooked(reads2),
+        )
+    )
     assert sorted(line.split(" ", 1)[1] for line in read_log(reads2)) == sorted(
         [str(changed), str(added)]
     )
@@ -171,8 +189,11 @@ def test_incremental_rescan_of_the_demo_estate(tmp_path: Path) -> None:
     before = {r["uri"]: r for r in pq.read_table(full / "items.parquet").to_pylist()}
     assert items[str(changed)]["content_hash"] != before[str(changed)]["content_hash"]
     now = {f["value_hash"] for f in findings if f["item_uri"] == str(changed)}
-    was = {f["value_hash"] for f in pq.read_table(full / "findings.parquet").to_pylist()
-           if f["item_uri"] == str(changed)}
+    was = {
+        f["value_hash"]
+        for f in pq.read_table(full / "findings.parquet").to_pylist()
+        if f["item_uri"] == str(changed)
+    }
     assert now and now != was
     meta = json.loads((third / "scan.json").read_text())
     assert meta["counts"]["gone"] == 1

@@ -214,6 +214,7 @@ def test_ctrl_c_stops_cleanly_with_valid_output(tmp_path: Path) -> None:
     assert 0 < n < 3000
     assert meta["counts"]["items"] == n
     assert not list(out.glob("*.partial"))
+    assert 'id="interrupted"' in (out / "report.html").read_text()
 
 
 @pytest.mark.slow
@@ -230,7 +231,8 @@ def test_killed_scan_leaves_nothing_under_final_names(tmp_path: Path) -> None:
     time.sleep(10)
     proc.kill()
     proc.wait()
-    (scan_dir,) = [p for p in (tmp_path / "out").iterdir() if p.name not in ("latest", ".noticescan")]
+    skip = ("latest", ".noticescan")
+    (scan_dir,) = [p for p in (tmp_path / "out").iterdir() if p.name not in skip]
     names = {p.name for p in scan_dir.iterdir()}
     assert "items.parquet.partial" in names
     assert not names & {"items.parquet", "findings.parquet", "scan.json"}

@@ -61,10 +61,16 @@ def test_groups_are_stored_whole_replaced_and_swept(tmp_path: Path) -> None:
 
 def test_lock_refuses_a_second_holder_and_is_freed_by_the_kernel(tmp_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl,sys,time; f=open(sys.argv[1],'a+'); "
-         "fcntl.flock(f, fcntl.LOCK_EX); f.write('4242'); f.flush(); print('held', flush=True); "
-         "time.sleep(60)", str(ScanLock(tmp_path, "config:/x.toml").path)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import fcntl,sys,time; f=open(sys.argv[1],'a+'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); f.write('4242'); f.flush(); print('held', flush=True); "
+            "time.sleep(60)",
+            str(ScanLock(tmp_path, "config:/x.toml").path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     lock = ScanLock(tmp_path, "config:/x.toml")
