@@ -79,9 +79,9 @@ class PresidioDetector:
         recognizers: Sequence[Any] | None = None,
         nlp: Any = None,
     ) -> None:
-        from detectors.registry import build_recognizers, validate_settings
+        from detectors.registry import build_recognizers
 
-        validate_settings(settings)
+        settings.validate()
         self.settings = settings
         chosen = list(recognizers) if recognizers is not None else build_recognizers(settings)
         self.shapes: list[ShapeRecognizer] = [r for r in chosen if isinstance(r, ShapeRecognizer)]

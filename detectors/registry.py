@@ -30,7 +30,6 @@ from detectors.uk_ids import (
     UkPassportNumberRecognizer,
 )
 from scanner.config import DetectorSettings
-from scanner.errors import ConfigError
 
 RECOGNIZERS: tuple[type[Any], ...] = (
     SpacyPersonRecognizer,
@@ -56,34 +55,9 @@ RECOGNIZERS: tuple[type[Any], ...] = (
 ENTITIES: tuple[str, ...] = tuple(CATEGORY_OF)
 
 
-def validate_settings(settings: DetectorSettings) -> None:
-    """Reject unknown entity names in `disabled`/`thresholds` and thresholds outside 0..1.
-
-    A typo in an entity name would otherwise silently report everything, or nothing.
-    """
-    known = ", ".join(ENTITIES)
-    for name in settings.disabled:
-        if name not in CATEGORY_OF:
-            raise ConfigError(
-                "detectors.disabled", f"unknown entity {name!r}", f"use one of {known}"
-            )
-    for name, value in settings.thresholds.items():
-        key = f"detectors.thresholds.{name}"
-        if name not in CATEGORY_OF:
-            raise ConfigError(key, f"unknown entity {name!r}", f"use one of {known}")
-        if not 0 <= value <= 1:
-            raise ConfigError(key, f"must be between 0 and 1, got {value}", "use e.g. 0.6")
-    if not 0 <= settings.threshold <= 1:
-        raise ConfigError(
-            "detectors.threshold",
-            f"must be between 0 and 1, got {settings.threshold}",
-            "use e.g. 0.5",
-        )
-
-
 def build_recognizers(settings: DetectorSettings) -> list[Any]:
     """One instance of every built-in recognizer whose entity is not disabled."""
-    validate_settings(settings)
+    settings.validate()
     return [cls() for cls in RECOGNIZERS if cls.ENTITY not in settings.disabled]
 
 

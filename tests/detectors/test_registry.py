@@ -11,7 +11,7 @@ from presidio_analyzer import EntityRecognizer
 import detectors
 from detectors.categories import CATEGORY_OF
 from detectors.pattern import ShapeRecognizer
-from detectors.registry import RECOGNIZERS, build_detector, validate_settings
+from detectors.registry import RECOGNIZERS, build_detector
 from scanner.config import DetectorSettings
 from scanner.errors import ConfigError
 
@@ -61,7 +61,7 @@ def test_no_name_clash_with_presidio_predefined_recognizers():
 )
 def test_bad_settings_name_the_key(settings, key):
     with pytest.raises(ConfigError) as err:
-        validate_settings(settings)
+        settings.validate()
     assert err.value.key == key
     with pytest.raises(ConfigError):
         build_detector(settings)

@@ -86,3 +86,14 @@ def test_cli_needs_config_or_paths() -> None:
     r = run_cli("scan")
     assert r.returncode == 2
     assert "--config FILE or one or more PATHS" in r.stderr
+
+
+def test_detector_entity_names_are_checked_when_the_config_loads(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as e:
+        load("[detectors]\ndisabled = ['US_SSN']\n", tmp_path)
+    assert e.value.key == "detectors.disabled" and "UK_NINO" in e.value.fix
+    with pytest.raises(ConfigError) as e:
+        load("[detectors.thresholds]\nPHONE = 0.7\n", tmp_path)
+    assert e.value.key == "detectors.thresholds.PHONE"
+    cfg = load("[detectors.thresholds]\nPHONE_NUMBER = 0.7\n", tmp_path)
+    assert cfg.detectors.thresholds == {"PHONE_NUMBER": 0.7}
