@@ -53,6 +53,9 @@ def read_log(reads: Path) -> list[str]:
     return reads.read_text().split("\n")[:-1] if reads.exists() else []
 
 
+LETTERS = 700
+
+
 def write_letters(root: Path, n: int) -> None:
     root.mkdir(parents=True)
     for i in range(n):
@@ -67,7 +70,9 @@ def write_letters(root: Path, n: int) -> None:
 @pytest.mark.slow
 def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) -> None:
     root = tmp_path / "tree"
-    write_letters(root, 240)
+    # Enough letters that the scan is still running after the lock check below, even with the
+    # detector at full speed (a few ms per letter per worker).
+    write_letters(root, LETTERS)
     whole = out_dir(run_cli("scan", str(root), "--out", str(tmp_path / "whole"), "-w", "2", "-q"))
 
     out = tmp_path / "killed"
@@ -91,7 +96,7 @@ def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) ->
                 con.close()
             except sqlite3.OperationalError:
                 pass  # schema not created yet
-    assert done < 240
+    assert done < LETTERS
     # The lock: a second scan of the same paths while the first runs is refused, clearly.
     second = run_cli("scan", str(root), "--out", str(out), "-q")
     assert second.returncode == 2
@@ -110,9 +115,9 @@ def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) ->
     assert resumed == scan_dir  # same scan, same folder
     meta = json.loads((resumed / "scan.json").read_text())
     assert meta["status"] == "complete" and meta["resumed"] is True
-    assert meta["counts"]["items"] == 240
+    assert meta["counts"]["items"] == LETTERS
     items = rows(resumed, "items.parquet")
-    assert len({r[0] for r in items}) == 240  # every item exactly once
+    assert len({r[0] for r in items}) == LETTERS  # every item exactly once
     assert items == rows(whole, "items.parquet")
     assert rows(resumed, "findings.parquet") == rows(whole, "findings.parquet")
     assert not list(resumed.glob("*.partial"))
