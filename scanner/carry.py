@@ -20,6 +20,7 @@ The previous tables are held in memory for the scan (about 260 bytes an item, Ar
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA
-from sources.listing import Listing
+from sources.listing import Listing, int64_array
 
 
 @dataclass
@@ -91,6 +92,14 @@ class PreviousScan:
             self.by_source[source] = _SourceRows(
                 items.filter(mine), tops.filter(mine), findings.filter(f_mine)
             )
+
+    @classmethod
+    def load_soon(cls, out_dir: Path) -> Future[PreviousScan | None]:
+        """Start `load` on a thread: Parquet decoding releases the GIL, so it overlaps the walk."""
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="previous-scan")
+        future = pool.submit(cls.load, out_dir)
+        pool.shutdown(wait=False)
+        return future
 
     @classmethod
     def load(cls, out_dir: Path) -> PreviousScan | None:
@@ -218,7 +227,7 @@ def _rows(items: pa.Table, rows: pa.Array) -> pa.Table:
 
 
 def _arange(start: int, stop: int) -> pa.Array:
-    return pa.array(np.arange(start, stop, dtype=np.int64))
+    return int64_array(np.arange(start, stop, dtype=np.int64))
 
 
 def _replace(t: pa.Table, columns: dict[str, pa.Array]) -> pa.Table:

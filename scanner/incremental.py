@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -120,7 +121,7 @@ class Baseline:
     resume: bool
     emit: Emit
     emit_tables: EmitTables
-    previous: PreviousScan | None = None  # the previous scan's rows, when they can be trusted
+    previous: Future[PreviousScan | None] | None = None  # its rows, when they can be trusted
     protected: dict[str, list[str]] = field(default_factory=dict)  # unlistable, per source
     walked: dict[str, list[pa.Array]] = field(default_factory=dict)  # top-level uris seen
     done: dict[str, list[str]] = field(default_factory=dict)  # completed before a resume
@@ -175,10 +176,11 @@ class Baseline:
             return
         uris = pa.array(chunk.uris, pa.string())
         self.walked.setdefault(chunk.source, []).append(uris)
-        if self.previous is None:
+        previous = self.previous.result() if self.previous is not None else None
+        if previous is None:
             unknown: Iterator[int] | list[int] = iter(range(len(chunk)))
         else:
-            d = self.previous.decide(chunk, uris, self.incremental, skip)
+            d = previous.decide(chunk, uris, self.incremental, skip)
             if d.carry.num_rows:
                 self.emit_tables(d.carry, d.findings)
                 self.carried += d.carry.num_rows

@@ -239,7 +239,7 @@ def _run(
     if incremental:
         before = db.previous_scan(config_id, rec.id)
         if before is not None and before.status == "complete" and before.analysis == analysis:
-            prev_scan = PreviousScan.load(before.out_dir)
+            prev_scan = PreviousScan.load_soon(before.out_dir)
     baseline = Baseline(
         db, config_id, rec.id, analysis, incremental, resumed, emit, emit_tables, prev_scan
     )

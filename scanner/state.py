@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS items (
     analysis TEXT NOT NULL, last_scan TEXT NOT NULL, {_q(ITEM_COLS)},
     PRIMARY KEY (config_id, source, top, uri)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_by_scan ON items (config_id, last_scan);
+CREATE INDEX IF NOT EXISTS items_tops ON items (config_id, source, last_scan) WHERE uri = top;
 CREATE TABLE IF NOT EXISTS findings (
     config_id INTEGER NOT NULL, source TEXT NOT NULL, top TEXT NOT NULL, {_q(FINDING_COLS)});
 CREATE INDEX IF NOT EXISTS findings_by_top ON findings (config_id, source, top);
@@ -384,17 +385,14 @@ class StateDB:
             self.con.execute("BEGIN IMMEDIATE")
             for source in sorted(walked):
                 keep = tuple(protected.get(source, ()))
-                stored = pa.array(
-                    [
-                        r[0]
-                        for r in self.con.execute(
-                            "SELECT top FROM items WHERE config_id = ? AND source = ? "
-                            "AND uri = top AND last_scan != ?",
-                            (config_id, source, scan_id),
-                        )
-                    ],
-                    pa.string(),
-                )
+                # One string, split in C: a Python row per stored item cost more than the rest
+                # of the sweep. NUL cannot occur in a path or a uri.
+                (joined,) = self.con.execute(
+                    "SELECT group_concat(top, char(0)) FROM items WHERE config_id = ? "
+                    "AND source = ? AND uri = top AND last_scan != ?",
+                    (config_id, source, scan_id),
+                ).fetchone()
+                stored = pa.array(joined.split("\0") if joined is not None else [], pa.string())
                 unseen = stored.filter(pc.invert(pc.is_in(stored, value_set=walked[source])))
                 tops = [t for t in unseen.to_pylist() if not _under(t, keep)]
                 for top in tops:
@@ -404,13 +402,25 @@ class StateDB:
                             (config_id, source, top),
                         )
                 gone += len(tops)
-            marks = ",".join("?" * len(configured))
-            for table in ("items", "findings"):
-                self.con.execute(
-                    f"DELETE FROM {table} WHERE config_id = ? AND source NOT IN ({marks})",
-                    (config_id, *sorted(configured)),
-                )
+            for source in sorted(self._sources(config_id) - configured):
+                for table in ("items", "findings"):
+                    self.con.execute(
+                        f"DELETE FROM {table} WHERE config_id = ? AND source = ?",
+                        (config_id, source),
+                    )
         return gone
+
+    def _sources(self, config_id: int) -> set[str]:
+        """The sources the state holds items of: one index seek per source, not a table scan."""
+        found: set[str] = set()
+        query = "SELECT min(source) FROM items WHERE config_id = ? AND source > ?"
+        (source,) = self.con.execute(
+            "SELECT min(source) FROM items WHERE config_id = ?", (config_id,)
+        ).fetchone()
+        while source is not None:
+            found.add(source)
+            (source,) = self.con.execute(query, (config_id, source)).fetchone()
+        return found
 
     def close(self) -> None:
         """Close the connection (pending writes must have been flushed)."""

@@ -153,9 +153,18 @@ class LocalSource:
                         continue  # symlinks, sockets, devices: never followed or read
                     if self.include and not matches(entry.path[cut:], entry.name, self.include):
                         continue
-                    self._add(out, entry.path, entry.name, entry.stat(follow_symlinks=False))
+                    st = entry.stat(follow_symlinks=False)
                 except OSError as e:
                     out.errors.append(self._error(entry.path, f"cannot be examined: {e.strerror}"))
+                    continue
+                # Inline, not self._add(): this loop runs once per file of the estate.
+                path, name = entry.path, entry.name
+                out.uris.append(path if path.isascii() else display(path))
+                out.names.append(name if name.isascii() else display(name))
+                out.sizes.append(st.st_size)
+                out.mtimes.append(st.st_mtime)
+                out.owners.append(_owner(st.st_uid))
+                out.refs.append(path)
             if len(out.uris) >= chunk:
                 yield out
                 out = self._listing()
