@@ -12,8 +12,9 @@ page cache. Each re-scan copies its rows from the previous one's Parquet files (
 the line "from the previous scan's files" says how many, so a run that fell back to the state
 (item by item, about 8x the walk) is visible.
 
-Measured on the 2-core development machine (shared, load average about 3.5): bare walk 0.67 s,
-re-scan 1.13 s, 1.68x (before the bulk carry: 0.86 s and 6.64 s, 7.75x).
+Measured on the 2-core development machine (shared with other jobs): bare walk 0.49 s, re-scan
+0.86 s, 1.75x; 1.68-1.75x over several runs at load averages 2.7-3.6 (before the bulk carry:
+0.86 s and 6.64 s, 7.75x).
 
     .venv/bin/python -m bench.incremental [--files 100000] [--repeat 3]
 """
