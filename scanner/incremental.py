@@ -1,12 +1,15 @@
 """Between the walk and the workers: read again only what changed, carry the rest forward.
 
-Every walked top-level item is looked up in the state (in batches, one query per BATCH items,
-so a 100k-item share costs 200 queries, not 100k). With `--incremental`, an item whose size and
-modified time match what the state recorded, under the same analysis settings, is unchanged:
-its stored rows (and its nested items' rows and all their findings) go straight to the outputs
-and it never reaches a worker, so its content is not read. With `--resume`, an item the
-interrupted scan already completed is skipped (its rows were replayed from the state at start).
-Everything else is yielded to be scanned.
+With `--incremental`, an item whose size and modified time match what the state recorded, under
+the same analysis settings, is unchanged: its stored rows (and its nested items' rows and all
+their findings) go straight to the outputs and it never reaches a worker, so its content is not
+read. With `--resume`, an item the interrupted scan already completed is skipped (its rows were
+replayed from the state at start). Everything else is yielded to be scanned.
+
+Sources that offer a listing (sources.listing) are decided a chunk at a time against the previous
+scan's Parquet files (scanner.carry): no Item, SQLite row or dict per unchanged file. Other
+items, and listed files the previous scan does not hold, are looked up in the state in batches
+(one query per BATCH items, so a 100k-item share costs 200 queries, not 100k).
 
 Groups the workers finish are stored whole (see Grouper), so the state always holds, per
 top-level item, a complete and consistent picture.
@@ -17,16 +20,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import pyarrow as pa
+
 from reports.parquet import finding_row, item_row
 from scanner import __version__
+from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.models import Item, ItemResult
 from scanner.privacy import load_key, mask_metadata
 from scanner.state import FINDING_COLS, ITEM_COLS, Group, StateDB
+from sources.listing import Listing
 
 BATCH = 500
 
@@ -37,6 +45,8 @@ _INHERITED = ("store", "owner", "readers", "location")  # nested items take thes
 
 # A row for the Parquet writers, from the stored form.
 Emit = Callable[[list[dict[str, Any]], list[dict[str, Any]], bool], None]
+# Carried rows already in the Parquet schemas (items, findings).
+EmitTables = Callable[[pa.Table, pa.Table], None]
 
 
 def analysis_key(config: ScanConfig) -> str:
@@ -110,7 +120,11 @@ class Baseline:
     incremental: bool
     resume: bool
     emit: Emit
+    emit_tables: EmitTables
+    previous: Future[PreviousScan | None] | None = None  # its rows, when they can be trusted
     protected: dict[str, list[str]] = field(default_factory=dict)  # unlistable, per source
+    walked: dict[str, list[pa.Array]] = field(default_factory=dict)  # top-level uris seen
+    done: dict[str, list[str]] = field(default_factory=dict)  # completed before a resume
     carried: int = 0
 
     def replay(self) -> int:
@@ -120,17 +134,28 @@ class Baseline:
             self.emit(
                 [parquet_item(g.source, r) for r in g.items], parquet_findings(g.findings), True
             )
+            self.done.setdefault(g.source, []).append(g.top)
             n += 1
         return n
 
+    def walked_uris(self, source: str) -> pa.ChunkedArray:
+        """Every top-level uri this scan's walk of `source` yielded (for the state's sweep)."""
+        return pa.chunked_array(self.walked.get(source, []), pa.string())
+
     def triage(
-        self, stream: Iterator[Item | ItemResult], stopping: Callable[[], bool]
+        self, stream: Iterator[Item | ItemResult | Listing], stopping: Callable[[], bool]
     ) -> Iterator[Item | ItemResult]:
         """Yield what must be scanned (and walk error rows); carry or skip the rest."""
         batch: list[Item | ItemResult] = []
+        skips = {s: pa.array(uris, pa.string()) for s, uris in self.done.items()}
         for x in stream:
             if stopping():
                 return  # Ctrl-C while carrying a large unchanged tree forward
+            if isinstance(x, Listing):
+                yield from self._decide(batch)
+                batch.clear()
+                yield from self._listed(x, skips.get(x.source))
+                continue
             if isinstance(x, ItemResult):
                 self.protected.setdefault(x.item.source, []).append(x.item.uri)
             if not (self.incremental or self.resume):
@@ -139,14 +164,47 @@ class Baseline:
             batch.append(x)
             if len(batch) >= BATCH:
                 yield from self._decide(batch)
-                batch = []
+                batch.clear()
         yield from self._decide(batch)
 
-    def _decide(self, batch: list[Item | ItemResult]) -> Iterator[Item | ItemResult]:
+    def _listed(self, chunk: Listing, skip: pa.Array | None) -> Iterator[Item | ItemResult]:
+        for err in chunk.errors:
+            self.protected.setdefault(err.item.source, []).append(err.item.uri)
+            yield err
+        if not (self.incremental or self.resume):
+            yield from (chunk.item(i) for i in range(len(chunk)))
+            return
+        uris = pa.array(chunk.uris, pa.string())
+        self.walked.setdefault(chunk.source, []).append(uris)
+        previous = self.previous.result() if self.previous is not None else None
+        if previous is None:
+            unknown: Iterator[int] | list[int] = iter(range(len(chunk)))
+        else:
+            d = previous.decide(chunk, uris, self.incremental, skip)
+            if d.carry.num_rows:
+                self.emit_tables(d.carry, d.findings)
+                self.carried += d.carry.num_rows
+            for i in d.scan:
+                yield chunk.item(i)
+            unknown = d.unknown
+        batch: list[Item | ItemResult] = []
+        for i in unknown:  # not in the previous scan's files: the state decides, per item
+            batch.append(chunk.item(i))
+            if len(batch) >= BATCH:
+                yield from self._decide(batch, noted=True)
+                batch.clear()
+        yield from self._decide(batch, noted=True)
+
+    def _decide(
+        self, batch: list[Item | ItemResult], noted: bool = False
+    ) -> Iterator[Item | ItemResult]:
         by_source: dict[str, list[str]] = {}
         for x in batch:
             if isinstance(x, Item):
                 by_source.setdefault(x.source, []).append(x.uri)
+        for source, uris in by_source.items():
+            if not noted:
+                self.walked.setdefault(source, []).append(pa.array(uris, pa.string()))
         stored: dict[tuple[str, str], Group] = {}
         for source, uris in by_source.items():
             for top, group in self.db.groups(self.config_id, source, uris).items():
@@ -213,7 +271,6 @@ class Baseline:
                 row.update({k: fresh[k] for k in _INHERITED})
             rows.append(row)
         self.emit(rows, parquet_findings(findings), True)
-        self.db.seen(item.source, item.uri)
         self.carried += len(rows)
 
 

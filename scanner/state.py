@@ -7,7 +7,9 @@ items' rows, its findings). It is also the journal that makes a killed scan resu
 (a top-level item and everything nested in it) is written in one transaction, stamped with the
 scan that read it, so after `kill -9` the groups that scan completed are exactly the rows stamped
 with it, and a half-finished container is simply not there. (Groups it carried forward unchanged
-are not re-stamped, which would rewrite every row every night; a resumed scan carries them again.)
+are not re-stamped, which would rewrite every row every night; a resumed scan carries them again.
+Each scan records its analysis key, so the next one knows whether that scan's Parquet files hold
+rows it may carry; see scanner.carry.)
 
 WAL mode lets readers (a report, `sqlite3` by hand) look while a scan writes; writes are batched
 (every BATCH_GROUPS groups or FLUSH_EVERY_S seconds) so the state costs a scan almost nothing.
@@ -29,6 +31,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scanner.errors import NoticeScanError, ScanLockedError
 
@@ -82,13 +87,14 @@ CREATE TABLE IF NOT EXISTS configs (
 CREATE TABLE IF NOT EXISTS scans (
     id TEXT PRIMARY KEY, config_id INTEGER NOT NULL, status TEXT NOT NULL, mode TEXT NOT NULL,
     started TEXT NOT NULL, finished TEXT, out_dir TEXT NOT NULL, config_digest TEXT NOT NULL,
-    counts TEXT);
+    counts TEXT, analysis TEXT);
 CREATE INDEX IF NOT EXISTS scans_by_config ON scans (config_id, started);
 CREATE TABLE IF NOT EXISTS items (
     config_id INTEGER NOT NULL, source TEXT NOT NULL, top TEXT NOT NULL, uri TEXT NOT NULL,
     analysis TEXT NOT NULL, last_scan TEXT NOT NULL, {_q(ITEM_COLS)},
     PRIMARY KEY (config_id, source, top, uri)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_by_scan ON items (config_id, last_scan);
+CREATE INDEX IF NOT EXISTS items_tops ON items (config_id, source, last_scan) WHERE uri = top;
 CREATE TABLE IF NOT EXISTS findings (
     config_id INTEGER NOT NULL, source TEXT NOT NULL, top TEXT NOT NULL, {_q(FINDING_COLS)});
 CREATE INDEX IF NOT EXISTS findings_by_top ON findings (config_id, source, top);
@@ -104,6 +110,7 @@ class ScanRecord:
     mode: str  # full or incremental
     started: str
     out_dir: Path
+    analysis: str | None = None  # what its findings depend on (scanner.incremental.analysis_key)
 
 
 @dataclass(slots=True)
@@ -184,19 +191,15 @@ class StateDB:
             # which the next scan then simply reads again).
             self.con.execute("PRAGMA synchronous=NORMAL")
             self.con.executescript(_SCHEMA)
-            # What this scan confirmed unchanged: private to the connection, never written to
-            # the WAL (rewriting 100k stored rows each night would cost more than the walk).
-            self.con.execute(
-                "CREATE TEMP TABLE seen (source TEXT, top TEXT, PRIMARY KEY (source, top)) "
-                "WITHOUT ROWID"
-            )
+            columns = {r[1] for r in self.con.execute("PRAGMA table_info(scans)")}
+            if "analysis" not in columns:  # a state from before scans recorded it
+                self.con.execute("ALTER TABLE scans ADD COLUMN analysis TEXT")
         except sqlite3.DatabaseError as e:
             raise NoticeScanError(
                 f"state database {self.path} cannot be used ({e}); move it aside to start a "
                 "fresh history (the next scan then reads everything again)"
             ) from e
         self._pending_groups: list[Group] = []
-        self._pending_seen: dict[str, list[str]] = {}
         self._pending_n = 0
         self._last_flush = time.monotonic()
         self._stamp: tuple[int, str] = (0, "")
@@ -221,13 +224,23 @@ class StateDB:
         ).fetchone()
         return ScanRecord(row[0], row[1], row[2], row[3], Path(row[4])) if row else None
 
+    def previous_scan(self, config_id: int, scan_id: str) -> ScanRecord | None:
+        """The scan of this configuration started last before `scan_id` (whatever its end)."""
+        row = self.con.execute(
+            "SELECT id, status, mode, started, out_dir, analysis FROM scans "
+            "WHERE config_id = ? AND id != ? ORDER BY started DESC, id DESC LIMIT 1",
+            (config_id, scan_id),
+        ).fetchone()
+        return ScanRecord(row[0], row[1], row[2], row[3], Path(row[4]), row[5]) if row else None
+
     def start_scan(self, config_id: int, rec: ScanRecord, digest: str) -> None:
         """Record a scan as running (a resumed scan keeps its row and goes back to running)."""
         self.con.execute(
-            "INSERT INTO scans (id, config_id, status, mode, started, out_dir, config_digest) "
-            "VALUES (?, ?, 'running', ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "status = 'running', config_digest = excluded.config_digest",
-            (rec.id, config_id, rec.mode, rec.started, str(rec.out_dir), digest),
+            "INSERT INTO scans (id, config_id, status, mode, started, out_dir, config_digest, "
+            "analysis) VALUES (?, ?, 'running', ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "status = 'running', config_digest = excluded.config_digest, "
+            "analysis = excluded.analysis",
+            (rec.id, config_id, rec.mode, rec.started, str(rec.out_dir), digest, rec.analysis),
         )
 
     def finish_scan(self, scan_id: str, status: str, counts: dict[str, Any]) -> None:
@@ -308,11 +321,6 @@ class StateDB:
         self._pending_groups.append(group)
         self._count()
 
-    def seen(self, source: str, top: str) -> None:
-        """Note an unchanged group as confirmed by the current scan (kept for its sweep)."""
-        self._pending_seen.setdefault(source, []).append(top)
-        self._count()
-
     def _count(self) -> None:
         self._pending_n += 1
         if self._pending_n >= BATCH_GROUPS or time.monotonic() - self._last_flush >= FLUSH_EVERY_S:
@@ -345,13 +353,7 @@ class StateDB:
                     f"VALUES (?, ?, ?, {','.join('?' * len(FINDING_COLS))})",
                     [(cfg, g.source, g.top, *row) for row in g.findings],
                 )
-            for source, tops in self._pending_seen.items():
-                self.con.executemany(
-                    "INSERT OR IGNORE INTO temp.seen (source, top) VALUES (?, ?)",
-                    [(source, t) for t in tops],
-                )
         self._pending_groups = []
-        self._pending_seen = {}
         self._pending_n = 0
 
     def bind(self, config_id: int, scan_id: str) -> None:
@@ -364,15 +366,18 @@ class StateDB:
         self,
         config_id: int,
         scan_id: str,
-        walked: set[str],
+        walked: dict[str, pa.ChunkedArray],
         configured: set[str],
         protected: dict[str, list[str]],
     ) -> int:
         """Forget what is gone; returns how many top-level items were removed.
 
         Only sources in `walked` (their walk finished without a source error) lose items that
-        this scan did not see, except under `protected` prefixes (folders that could not be
-        listed this time). Items of sources no longer configured are dropped too.
+        this scan neither stored nor saw in its walk (`walked[source]`: the top-level uris it
+        looked up; a full scan stores everything it saw), except under
+        `protected` prefixes (folders that could not be listed this time). Items of sources no
+        longer configured are dropped too. The comparison is one Arrow set look-up: an unchanged
+        night writes nothing per item to the state.
         """
         self.flush()
         gone = 0
@@ -380,13 +385,16 @@ class StateDB:
             self.con.execute("BEGIN IMMEDIATE")
             for source in sorted(walked):
                 keep = tuple(protected.get(source, ()))
-                rows = self.con.execute(
-                    "SELECT top FROM items i WHERE config_id = ? AND source = ? AND uri = top "
-                    "AND last_scan != ? AND NOT EXISTS "
-                    "(SELECT 1 FROM temp.seen s WHERE s.source = i.source AND s.top = i.top)",
+                # One string, split in C: a Python row per stored item cost more than the rest
+                # of the sweep. NUL cannot occur in a path or a uri.
+                (joined,) = self.con.execute(
+                    "SELECT group_concat(top, char(0)) FROM items WHERE config_id = ? "
+                    "AND source = ? AND uri = top AND last_scan != ?",
                     (config_id, source, scan_id),
-                ).fetchall()
-                tops = [r[0] for r in rows if not _under(r[0], keep)]
+                ).fetchone()
+                stored = pa.array(joined.split("\0") if joined is not None else [], pa.string())
+                unseen = stored.filter(pc.invert(pc.is_in(stored, value_set=walked[source])))
+                tops = [t for t in unseen.to_pylist() if not _under(t, keep)]
                 for top in tops:
                     for table in ("items", "findings"):
                         self.con.execute(
@@ -394,13 +402,25 @@ class StateDB:
                             (config_id, source, top),
                         )
                 gone += len(tops)
-            marks = ",".join("?" * len(configured))
-            for table in ("items", "findings"):
-                self.con.execute(
-                    f"DELETE FROM {table} WHERE config_id = ? AND source NOT IN ({marks})",
-                    (config_id, *sorted(configured)),
-                )
+            for source in sorted(self._sources(config_id) - configured):
+                for table in ("items", "findings"):
+                    self.con.execute(
+                        f"DELETE FROM {table} WHERE config_id = ? AND source = ?",
+                        (config_id, source),
+                    )
         return gone
+
+    def _sources(self, config_id: int) -> set[str]:
+        """The sources the state holds items of: one index seek per source, not a table scan."""
+        found: set[str] = set()
+        query = "SELECT min(source) FROM items WHERE config_id = ? AND source > ?"
+        (source,) = self.con.execute(
+            "SELECT min(source) FROM items WHERE config_id = ?", (config_id,)
+        ).fetchone()
+        while source is not None:
+            found.add(source)
+            (source,) = self.con.execute(query, (config_id, source)).fetchone()
+        return found
 
     def close(self) -> None:
         """Close the connection (pending writes must have been flushed)."""

@@ -13,14 +13,17 @@ import os
 import pwd
 import stat
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from sources.listing import CHUNK, Listing
+
+WALK_CHUNK = 256  # files per step of walk(): the workers get the first items at once
 
 
 def display(path: str) -> str:
@@ -36,6 +39,9 @@ def _owner(uid: int) -> str:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
         return str(uid)
+
+
+_by_name = attrgetter("name")
 
 
 def _globs(config: SourceConfig, key: str) -> tuple[str, ...]:
@@ -89,19 +95,6 @@ class LocalSource:
                 "remove it; see docs/sources.md",
             )
 
-    def _item(self, path: str, st: os.stat_result, name: str | None = None) -> Item:
-        return Item(
-            uri=display(path),
-            source=self.id,
-            store=self.store,
-            name=display(name if name is not None else os.path.basename(path)),
-            size=st.st_size,
-            modified=datetime.fromtimestamp(st.st_mtime, UTC),
-            owner=_owner(st.st_uid),
-            location=self.location,
-            ref=path,
-        )
-
     def _error(self, path: str, problem: str) -> ItemResult:
         item = Item(
             uri=display(path),
@@ -114,6 +107,17 @@ class LocalSource:
 
     def walk(self) -> Iterator[Item | ItemResult]:
         """Depth-first walk; unreadable folders become error rows, symlinks are not followed."""
+        for chunk in self.listing(WALK_CHUNK):
+            yield from chunk.errors
+            for i in range(len(chunk)):
+                yield chunk.item(i)
+
+    def listing(self, chunk: int = CHUNK) -> Iterator[Listing]:
+        """The walk as columns, `chunk` files at a time (see sources.listing).
+
+        An explicit stack over os.scandir, so it streams (no list of the tree) and reuses the
+        stat data the directory listing already returned.
+        """
         root = str(self.root)
         try:
             st = os.stat(root)
@@ -122,8 +126,10 @@ class LocalSource:
                 f"local source {self.id}: {display(root)} cannot be read ({e.strerror}); "
                 "check the path"
             ) from e
+        out = self._listing()
         if stat.S_ISREG(st.st_mode):
-            yield self._item(root, st)
+            self._add(out, root, os.path.basename(root), st)
+            yield out
             return
         stack: list[tuple[str, int]] = [(root, 0)]
         cut = len(os.path.join(root, ""))  # entry paths start with root + "/": slice, no relpath
@@ -131,13 +137,12 @@ class LocalSource:
             folder, depth = stack.pop()
             try:
                 with os.scandir(folder) as it:
-                    entries = sorted(it, key=lambda e: e.name, reverse=True)
+                    entries = sorted(it, key=_by_name, reverse=True)
             except OSError as e:
-                yield self._error(folder, f"folder cannot be listed: {e.strerror}")
+                out.errors.append(self._error(folder, f"folder cannot be listed: {e.strerror}"))
                 continue
             for entry in entries:
-                rel = entry.path[cut:]
-                if self.exclude and matches(rel, entry.name, self.exclude):
+                if self.exclude and matches(entry.path[cut:], entry.name, self.exclude):
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
@@ -146,11 +151,37 @@ class LocalSource:
                         continue
                     if not entry.is_file(follow_symlinks=False):
                         continue  # symlinks, sockets, devices: never followed or read
-                    if self.include and not matches(rel, entry.name, self.include):
+                    if self.include and not matches(entry.path[cut:], entry.name, self.include):
                         continue
-                    yield self._item(entry.path, entry.stat(follow_symlinks=False), entry.name)
+                    st = entry.stat(follow_symlinks=False)
                 except OSError as e:
-                    yield self._error(entry.path, f"cannot be examined: {e.strerror}")
+                    out.errors.append(self._error(entry.path, f"cannot be examined: {e.strerror}"))
+                    continue
+                # Inline, not self._add(): this loop runs once per file of the estate.
+                path, name = entry.path, entry.name
+                out.uris.append(path if path.isascii() else display(path))
+                out.names.append(name if name.isascii() else display(name))
+                out.sizes.append(st.st_size)
+                out.mtimes.append(st.st_mtime)
+                out.owners.append(_owner(st.st_uid))
+                out.refs.append(path)
+            if len(out.uris) >= chunk:
+                yield out
+                out = self._listing()
+        if out.uris or out.errors:
+            yield out
+
+    def _listing(self) -> Listing:
+        return Listing(self.id, self.store, self.location)
+
+    @staticmethod
+    def _add(out: Listing, path: str, name: str, st: os.stat_result) -> None:
+        out.uris.append(display(path))
+        out.names.append(display(name))
+        out.sizes.append(st.st_size)
+        out.mtimes.append(st.st_mtime)
+        out.owners.append(_owner(st.st_uid))
+        out.refs.append(path)
 
     def read(self, item: Item) -> bytes:
         """Read the whole file, refusing past limits.max_file_bytes."""

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import REPO, cli_env, run_cli
+from tests.extract.files import eml_message, zip_file
 
 HOOKS = REPO / "tests" / "fixtures" / "hooks"
 TIMING = {"read_s", "extract_s", "detect_s"}
@@ -208,3 +209,71 @@ def test_incremental_rescan_of_the_demo_estate(tmp_path: Path) -> None:
         u: items[u]["content_hash"] for u in unchanged
     }
     shutil.rmtree(estate)
+
+
+def without(table_rows: list[tuple[Any, ...]], uris: set[str]) -> list[tuple[Any, ...]]:
+    """Rows not about these top-level items (their own, nested and findings rows)."""
+    quoted = {json.dumps(u) for u in uris}
+    return [r for r in table_rows if not any(r[0].startswith(q[:-1]) for q in quoted)]
+
+
+@pytest.mark.slow
+def test_carried_rows_equal_the_previous_scans_with_nested_items(tmp_path: Path) -> None:
+    """Both ways of carrying forward give the previous scan's rows, nested items included.
+
+    In bulk from its Parquet files, and item by item from the state once those files are gone
+    (retention deleted them).
+    """
+    root = tmp_path / "tree"
+    write_letters(root, 14)
+    member = b"Staff list: Margaret Ellison, margaret.ellison@example.co.uk, 07700 900123.\n"
+    inner = zip_file({"deep.txt": b"Deep inside: rosalind.pettigrew@example.co.uk\n"})
+    (root / "bundle.zip").write_bytes(zip_file({"staff/m1.txt": member, "inner.zip": inner}))
+    (root / "mail.eml").write_bytes(eml_message().as_bytes())
+    out = tmp_path / "out"
+    full = out_dir(run_cli("scan", str(root), "--out", str(out), "-w", "2", "-q"))
+    items = pq.read_table(full / "items.parquet").to_pylist()
+    nested = [r for r in items if r["parent_uri"]]
+    assert {r["parent_uri"] for r in nested} >= {str(root / "bundle.zip"), str(root / "mail.eml")}
+    assert any("inner.zip#" in r["uri"] for r in nested)  # an archive in an archive: depth 2
+    nested_findings = {f["item_uri"] for f in pq.read_table(full / "findings.parquet").to_pylist()}
+    assert nested_findings & {r["uri"] for r in nested}
+
+    reads = tmp_path / "reads-1.txt"
+    again = out_dir(run_cli("scan", str(root), "--out", str(out), "--incremental", "-q",
+                            **hooked(reads)))
+    assert read_log(reads) == []
+    assert rows(again, "items.parquet") == rows(full, "items.parquet")
+    assert rows(again, "findings.parquet") == rows(full, "findings.parquet")
+    counts = json.loads((again / "scan.json").read_text())["counts"]
+    assert counts["carried"] == counts["carried_from_previous"] == len(items)
+
+    # A letter and a member of the zip change: exactly those two files are read again.
+    letter = root / "batch0" / "letter0000.txt"
+    letter.write_text("Now only write to ambrose.k@example.co.uk, please.\n")
+    member2 = b"Staff list: Eleanor Whitfield, eleanor.w@example.co.uk.\n"
+    (root / "bundle.zip").write_bytes(zip_file({"staff/m1.txt": member2, "inner.zip": inner}))
+    reads2 = tmp_path / "reads-2.txt"
+    third = out_dir(run_cli("scan", str(root), "--out", str(out), "--incremental", "-w", "1",
+                            "-q", **hooked(reads2)))
+    changed = {str(letter), str(root / "bundle.zip")}
+    assert sorted(line.split(" ", 1)[1] for line in read_log(reads2)) == sorted(changed)
+    for name in ("items.parquet", "findings.parquet"):
+        assert without(rows(third, name), changed) == without(rows(full, name), changed)
+        assert rows(third, name) != rows(full, name)
+    counts = json.loads((third / "scan.json").read_text())["counts"]
+    redone = [r for r in items if r["uri"] in changed or str(r["uri"]).startswith(
+        str(root / "bundle.zip#"))]
+    assert len(redone) == 5  # the letter; the zip, its member, the inner zip and its member
+    assert counts["carried_from_previous"] == counts["carried"] == len(items) - len(redone)
+
+    # The previous scan's files are gone: the state alone carries the same rows.
+    saved = {name: rows(third, name) for name in ("items.parquet", "findings.parquet")}
+    shutil.rmtree(third)
+    reads3 = tmp_path / "reads-3.txt"
+    fourth = out_dir(run_cli("scan", str(root), "--out", str(out), "--incremental", "-q",
+                             **hooked(reads3)))
+    assert read_log(reads3) == []
+    assert {name: rows(fourth, name) for name in saved} == saved
+    counts = json.loads((fourth / "scan.json").read_text())["counts"]
+    assert counts["carried"] == len(items) and counts["carried_from_previous"] == 0

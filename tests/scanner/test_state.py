@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA
@@ -47,14 +48,14 @@ def test_groups_are_stored_whole_replaced_and_swept(tmp_path: Path) -> None:
     assert len(db.findings(cfg, "src", ["/a"])["/a"]) == 1
     # Next scan sees only /b: /a is gone, unless its folder could not be listed this time.
     db.bind(cfg, "s2")
-    db.seen("src", "/b")
-    assert db.sweep(cfg, "s2", {"src"}, {"src"}, {"src": ["/a"]}) == 0
-    assert db.sweep(cfg, "s2", {"src"}, {"src"}, {}) == 1
+    seen = {"src": pa.chunked_array([["/b"]], pa.string())}
+    assert db.sweep(cfg, "s2", seen, {"src"}, {"src": ["/a"]}) == 0
+    assert db.sweep(cfg, "s2", seen, {"src"}, {}) == 1
     assert set(db.groups(cfg, "src", ["/a", "/b"])) == {"/b"}
     assert db.findings(cfg, "src", ["/a"]) == {}
     # A source whose walk failed loses nothing; a source no longer configured loses everything.
-    assert db.sweep(cfg, "s3", set(), {"src"}, {}) == 0
-    db.sweep(cfg, "s3", set(), {"other"}, {})
+    assert db.sweep(cfg, "s3", {}, {"src"}, {}) == 0
+    db.sweep(cfg, "s3", {}, {"other"}, {})
     assert db.groups(cfg, "src", ["/b"]) == {}
     db.close()
 
