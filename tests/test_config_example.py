@@ -12,12 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def notice_text() -> str:
-    """The seed notice lives in shared/ beside the repository (or beside one of its parents)."""
+    """The notice the example encodes: the copy in examples/ (equal to shared/ when present)."""
+    text = (ROOT / "examples" / "privacy-notice.txt").read_text(encoding="utf-8")
     for parent in ROOT.parents:
-        path = parent / "shared" / "notice" / "privacy-notice.txt"
-        if path.exists():
-            return path.read_text(encoding="utf-8")
-    raise AssertionError("shared/notice/privacy-notice.txt not found beside the repository")
+        shared = parent / "shared" / "notice" / "privacy-notice.txt"
+        if shared.exists():
+            assert shared.read_text(encoding="utf-8") == text, "examples/ copy differs from shared/"
+            break
+    return text
 
 
 def squash(text: str) -> str:

@@ -240,8 +240,9 @@ def test_carried_rows_equal_the_previous_scans_with_nested_items(tmp_path: Path)
     assert nested_findings & {r["uri"] for r in nested}
 
     reads = tmp_path / "reads-1.txt"
-    again = out_dir(run_cli("scan", str(root), "--out", str(out), "--incremental", "-q",
-                            **hooked(reads)))
+    again = out_dir(
+        run_cli("scan", str(root), "--out", str(out), "--incremental", "-q", **hooked(reads))
+    )
     assert read_log(reads) == []
     assert rows(again, "items.parquet") == rows(full, "items.parquet")
     assert rows(again, "findings.parquet") == rows(full, "findings.parquet")
@@ -254,16 +255,22 @@ def test_carried_rows_equal_the_previous_scans_with_nested_items(tmp_path: Path)
     member2 = b"Staff list: Eleanor Whitfield, eleanor.w@example.co.uk.\n"
     (root / "bundle.zip").write_bytes(zip_file({"staff/m1.txt": member2, "inner.zip": inner}))
     reads2 = tmp_path / "reads-2.txt"
-    third = out_dir(run_cli("scan", str(root), "--out", str(out), "--incremental", "-w", "1",
-                            "-q", **hooked(reads2)))
+    third = out_dir(
+        run_cli(
+            "scan", str(root), "--out", str(out), "--incremental", "-w", "1", "-q", **hooked(reads2)
+        )
+    )
     changed = {str(letter), str(root / "bundle.zip")}
     assert sorted(line.split(" ", 1)[1] for line in read_log(reads2)) == sorted(changed)
     for name in ("items.parquet", "findings.parquet"):
         assert without(rows(third, name), changed) == without(rows(full, name), changed)
         assert rows(third, name) != rows(full, name)
     counts = json.loads((third / "scan.json").read_text())["counts"]
-    redone = [r for r in items if r["uri"] in changed or str(r["uri"]).startswith(
-        str(root / "bundle.zip#"))]
+    redone = [
+        r
+        for r in items
+        if r["uri"] in changed or str(r["uri"]).startswith(str(root / "bundle.zip#"))
+    ]
     assert len(redone) == 5  # the letter; the zip, its member, the inner zip and its member
     assert counts["carried_from_previous"] == counts["carried"] == len(items) - len(redone)
 
@@ -271,8 +278,9 @@ def test_carried_rows_equal_the_previous_scans_with_nested_items(tmp_path: Path)
     saved = {name: rows(third, name) for name in ("items.parquet", "findings.parquet")}
     shutil.rmtree(third)
     reads3 = tmp_path / "reads-3.txt"
-    fourth = out_dir(run_cli("scan", str(root), "--out", str(out), "--incremental", "-q",
-                             **hooked(reads3)))
+    fourth = out_dir(
+        run_cli("scan", str(root), "--out", str(out), "--incremental", "-q", **hooked(reads3))
+    )
     assert read_log(reads3) == []
     assert {name: rows(fourth, name) for name in saved} == saved
     counts = json.loads((fourth / "scan.json").read_text())["counts"]

@@ -53,13 +53,20 @@ def test_walk_and_listing_give_the_same_items(tmp_path: Path, tree: Path) -> Non
     names = [x.uri[len(str(tree)) + 1 :] for x in walked]
     # As the walk always went: depth-first, folders in name order, a folder's own files in
     # reverse name order; the symlink is not followed.
-    assert names == ["top.txt", "a/skip.tmp", "a/one.txt", "a/deep/two.csv", "b/three.txt",
-                     r"b/caf\xe9.txt"]
+    assert names == [
+        "top.txt",
+        "a/skip.tmp",
+        "a/one.txt",
+        "a/deep/two.csv",
+        "b/three.txt",
+        r"b/caf\xe9.txt",
+    ]
     bad = next(x for x in walked if "caf" in x.uri)
     assert src.read(bad) == b"latin-1 name"  # the uri is readable, the ref is the real path
     for c in chunks:  # the compared form equals what the state stores for the Item
-        assert c.modified_micros().to_pylist() == [micros(c.item(i).modified) for i in
-                                                   range(len(c))]
+        assert c.modified_micros().to_pylist() == [
+            micros(c.item(i).modified) for i in range(len(c))
+        ]
 
 
 def test_filters_and_depth_apply_to_the_listing(tmp_path: Path, tree: Path) -> None:
