@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scanner.models import Finding, ItemResult
+from scanner.models import Finding, Item, ItemResult
 
 ITEMS_SCHEMA = pa.schema(
     [
@@ -98,16 +98,8 @@ def item_row(result: ItemResult) -> dict[str, Any]:
     item = result.item
     return {
         "uri": item.uri,
-        "parent_uri": item.parent_uri,
         "source": item.source,
-        "store": item.store,
-        "name": item.name,
-        "size": item.size,
-        "modified": item.modified,
-        "owner": item.owner,
-        "readers": list(item.readers) if item.readers is not None else None,
-        "location": item.location,
-        "metadata": json.dumps(item.metadata, sort_keys=True) if item.metadata else None,
+        **listing_columns(item),
         "status": str(result.status),
         "error": result.message,
         "extractor": result.extractor,
@@ -118,6 +110,25 @@ def item_row(result: ItemResult) -> dict[str, Any]:
         "read_s": result.read_s,
         "extract_s": result.extract_s,
         "detect_s": result.detect_s,
+    }
+
+
+def listing_columns(item: Item) -> dict[str, Any]:
+    """The items.parquet columns a source's listing decides (the rest come from reading).
+
+    Shared by fresh rows and rows an incremental scan carries forward, which take these from
+    the current walk: a chmod or a changed store mapping alters no content.
+    """
+    return {
+        "parent_uri": item.parent_uri,
+        "store": item.store,
+        "name": item.name,
+        "size": item.size,
+        "modified": item.modified,
+        "owner": item.owner,
+        "readers": list(item.readers) if item.readers is not None else None,
+        "location": item.location,
+        "metadata": json.dumps(item.metadata, sort_keys=True) if item.metadata else None,
     }
 
 

@@ -17,6 +17,7 @@ top-level item, a complete and consistent picture.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from reports.parquet import finding_row, item_row
+from reports.parquet import finding_row, item_row, listing_columns
 from scanner import __version__
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
@@ -250,18 +251,7 @@ class Baseline:
     def _carry(self, item: Item, g: Group, findings: list[Any]) -> None:
         # Listing facts come from this walk (a chmod or a moved store mapping changes no mtime);
         # content facts come from the state.
-        meta = mask_metadata(item.metadata) if item.metadata else None
-        fresh = {
-            "parent_uri": item.parent_uri,
-            "store": item.store,
-            "name": item.name,
-            "size": item.size,
-            "modified": item.modified,
-            "owner": item.owner,
-            "readers": list(item.readers) if item.readers is not None else None,
-            "location": item.location,
-            "metadata": json.dumps(meta, sort_keys=True) if meta else None,  # as item_row
-        }
+        fresh = listing_columns(dataclasses.replace(item, metadata=mask_metadata(item.metadata)))
         rows = []
         for r in g.items:
             row = parquet_item(item.source, r)

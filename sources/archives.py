@@ -42,6 +42,7 @@ from scanner.mailparts import (
 )
 from scanner.models import Item, ItemResult, Status
 from sources.local import display
+from sources.options import check_keys
 
 OPTIONS = {"id", "path"}
 PST_SUFFIXES = {".pst", ".ost"}
@@ -166,13 +167,7 @@ class ArchiveSource:
         self.config = config
         self.id = config.id
         self.limits = scan.limits
-        for key in config.options:
-            if key not in OPTIONS:
-                raise ConfigError(
-                    config.key(key),
-                    "is not an archive setting",
-                    f"use one of: {', '.join(sorted(OPTIONS))}",
-                )
+        check_keys(config, OPTIONS)
         raw = config.options.get("path")
         if not isinstance(raw, str) or not raw:
             raise ConfigError(

@@ -29,6 +29,7 @@ from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.mailparts import message_metadata, parse_headers
 from scanner.models import Item, ItemResult, Status
 from sources.imap_proto import ListEntry, parse_fetch, parse_list, quote, uid_sets
+from sources.options import check_keys
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,13 +68,7 @@ class ImapSource:
         self.id = config.id
         self.limits = scan.limits
         opts = config.options
-        for key in opts:
-            if key not in OPTIONS:
-                raise ConfigError(
-                    config.key(key),
-                    "is not an imap setting",
-                    f"use one of: {', '.join(sorted(OPTIONS))}",
-                )
+        check_keys(config, OPTIONS)
         self.host = self._opt(opts, "host", str)
         self.tls = self._opt(opts, "tls", str, "ssl")
         if self.tls not in {"ssl", "starttls", "none"}:

@@ -22,6 +22,7 @@ from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
 from sources.listing import CHUNK, Listing
+from sources.options import check_keys
 
 WALK_CHUNK = 256  # files per step of walk(): the workers get the first items at once
 
@@ -86,14 +87,7 @@ class LocalSource:
                 "use -1 for unlimited",
             )
         self.max_depth = depth
-        unknown = set(config.options) - {"id", "path", "include", "exclude", "max_depth"}
-        if unknown:
-            key = sorted(unknown)[0]
-            raise ConfigError(
-                config.key(key),
-                "is not a setting of local sources",
-                "remove it; see docs/sources.md",
-            )
+        check_keys(config, {"id", "path", "include", "exclude", "max_depth"})
 
     def _error(self, path: str, problem: str) -> ItemResult:
         item = Item(

@@ -19,7 +19,7 @@ def check_keys(config: SourceConfig, allowed: set[str]) -> None:
         if key not in allowed:
             raise ConfigError(
                 config.key(key),
-                f"is not a {config.type} setting",
+                f"is not a setting of {config.type} sources",
                 f"use one of: {', '.join(sorted(allowed))}",
             )
 

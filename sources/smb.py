@@ -34,6 +34,7 @@ from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
 from sources.local import matches
+from sources.options import check_keys
 from sources.smb_acl import Access, SecurityDescriptorError, access_from_descriptor
 
 T = TypeVar("T")
@@ -94,14 +95,7 @@ class SmbSource:
         self.config = config
         self.scan = scan
         self.id = config.id
-        opts = config.options
-        for key in opts:
-            if key not in OPTIONS:
-                raise ConfigError(
-                    config.key(key),
-                    "is not a known smb setting",
-                    f"use one of: {', '.join(sorted(OPTIONS))}",
-                )
+        check_keys(config, OPTIONS)
         self.host, self.port, self.share, self.root = _parse_url(
             _opt(config, "url", str), config.key("url")
         )

@@ -239,7 +239,7 @@ def test_corrupt_archives_are_error_rows_and_the_rest_is_listed(tmp_path: Path) 
     ("options", "key", "problem"),
     [
         ({"path": "nowhere.pst"}, "source[1].path", "does not exist"),
-        ({"paht": "x"}, "source[1].paht", "not an archive setting"),
+        ({"paht": "x"}, "source[1].paht", "not a setting of archive sources"),
     ],
 )
 def test_bad_config(tmp_path: Path, options: dict[str, Any], key: str, problem: str) -> None:

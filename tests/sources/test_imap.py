@@ -225,7 +225,7 @@ def test_unreachable_server_is_a_source_error(tmp_path: Path) -> None:
         ({"tls": "tls13"}, "source[1].tls", "must be ssl, starttls or none"),
         ({"username_env": "NOT_SET_ANYWHERE"}, "source[1].username_env", "NOT_SET_ANYWHERE"),
         ({"folders": []}, "source[1].folders", "non-empty"),
-        ({"pasword_env": "X"}, "source[1].pasword_env", "not an imap setting"),
+        ({"pasword_env": "X"}, "source[1].pasword_env", "not a setting of imap sources"),
     ],
 )
 def test_bad_config_names_key_and_fix(
