@@ -62,16 +62,18 @@ def header_date(headers: Message) -> datetime | None:
     check counted in years, while refusing the date would fall back to a file time that may be
     decades off.
     """
-    value = headers.get("Date")
+    return parse_date(headers.get("Date"))
+
+
+def parse_date(value: object) -> datetime | None:
+    """An RFC 5322 date -> tz-aware UTC datetime; None when absent or unparseable (see above)."""
     if not value:
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(str(value))
     except (TypeError, ValueError, IndexError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return as_utc(parsed)
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -7,7 +7,7 @@ config stops the scan with one actionable line.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, overload
 
 from scanner.config import SourceConfig
 from scanner.errors import ConfigError
@@ -52,14 +52,24 @@ def str_list(config: SourceConfig, key: str, default: list[str] | None) -> list[
     return value
 
 
-def env_value(config: SourceConfig, key: str) -> str:
-    """Return the secret in the environment variable named by option `key` (not in the file)."""
-    name = option(config, key, str)
+@overload
+def env_value(config: SourceConfig, key: str) -> str: ...
+@overload
+def env_value(config: SourceConfig, key: str, required: bool) -> str | None: ...
+def env_value(config: SourceConfig, key: str, required: bool = True) -> str | None:
+    """Return the secret in the environment variable named by option `key` (not in the file).
+
+    With required=False an absent option gives None (e.g. SMB falls back to Kerberos), but an
+    option naming an unset variable is still an error: that is a mistake, not a choice.
+    """
+    name = option(config, key, str, ... if required else None)
+    if name is None:
+        return None
     value = os.environ.get(name)
     if not value:
         raise ConfigError(
             config.key(key),
             f"names environment variable {name}, which is not set",
-            f"export {name}",
+            f"export {name}=... before the scan (secrets never go in the config file)",
         )
     return str(value)

@@ -14,7 +14,6 @@ cached connection away; a folder that cannot be listed becomes an error row and 
 
 from __future__ import annotations
 
-import os
 import posixpath
 import time
 from collections import deque
@@ -34,7 +33,7 @@ from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
 from sources.local import matches
-from sources.options import check_keys
+from sources.options import check_keys, env_value
 from sources.smb_acl import Access, SecurityDescriptorError, access_from_descriptor
 
 T = TypeVar("T")
@@ -99,8 +98,8 @@ class SmbSource:
         self.host, self.port, self.share, self.root = _parse_url(
             _opt(config, "url", str), config.key("url")
         )
-        self.username = _env(config, "username_env")
-        self.password = _env(config, "password_env")
+        self.username = env_value(config, "username_env", required=False)
+        self.password = env_value(config, "password_env", required=False)
         self.auth = _opt(config, "auth", str, "ntlm" if self.username else "negotiate")
         if self.auth not in {"negotiate", "ntlm", "kerberos"}:
             raise ConfigError(
@@ -498,21 +497,6 @@ def _opt(config: SourceConfig, key: str, kind: type[T], default: Any = ...) -> T
             config.key(key), f"must be a {kind.__name__}, got {value!r}", "correct its type"
         )
     return value  # type: ignore[no-any-return]
-
-
-def _env(config: SourceConfig, key: str) -> str | None:
-    """Return the secret in the environment variable that option `key` names (None if unset)."""
-    var = _opt(config, key, str, None)
-    if var is None:
-        return None
-    value = os.environ.get(var)
-    if not value:
-        raise ConfigError(
-            config.key(key),
-            f"names environment variable {var}, which is not set",
-            f"export {var}=... before the scan (secrets never go in the config file)",
-        )
-    return value
 
 
 def _globs(config: SourceConfig, key: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from scanner.extract import sniff
 from scanner.extract.base import Child, ExtractContext, Output, TextSegment, limit_chars
 from scanner.extract.text import html_to_text
+from scanner.mailparts import parse_date
 
 ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
 HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]{0,60}):[ \t]?", re.MULTILINE)
@@ -51,17 +52,6 @@ def safe_name(name: str, fallback: str) -> str:
     """Make an attachment name usable as a URI path segment: no separators, never empty."""
     name = clean(name).replace("/", "_").replace("\\", "_").strip()
     return name or fallback
-
-
-def parse_date(value: object) -> datetime | None:
-    """RFC 5322 Date header -> tz-aware UTC datetime; None when absent or unparseable."""
-    if not value:
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _part_text(part: Message) -> str:
