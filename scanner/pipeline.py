@@ -157,7 +157,15 @@ def run_scan(
     items_w.publish()
     findings_w.publish()
     _write_scan_json(
-        out, scan_id, config, started, stats, stop.requested, source_errors, pool.restarts
+        out,
+        scan_id,
+        config,
+        started,
+        stats,
+        stop.requested,
+        source_errors,
+        pool.restarts,
+        pool.peak_rss_mb,
     )
     _point_latest(out)
     return ScanSummary(scan_id, out, stats, stop.requested, source_errors)
@@ -172,6 +180,7 @@ def _write_scan_json(
     interrupted: bool,
     source_errors: list[str],
     restarts: int,
+    peak_rss_mb: list[int],
 ) -> None:
     doc: dict[str, Any] = {
         "scan_id": scan_id,
@@ -187,6 +196,7 @@ def _write_scan_json(
             "findings": stats.findings,
             "by_status": dict(stats.by_status),
             "worker_restarts": restarts,
+            "peak_rss_mb": peak_rss_mb,
         },
         "source_errors": source_errors,
     }
