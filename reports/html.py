@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,7 @@ from urllib.parse import quote
 import duckdb
 import pyarrow as pa
 
+from reports.diff import diff_scans, previous_scan
 from reports.query import connect
 from reports.scope import KINDS, read_scan_json
 from scanner.config import CATEGORIES
@@ -37,6 +39,7 @@ MAX_VIOLATIONS = 5_000
 MAX_ITEMS = 2_000
 MAX_FINDINGS_PER_ITEM = 100
 MAX_PROBLEMS = 2_000
+MAX_CHANGES = 1_000
 HASH_CHARS = 12
 
 KIND_LABELS = {
@@ -71,7 +74,7 @@ def render(scan_dir: Path, out: Path | None = None) -> Path:
         item_ids = _drilldown_ids(con)
         parts = {
             "title": esc(f"noticescan report — {meta.get('scan_id') or scan_dir.name}"),
-            "headline": _headline(figures, scoped),
+            "headline": _interrupted(meta) + _headline(figures, scoped),
             "changes": changes_section(scan_dir, meta),
             "heatmap": _heatmap(con, scoped),
             "violations": _violations(con, figures, item_ids) if scoped else _not_scoped(),
@@ -98,7 +101,51 @@ def changes_section(scan_dir: Path, meta: dict[str, Any]) -> str:
     previous scan of the same config), or "" while no previous scan is known. Kept as one function
     so the change report plugs in here without touching the rest of the page.
     """
-    return ""
+    scan_id = str(meta.get("scan_id") or scan_dir.name)
+    prev = previous_scan(scan_dir.resolve().parent, scan_id)
+    if prev is None or not (prev / "violations.parquet").exists():
+        return ""
+    if not (scan_dir / "violations.parquet").exists():
+        return ""
+    d = diff_scans(prev, scan_dir)
+    figures = (
+        ("new", "New violations", len(d.new)),
+        ("resolved", "Resolved violations", len(d.resolved)),
+        ("unchanged", "Unchanged violations", d.unchanged),
+        ("added", "Items added", d.items_added),
+        ("removed", "Items gone", d.items_removed),
+        ("changed", "Items changed", d.items_changed),
+    )
+    cards = _cards("chg", figures)
+
+    def table(rows: list[dict[str, Any]], ident: str) -> str:
+        if not rows:
+            return '<p class="empty">None.</p>'
+        shown = rows[:MAX_CHANGES]
+        body = "".join(
+            f"<tr><td>{esc(r['kind'])}</td><td>{esc(r['store'])}</td><td>{esc(r['category'])}</td>"
+            f'<td class="item">{esc(r["item_uri"])}</td><td>{esc(r["reason"])}</td></tr>'
+            for r in shown
+        )
+        more = (
+            f'<p class="muted">{len(rows) - len(shown):,} more: '
+            f"<code>noticescan diff {esc(prev.name)} {esc(scan_dir.name)}</code></p>"
+            if len(rows) > len(shown)
+            else ""
+        )
+        return (
+            f'<table id="{ident}" class="sortable"><thead><tr><th>kind</th><th>store</th>'
+            f"<th>category</th><th>item</th><th>reason</th></tr></thead><tbody>{body}"
+            f"</tbody></table>{more}"
+        )
+
+    return (
+        '<section id="s-changes"><h2>Change since the previous scan</h2>'
+        f'<p class="muted">Compared with scan {esc(d.old_scan)}.</p>'
+        f'<div class="cards">{cards}</div>'
+        f"<h3>New violations</h3>{table(d.new, 'changes-new')}"
+        f"<h3>Resolved violations</h3>{table(d.resolved, 'changes-resolved')}</section>"
+    )
 
 
 def _asset(name: str) -> str:
@@ -138,6 +185,16 @@ def _drilldown_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {uri: f"item-{n}" for n, (uri,) in enumerate(rows, 1)}
 
 
+def _interrupted(meta: dict[str, Any]) -> str:
+    """A warning first: an interrupted scan's figures cover only what was read before the stop."""
+    if meta.get("status") != "interrupted":
+        return ""
+    return (
+        '<p class="verdict bad" id="interrupted">This scan was interrupted: the figures below '
+        "cover only what was scanned before it stopped. Run it again with --resume.</p>"
+    )
+
+
 def _headline(f: dict[str, Any], scoped: bool) -> str:
     problems = f["items"] - f["by_status"].get("ok", 0)
     cards = [
@@ -148,11 +205,7 @@ def _headline(f: dict[str, Any], scoped: bool) -> str:
         ("violation-items", "Items beyond the notice", f["violation_items"] if scoped else "—"),
         ("problems", "Errors and unscannable", problems),
     ]
-    html_cards = "".join(
-        f'<div class="card" id="fig-{key}"><div class="num">{esc(_num(v))}</div>'
-        f'<div class="label">{esc(label)}</div></div>'
-        for key, label, v in cards
-    )
+    html_cards = _cards("fig", cards)
     verdict = (
         '<p class="verdict bad">This scan found data the privacy notice does not declare.</p>'
         if f["violations"]
@@ -161,6 +214,15 @@ def _headline(f: dict[str, Any], scoped: bool) -> str:
         else '<p class="verdict">The notice\'s rules were not applied to this scan.</p>'
     )
     return f'<div class="cards">{html_cards}</div>{verdict}{_kind_chart(f["violations_by_kind"])}'
+
+
+def _cards(prefix: str, cards: Sequence[tuple[str, str, Any]]) -> str:
+    """Headline figure cards; each has a stable id (`fig-items`, `chg-new`) tests and users find."""
+    return "".join(
+        f'<div class="card" id="{prefix}-{key}"><div class="num">{esc(_num(v))}</div>'
+        f'<div class="label">{esc(label)}</div></div>'
+        for key, label, v in cards
+    )
 
 
 def _num(v: Any) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,8 +14,9 @@ from scanner import __version__
 from scanner import config as config_mod
 from scanner.config import ScanConfig
 from scanner.errors import NoticeScanError
-from scanner.pipeline import ScanSummary, run_scan
+from scanner.pipeline import Progress, ScanSummary, run_scan
 from scanner.progress import ProgressDisplay
+from scanner.runlog import LogProgress, RunLog, stats_fields
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -49,36 +53,115 @@ def cli() -> None:
     help="Worker processes (default: config, or one per CPU).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Read only new and changed items; carry unchanged ones forward from the state.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue this config's last scan if it was killed or interrupted.",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append log lines (start, progress every 10 s, warnings, summary) to this file.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines as text or as JSON objects (ts, level, event, fields).",
+)
 def scan(
     paths: tuple[Path, ...],
     config_path: Path | None,
     out: Path | None,
     workers: int | None,
     quiet: bool,
+    incremental: bool,
+    resume: bool,
+    log_file: Path | None,
+    log_format: str,
 ) -> None:
     """Scan the configured sources, or the PATHS given, into OUT/<scan-id>/.
 
     With --config, every [[source]] is scanned and mapped to the notice's stores. With PATHS and
     no config, each path is scanned as its own undeclared store (a quick one-off look).
     Writes items.parquet, findings.parquet and scan.json; prints the output folder.
+
+    Every scan remembers what it read in a state database (scan.state_dir). --incremental then
+    reads only new and changed items and carries the rest forward: its output is still the
+    complete picture. A scan killed at any point continues with --resume. Two scans of one
+    config never run at once (the second exits with code 2).
     """
     if config_path and paths:
         raise click.UsageError("give either --config FILE or PATHS, not both")
     if not config_path and not paths:
         raise click.UsageError("give --config FILE or one or more PATHS to scan")
-    cfg = config_mod.load(config_path) if config_path else config_mod.for_paths(list(paths), out)
-    if workers:
-        cfg = _with(cfg, workers=workers)
-    if out and config_path:
-        cfg = _with(cfg, out=out.resolve())
-    summary = run_scan(cfg, progress=None if quiet else ProgressDisplay())
-    for err in summary.source_errors:
-        click.echo(f"warning: {err}", err=True)
-    click.echo(f"output: {summary.out_dir}")
-    if summary.interrupted:
-        click.echo("interrupted: the outputs hold what was scanned before the stop", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    sys.exit(after_scan(summary, cfg))
+    log = RunLog(log_file, log_format) if (log_file or log_format == "json") else None
+    with _logged(log):
+        cfg = (
+            config_mod.load(config_path) if config_path else config_mod.for_paths(list(paths), out)
+        )
+        if workers:
+            cfg = _with(cfg, workers=workers)
+        if out and config_path:
+            cfg = _with(cfg, out=out.resolve())
+        progress: Progress | None = None
+        if log:
+            progress = LogProgress(log)
+            log.event(
+                "scan_start",
+                config=str(config_path or ", ".join(map(str, paths))),
+                incremental=incremental,
+                resume=resume,
+            )
+        elif not quiet:
+            progress = ProgressDisplay()
+        summary = run_scan(cfg, progress=progress, incremental=incremental, resume=resume)
+        for note in summary.notes:
+            click.echo(f"note: {note}", err=True)
+        for err in summary.source_errors:
+            click.echo(f"warning: {err}", err=True)
+            if log:
+                log.event("source_error", "warning", error=err)
+        click.echo(f"output: {summary.out_dir}")
+        code = after_scan(summary, cfg)
+        if summary.interrupted:  # the report of what was done is still written, marked partial
+            click.echo("interrupted: the outputs hold what was scanned before the stop", err=True)
+            code = EXIT_INTERRUPTED
+        if log:
+            log.event(
+                "scan_end",
+                "warning" if code == EXIT_INTERRUPTED else "info",
+                scan_id=summary.scan_id,
+                status="interrupted" if summary.interrupted else "complete",
+                mode=summary.mode,
+                resumed=summary.resumed,
+                out_dir=str(summary.out_dir),
+                gone=summary.gone,
+                source_errors=len(summary.source_errors),
+                exit_code=code,
+                **stats_fields(summary.stats),
+            )
+    sys.exit(code)
+
+
+@contextmanager
+def _logged(log: RunLog | None) -> Iterator[None]:
+    """Log a scan that cannot run (then re-raise, for main() to print), and close the log."""
+    try:
+        yield
+    except NoticeScanError as e:
+        if log:
+            log.event("scan_failed", "error", error=str(e), exit_code=EXIT_CANNOT_RUN)
+        raise
+    finally:
+        if log:
+            log.close()
 
 
 def after_scan(summary: ScanSummary, config: ScanConfig) -> int:
@@ -160,6 +243,47 @@ def query(scan_dir: Path, sql: str, fmt: str) -> None:
     from reports import query as query_mod
 
     query_mod.run(scan_dir, sql, sys.stdout, fmt)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts.",
+)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """List violations that are new in NEW and resolved since OLD (two scan folders).
+
+    A violation is the same when its kind, store, item and category are: found again is not
+    new. Also counts items added, removed and changed (content hash) between the scans.
+    Example: noticescan diff scans/20261124T020000Z-1a2b scans/latest. Exit code 1 when NEW
+    has violations that OLD did not, else 0; 2 when a folder is not a scanned, evaluated scan.
+    """
+    from reports.diff import diff_scans
+
+    result = diff_scans(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2, default=str))
+    else:
+        click.echo(f"{result.old_scan} -> {result.new_scan}")
+        for sign, rows in (("+", result.new), ("-", result.resolved)):
+            for v in rows:
+                click.echo(
+                    f"{sign} {v['kind']}  {v['store']}  {v['category']}  {v['item_uri']}"
+                    + (f"  ({v['reason']})" if v["reason"] else "")
+                )
+        click.echo(
+            f"violations: {len(result.new):,} new, {len(result.resolved):,} resolved, "
+            f"{result.unchanged:,} unchanged; items: {result.items_added:,} added, "
+            f"{result.items_removed:,} removed, {result.items_changed:,} changed"
+        )
+    sys.exit(EXIT_VIOLATIONS if result.new else EXIT_OK)
 
 
 def _with(cfg: ScanConfig, **changes: object) -> ScanConfig:

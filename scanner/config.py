@@ -59,6 +59,32 @@ class DetectorSettings:
     disabled: tuple[str, ...] = ()
     thresholds: dict[str, float] = field(default_factory=dict)
 
+    def validate(self) -> None:
+        """Reject unknown entity names and thresholds outside 0..1, naming the key.
+
+        A typo in an entity name would otherwise silently report everything, or nothing.
+        """
+        from detectors.categories import CATEGORY_OF  # a plain table: no detector is loaded
+
+        known = ", ".join(sorted(CATEGORY_OF))
+        if not 0 <= self.threshold <= 1:
+            raise ConfigError(
+                "detectors.threshold",
+                f"must be between 0 and 1, got {self.threshold}",
+                "use e.g. 0.5",
+            )
+        for name in self.disabled:
+            if name not in CATEGORY_OF:
+                raise ConfigError(
+                    "detectors.disabled", f"unknown entity {name!r}", f"use one of {known}"
+                )
+        for name, value in self.thresholds.items():
+            key = f"detectors.thresholds.{name}"
+            if name not in CATEGORY_OF:
+                raise ConfigError(key, f"unknown entity {name!r}", f"use one of {known}")
+            if not 0 <= value <= 1:
+                raise ConfigError(key, f"must be between 0 and 1, got {value}", "use e.g. 0.6")
+
 
 @dataclass(frozen=True, slots=True)
 class Store:
@@ -196,23 +222,12 @@ def _parse_limits(table: dict[str, Any]) -> Limits:
 def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
     _check_keys(table, {"threshold", "disabled", "thresholds"}, "detectors")
     threshold = _get(table, "threshold", float, "detectors.threshold", 0.5)
-    if not 0 <= threshold <= 1:
-        raise ConfigError(
-            "detectors.threshold", f"must be between 0 and 1, got {threshold}", "use e.g. 0.5"
-        )
     disabled = _str_list(table, "disabled", "detectors.disabled") or ()
     raw = _get(table, "thresholds", dict, "detectors.thresholds", {})
-    thresholds: dict[str, float] = {}
-    for entity in raw:
-        v = _get(raw, entity, float, f"detectors.thresholds.{entity}")
-        if not 0 <= v <= 1:
-            raise ConfigError(
-                f"detectors.thresholds.{entity}",
-                f"must be between 0 and 1, got {v}",
-                "use e.g. 0.6",
-            )
-        thresholds[entity] = v
-    return DetectorSettings(threshold=threshold, disabled=disabled, thresholds=thresholds)
+    thresholds = {e: _get(raw, e, float, f"detectors.thresholds.{e}") for e in raw}
+    settings = DetectorSettings(threshold=threshold, disabled=disabled, thresholds=thresholds)
+    settings.validate()
+    return settings
 
 
 STORE_KEYS = {
@@ -360,8 +375,10 @@ def for_paths(paths: list[Path], out: Path | None) -> ScanConfig:
         {"type": "local", "path": str(p.resolve()), "id": f"path-{i + 1}"}
         for i, p in enumerate(paths)
     ]
+    out_dir = (out or Path("scans")).resolve()
     data: dict[str, Any] = {
         "source": sources,
-        "scan": {"out": str((out or Path("scans")).resolve())},
+        # State beside the outputs the user chose, never in whatever folder the shell is in.
+        "scan": {"out": str(out_dir), "state_dir": str(out_dir / ".noticescan")},
     }
     return from_dict(data, Path.cwd())

@@ -23,11 +23,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA, RowWriter, finding_row, item_row
+from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA, RowWriter, item_row
 from scanner.config import ScanConfig
 from scanner.errors import SourceError
+from scanner.incremental import Baseline, Grouper, analysis_key
 from scanner.models import Item, ItemResult
 from scanner.pool import WorkerPool
+from scanner.state import ScanLock, ScanRecord, StateDB, config_identity
 from sources.base import Source
 from sources.registry import build_sources
 
@@ -39,6 +41,7 @@ class ScanStats:
     items: int = 0
     bytes: int = 0
     findings: int = 0
+    carried: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
 
@@ -54,6 +57,16 @@ class ScanStats:
         self.findings += len(result.findings)
         self.by_status[str(result.status)] += 1
 
+    def add_row(self, row: dict[str, Any], carried: bool) -> None:
+        """Count one items.parquet row; a carried row's bytes were not read by this scan."""
+        self.items += 1
+        self.findings += row["finding_count"] or 0
+        self.by_status[row["status"]] += 1
+        if carried:
+            self.carried += 1
+        else:
+            self.bytes += row["bytes_read"] or 0
+
 
 @dataclass
 class ScanSummary:
@@ -64,6 +77,10 @@ class ScanSummary:
     stats: ScanStats
     interrupted: bool
     source_errors: list[str]
+    mode: str = "full"
+    resumed: bool = False
+    gone: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[ScanStats, bool], None]
@@ -84,12 +101,15 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _walk(sources: list[Source], source_errors: list[str]) -> Iterator[Item | ItemResult]:
+def _walk(
+    sources: list[Source], source_errors: list[str], failed: set[str]
+) -> Iterator[Item | ItemResult]:
     for src in sources:
         try:
             yield from src.walk()
         except SourceError as e:  # one unreachable source must not end the scan of the others
             source_errors.append(str(e))
+            failed.add(src.id)
         finally:
             src.close()
 
@@ -104,101 +124,175 @@ class _Stop:
         self.requested = True
 
 
+def identity_of(config: ScanConfig) -> str:
+    """The state's name for this configuration (see scanner.state.config_identity)."""
+    paths = [json.dumps(s.options, sort_keys=True, default=str) for s in config.sources]
+    return config_identity(config.config_path, paths)
+
+
 def run_scan(
-    config: ScanConfig, progress: Progress | None = None, out_dir: Path | None = None
+    config: ScanConfig,
+    progress: Progress | None = None,
+    out_dir: Path | None = None,
+    *,
+    incremental: bool = False,
+    resume: bool = False,
 ) -> ScanSummary:
-    """Scan every configured source into OUT/<scan-id>/ and return the summary."""
+    """Scan every configured source into OUT/<scan-id>/ and return the summary.
+
+    Every scan records what it read in the state (config.state_dir) and holds the
+    configuration's lock while it runs. `incremental` reads only new and changed items and
+    carries the rest forward; `resume` continues the last scan of this configuration if it did
+    not finish (killed or interrupted), in its own folder under its own id.
+    """
     sources = build_sources(config)  # validates source options before anything starts
-    started = datetime.now(UTC)
-    scan_id = new_scan_id(started)
-    out = out_dir or config.out / scan_id
+    identity = identity_of(config)
+    lock = ScanLock(config.state_dir, identity)
+    lock.acquire()
+    db = StateDB(config.state_dir)
+    try:
+        return _run(config, sources, db, identity, progress, out_dir, incremental, resume)
+    finally:
+        db.close()
+        lock.release()
+
+
+def _run(
+    config: ScanConfig,
+    sources: list[Source],
+    db: StateDB,
+    identity: str,
+    progress: Progress | None,
+    out_dir: Path | None,
+    incremental: bool,
+    resume: bool,
+) -> ScanSummary:
+    config_id = db.config_id(identity)
+    notes: list[str] = []
+    last = db.last_scan(config_id)
+    resumed = bool(resume and last is not None and last.status != "complete")
+    if resumed:
+        assert last is not None
+        rec = last
+        incremental = rec.mode == "incremental"  # a resumed scan goes on as it started
+    else:
+        if resume:
+            notes.append("nothing to resume (the last scan of this config finished); new scan")
+        now = datetime.now(UTC)
+        scan_id = new_scan_id(now)
+        mode = "incremental" if incremental else "full"
+        rec = ScanRecord(scan_id, "running", mode, now.isoformat(), out_dir or config.out / scan_id)
+    out = rec.out_dir
     out.mkdir(parents=True, exist_ok=True)
+    db.start_scan(config_id, rec, config.digest())
+    db.bind(config_id, rec.id)
     items_w = RowWriter(out / "items.parquet", ITEMS_SCHEMA)
     findings_w = RowWriter(out / "findings.parquet", FINDINGS_SCHEMA)
     stats = ScanStats()
     source_errors: list[str] = []
+    failed: set[str] = set()
+    last_progress = 0.0
 
-    def record(result: ItemResult) -> None:
-        items_w.write(item_row(result))
-        findings_w.write_many(finding_row(f) for f in result.findings)
-        stats.add(result)
+    def tick() -> None:
+        nonlocal last_progress
+        if progress and time.monotonic() - last_progress > 0.2:
+            progress(stats, False)
+            last_progress = time.monotonic()
 
+    def emit(
+        item_rows: list[dict[str, Any]], finding_rows: list[dict[str, Any]], carried: bool
+    ) -> None:
+        for row in item_rows:
+            items_w.write(row)
+            stats.add_row(row, carried)
+        findings_w.write_many(finding_rows)
+        tick()
+
+    analysis = analysis_key(config)
+    baseline = Baseline(db, config_id, rec.id, analysis, incremental, resumed, emit)
+    grouper = Grouper(db, analysis, rec.id, emit)
+    if resumed:
+        baseline.replay()
     stop = _Stop()
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    pool = WorkerPool(config, config.workers, record)
-    walker = _walk(sources, source_errors)
+    # Started on the first item that needs reading: an unchanged re-scan starts no worker and
+    # loads no model.
+    pool: WorkerPool | None = None
+    work = baseline.triage(_walk(sources, source_errors, failed), lambda: stop.requested)
     exhausted = False
-    last_progress = 0.0
     try:
         while not stop.requested:
-            while not exhausted and pool.has_capacity():
-                nxt = next(walker, None)
+            while not exhausted and (pool is None or pool.has_capacity()):
+                nxt = next(work, None)
                 if nxt is None:
                     exhausted = True
                 elif isinstance(nxt, ItemResult):
-                    record(nxt)
+                    emit([item_row(nxt)], [], False)
                 else:
+                    if pool is None:
+                        pool = WorkerPool(config, config.workers, grouper.add)
                     pool.submit(nxt)
-            if exhausted and pool.in_flight == 0:
+            if exhausted and (pool is None or pool.in_flight == 0):
                 break
-            pool.poll(0.2)
-            if progress and time.monotonic() - last_progress > 0.2:
-                progress(stats, False)
-                last_progress = time.monotonic()
+            if pool is not None:
+                pool.poll(0.2)
+            tick()
     finally:
-        if stop.requested:
+        if pool is not None and stop.requested:
             pool.terminate()
-        else:
+        elif pool is not None:
             pool.close()
         for s, handler in previous.items():
             signal.signal(s, handler)
     if progress:
         progress(stats, True)
+    gone = 0
+    if not stop.requested:
+        walked = {s.id for s in sources} - failed
+        configured = {s.id for s in sources}
+        gone = db.sweep(config_id, rec.id, walked, configured, baseline.protected)
+    db.flush()
     items_w.publish()
     findings_w.publish()
+    status = "interrupted" if stop.requested else "complete"
+    counts = {
+        "items": stats.items,
+        "bytes": stats.bytes,
+        "findings": stats.findings,
+        "by_status": dict(stats.by_status),
+        "worker_restarts": pool.restarts if pool is not None else 0,
+        "peak_rss_mb": pool.peak_rss_mb if pool is not None else [],
+        "carried": stats.carried,
+        "gone": gone,
+    }
     _write_scan_json(
         out,
-        scan_id,
+        {
+            "scan_id": rec.id,
+            "status": status,
+            "started": rec.started,
+            "mode": rec.mode,
+            "resumed": resumed,
+            "config_identity": identity,
+            "counts": counts,
+            "source_errors": source_errors,
+        },
         config,
-        started,
-        stats,
-        stop.requested,
-        source_errors,
-        pool.restarts,
-        pool.peak_rss_mb,
     )
+    db.finish_scan(rec.id, status, counts)
     _point_latest(out)
-    return ScanSummary(scan_id, out, stats, stop.requested, source_errors)
+    return ScanSummary(
+        rec.id, out, stats, stop.requested, source_errors, rec.mode, resumed, gone, notes
+    )
 
 
-def _write_scan_json(
-    out: Path,
-    scan_id: str,
-    config: ScanConfig,
-    started: datetime,
-    stats: ScanStats,
-    interrupted: bool,
-    source_errors: list[str],
-    restarts: int,
-    peak_rss_mb: list[int],
-) -> None:
+def _write_scan_json(out: Path, facts: dict[str, Any], config: ScanConfig) -> None:
     doc: dict[str, Any] = {
-        "scan_id": scan_id,
-        "status": "interrupted" if interrupted else "complete",
-        "started": started.isoformat(),
+        **facts,
         "finished": datetime.now(UTC).isoformat(),
         "config_digest": config.digest(),
         "config": config.as_dict(),
         "versions": _versions(),
-        "counts": {
-            "items": stats.items,
-            "bytes": stats.bytes,
-            "findings": stats.findings,
-            "by_status": dict(stats.by_status),
-            "worker_restarts": restarts,
-            "peak_rss_mb": peak_rss_mb,
-        },
-        "source_errors": source_errors,
     }
     tmp = out / "scan.json.partial"
     tmp.write_text(json.dumps(doc, indent=2, sort_keys=True), encoding="utf-8")

@@ -49,11 +49,17 @@ def _worker_main(conn: Connection, config: ScanConfig) -> None:
         return
     conn.send(("ready", os.getpid()))
     while True:
-        task = conn.recv()
+        try:
+            task = conn.recv()
+        except EOFError:  # the main process died (kill -9): nobody to work for, leave quietly
+            break
         if task is None:
             break
         task_id, item = task
-        processor.run(task_id, item, conn.send)
+        try:
+            processor.run(task_id, item, conn.send)
+        except (BrokenPipeError, ConnectionResetError):  # the main process died mid-item
+            break
     for s in sources.values():
         s.close()
 
@@ -70,10 +76,14 @@ class _Worker:
 
 
 class WorkerPool:
-    """Runs items on `size` workers; every ItemResult (incl. kills) goes to `on_result`."""
+    """Runs items on `size` workers; every ItemResult (incl. kills) goes to `on_result`.
+
+    `on_result(result, top_uri)` also gets the uri of the task's top-level item, so the caller
+    can keep a container and its nested items together; the top-level result comes last.
+    """
 
     def __init__(
-        self, config: ScanConfig, size: int, on_result: Callable[[ItemResult], None]
+        self, config: ScanConfig, size: int, on_result: Callable[[ItemResult, str], None]
     ) -> None:
         self.config = config
         self.size = size
@@ -147,6 +157,7 @@ class WorkerPool:
             worker.deadline = time.monotonic() + self.config.limits.item_timeout_s
         elif kind == "done":
             result: ItemResult = msg[2]
+            top_uri = worker.tasks[0][1].uri
             if worker.open and worker.open[-1].uri == result.item.uri:
                 worker.open.pop()
             if worker.open:
@@ -154,7 +165,7 @@ class WorkerPool:
             else:  # the top-level item is done: the task is complete, never to be requeued
                 worker.tasks.popleft()
                 worker.deadline = None
-            self.on_result(result)
+            self.on_result(result, top_uri)
 
     def _enforce(self) -> None:
         now = time.monotonic()
@@ -211,10 +222,11 @@ class WorkerPool:
             pass
         if worker.open:
             stuck = worker.open[-1]
-            self.on_result(ItemResult(item=stuck, status=status, message=message))
+            top_uri = worker.tasks[0][1].uri
+            self.on_result(ItemResult(item=stuck, status=status, message=message), top_uri)
             for outer in reversed(worker.open[:-1]):
                 why = f"not finished: nested item {stuck.uri} failed ({status})"
-                self.on_result(ItemResult(item=outer, status=Status.ERROR, message=why))
+                self.on_result(ItemResult(item=outer, status=Status.ERROR, message=why), top_uri)
             worker.tasks.popleft()  # that task is accounted for
         elif not worker.ready:
             self._start_failures += 1

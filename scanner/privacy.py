@@ -69,6 +69,14 @@ def normalise(entity_type: str, value: str) -> str:
             pass
     if entity_type in {"PERSON", "ADDRESS"}:
         return " ".join(v.split())
+    if entity_type in {"UK_POSTCODE", "UK_NINO", "UK_DRIVING_LICENCE", "VAT_NUMBER", "IBAN_CODE"}:
+        return "".join(v.split())  # `SW1A 1AA` and `SW1A1AA` are one postcode
+    if entity_type == "DATE_OF_BIRTH":
+        from detectors.dob import parse_date
+
+        parsed = parse_date(value)
+        if parsed is not None:  # `12/03/1985`, `1985-03-12`, `12 March 1985` hash alike
+            return parsed.isoformat()
     digits = sum(c.isdigit() for c in v)
     if digits and digits * 2 >= len(v.replace(" ", "")):
         return _DIGITISH.sub("", v)

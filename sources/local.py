@@ -25,6 +25,8 @@ from scanner.models import Item, ItemResult, Status
 
 def display(path: str) -> str:
     r"""A UTF-8-safe rendering of a filesystem path (undecodable bytes as \\xNN)."""
+    if path.isascii():  # the common case, and the walk calls this twice per file
+        return path
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
@@ -87,12 +89,12 @@ class LocalSource:
                 "remove it; see docs/sources.md",
             )
 
-    def _item(self, path: str, st: os.stat_result) -> Item:
+    def _item(self, path: str, st: os.stat_result, name: str | None = None) -> Item:
         return Item(
             uri=display(path),
             source=self.id,
             store=self.store,
-            name=display(os.path.basename(path)),
+            name=display(name if name is not None else os.path.basename(path)),
             size=st.st_size,
             modified=datetime.fromtimestamp(st.st_mtime, UTC),
             owner=_owner(st.st_uid),
@@ -124,6 +126,7 @@ class LocalSource:
             yield self._item(root, st)
             return
         stack: list[tuple[str, int]] = [(root, 0)]
+        cut = len(os.path.join(root, ""))  # entry paths start with root + "/": slice, no relpath
         while stack:
             folder, depth = stack.pop()
             try:
@@ -133,7 +136,7 @@ class LocalSource:
                 yield self._error(folder, f"folder cannot be listed: {e.strerror}")
                 continue
             for entry in entries:
-                rel = os.path.relpath(entry.path, root)
+                rel = entry.path[cut:]
                 if self.exclude and matches(rel, entry.name, self.exclude):
                     continue
                 try:
@@ -145,7 +148,7 @@ class LocalSource:
                         continue  # symlinks, sockets, devices: never followed or read
                     if self.include and not matches(rel, entry.name, self.include):
                         continue
-                    yield self._item(entry.path, entry.stat(follow_symlinks=False))
+                    yield self._item(entry.path, entry.stat(follow_symlinks=False), entry.name)
                 except OSError as e:
                     yield self._error(entry.path, f"cannot be examined: {e.strerror}")
 

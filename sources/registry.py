@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from scanner.config import ScanConfig
 from scanner.errors import ConfigError
+from sources.archives import ArchiveSource
 from sources.base import Source
 from sources.ews import EwsSource
 from sources.graph import GraphSource
+from sources.imap import ImapSource
 from sources.local import LocalSource
 from sources.smb import SmbSource
 
@@ -18,6 +20,8 @@ SOURCE_TYPES: dict[str, type[Source]] = {
     "graph": GraphSource,
     "ews": EwsSource,
     "smb": SmbSource,
+    "imap": ImapSource,
+    "archive": ArchiveSource,
 }
 
 

@@ -65,7 +65,9 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
     """Run `noticescan ARGS` as a real process and capture its output."""
     return subprocess.run(
         [sys.executable, "-m", "scanner.cli", *args],

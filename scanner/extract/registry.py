@@ -7,8 +7,7 @@ file name consulted, to break the tie between formats that content alone cannot 
 is really a docx is read as a docx, and a renamed zip still opens.
 
 Adding a format: one module with an Extractor class, one line in EXTRACTORS, tests beside the
-others in tests/extract/. A PST extractor over scanner.extract.pst.iter_pst_messages would slot
-in before the OLE group, sniffing the `!BDN` magic.
+others in tests/extract/.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from scanner.extract.mail import EmlExtractor, MboxExtractor, MsgExtractor
 from scanner.extract.odf import OdpExtractor, OdtExtractor
 from scanner.extract.ole import DocExtractor, OleExtractor
 from scanner.extract.pdf import PdfExtractor
+from scanner.extract.pst import PstExtractor
 from scanner.extract.rtf import RtfExtractor
 from scanner.extract.sheets import OdsExtractor, XlsExtractor, XlsxExtractor
 from scanner.extract.slides import PptxExtractor
@@ -40,6 +40,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     OdsExtractor(),
     OdpExtractor(),
     ZipExtractor(),
+    PstExtractor(),
     MsgExtractor(),
     XlsExtractor(),
     DocExtractor(),

@@ -24,13 +24,23 @@ def load(text: str, tmp_path: Path) -> config.ScanConfig:
         ("[limits]\nmax_file_mb = -1\n", "limits.max_file_mb", "greater than 0"),
         ("[detectors]\nthreshold = 2\n", "detectors.threshold", "between 0 and 1"),
         ("[[store]]\nname = 'x'\n", "store[1].id", "is required"),
-        ("[[store]]\nid = 'a'\ncategories = ['names']\n", "store[1].categories", "unknown category"),
-        ("[[source]]\ntype = 'local'\npath = '.'\nstore = 'crm'\n", "source[1].store", "no [[store]] declares"),
+        (
+            "[[store]]\nid = 'a'\ncategories = ['names']\n",
+            "store[1].categories",
+            "unknown category",
+        ),
+        (
+            "[[source]]\ntype = 'local'\npath = '.'\nstore = 'crm'\n",
+            "source[1].store",
+            "no [[store]] declares",
+        ),
         ("[[source]]\npath = '.'\n", "source[1].type", "is required"),
         ("bogus = [\n", "c.toml", "not valid TOML"),
     ],
 )
-def test_bad_config_names_key_problem_and_fix(tmp_path: Path, text: str, key: str, words: str) -> None:
+def test_bad_config_names_key_problem_and_fix(
+    tmp_path: Path, text: str, key: str, words: str
+) -> None:
     with pytest.raises(ConfigError) as e:
         load(text, tmp_path)
     assert key in e.value.key
@@ -76,3 +86,14 @@ def test_cli_needs_config_or_paths() -> None:
     r = run_cli("scan")
     assert r.returncode == 2
     assert "--config FILE or one or more PATHS" in r.stderr
+
+
+def test_detector_entity_names_are_checked_when_the_config_loads(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as e:
+        load("[detectors]\ndisabled = ['US_SSN']\n", tmp_path)
+    assert e.value.key == "detectors.disabled" and "UK_NINO" in e.value.fix
+    with pytest.raises(ConfigError) as e:
+        load("[detectors.thresholds]\nPHONE = 0.7\n", tmp_path)
+    assert e.value.key == "detectors.thresholds.PHONE"
+    cfg = load("[detectors.thresholds]\nPHONE_NUMBER = 0.7\n", tmp_path)
+    assert cfg.detectors.thresholds == {"PHONE_NUMBER": 0.7}

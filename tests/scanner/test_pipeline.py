@@ -41,7 +41,7 @@ def plant(root: Path) -> None:
 
 
 def all_output_text(out: Path) -> str:
-    """Every value in every output file, decoded (Parquet is compressed: grep would prove nothing)."""
+    """Every value in every output file, decoded (Parquet is compressed: grep proves nothing)."""
     parts = [(out / "scan.json").read_text()]
     for f in out.glob("*.parquet"):
         parts.append(json.dumps(pq.read_table(f).to_pylist(), default=str))
@@ -68,7 +68,9 @@ def test_scan_finds_planted_values_and_never_writes_them(tmp_path: Path) -> None
     con = duckdb.connect()
     items = {
         r[0].removeprefix(str(root)): r[1:]
-        for r in con.execute(f"select uri, status, source, store, size from '{out}/items.parquet'").fetchall()
+        for r in con.execute(
+            f"select uri, status, source, store, size from '{out}/items.parquet'"
+        ).fetchall()
     }
     assert items["/letters/note.txt"][0] == "ok"
     assert items["/contacts.csv"][0] == "ok"
@@ -80,8 +82,20 @@ def test_scan_finds_planted_values_and_never_writes_them(tmp_path: Path) -> None
     ).fetchall()
     got = {(r[0].removeprefix(str(root)), r[1], r[2], r[3], r[4]) for r in rows}
     assert ("/letters/note.txt", "line 2", "PERSON", "name", "E****** W********") in got
-    assert ("/letters/note.txt", "line 2", "EMAIL_ADDRESS", "contact", "e****************@e*********.uk") in got
-    assert ("/letters/note.txt", "line 3", "CREDIT_CARD", "payment_card", "**** **** **** 6467") in got
+    assert (
+        "/letters/note.txt",
+        "line 2",
+        "EMAIL_ADDRESS",
+        "contact",
+        "e****************@e*********.uk",
+    ) in got
+    assert (
+        "/letters/note.txt",
+        "line 3",
+        "CREDIT_CARD",
+        "payment_card",
+        "**** **** **** 6467",
+    ) in got
     assert all(len(r[5]) == 64 for r in rows)
     text = all_output_text(out)
     for value in PLANTED.values():
@@ -110,8 +124,14 @@ def test_hung_crashing_and_bloating_items_are_killed_and_recorded(
         (root / f"ok{n}.txt").write_text(f"Call Daniel Hargreaves on 07700 90012{n}.\n")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HOOKS), str(REPO)]))
     monkeypatch.setenv("NOTICESCAN_TEST_BAD_EXTRACTOR", "1")
-    out = scan_paths(tmp_path, root, item_timeout_s=4, worker_memory_mb=1200)
-    rows = duckdb.connect().execute(f"select name, status, error from '{out}/items.parquet'").fetchall()
+    # Workers idle at ~220 MB RSS; 700 MB trips the bloat item well before its deadline even
+    # on a loaded machine.
+    out = scan_paths(tmp_path, root, item_timeout_s=8, worker_memory_mb=700)
+    rows = (
+        duckdb.connect()
+        .execute(f"select name, status, error from '{out}/items.parquet'")
+        .fetchall()
+    )
     by_name = {r[0]: r[1:] for r in rows}
     assert len(rows) == 9, rows  # every item exactly once
     assert by_name["hang.dat"][0] == "timeout"
@@ -131,7 +151,12 @@ def test_scan_runs_with_sockets_disabled_in_every_process(tmp_path: Path) -> Non
     plant(root)
     guard_log = tmp_path / "guards.txt"
     r = run_cli(
-        "scan", str(root), "--out", str(tmp_path / "out"), "--workers", "2",
+        "scan",
+        str(root),
+        "--out",
+        str(tmp_path / "out"),
+        "--workers",
+        "2",
         PYTHONPATH=os.pathsep.join([str(HOOKS), str(REPO)]),
         NOTICESCAN_TEST_NO_SOCKETS=str(guard_log),
     )
@@ -140,9 +165,13 @@ def test_scan_runs_with_sockets_disabled_in_every_process(tmp_path: Path) -> Non
     assert len(pids) >= 3  # the CLI and both workers ran with the guard installed
     out = Path(r.stdout.split("output:")[1].split("\n")[0].strip())
     assert (out / "report.html").exists() and (out / "violations.parquet").exists()
-    emails = duckdb.connect().execute(
-        f"select count(*) from '{out}/findings.parquet' where entity_type = 'EMAIL_ADDRESS'"
-    ).fetchone()
+    emails = (
+        duckdb.connect()
+        .execute(
+            f"select count(*) from '{out}/findings.parquet' where entity_type = 'EMAIL_ADDRESS'"
+        )
+        .fetchone()
+    )
     assert emails == (1,)  # the e-mail recognizer worked offline
 
 
@@ -161,19 +190,33 @@ def test_ctrl_c_stops_cleanly_with_valid_output(tmp_path: Path) -> None:
     _big_tree(root, 3000)
     proc = subprocess.Popen(
         [sys.executable, "-m", "scanner.cli", "scan", str(root), "--out", str(tmp_path / "out")],
-        cwd=REPO, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    time.sleep(12)
+    assert proc.stderr is not None
+    # Not a TTY, so progress is a plain line every 10 s; interrupt once items have been done,
+    # however long the workers took to start on a busy machine.
+    deadline = time.monotonic() + 180
+    seen = ""
+    while time.monotonic() < deadline:
+        seen = proc.stderr.readline()
+        if seen.startswith("progress:") and not seen.startswith("progress: 0 items"):
+            break
+    assert seen.startswith("progress:"), f"no progress line: {seen!r}"
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
-    out = Path(stdout.split("output:")[1].strip())
+    out = Path(stdout.split("output:")[1].split()[0])
     meta = json.loads((out / "scan.json").read_text())
     assert meta["status"] == "interrupted"
     n = duckdb.connect().execute(f"select count(*) from '{out}/items.parquet'").fetchone()[0]
     assert 0 < n < 3000
     assert meta["counts"]["items"] == n
     assert not list(out.glob("*.partial"))
+    assert 'id="interrupted"' in (out / "report.html").read_text()
 
 
 @pytest.mark.slow
@@ -182,12 +225,16 @@ def test_killed_scan_leaves_nothing_under_final_names(tmp_path: Path) -> None:
     _big_tree(root, 2000)
     proc = subprocess.Popen(
         [sys.executable, "-m", "scanner.cli", "scan", str(root), "--out", str(tmp_path / "out")],
-        cwd=REPO, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     time.sleep(10)
     proc.kill()
     proc.wait()
-    (scan_dir,) = [p for p in (tmp_path / "out").iterdir() if p.name != "latest"]
+    skip = ("latest", ".noticescan")
+    (scan_dir,) = [p for p in (tmp_path / "out").iterdir() if p.name not in skip]
     names = {p.name for p in scan_dir.iterdir()}
     assert "items.parquet.partial" in names
     assert not names & {"items.parquet", "findings.parquet", "scan.json"}

@@ -45,5 +45,7 @@ def test_key_file_created_0600_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_mask_metadata_masks_addresses_only() -> None:
-    out = mask_metadata({"sender": "ann@x.org", "recipients": "bob@y.com, cy@z.net", "folder": "Inbox"})
+    out = mask_metadata(
+        {"sender": "ann@x.org", "recipients": "bob@y.com, cy@z.net", "folder": "Inbox"}
+    )
     assert out == {"sender": "a**@x.org", "recipients": "b**@y.com, c*@z.net", "folder": "Inbox"}

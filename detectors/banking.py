@@ -1,0 +1,118 @@
+"""Bank and billing identifiers: IBAN, UK sort code, UK bank account number, VAT number.
+
+IBAN and VAT carry checksums (ISO 13616 mod 97; national VAT check digits via python-stdnum).
+A sort code or an 8-digit account number has no public checksum, so both need context: a
+`sort code`/`account` cue, a column header, or (for an account) a sort code just before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from stdnum import iban as std_iban
+from stdnum.eu import vat as eu_vat
+from stdnum.gb import vat as gb_vat
+
+from detectors.pattern import Shape, ShapeRecognizer
+
+_IBAN = r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
+
+
+class IbanCodeRecognizer(ShapeRecognizer):
+    """IBAN, printed (groups of four) or electronic; the mod-97 check makes it near-certain."""
+
+    ENTITY = "IBAN_CODE"
+    SHAPES = (Shape("iban", _IBAN, 0.9),)
+    CONTEXT = ("iban", "bank", "account", "payment", "transfer")
+    BOOST = 0.1
+    DAMP = 0.2
+    PREFILTER = re.compile(r"[A-Z]{2}\d{2}")
+
+    def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+        """Yield the longest prefix (in whole groups) that is a valid IBAN.
+
+        A printed IBAN is often followed by another capitalised group (`GB82 WEST … 32 BIC`)
+        that the regex swallows.
+        """
+        for start, end, score, shape in super().candidates(text):
+            value = text[start:end]
+            while len(value) >= 15:
+                if std_iban.is_valid(value):
+                    yield start, start + len(value), score, shape
+                    break
+                cut = value.rfind(" ")
+                value = value[:cut] if cut > 0 else value[:-1]
+
+    def validate(self, value: str) -> bool:
+        """ISO 13616: country length and mod-97 check digits (python-stdnum)."""
+        return bool(std_iban.is_valid(value))
+
+
+class SortCodeRecognizer(ShapeRecognizer):
+    """UK sort code `12-34-56`: the same shape as a date `12-03-85`, so context decides."""
+
+    ENTITY = "UK_SORT_CODE"
+    SHAPES = (
+        Shape("dashed", r"(?<![\d\-/.])\d{2}-\d{2}-\d{2}(?![\d\-/]|\.\d)", 0.3),
+        Shape("spaced", r"(?<![\d\-/.])(?<!\d )\d{2} \d{2} \d{2}(?![\d\-/]|\.\d| \d)", 0.1),
+    )
+    CONTEXT = ("sort code", "sortcode", "sort", "bank", "branch code")
+    BOOST = 0.55
+    BEFORE = 40
+
+
+_SORT_ANY = re.compile(r"\d{2}-\d{2}-\d{2}")
+
+
+class UkBankAccountRecognizer(ShapeRecognizer):
+    """UK account number: 8 digits with an `account` cue, or right after a sort code."""
+
+    ENTITY = "UK_BANK_ACCOUNT"
+    SHAPES = (Shape("account", r"(?<![\w\-/.])\d{8}(?![\w\-/]|\.\w)", 0.15),)
+    CONTEXT = ("account number", "account no", "acc no", "acct", "bank account", "account")
+    BOOST = 0.65
+    BEFORE = 40
+    _SORT_BEFORE = re.compile(r"\d{2}-\d{2}-\d{2}\D{1,30}$")
+
+    def _context_anywhere(self, text: str, header: str) -> bool:
+        """Count a sort code anywhere as context for the skip test (see adjust)."""
+        return super()._context_anywhere(text, header) or bool(_SORT_ANY.search(text))
+
+    def adjust(self, text: str, start: int, end: int, score: float) -> float:
+        """Score 0.8 when a sort code stands up to 30 characters before the number."""
+        if self._SORT_BEFORE.search(text[max(0, start - 40) : start]):
+            return max(score, 0.8)
+        return score
+
+
+_EU = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK"
+
+
+class VatRecognizer(ShapeRecognizer):
+    """VAT registration numbers: GB/XI (9 or 12 digits) and EU member states.
+
+    Validated with python-stdnum's national check digits (GB: mod 97 or 9755). A bare 9-digit
+    number needs a `VAT` cue.
+    """
+
+    ENTITY = "VAT_NUMBER"
+    SHAPES = (
+        Shape(
+            "gb",
+            r"(?<![A-Za-z0-9])(?:GB|XI) ?\d{3} ?\d{4} ?\d{2}(?: ?\d{3})?(?![A-Za-z0-9])",
+            0.65,
+        ),
+        Shape("eu", rf"(?<![A-Za-z0-9])(?:{_EU}) ?[0-9][0-9A-Z+*]{{7,11}}(?![A-Za-z0-9])", 0.6),
+        Shape("bare", r"(?<![\w\-/.])\d{3} ?\d{4} ?\d{2}(?![\w\-/]|\.\w| ?\d)", 0.15),
+    )
+    CONTEXT = ("vat", "tva", "ust", "btw", "iva", "mwst", "tax registration")
+    BOOST = 0.6
+    BEFORE = 40
+
+    def validate(self, value: str) -> bool:
+        """National check digits; GB left the EU module, so GB/XI and bare go to stdnum.gb."""
+        v = value.replace(" ", "")
+        if v[:2] in ("GB", "XI") or v.isdigit():
+            return bool(gb_vat.is_valid(v[2:] if not v.isdigit() else v))
+        return bool(eu_vat.is_valid(v))

@@ -1,0 +1,150 @@
+"""Date of birth: a full date (with a year) that a birth cue introduces.
+
+Every business document is full of dates; what makes one a date of birth is the words before
+it (`DOB`, `date of birth`, `born`) or the column it sits in. Unlike the other recognizers the
+*nearest* cue decides (the policy of every recognizer, detectors/pattern.py): in
+`DOB: 12/03/1985, start date: 01/09/2020` the second date has a birth cue in its window too,
+but a nearer `start date` one; and cues never reach across a sentence end or another year.
+Dates without a year (`1 June`) and durations (`45 days`) never match the shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from detectors.pattern import Shape, ShapeRecognizer, normalise_context
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_MONTH_NO = {m.lower(): i for i, m in enumerate(_MONTHS.split("|")[:12], start=1)}
+_MONTH_NO.update({m[:3].lower(): i for m, i in list(_MONTH_NO.items())})
+_MONTH_NO["sept"] = 9
+
+_BIRTH = (
+    "dob",
+    "d o b",
+    "date of birth",
+    "birth",
+    "birthdate",
+    "born",
+    "birthday",
+    "date de naissance",
+    "geburtsdatum",
+    "geb",
+)
+_OTHER = (
+    "start",
+    "started",
+    "joined",
+    "joining",
+    "hired",
+    "leaving",
+    "left",
+    "issued",
+    "issue",
+    "expiry",
+    "expires",
+    "expiring",
+    "valid",
+    "due",
+    "dated",
+    "invoice",
+    "order",
+    "paid",
+    "payment",
+    "meeting",
+    "received",
+    "signed",
+    "updated",
+    "created",
+    "modified",
+    "sent",
+    "delivery",
+    "delivered",
+    "renewal",
+    "review",
+    "appointment",
+    "deadline",
+    "effective",
+    "until",
+    "completion",
+    "contract",
+    "term",
+    "period",
+    "visit",
+)
+
+
+_BARRIER = re.compile(r"[.;!?](?:\s|$)|\b(?:19|20)\d\d\b")
+
+
+class DateOfBirthRecognizer(ShapeRecognizer):
+    """Full dates: numeric (d/m/y, ISO y-m-d) and written (`3 March 1985`, `March 3, 1985`)."""
+
+    ENTITY = "DATE_OF_BIRTH"
+    SHAPES = (
+        Shape("dmy", r"(?<![\d/.\-])\d{1,2}([/.\-])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/\-]|\.\d)", 0.15),
+        Shape("iso", r"(?<![\d/.\-])\d{4}-\d{2}-\d{2}(?![\d/\-T:]|\.\d)", 0.15),
+        Shape(
+            "written",
+            rf"(?<!\w)\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})\.?,? \d{{4}}(?!\w)",
+            0.15,
+            re.IGNORECASE,
+        ),
+        Shape(
+            "us_written",
+            rf"(?<!\w)(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\w)",
+            0.15,
+            re.IGNORECASE,
+        ),
+    )
+    CONTEXT = _BIRTH
+    DAMPING = _OTHER
+    BOOST = 0.7
+    BEFORE = 40
+    AFTER = 0
+    DAMP_WHOLE = False
+    DAMP = 0.0  # a non-birth cue only withholds the boost
+
+    def bounds(
+        self, text: str, start: int, end: int, line_bound: bool, before: int, after: int
+    ) -> tuple[int, int]:
+        """Stop the cue window at the previous sentence end or year.
+
+        In `Date of birth 1/2/1980. Checked on 3/4/2024` the cue belongs to the first date only.
+        """
+        lo, hi = super().bounds(text, start, end, line_bound, before, after)
+        for m in _BARRIER.finditer(text, lo, start):
+            lo = m.end()
+        return lo, hi
+
+    def validate(self, value: str) -> bool:
+        """Accept a real calendar date between 1900 and today (no future births)."""
+        parsed = parse_date(value)
+        return parsed is not None and date(1900, 1, 1) <= parsed <= date.today()
+
+
+def parse_date(value: str) -> date | None:
+    """Day-first numeric, ISO, or written dates; two-digit years are 19xx/20xx by closeness."""
+    v = value.strip().rstrip(".,")
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            y, m, d = (int(x) for x in v.split("-"))
+            return date(y, m, d)
+        nums = re.split(r"[/.\-]", v)
+        if len(nums) == 3 and all(n.isdigit() for n in nums):
+            d, m, y = (int(x) for x in nums)
+            if len(nums[2]) == 2:
+                y += 2000 if y <= date.today().year % 100 else 1900
+            return date(y, m, d)
+        words = normalise_context(v).split()
+        words = [w for w in words if w != "of"]
+        day = next(int(re.sub(r"\D", "", w)) for w in words if w[0].isdigit() and len(w) <= 4)
+        year = next(int(w) for w in words if w.isdigit() and len(w) == 4)
+        month = next(_MONTH_NO[w] for w in words if w in _MONTH_NO)
+        return date(year, month, day)
+    except (ValueError, StopIteration):
+        return None

@@ -1,0 +1,46 @@
+"""Special-category health data: a curated lexicon of conditions and treatments with context.
+
+Health data is the costliest category to miss and the most embarrassing to over-report, so
+the score policy is tiered (see detectors/health_terms.py): a STRONG term scores 0.6 alone, an
+AMBIGUOUS one 0.3; a health cue in the sentence adds 0.35; a non-health reading (`Cancer
+Research UK`, `market depression`, `stress test`) subtracts 0.5. One alternation regex over
+the whole lexicon keeps it a single pass over the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from detectors.health_terms import AMBIGUOUS, CUES, NOT_HEALTH, STRONG
+from detectors.pattern import Shape, ShapeRecognizer
+
+
+def _alternation(terms: tuple[str, ...]) -> str:
+    ordered = sorted(set(terms), key=len, reverse=True)  # longest first: `type 2 diabetes`
+    return "|".join(re.escape(t).replace(r"\ ", r"\s+").replace("'", "['’]") for t in ordered)
+
+
+class HealthRecognizer(ShapeRecognizer):
+    """Conditions and treatments from the lexicon, case-insensitive, whole words."""
+
+    ENTITY = "HEALTH"
+    SHAPES = (
+        Shape("strong", rf"(?<![\w\-])(?:{_alternation(STRONG)})(?![\w\-])", 0.6, re.IGNORECASE),
+        Shape(
+            "ambiguous", rf"(?<![\w\-])(?:{_alternation(AMBIGUOUS)})(?![\w\-])", 0.3, re.IGNORECASE
+        ),
+    )
+    CONTEXT = CUES
+    DAMPING = NOT_HEALTH
+    BOOST = 0.35
+    DAMP = 0.5
+    DAMP_RADIUS = 12
+    BEFORE = 80
+    AFTER = 60
+
+    def adjust(self, text: str, start: int, end: int, score: float) -> float:
+        """Drop a lower-case `aids` (hearing aids, visual aids); only `AIDS` is the condition."""
+        value = text[start:end]
+        if value.casefold() == "aids" and value != "AIDS":
+            return 0.0
+        return score

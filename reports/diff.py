@@ -1,0 +1,149 @@
+"""What changed between two scans: new and resolved violations, items added, removed, changed.
+
+A nightly scan is only useful if someone learns what is new: the diff compares two scan folders
+through their Parquet files (DuckDB anti-joins, so a million-row scan is compared without loading
+it into Python). A violation is identified by (kind, store, item_uri, category): the same breach
+found again is not new, and one that disappeared (file deleted, data removed, notice extended)
+is resolved.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from scanner.errors import NoticeScanError
+
+VIOLATION_KEY = ("kind", "store", "item_uri", "category")
+VIOLATION_COLS = (*VIOLATION_KEY, "reason")
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    """Two scans compared.
+
+    Violation rows are dicts with VIOLATION_COLS; the reason comes from the scan where the row
+    exists (the new scan for `new`, the old one for `resolved`).
+    """
+
+    old_scan: str
+    new_scan: str
+    new: list[dict[str, Any]] = field(default_factory=list)
+    resolved: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0  # violations present in both
+    items_added: int = 0
+    items_removed: int = 0
+    items_changed: int = 0  # same uri, different content hash
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe form (the `diff --format json` output)."""
+        return {
+            "old_scan": self.old_scan,
+            "new_scan": self.new_scan,
+            "new": self.new,
+            "resolved": self.resolved,
+            "unchanged": self.unchanged,
+            "items": {
+                "added": self.items_added,
+                "removed": self.items_removed,
+                "changed": self.items_changed,
+            },
+        }
+
+
+def _scan_id(scan_dir: Path) -> str:
+    meta = scan_dir / "scan.json"
+    try:
+        return str(json.loads(meta.read_text(encoding="utf-8"))["scan_id"])
+    except (OSError, ValueError, KeyError) as e:
+        raise NoticeScanError(
+            f"{scan_dir} is not a finished scan folder ({meta.name} is missing or unreadable); "
+            "give the folder of a scan, e.g. scans/latest"
+        ) from e
+
+
+def _violations(scan_dir: Path) -> Path:
+    path = scan_dir / "violations.parquet"
+    if not path.exists():
+        raise NoticeScanError(
+            f"{path} is missing: the notice's rules were not applied to this scan; run "
+            f"`noticescan report {scan_dir} --config FILE` to apply them, then diff again"
+        )
+    return path
+
+
+def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
+    """Compare two scan folders (their violations.parquet and items.parquet)."""
+    old_id, new_id = _scan_id(old_dir), _scan_id(new_dir)
+    old_v, new_v = _violations(old_dir), _violations(new_dir)
+    con = duckdb.connect()
+    key = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in VIOLATION_KEY)
+    cols = ", ".join(f"a.{c}" for c in VIOLATION_COLS)
+    order = ", ".join(f"a.{c}" for c in VIOLATION_KEY)
+
+    def only_in(a: Path, b: Path) -> list[dict[str, Any]]:
+        rows = con.execute(
+            f"SELECT DISTINCT {cols} FROM read_parquet(?) a WHERE NOT EXISTS "
+            f"(SELECT 1 FROM read_parquet(?) b WHERE {key}) ORDER BY {order}",
+            [str(a), str(b)],
+        ).fetchall()
+        return [dict(zip(VIOLATION_COLS, r, strict=True)) for r in rows]
+
+    both = con.execute(
+        f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(VIOLATION_KEY)} FROM read_parquet(?)) a"
+        f" WHERE EXISTS (SELECT 1 FROM read_parquet(?) b WHERE {key})",
+        [str(new_v), str(old_v)],
+    ).fetchone()
+    old_i, new_i = str(old_dir / "items.parquet"), str(new_dir / "items.parquet")
+    added, removed, changed = con.execute(
+        "SELECT count(*) FILTER (WHERE o.uri IS NULL), count(*) FILTER (WHERE n.uri IS NULL), "
+        "count(*) FILTER (WHERE o.content_hash IS DISTINCT FROM n.content_hash "
+        "AND o.uri IS NOT NULL AND n.uri IS NOT NULL) "
+        "FROM (SELECT uri, content_hash FROM read_parquet(?)) o "
+        "FULL OUTER JOIN (SELECT uri, content_hash FROM read_parquet(?)) n ON o.uri = n.uri",
+        [old_i, new_i],
+    ).fetchone() or (0, 0, 0)
+    return DiffResult(
+        old_scan=old_id,
+        new_scan=new_id,
+        new=only_in(new_v, old_v),
+        resolved=only_in(old_v, new_v),
+        unchanged=int(both[0]) if both else 0,
+        items_added=int(added),
+        items_removed=int(removed),
+        items_changed=int(changed),
+    )
+
+
+def previous_scan(out_root: Path, scan_id: str) -> Path | None:
+    """The newest complete scan in `out_root` before `scan_id` of the same configuration.
+
+    Scan ids sort by start time. Only folders with a scan.json count (not `latest`, not the
+    state folder, not a killed scan's leftovers); "same configuration" is scan.json's
+    config_identity when both scans record it.
+    """
+    current = out_root / scan_id / "scan.json"
+    try:
+        identity = json.loads(current.read_text(encoding="utf-8")).get("config_identity")
+    except (OSError, ValueError):
+        identity = None
+    best: tuple[str, Path] | None = None
+    for meta in out_root.glob("*/scan.json"):
+        folder = meta.parent
+        if folder.is_symlink() or folder.name >= scan_id:
+            continue
+        try:
+            doc = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if doc.get("status") != "complete":
+            continue
+        if identity and doc.get("config_identity") not in (None, identity):
+            continue
+        if best is None or folder.name > best[0]:
+            best = (folder.name, folder)
+    return best[1] if best else None

@@ -1,0 +1,252 @@
+"""Between the walk and the workers: read again only what changed, carry the rest forward.
+
+Every walked top-level item is looked up in the state (in batches, one query per BATCH items,
+so a 100k-item share costs 200 queries, not 100k). With `--incremental`, an item whose size and
+modified time match what the state recorded, under the same analysis settings, is unchanged:
+its stored rows (and its nested items' rows and all their findings) go straight to the outputs
+and it never reaches a worker, so its content is not read. With `--resume`, an item the
+interrupted scan already completed is skipped (its rows were replayed from the state at start).
+Everything else is yielded to be scanned.
+
+Groups the workers finish are stored whole (see Grouper), so the state always holds, per
+top-level item, a complete and consistent picture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from reports.parquet import finding_row, item_row
+from scanner import __version__
+from scanner.config import ScanConfig
+from scanner.models import Item, ItemResult
+from scanner.privacy import load_key, mask_metadata
+from scanner.state import FINDING_COLS, ITEM_COLS, Group, StateDB
+
+BATCH = 500
+
+_I = {name: i + 1 for i, name in enumerate(ITEM_COLS)}  # index in a stored row (uri first)
+_ANALYSIS = 1 + len(ITEM_COLS)
+_LAST_SCAN = _ANALYSIS + 1
+_INHERITED = ("store", "owner", "readers", "location")  # nested items take these from their parent
+
+# A row for the Parquet writers, from the stored form.
+Emit = Callable[[list[dict[str, Any]], list[dict[str, Any]], bool], None]
+
+
+def analysis_key(config: ScanConfig) -> str:
+    """What findings depend on besides the content: settings, limits, version, the HMAC key.
+
+    Items recorded under another key are read again, so changing a threshold re-evaluates
+    everything on the next scan without losing the history of what was where.
+    """
+    key_id = hashlib.sha256(b"noticescan-state\0" + load_key(config.secret_file)).hexdigest()
+    doc = {
+        "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
+        "limits": json.loads(json.dumps(config.limits, default=_plain)),
+        "version": __version__,
+        "key": key_id[:16],
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _plain(obj: Any) -> Any:
+    return {n: getattr(obj, n) for n in obj.__slots__}
+
+
+def micros(dt: datetime | None) -> int | None:
+    """Modified time as integer microseconds, the form compared and stored."""
+    return None if dt is None else round(dt.timestamp() * 1_000_000)
+
+
+def stored_item(row: dict[str, Any]) -> tuple[Any, ...]:
+    """An items.parquet row -> (uri, *ITEM_COLS) as stored."""
+    values = []
+    for name in ITEM_COLS:
+        v = row[name]
+        if name == "modified":
+            v = micros(v)
+        elif name == "readers" and v is not None:
+            v = json.dumps(v)
+        values.append(v)
+    return (row["uri"], *values)
+
+
+def parquet_item(source: str, row: tuple[Any, ...]) -> dict[str, Any]:
+    """A stored item row -> an items.parquet row."""
+    out = dict(zip(ITEM_COLS, row[1 : 1 + len(ITEM_COLS)], strict=True))
+    out["uri"] = row[0]
+    out["source"] = source
+    if out["readers"] is not None:
+        out["readers"] = json.loads(out["readers"])
+    return out
+
+
+def parquet_findings(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Stored finding rows -> findings.parquet rows."""
+    return [dict(zip(FINDING_COLS, r, strict=True)) for r in rows]
+
+
+def _needs_retry(head: tuple[Any, ...]) -> bool:
+    # The content was never read (access denied, a dropped connection, a crashed worker): a
+    # failure that may not recur, and nothing about the content is known. A parse error with a
+    # content hash is the content's own fault and is carried like any other result.
+    return head[_I["status"]] == "error" and head[_I["content_hash"]] is None
+
+
+@dataclass
+class Baseline:
+    """Decides, per walked item, scan / carry forward / skip, and records what was walked."""
+
+    db: StateDB
+    config_id: int
+    scan_id: str
+    analysis: str
+    incremental: bool
+    resume: bool
+    emit: Emit
+    protected: dict[str, list[str]] = field(default_factory=dict)  # unlistable, per source
+    carried: int = 0
+
+    def replay(self) -> int:
+        """Re-emit every group the interrupted scan completed; returns the number of groups."""
+        n = 0
+        for g in self.db.done_in(self.config_id, self.scan_id):
+            self.emit(
+                [parquet_item(g.source, r) for r in g.items], parquet_findings(g.findings), True
+            )
+            n += 1
+        return n
+
+    def triage(
+        self, stream: Iterator[Item | ItemResult], stopping: Callable[[], bool]
+    ) -> Iterator[Item | ItemResult]:
+        """Yield what must be scanned (and walk error rows); carry or skip the rest."""
+        batch: list[Item | ItemResult] = []
+        for x in stream:
+            if stopping():
+                return  # Ctrl-C while carrying a large unchanged tree forward
+            if isinstance(x, ItemResult):
+                self.protected.setdefault(x.item.source, []).append(x.item.uri)
+            if not (self.incremental or self.resume):
+                yield x  # a plain full scan: no look-up, no read-ahead
+                continue
+            batch.append(x)
+            if len(batch) >= BATCH:
+                yield from self._decide(batch)
+                batch = []
+        yield from self._decide(batch)
+
+    def _decide(self, batch: list[Item | ItemResult]) -> Iterator[Item | ItemResult]:
+        by_source: dict[str, list[str]] = {}
+        for x in batch:
+            if isinstance(x, Item):
+                by_source.setdefault(x.source, []).append(x.uri)
+        stored: dict[tuple[str, str], Group] = {}
+        for source, uris in by_source.items():
+            for top, group in self.db.groups(self.config_id, source, uris).items():
+                stored[(source, top)] = group
+        plan: list[tuple[Item | ItemResult, str]] = []
+        with_findings: dict[str, list[str]] = {}
+        for x in batch:
+            action = "scan"
+            if isinstance(x, Item):
+                known = stored.get((x.source, x.uri))
+                if known is not None:
+                    action = self._action(x, known)
+                    if action == "carry" and any(r[_I["finding_count"]] for r in known.items):
+                        with_findings.setdefault(x.source, []).append(x.uri)
+            plan.append((x, action))
+        found: dict[tuple[str, str], list[Any]] = {}
+        for source, tops in with_findings.items():
+            for top, rows in self.db.findings(self.config_id, source, tops).items():
+                found[(source, top)] = rows
+        for x, action in plan:
+            if action == "scan":
+                yield x
+            elif action == "carry":
+                assert isinstance(x, Item)
+                self._carry(x, stored[(x.source, x.uri)], found.get((x.source, x.uri), []))
+
+    def _action(self, item: Item, g: Group) -> str:
+        head = g.head
+        if self.resume and head[_LAST_SCAN] == self.scan_id:
+            return "skip"  # completed before the interruption; replayed already
+        if (
+            self.incremental
+            and item.size is not None
+            and item.modified is not None
+            and head[_I["size"]] == item.size
+            and head[_I["modified"]] == micros(item.modified)
+            and head[_ANALYSIS] == self.analysis
+            and not _needs_retry(head)
+        ):
+            return "carry"
+        return "scan"
+
+    def _carry(self, item: Item, g: Group, findings: list[Any]) -> None:
+        # Listing facts come from this walk (a chmod or a moved store mapping changes no mtime);
+        # content facts come from the state.
+        meta = mask_metadata(item.metadata) if item.metadata else None
+        fresh = {
+            "parent_uri": item.parent_uri,
+            "store": item.store,
+            "name": item.name,
+            "size": item.size,
+            "modified": item.modified,
+            "owner": item.owner,
+            "readers": list(item.readers) if item.readers is not None else None,
+            "location": item.location,
+            "metadata": json.dumps(meta, sort_keys=True) if meta else None,  # as item_row
+        }
+        rows = []
+        for r in g.items:
+            row = parquet_item(item.source, r)
+            if r[0] == item.uri:
+                row.update(fresh)
+            else:
+                row.update({k: fresh[k] for k in _INHERITED})
+            rows.append(row)
+        self.emit(rows, parquet_findings(findings), True)
+        self.db.seen(item.source, item.uri)
+        self.carried += len(rows)
+
+
+class Grouper:
+    """Collects a task's results until its top-level item is done, then records them as one.
+
+    Nested results arrive before their container (depth-first in the worker); recording the
+    group only when the top-level result arrives is what makes "nothing counted twice" hold
+    across a kill: either the whole group is in the state, or none of it is.
+    """
+
+    def __init__(self, db: StateDB, analysis: str, scan_id: str, emit: Emit) -> None:
+        self.db = db
+        self.analysis = analysis
+        self.scan_id = scan_id
+        self.emit = emit
+        self.pending: dict[str, list[ItemResult]] = {}
+
+    def add(self, result: ItemResult, top_uri: str) -> None:
+        """One result of the task whose top-level item is `top_uri`."""
+        results = self.pending.setdefault(top_uri, [])
+        results.append(result)
+        if result.item.uri != top_uri:
+            return
+        del self.pending[top_uri]
+        item_rows = [item_row(r) for r in results]
+        finding_rows = [finding_row(f) for r in results for f in r.findings]
+        self.emit(item_rows, finding_rows, False)
+        self.db.put(
+            Group(
+                source=result.item.source,
+                top=top_uri,
+                items=[(*stored_item(r), self.analysis, self.scan_id) for r in item_rows],
+                findings=[tuple(f[c] for c in FINDING_COLS) for f in finding_rows],
+            )
+        )

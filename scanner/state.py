@@ -1,0 +1,411 @@
+"""The installation's memory between scans: every item's fingerprint and last results (SQLite).
+
+This is noticescan's baseline (detect-secrets' idea): a re-scan reads only what changed because
+the state remembers, per configuration, what each top-level item looked like when it was last
+read (size, modified time, content hash) and what it held (its items.parquet row, its nested
+items' rows, its findings). It is also the journal that makes a killed scan resumable: a group
+(a top-level item and everything nested in it) is written in one transaction, stamped with the
+scan that read it, so after `kill -9` the groups that scan completed are exactly the rows stamped
+with it, and a half-finished container is simply not there. (Groups it carried forward unchanged
+are not re-stamped, which would rewrite every row every night; a resumed scan carries them again.)
+
+WAL mode lets readers (a report, `sqlite3` by hand) look while a scan writes; writes are batched
+(every BATCH_GROUPS groups or FLUSH_EVERY_S seconds) so the state costs a scan almost nothing.
+A configuration is identified by its file path (or, for `scan PATH...`, the paths), not by its
+digest: editing a threshold must not throw history away. What the findings depend on (detector
+settings, limits, the HMAC key, the version) is kept per item as `analysis`; an item recorded
+under another analysis is read again rather than carried forward.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from scanner.errors import NoticeScanError, ScanLockedError
+
+STATE_FILE = "state.sqlite"
+BATCH_GROUPS = 500
+FLUSH_EVERY_S = 1.0
+
+# items.parquet columns kept per item, besides the keys (source, top, uri) and the fingerprint.
+ITEM_COLS = (
+    "parent_uri",
+    "store",
+    "name",
+    "size",
+    "modified",
+    "owner",
+    "readers",
+    "location",
+    "metadata",
+    "status",
+    "error",
+    "extractor",
+    "bytes_read",
+    "chars_extracted",
+    "content_hash",
+    "finding_count",
+    "read_s",
+    "extract_s",
+    "detect_s",
+)
+FINDING_COLS = (
+    "item_uri",
+    "location",
+    "entity_type",
+    "category",
+    "score",
+    "detector",
+    "evidence_masked",
+    "value_hash",
+    "start",
+    "end",
+)
+
+
+def _q(cols: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in cols)  # "end" is an SQL keyword
+
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS configs (
+    id INTEGER PRIMARY KEY, identity TEXT UNIQUE NOT NULL, created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS scans (
+    id TEXT PRIMARY KEY, config_id INTEGER NOT NULL, status TEXT NOT NULL, mode TEXT NOT NULL,
+    started TEXT NOT NULL, finished TEXT, out_dir TEXT NOT NULL, config_digest TEXT NOT NULL,
+    counts TEXT);
+CREATE INDEX IF NOT EXISTS scans_by_config ON scans (config_id, started);
+CREATE TABLE IF NOT EXISTS items (
+    config_id INTEGER NOT NULL, source TEXT NOT NULL, top TEXT NOT NULL, uri TEXT NOT NULL,
+    analysis TEXT NOT NULL, last_scan TEXT NOT NULL, {_q(ITEM_COLS)},
+    PRIMARY KEY (config_id, source, top, uri)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_by_scan ON items (config_id, last_scan);
+CREATE TABLE IF NOT EXISTS findings (
+    config_id INTEGER NOT NULL, source TEXT NOT NULL, top TEXT NOT NULL, {_q(FINDING_COLS)});
+CREATE INDEX IF NOT EXISTS findings_by_top ON findings (config_id, source, top);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRecord:
+    """One scan as the state knows it."""
+
+    id: str
+    status: str  # running (or killed), interrupted, complete
+    mode: str  # full or incremental
+    started: str
+    out_dir: Path
+
+
+@dataclass(slots=True)
+class Group:
+    """A top-level item and its nested items, as stored: rows keyed by ITEM_COLS/FINDING_COLS."""
+
+    source: str
+    top: str
+    items: list[tuple[Any, ...]]  # (uri, *ITEM_COLS); the top-level row is the one with uri == top
+    findings: list[tuple[Any, ...]]  # FINDING_COLS
+
+    @property
+    def head(self) -> tuple[Any, ...]:
+        """The top-level item's row."""
+        for row in self.items:
+            if row[0] == self.top:
+                return row
+        raise KeyError(self.top)
+
+
+def config_identity(config_path: Path | None, source_paths: Sequence[str]) -> str:
+    """Stable name of a configuration: its file, or for `scan PATH...` the paths scanned."""
+    if config_path is not None:
+        return "config:" + str(config_path.resolve())
+    return "paths:" + json.dumps(sorted(source_paths))
+
+
+class ScanLock:
+    """An exclusive flock held for a whole scan, so two scans of one config never interleave.
+
+    flock is released by the kernel when the holder dies (even by kill -9), so a stale lock file
+    never blocks the next night's run.
+    """
+
+    def __init__(self, state_dir: Path, identity: str) -> None:
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+        self.path = state_dir / f"scan-{digest}.lock"
+        self.identity = identity
+        self._fh: TextIO | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise ScanLockedError naming the holder."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            fh.close()
+            raise ScanLockedError(
+                f"another noticescan scan of {self.identity.split(':', 1)[1]} is running "
+                f"(pid {holder}, lock {self.path}); wait for it to finish or stop that process"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        """Drop the lock (closing the file releases the flock)."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+class StateDB:
+    """Access to state.sqlite; one instance per scan, used from the main process only."""
+
+    def __init__(self, state_dir: Path) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / STATE_FILE
+        try:
+            self.con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.con.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL survives a killed process (only power loss can lose the last batch,
+            # which the next scan then simply reads again).
+            self.con.execute("PRAGMA synchronous=NORMAL")
+            self.con.executescript(_SCHEMA)
+            # What this scan confirmed unchanged: private to the connection, never written to
+            # the WAL (rewriting 100k stored rows each night would cost more than the walk).
+            self.con.execute(
+                "CREATE TEMP TABLE seen (source TEXT, top TEXT, PRIMARY KEY (source, top)) "
+                "WITHOUT ROWID"
+            )
+        except sqlite3.DatabaseError as e:
+            raise NoticeScanError(
+                f"state database {self.path} cannot be used ({e}); move it aside to start a "
+                "fresh history (the next scan then reads everything again)"
+            ) from e
+        self._pending_groups: list[Group] = []
+        self._pending_seen: dict[str, list[str]] = {}
+        self._pending_n = 0
+        self._last_flush = time.monotonic()
+        self._stamp: tuple[int, str] = (0, "")
+
+    # -- configurations and scans -------------------------------------------------------------
+
+    def config_id(self, identity: str) -> int:
+        """The id of a configuration identity, registering it on first use."""
+        self.con.execute(
+            "INSERT OR IGNORE INTO configs (identity, created) VALUES (?, datetime('now'))",
+            (identity,),
+        )
+        row = self.con.execute("SELECT id FROM configs WHERE identity = ?", (identity,)).fetchone()
+        return int(row[0])
+
+    def last_scan(self, config_id: int) -> ScanRecord | None:
+        """The most recently started scan of this configuration."""
+        row = self.con.execute(
+            "SELECT id, status, mode, started, out_dir FROM scans WHERE config_id = ? "
+            "ORDER BY started DESC, id DESC LIMIT 1",
+            (config_id,),
+        ).fetchone()
+        return ScanRecord(row[0], row[1], row[2], row[3], Path(row[4])) if row else None
+
+    def start_scan(self, config_id: int, rec: ScanRecord, digest: str) -> None:
+        """Record a scan as running (a resumed scan keeps its row and goes back to running)."""
+        self.con.execute(
+            "INSERT INTO scans (id, config_id, status, mode, started, out_dir, config_digest) "
+            "VALUES (?, ?, 'running', ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "status = 'running', config_digest = excluded.config_digest",
+            (rec.id, config_id, rec.mode, rec.started, str(rec.out_dir), digest),
+        )
+
+    def finish_scan(self, scan_id: str, status: str, counts: dict[str, Any]) -> None:
+        """Record how a scan ended (after the last flush)."""
+        self.flush()
+        self.con.execute(
+            "UPDATE scans SET status = ?, finished = datetime('now'), counts = ? WHERE id = ?",
+            (status, json.dumps(counts), scan_id),
+        )
+
+    # -- reading groups -----------------------------------------------------------------------
+
+    def groups(self, config_id: int, source: str, tops: Sequence[str]) -> dict[str, Group]:
+        """Stored groups for these top-level uris (absent ones are simply missing)."""
+        out: dict[str, Group] = {}
+        if not tops:
+            return out
+        marks = ",".join("?" * len(tops))
+        rows = self.con.execute(
+            f"SELECT uri, {_q(ITEM_COLS)}, analysis, last_scan, top FROM items "
+            f"WHERE config_id = ? AND source = ? AND top IN ({marks})",
+            (config_id, source, *tops),
+        ).fetchall()
+        for row in rows:  # (uri, *ITEM_COLS, analysis, last_scan, top): top is not part of it
+            g = out.get(row[-1])
+            if g is None:
+                g = out[row[-1]] = Group(source, row[-1], [], [])
+            g.items.append(row)
+        return out
+
+    def findings(self, config_id: int, source: str, tops: Sequence[str]) -> dict[str, list[Any]]:
+        """Stored finding rows for these top-level uris."""
+        out: dict[str, list[Any]] = {}
+        if not tops:
+            return out
+        marks = ",".join("?" * len(tops))
+        for row in self.con.execute(
+            f"SELECT top, {_q(FINDING_COLS)} FROM findings "
+            f"WHERE config_id = ? AND source = ? AND top IN ({marks})",
+            (config_id, source, *tops),
+        ):
+            out.setdefault(row[0], []).append(row[1:])
+        return out
+
+    def done_in(self, config_id: int, scan_id: str) -> Iterator[Group]:
+        """Every group already completed by this scan (for --resume), streamed."""
+        cur = self.con.execute(
+            f"SELECT source, top, uri, {_q(ITEM_COLS)} FROM items "
+            "WHERE config_id = ? AND last_scan = ? ORDER BY source, top",
+            (config_id, scan_id),
+        )
+        batch: list[Group] = []
+        current: Group | None = None
+        for row in cur:
+            if current is None or (current.source, current.top) != (row[0], row[1]):
+                current = Group(row[0], row[1], [], [])
+                batch.append(current)
+                if len(batch) >= BATCH_GROUPS:
+                    yield from self._with_findings(config_id, batch[:-1])
+                    batch = batch[-1:]
+            current.items.append(row[2:])
+        yield from self._with_findings(config_id, batch)
+
+    def _with_findings(self, config_id: int, batch: list[Group]) -> Iterator[Group]:
+        by_source: dict[str, list[Group]] = {}
+        for g in batch:
+            by_source.setdefault(g.source, []).append(g)
+        for source, groups in by_source.items():
+            found = self.findings(config_id, source, [g.top for g in groups])
+            for g in groups:
+                g.findings = found.get(g.top, [])
+                yield g
+
+    # -- writing (batched) --------------------------------------------------------------------
+
+    def put(self, group: Group) -> None:
+        """Replace a group with freshly scanned rows (items rows end with analysis, last_scan)."""
+        self._pending_groups.append(group)
+        self._count()
+
+    def seen(self, source: str, top: str) -> None:
+        """Note an unchanged group as confirmed by the current scan (kept for its sweep)."""
+        self._pending_seen.setdefault(source, []).append(top)
+        self._count()
+
+    def _count(self) -> None:
+        self._pending_n += 1
+        if self._pending_n >= BATCH_GROUPS or time.monotonic() - self._last_flush >= FLUSH_EVERY_S:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit pending writes in one transaction: a group is stored whole or not at all."""
+        self._last_flush = time.monotonic()
+        if not self._pending_n:
+            return
+        cfg, sid = self._stamp
+        with self.con:
+            self.con.execute("BEGIN IMMEDIATE")
+            for g in self._pending_groups:
+                self.con.execute(
+                    "DELETE FROM items WHERE config_id = ? AND source = ? AND top = ?",
+                    (cfg, g.source, g.top),
+                )
+                self.con.execute(
+                    "DELETE FROM findings WHERE config_id = ? AND source = ? AND top = ?",
+                    (cfg, g.source, g.top),
+                )
+                self.con.executemany(
+                    f"INSERT INTO items (config_id, source, top, uri, {_q(ITEM_COLS)}, analysis, "
+                    f"last_scan) VALUES (?, ?, ?, {','.join('?' * (len(ITEM_COLS) + 3))})",
+                    [(cfg, g.source, g.top, *row) for row in g.items],
+                )
+                self.con.executemany(
+                    f"INSERT INTO findings (config_id, source, top, {_q(FINDING_COLS)}) "
+                    f"VALUES (?, ?, ?, {','.join('?' * len(FINDING_COLS))})",
+                    [(cfg, g.source, g.top, *row) for row in g.findings],
+                )
+            for source, tops in self._pending_seen.items():
+                self.con.executemany(
+                    "INSERT OR IGNORE INTO temp.seen (source, top) VALUES (?, ?)",
+                    [(source, t) for t in tops],
+                )
+        self._pending_groups = []
+        self._pending_seen = {}
+        self._pending_n = 0
+
+    def bind(self, config_id: int, scan_id: str) -> None:
+        """Set the configuration and scan that pending writes belong to."""
+        self._stamp = (config_id, scan_id)
+
+    # -- deletions ----------------------------------------------------------------------------
+
+    def sweep(
+        self,
+        config_id: int,
+        scan_id: str,
+        walked: set[str],
+        configured: set[str],
+        protected: dict[str, list[str]],
+    ) -> int:
+        """Forget what is gone; returns how many top-level items were removed.
+
+        Only sources in `walked` (their walk finished without a source error) lose items that
+        this scan did not see, except under `protected` prefixes (folders that could not be
+        listed this time). Items of sources no longer configured are dropped too.
+        """
+        self.flush()
+        gone = 0
+        with self.con:
+            self.con.execute("BEGIN IMMEDIATE")
+            for source in sorted(walked):
+                keep = tuple(protected.get(source, ()))
+                rows = self.con.execute(
+                    "SELECT top FROM items i WHERE config_id = ? AND source = ? AND uri = top "
+                    "AND last_scan != ? AND NOT EXISTS "
+                    "(SELECT 1 FROM temp.seen s WHERE s.source = i.source AND s.top = i.top)",
+                    (config_id, source, scan_id),
+                ).fetchall()
+                tops = [r[0] for r in rows if not _under(r[0], keep)]
+                for top in tops:
+                    for table in ("items", "findings"):
+                        self.con.execute(
+                            f"DELETE FROM {table} WHERE config_id = ? AND source = ? AND top = ?",
+                            (config_id, source, top),
+                        )
+                gone += len(tops)
+            marks = ",".join("?" * len(configured))
+            for table in ("items", "findings"):
+                self.con.execute(
+                    f"DELETE FROM {table} WHERE config_id = ? AND source NOT IN ({marks})",
+                    (config_id, *sorted(configured)),
+                )
+        return gone
+
+    def close(self) -> None:
+        """Close the connection (pending writes must have been flushed)."""
+        self.con.close()
+
+
+def _under(uri: str, prefixes: tuple[str, ...]) -> bool:
+    return any(uri == p or uri.startswith(p.rstrip("/") + "/") for p in prefixes)

@@ -1,0 +1,363 @@
+r"""IMAP mailboxes: every message in every (matching) folder, read-only, UID-incremental.
+
+Listing uses one FETCH per batch of UIDs for size, received date and the address headers, never
+a round trip per message. Content is fetched with BODY.PEEK[] over a connection each worker
+process opens lazily, so scanning never sets \Seen and never changes the mailbox (folders are
+opened with EXAMINE). A message is named `<uid>.eml` so the eml extractor takes it and turns its
+attachments into nested items.
+
+URIs are `imap://user@host:port/<folder>/<uidvalidity>:<uid>`: UIDs are only unique together
+with the folder's UIDVALIDITY (RFC 3501 2.3.1.1), which is also why the incremental hook
+`since_uid` keys on both.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import imaplib
+import ipaddress
+import logging
+import os
+import ssl
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import quote as pct
+
+from scanner.config import ScanConfig, SourceConfig
+from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
+from scanner.mailparts import message_metadata, parse_headers
+from scanner.models import Item, ItemResult, Status
+from sources.imap_proto import ListEntry, parse_fetch, parse_list, quote, uid_sets
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+OPTIONS = {
+    "id", "host", "port", "tls", "username_env", "password_env", "folders", "verify_tls",
+    "ca_file", "batch_size", "timeout_s", "retries",
+}  # fmt: skip
+HEADER_FIELDS = "FROM TO CC BCC DATE MESSAGE-ID"
+LIST_QUERY = f"(UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})])"
+# What a dropped or reset connection looks like through imaplib and the ssl module.
+CONNECTION_ERRORS = (imaplib.IMAP4.abort, OSError, EOFError)
+
+
+class _UnreachableError(SourceError):
+    """The server did not answer; worth a retry, unlike a refused login or an untrusted cert."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ImapSource:
+    """One `[[source]] type = "imap"` mailbox."""
+
+    type: ClassVar[str] = "imap"
+
+    def __init__(self, config: SourceConfig, scan: ScanConfig) -> None:
+        """Validate the options and read the credentials from the named environment variables."""
+        self.config = config
+        self.id = config.id
+        self.limits = scan.limits
+        opts = config.options
+        for key in opts:
+            if key not in OPTIONS:
+                raise ConfigError(
+                    config.key(key),
+                    "is not an imap setting",
+                    f"use one of: {', '.join(sorted(OPTIONS))}",
+                )
+        self.host = self._opt(opts, "host", str)
+        self.tls = self._opt(opts, "tls", str, "ssl")
+        if self.tls not in {"ssl", "starttls", "none"}:
+            raise ConfigError(
+                config.key("tls"),
+                f"must be ssl, starttls or none, got {self.tls!r}",
+                'use tls = "ssl"',
+            )
+        if self.tls == "none" and not _is_loopback(self.host):
+            raise ConfigError(
+                config.key("tls"),
+                f'"none" would send the password in clear text to {self.host}',
+                'use tls = "ssl" or "starttls" (none is only allowed for a loopback test server)',
+            )
+        self.port = self._opt(opts, "port", int, 993 if self.tls == "ssl" else 143)
+        self.folders = tuple(self._opt(opts, "folders", list, ["*"]))
+        if not self.folders or not all(isinstance(f, str) for f in self.folders):
+            raise ConfigError(
+                config.key("folders"),
+                "must be a non-empty list of folder globs",
+                'use folders = ["*"]',
+            )
+        self.verify_tls = self._opt(opts, "verify_tls", bool, True)
+        ca_file = self._opt(opts, "ca_file", str, "")
+        self.ca_file = (scan.base_dir / ca_file) if ca_file else None
+        if self.ca_file and not self.ca_file.is_file():
+            raise ConfigError(
+                config.key("ca_file"), f"{self.ca_file} does not exist", "give the CA bundle's path"
+            )
+        self.batch_size = self._opt(opts, "batch_size", int, 200)
+        self.timeout_s = float(self._opt(opts, "timeout_s", (int, float), 60.0))
+        self.retries = self._opt(opts, "retries", int, 3)
+        self.username_env = self._opt(opts, "username_env", str)
+        self.password_env = self._opt(opts, "password_env", str)
+        self.username = self._env("username_env", self.username_env)
+        self._password = self._env("password_env", self.password_env)
+        self.mailbox = f"{self.username}@{self.host}"
+        self.uri_root = f"imap://{pct(self.username, safe='')}@{self.host}:{self.port}"
+        # Incremental hook: folder -> (uidvalidity, highest uid already scanned). A folder whose
+        # UIDVALIDITY changed is scanned in full, because its old UIDs mean nothing any more.
+        self.since_uid: dict[str, tuple[int, int]] = {}
+        # Filled by walk(): folder -> (uidvalidity, highest uid listed), the next since_uid.
+        self.high_water: dict[str, tuple[int, int]] = {}
+        self._conn: imaplib.IMAP4 | None = None
+        self._selected: str | None = None
+
+    def _opt(self, opts: dict[str, Any], key: str, kind: Any, default: Any = ...) -> Any:
+        if key not in opts:
+            if default is ...:
+                raise ConfigError(
+                    self.config.key(key), "is required for an imap source", f"add `{key} = ...`"
+                )
+            return default
+        value = opts[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(
+                self.config.key(key), f"has the wrong type ({value!r})", "see docs/sources.md#imap"
+            )
+        return value
+
+    def _env(self, key: str, var: str) -> str:
+        value = os.environ.get(var)
+        if not value:
+            raise ConfigError(
+                self.config.key(key), f"names the environment variable {var}, which is not set",
+                f"export {var}=... before the scan (secrets never go in the config file)",
+            )  # fmt: skip
+        return value
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        ctx = ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+        if not self.verify_tls:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+
+    def _connect(self) -> imaplib.IMAP4:
+        where = f"{self.host}:{self.port}"
+        try:
+            conn: imaplib.IMAP4
+            if self.tls == "ssl":
+                conn = imaplib.IMAP4_SSL(
+                    self.host, self.port, ssl_context=self._ssl_context(), timeout=self.timeout_s
+                )
+            else:
+                conn = imaplib.IMAP4(self.host, self.port, timeout=self.timeout_s)
+                if self.tls == "starttls":
+                    conn.starttls(self._ssl_context())
+        except ssl.SSLCertVerificationError as e:
+            raise SourceError(
+                f"IMAP {where}: the server's TLS certificate is not trusted ({e.verify_message}); "
+                f"fix: set {self.config.key('ca_file')} to its CA "
+                "(or verify_tls = false for a test server)"
+            ) from e
+        except (OSError, imaplib.IMAP4.error) as e:
+            raise _UnreachableError(
+                f"IMAP {where} cannot be reached ({e}); fix: check host, port and tls "
+                f"({self.config.key('host')}, {self.config.key('port')}, {self.config.key('tls')})"
+            ) from e
+        try:
+            conn.login(self.username, self._password)
+        except imaplib.IMAP4.error as e:
+            conn.shutdown()
+            raise SourceError(
+                f"IMAP {where}: login as {self.username} failed ({e}); fix: check the user in "
+                f"${self.username_env} and the password in ${self.password_env}"
+            ) from e
+        self._selected = None
+        return conn
+
+    def _connection(self) -> imaplib.IMAP4:
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.shutdown()
+            except CONNECTION_ERRORS:
+                pass  # already gone; that is why we are dropping it
+        self._conn = None
+        self._selected = None
+
+    def _retrying(self, what: str, op: Callable[[imaplib.IMAP4], T]) -> tuple[T, int]:
+        """Run `op` on the connection, reconnecting with backoff when the connection drops.
+
+        Returns the result and how many retries it took, so callers can record them.
+        """
+        attempt = 0
+        while True:
+            try:
+                return op(self._connection()), attempt
+            except (*CONNECTION_ERRORS, _UnreachableError) as e:
+                self._drop()
+                if attempt >= self.retries:
+                    raise SourceError(
+                        f"IMAP {self.host}:{self.port}: connection lost during {what} and "
+                        f"{attempt} reconnects failed ({e}); fix: check the server, or raise "
+                        f"{self.config.key('retries')}"
+                    ) from e
+                attempt += 1
+                log.warning(
+                    "IMAP %s: connection lost during %s (%s); retry %d", self.host, what, e, attempt
+                )
+                time.sleep(min(0.2 * 2**attempt, 5.0))
+
+    def _examine(self, conn: imaplib.IMAP4, wire_name: str) -> int:
+        """Open a folder read-only (EXAMINE) and return its UIDVALIDITY."""
+        typ, data = conn.select(quote(wire_name), readonly=True)
+        if typ != "OK":
+            raise ItemError(f"folder {wire_name!r} cannot be opened: {data[0]!r}")
+        self._selected = wire_name
+        validity = conn.untagged_responses.get("UIDVALIDITY", [None])[-1]
+        if not isinstance(validity, bytes):
+            raise ItemError(f"folder {wire_name!r}: the server sent no UIDVALIDITY")
+        return int(validity)
+
+    # -- listing ------------------------------------------------------------------------------
+
+    def walk(self) -> Iterator[Item | ItemResult]:
+        """Yield one Item per message in every folder matching `folders`."""
+        (typ, data), _ = self._retrying("LIST", lambda c: c.list('""', "*"))
+        if typ != "OK":
+            raise SourceError(f"IMAP {self.host}: LIST failed ({data!r})")
+        for entry in parse_list(data):
+            if entry.selectable and any(fnmatch.fnmatchcase(entry.name, g) for g in self.folders):
+                try:
+                    yield from self._walk_folder(entry)
+                except (ItemError, SourceError, imaplib.IMAP4.error) as e:
+                    yield self._folder_error(entry, str(e))
+
+    def _folder_error(self, entry: ListEntry, message: str) -> ItemResult:
+        item = Item(
+            uri=f"{self.uri_root}/{pct(entry.name, safe='')}",
+            source=self.id,
+            store=self.config.store,
+            name=entry.name,
+            location=self.config.location,
+            metadata={"mailbox": self.mailbox, "folder": entry.name},
+        )
+        return ItemResult(
+            item=item, status=Status.ERROR, message=f"folder cannot be listed: {message}"
+        )
+
+    def _walk_folder(self, entry: ListEntry) -> Iterator[Item]:
+        folder = entry.name
+        # Reconnects are recorded on the next item listed, so a scan's output shows where they hit.
+        validity, retries = self._retrying(
+            f"EXAMINE {folder}", lambda c: self._examine(c, entry.wire_name)
+        )
+        since_validity, since = self.since_uid.get(folder, (validity, 0))
+        if since_validity != validity:
+            since = 0
+        criteria = f"UID {since + 1}:*" if since else "ALL"
+        (typ, data), more = self._retrying(f"SEARCH {folder}", lambda c: c.uid("SEARCH", criteria))
+        retries += more
+        if typ != "OK":
+            raise ItemError(f"SEARCH failed: {data!r}")
+        # `n:*` always matches the highest UID even when it is below n (RFC 3501 6.4.8).
+        uids = sorted(u for u in (int(x) for x in b" ".join(data).split()) if u > since)
+        self.high_water[folder] = (validity, max([since, *uids]))
+        for uid_set in uid_sets(uids, self.batch_size):
+
+            def fetch(c: imaplib.IMAP4, uid_set: str = uid_set) -> list[Any]:
+                if (
+                    self._selected != entry.wire_name
+                    and self._examine(c, entry.wire_name) != validity
+                ):
+                    raise ItemError(
+                        "UIDVALIDITY changed while listing; the next scan reads it again"
+                    )
+                typ, rows = c.uid("FETCH", uid_set, LIST_QUERY)
+                if typ != "OK":
+                    raise ItemError(f"FETCH failed: {rows!r}")
+                return rows
+
+            rows, more = self._retrying(f"FETCH {folder}", fetch)
+            retries += more
+            for header in parse_fetch(rows):
+                yield self._item(folder, entry.wire_name, validity, header.uid, header, retries)
+                retries = 0
+
+    def _item(
+        self, folder: str, wire: str, validity: int, uid: int, header: Any, retries: int
+    ) -> Item:
+        metadata = {
+            "mailbox": self.mailbox,
+            "folder": folder,
+            "uidvalidity": str(validity),
+            "uid": str(uid),
+        }
+        metadata.update(message_metadata(parse_headers(header.header)))
+        if retries:
+            metadata["listing_retries"] = str(retries)
+        return Item(
+            uri=f"{self.uri_root}/{pct(folder, safe='')}/{validity}:{uid}",
+            source=self.id,
+            store=self.config.store,
+            name=f"{uid}.eml",
+            size=header.size,
+            modified=header.internal_date,
+            owner=self.username,
+            location=self.config.location,
+            metadata=metadata,
+            ref=(wire, validity, uid),
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def read(self, item: Item) -> bytes:
+        r"""Fetch the whole message with BODY.PEEK[] (never sets \Seen)."""
+        if item.data is not None:
+            return item.data
+        if item.size is not None and item.size > self.limits.max_file_bytes:
+            raise TooLargeError(f"message is {item.size} bytes, over limits.max_file_mb")
+        wire, validity, uid = item.ref
+
+        def fetch(c: imaplib.IMAP4) -> bytes:
+            if self._selected != wire and self._examine(c, wire) != validity:
+                raise ItemError(
+                    "the folder's UIDVALIDITY changed since listing; rescan the mailbox"
+                )
+            typ, rows = c.uid("FETCH", str(uid), "(BODY.PEEK[])")
+            if typ != "OK":
+                raise ItemError(f"FETCH failed: {rows!r}")
+            for row in rows:
+                if isinstance(row, tuple):
+                    return bytes(row[1])
+            raise ItemError("the message no longer exists (deleted or moved since listing)")
+
+        data, retries = self._retrying(f"FETCH {item.uri}", fetch)
+        if retries:
+            item.metadata["retries"] = str(retries)
+        return data
+
+    def close(self) -> None:
+        """Log out politely; a connection that is already gone is simply forgotten."""
+        if self._conn is not None:
+            try:
+                self._conn.logout()
+            except (*CONNECTION_ERRORS, imaplib.IMAP4.error):
+                pass  # the server closed first; nothing is left to release
+        self._conn = None
+        self._selected = None

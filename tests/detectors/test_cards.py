@@ -1,0 +1,33 @@
+import pytest
+
+from detectors.cards import issuer_ok, luhn_ok
+from tests.detectors.helpers import check
+
+CARDS = [
+    ("Card 4929 1234 5678 9012? no: 4539 1488 0343 6467", ["4539 1488 0343 6467"]),
+    ("Paid by Visa 4539148803436467.", ["4539148803436467"]),
+    ("Mastercard 5500-0055-5555-5559 exp 12/27", ["5500-0055-5555-5559"]),
+    ("Amex 3782 822463 10005", ["3782 822463 10005"]),
+    ("2-series 2221000000000009 on file", ["2221000000000009"]),
+    # Luhn fails.
+    ("Card 4539 1488 0343 6468", []),
+    # Luhn passes, but it is a serial / asset tag / part number.
+    ("Serial number 4539148803436467", []),
+    ("Asset 4539 1488 0343 6467 returned", []),
+    ("Part PN-4411-2093-77 and PN 4539148803436467", []),
+    # Luhn-valid but no issuer starts with 1 or 9.
+    ("Card 1234 5678 9012 3452", []),
+    # Spaced IBAN digits.
+    ("GB82 WEST 1234 5698 7654 32", []),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), CARDS)
+def test_cards(detector, text, values):
+    check(detector, text, "CREDIT_CARD", values)
+
+
+def test_card_helpers():
+    assert luhn_ok("4539148803436467") and not luhn_ok("4539148803436468")
+    assert issuer_ok("378282246310005") and not issuer_ok("37828224631000")
+    assert not issuer_ok("1234567890123452")

@@ -1,0 +1,81 @@
+"""Tables: the header is context for every cell, never a neighbour cell; names by column."""
+
+from detectors.registry import build_detector
+from scanner.config import DetectorSettings
+from scanner.extract.base import TableSegment, TextSegment
+from tests.detectors.helpers import table
+
+
+def test_dob_header_makes_dates_dates_of_birth(detector):
+    got = table(detector, ("Name", "DOB", "Start date"), [["Jane Doe", "03/04/1979", "01/09/2020"]])
+    assert ("Sheet1!B2", "DATE_OF_BIRTH", "03/04/1979") in got
+    assert not any(loc == "Sheet1!C2" for loc, _, _ in got)
+
+
+def test_serial_header_damps_card_lookalikes(detector):
+    rows = [["4539148803436467", "4539148803436467"]]
+    got = table(detector, ("Asset serial", "Card number"), rows)
+    assert got == [("Sheet1!B2", "CREDIT_CARD", "4539148803436467")]
+
+
+def test_neighbour_cell_is_not_context(detector):
+    # Without line-bound windows `Passport` in A2 would boost the digits in A3.
+    got = table(detector, ("Notes",), [["Passport checked"], ["123456789"]])
+    assert not any(e == "UK_PASSPORT" for _, e, _ in got)
+
+
+def test_header_context_for_weak_shapes(detector):
+    got = table(
+        detector,
+        ("Sort code", "Account number", "Passport"),
+        [["20-00-00", "55779911", "502135326"]],
+    )
+    assert sorted(e for _, e, _ in got) == ["UK_BANK_ACCOUNT", "UK_PASSPORT", "UK_SORT_CODE"]
+
+
+def test_name_column_by_header_and_by_sample(detector):
+    named = table(detector, ("Employee",), [["SMITH, John"], ["Priya Patel"], ["Tom Jones"]])
+    assert ("Sheet1!A3", "PERSON", "Priya Patel") in named
+    unnamed = table(
+        detector, ("Col1",), [["Oliver Bennett"], ["Sarah Thompson"], ["Amir Khan"], ["Jane Doe"]]
+    )
+    assert {loc for loc, e, _ in unnamed if e == "PERSON"} >= {"Sheet1!A2", "Sheet1!A5"}
+
+
+def test_company_and_city_columns_hold_no_people(detector):
+    rows = [
+        ["Johnson Matthey", "Manchester"],
+        ["Harrison Ltd", "Leeds"],
+        ["Lee-Roberts", "Bristol"],
+        ["Thompson-Baldwin", "York"],
+    ]
+    assert table(detector, ("Supplier", "City"), rows) == []
+
+
+def test_prose_column_gets_ner_in_every_cell(detector):
+    rows = [
+        ["Spoke to Oliver Bennett about the rota today"],
+        ["Absent - asthma, GP letter on file"],
+    ]
+    got = table(detector, ("Notes",), rows)
+    assert ("Sheet1!A2", "PERSON", "Oliver Bennett") in got
+    assert ("Sheet1!A3", "HEALTH", "asthma") in got
+
+
+def test_detect_many_matches_detect(detector):
+    items = [[TextSegment("body", "Tel: 020 7946 0123")], [TextSegment("body", "NI AB123456C")]]
+    assert detector.detect_many(items) == [list(detector.detect(i)) for i in items]
+
+
+def test_disabled_entity_and_threshold():
+    det = build_detector(
+        DetectorSettings(disabled=("PERSON",), thresholds={"PHONE_NUMBER": 0.99}), nlp=None
+    )
+    seg = TextSegment("body", "Dear Mr John Smith, call 020 7946 0123 or mail js@example.com")
+    assert [d.entity_type for d in det.detect([seg])] == ["EMAIL_ADDRESS"]
+
+
+def test_cell_offsets_map_back_to_cells(detector):
+    seg = TableSegment("", ("Phone",), [["x"], ["Tel 020 7946 0123"]])
+    (d,) = list(detector.detect([seg]))
+    assert (d.location, d.start, d.end, d.value) == ("A3", 4, 17, "020 7946 0123")

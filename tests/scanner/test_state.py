@@ -1,0 +1,83 @@
+"""The state database and the scan lock, in-process (no model): fast checks of the contracts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA
+from scanner.errors import ScanLockedError
+from scanner.state import FINDING_COLS, ITEM_COLS, Group, ScanLock, ScanRecord, StateDB
+
+
+def test_state_columns_mirror_the_parquet_schemas() -> None:
+    assert set(ITEMS_SCHEMA.names) == {"uri", "source", *ITEM_COLS}
+    assert tuple(FINDINGS_SCHEMA.names) == FINDING_COLS
+
+
+def _group(top: str, nested: int, scan: str) -> Group:
+    def row(uri: str, parent: str | None) -> tuple[object, ...]:
+        values = {c: None for c in ITEM_COLS} | {"parent_uri": parent, "status": "ok", "size": 3}
+        return (uri, *(values[c] for c in ITEM_COLS), "an", scan)
+
+    items = [row(f"{top}#{i}", top) for i in range(nested)] + [row(top, None)]
+    finding = tuple(1 if c in ("start", "end") else f"{top}-{c}" for c in FINDING_COLS)
+    return Group("src", top, items, [finding])
+
+
+def test_groups_are_stored_whole_replaced_and_swept(tmp_path: Path) -> None:
+    db = StateDB(tmp_path)
+    cfg = db.config_id("config:/etc/a.toml")
+    assert db.config_id("config:/etc/a.toml") == cfg
+    db.start_scan(cfg, ScanRecord("s1", "running", "full", "2026-01-01", tmp_path), "d")
+    db.bind(cfg, "s1")
+    db.put(_group("/a", 2, "s1"))
+    db.put(_group("/b", 0, "s1"))
+    db.flush()
+    got = db.groups(cfg, "src", ["/a", "/b", "/missing"])
+    assert set(got) == {"/a", "/b"} and len(got["/a"].items) == 3
+    assert got["/a"].head[0] == "/a"
+    db.put(_group("/a", 1, "s1"))  # re-scanned: the old nested rows must not survive
+    db.flush()
+    assert len(db.groups(cfg, "src", ["/a"])["/a"].items) == 2
+    assert [g.top for g in db.done_in(cfg, "s1")] == ["/a", "/b"]
+    assert len(db.findings(cfg, "src", ["/a"])["/a"]) == 1
+    # Next scan sees only /b: /a is gone, unless its folder could not be listed this time.
+    db.bind(cfg, "s2")
+    db.seen("src", "/b")
+    assert db.sweep(cfg, "s2", {"src"}, {"src"}, {"src": ["/a"]}) == 0
+    assert db.sweep(cfg, "s2", {"src"}, {"src"}, {}) == 1
+    assert set(db.groups(cfg, "src", ["/a", "/b"])) == {"/b"}
+    assert db.findings(cfg, "src", ["/a"]) == {}
+    # A source whose walk failed loses nothing; a source no longer configured loses everything.
+    assert db.sweep(cfg, "s3", set(), {"src"}, {}) == 0
+    db.sweep(cfg, "s3", set(), {"other"}, {})
+    assert db.groups(cfg, "src", ["/b"]) == {}
+    db.close()
+
+
+def test_lock_refuses_a_second_holder_and_is_freed_by_the_kernel(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl,sys,time; f=open(sys.argv[1],'a+'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); f.write('4242'); f.flush(); print('held', flush=True); "
+            "time.sleep(60)",
+            str(ScanLock(tmp_path, "config:/x.toml").path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    lock = ScanLock(tmp_path, "config:/x.toml")
+    with pytest.raises(ScanLockedError, match=r"another noticescan scan of /x.toml is running"):
+        lock.acquire()
+    ScanLock(tmp_path, "config:/y.toml").acquire()  # another config is not blocked
+    holder.kill()  # kill -9: no clean-up code runs, the kernel drops the flock
+    holder.wait()
+    lock.acquire()
+    lock.release()
