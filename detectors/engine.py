@@ -6,7 +6,8 @@ Here:
 - pattern recognizers (regex + validation + our context scoring) run on every text, each
   behind its cheap prefilter;
 - spaCy runs with the NER component only, and only on prose lines (a line of digits or a
-  table column never reaches it), batched through `nlp.pipe`;
+  table column never reaches it), and within them only on short windows around capitalised
+  words that could start a name (`name_windows`), batched through `nlp.pipe`;
 - a table is analysed a column at a time: cells joined by newlines so one regex pass covers
   the column, context read from the header and never from a neighbour cell; names in a large
   table are found by classifying the column from a sample of cells, then checking the rest by
@@ -23,7 +24,13 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import Detection
-from detectors.names import NAME_CELL, SpacyPersonRecognizer, looks_like_company, plausible_name
+from detectors.names import (
+    NAME_CELL,
+    NOT_NAMES,
+    SpacyPersonRecognizer,
+    looks_like_company,
+    plausible_name,
+)
 from detectors.pattern import ShapeRecognizer, normalise_context
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -133,17 +140,20 @@ class PresidioDetector:
         may nest (a postcode inside its address).
         """
         kept = [r for r in results if r.score >= self.floor(r.entity_type)]
-        kept.sort(key=lambda r: (-r.score, r.start - r.end, r.start))
+        kept.sort(key=lambda r: (r.start, r.end))
         chosen: list[RecognizerResult] = []
+        # Results that overlap nothing else need no choice; the greedy choice runs only within
+        # each cluster of overlapping results (a column of 20,000 phones is 20,000 clusters of
+        # one, not a 20,000 x 20,000 comparison), which gives the same answer.
+        cluster: list[RecognizerResult] = []
+        reach = -1
         for r in kept:
-            if any(
-                r.start < c.end
-                and c.start < r.end
-                and frozenset({r.entity_type, c.entity_type}) not in NESTABLE
-                for c in chosen
-            ):
-                continue
-            chosen.append(r)
+            if cluster and r.start >= reach:
+                chosen += _settle(cluster)
+                cluster = []
+            cluster.append(r)
+            reach = max(reach, r.end) if len(cluster) > 1 else r.end
+        chosen += _settle(cluster)
         return sorted(chosen, key=lambda r: (r.start, r.end))
 
     @property
@@ -223,7 +233,11 @@ class _Plan:
         self.columns: list[list[_Column]] = []
         for seg in segments:
             if isinstance(seg, TextSegment):
-                runs = list(prose_runs(seg.text)) if det.wants_people else []
+                runs = (
+                    [w for a, b in prose_runs(seg.text) for w in name_windows(seg.text, a, b)]
+                    if det.wants_people
+                    else []
+                )
                 self.runs.append(runs)
                 self.ner_texts += [seg.text[a:b] for a, b in runs]
             else:
@@ -280,6 +294,65 @@ def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[in
         pos += len(line)
     if run >= 0:
         yield run, pos
+
+
+# A capitalised word: the only place a name can start.
+_CAPITAL = re.compile(r"(?<![\w@.'-])[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?(?![\w@])")
+_SENTENCE_END = frozenset(".!?:;\n\"'(")
+# Capitalised words that open sentences and are never names; such a word is still a candidate
+# when the next word is capitalised too (`Dear Jane`, `Please Call Tom`).
+_COMMON_OPENERS = frozenset(
+    "the a an our your their this that these those it we i you he she they there here please "
+    "thanks thank dear hi hello regards kind best yours for to from in on at by with of and or "
+    "but if when while as after before once all any each every some no not new order orders "
+    "finance sales note notes re fw fwd subject date total invoice item items".split()
+)
+NER_WINDOW = 40  # characters either side of a candidate: the small model looks a few tokens
+
+
+def name_windows(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Yield the parts of text[start:end] the NER model must see: around capitalised words.
+
+    A name starts with a capital letter; a capitalised word that only opens a sentence, or is a
+    month or weekday, is not a candidate. Windows are snapped to spaces and merged, so each
+    character is analysed at most once.
+    """
+    lo = hi = -1
+    for m in _CAPITAL.finditer(text, start, end):
+        word = m[0].casefold()
+        if word in NOT_NAMES:
+            continue
+        before = text[max(start, m.start() - 2) : m.start()].rstrip(" \t")
+        opener = not before or before[-1] in _SENTENCE_END
+        if opener and word in _COMMON_OPENERS and not _CAPITAL.match(text, m.end() + 1, end):
+            continue
+        a = text.rfind(" ", start, max(start, m.start() - NER_WINDOW)) + 1 or start
+        b = text.find(" ", min(end, m.end() + NER_WINDOW), end)
+        a, b = max(a, start), end if b < 0 else b
+        if a <= hi:
+            hi = max(hi, b)
+            continue
+        if hi > lo:
+            yield lo, hi
+        lo, hi = a, b
+    if hi > lo:
+        yield lo, hi
+
+
+def _settle(cluster: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Of overlapping results, keep the best-scoring (then longest) that do not overlap."""
+    if len(cluster) < 2:
+        return cluster
+    chosen: list[RecognizerResult] = []
+    for r in sorted(cluster, key=lambda r: (-r.score, r.start - r.end, r.start)):
+        if not any(
+            r.start < c.end
+            and c.start < r.end
+            and frozenset({r.entity_type, c.entity_type}) not in NESTABLE
+            for c in chosen
+        ):
+            chosen.append(r)
+    return chosen
 
 
 def _person(start: int, end: int, score: float) -> RecognizerResult:

@@ -295,6 +295,7 @@ def _run(
         "findings": stats.findings,
         "by_status": dict(stats.by_status),
         "worker_restarts": pool.restarts if pool is not None else 0,
+        "peak_rss_mb": pool.peak_rss_mb if pool is not None else [],
         "carried": stats.carried,
         "carried_from_previous": stats.carried_from_previous,
         "gone": gone,

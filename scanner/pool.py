@@ -97,6 +97,7 @@ class WorkerPool:
         self.restarts = 0
         self._start_failures = 0
         self._last_mem_check = 0.0
+        self._peak_rss: dict[int, int] = {}  # pid -> highest RSS seen by the memory checks
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
@@ -113,6 +114,11 @@ class WorkerPool:
     def has_capacity(self) -> bool:
         """True when a new task can be accepted without piling up."""
         return not self._retry and any(len(w.tasks) < QUEUE_DEPTH for w in self.workers)
+
+    @property
+    def peak_rss_mb(self) -> list[int]:
+        """Highest RSS of each worker process so far (MB, sampled every 0.5 s), largest first."""
+        return sorted((round(b / 2**20) for b in self._peak_rss.values()), reverse=True)
 
     def submit(self, item: Item) -> None:
         """Queue an item on the least busy worker."""
@@ -145,6 +151,7 @@ class WorkerPool:
         if kind == "ready":
             worker.ready = True
             worker.ps = psutil.Process(msg[1])
+            self._sample(worker)
         elif kind == "begin":
             worker.open.append(msg[2])
             worker.deadline = time.monotonic() + self.config.limits.item_timeout_s
@@ -175,12 +182,11 @@ class WorkerPool:
                     f"took longer than limits.item_timeout_s ({limits.item_timeout_s:g} s); "
                     "the worker was stopped",
                 )
-            elif check_mem and worker.ps is not None and worker.open:
-                try:
-                    rss = worker.ps.memory_info().rss
-                except psutil.Error:
+            elif check_mem and worker.ps is not None:
+                rss = self._sample(worker)
+                if rss is None:
                     continue
-                if rss > limit:
+                if worker.open and rss > limit:
                     self._replace(
                         worker,
                         Status.ERROR,
@@ -189,6 +195,17 @@ class WorkerPool:
                     )
             elif not worker.proc.is_alive():
                 self._replace(worker, Status.ERROR, None)
+
+    def _sample(self, worker: _Worker) -> int | None:
+        """The worker's RSS now (None if it cannot be read), folded into its peak."""
+        if worker.ps is None:
+            return None
+        try:
+            rss: int = worker.ps.memory_info().rss
+        except psutil.Error:
+            return None
+        self._peak_rss[worker.ps.pid] = max(self._peak_rss.get(worker.ps.pid, 0), rss)
+        return rss
 
     def _replace(self, worker: _Worker, status: Status, message: str | None) -> None:
         """Kill a worker, record what it was doing, requeue what it had not begun, start another.
@@ -225,6 +242,7 @@ class WorkerPool:
     def close(self) -> None:
         """Ask workers to finish and wait for them."""
         for w in self.workers:
+            self._sample(w)  # a short scan may end between two memory checks
             try:
                 w.conn.send(None)
             except OSError:

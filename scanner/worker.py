@@ -7,6 +7,10 @@ messages back to the main process:
 The task is finished when the top-level item's "done" arrives (nested items finish first).
 Nested items are processed depth-first as extraction yields them, so an archive never has to be
 held in memory whole and a hang deep inside one is attributed to the member that hung.
+
+Content seen before is not analysed again: the same attachment in 500 mails, or the same file
+copied across a share, is extracted and detected once per worker, and each later copy gets the
+remembered outcome with its own uri (see SeenContent).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from detectors.base import Detector
@@ -29,6 +35,61 @@ from sources.base import Source
 
 Send = Callable[[tuple[Any, ...]], None]
 
+# Bounds of the per-worker memory of analysed content: entries, and findings kept in all of them
+# (a finding is a few hundred bytes, so the cache stays near 20 MB whatever the corpus).
+SEEN_ENTRIES = 4096
+SEEN_FINDINGS = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What analysing some content produced, independent of the item that held it."""
+
+    status: Status
+    message: str | None
+    extractor: str
+    chars: int
+    findings: tuple[Finding, ...]
+
+    def apply(self, result: ItemResult, uri: str) -> None:
+        """Give `result` this outcome, findings re-addressed to `uri`."""
+        result.status, result.message = self.status, self.message
+        result.extractor, result.chars_extracted = self.extractor, self.chars
+        result.findings = [dataclasses.replace(f, item_uri=uri) for f in self.findings]
+
+
+class SeenContent:
+    """LRU of (sha256, extractor) -> Outcome, bounded by entries and total findings.
+
+    Only items without nested children are remembered: a container's outcome is its children's
+    rows too, and those have uris, deadlines and limits of their own. Raised errors are not
+    remembered either (some depend on the nesting depth, not only on the bytes).
+    """
+
+    def __init__(self, entries: int = SEEN_ENTRIES, findings: int = SEEN_FINDINGS) -> None:
+        self.max_entries, self.max_findings = entries, findings
+        self._lru: OrderedDict[tuple[str, str], Outcome] = OrderedDict()
+        self._findings = 0
+        self.hits = 0
+
+    def get(self, key: tuple[str, str]) -> Outcome | None:
+        """The remembered outcome for `key`, or None."""
+        outcome = self._lru.get(key)
+        if outcome is not None:
+            self._lru.move_to_end(key)
+            self.hits += 1
+        return outcome
+
+    def put(self, key: tuple[str, str], outcome: Outcome) -> None:
+        """Remember an outcome; the least recently used go when a bound is passed."""
+        if len(outcome.findings) > self.max_findings // 10 or key in self._lru:
+            return  # one huge table would push out everything else for a single entry
+        self._lru[key] = outcome
+        self._findings += len(outcome.findings)
+        while len(self._lru) > self.max_entries or self._findings > self.max_findings:
+            _, old = self._lru.popitem(last=False)
+            self._findings -= len(old.findings)
+
 
 class ItemProcessor:
     """Processes items for one worker; holds the per-process detector, sources and key."""
@@ -41,6 +102,7 @@ class ItemProcessor:
         self.detector = detector
         self.sources = sources
         self.redactor = redactor
+        self.seen = SeenContent()
 
     def run(self, task_id: int, item: Item, send: Send) -> None:
         """Process one top-level item and everything nested in it."""
@@ -82,6 +144,12 @@ class ItemProcessor:
         if extractor is None:
             raise UnsupportedError("no extractor recognises this content")
         result.extractor = extractor.name
+        key = (result.content_hash, extractor.name)
+        seen = self.seen.get(key)
+        if seen is not None:
+            seen.apply(result, item.uri)
+            return
+        children = 0
         ctx = ExtractContext(name=item.name, depth=depth, limits=self.limits)
         segments: list[TextSegment | TableSegment] = []
         chars = 0
@@ -91,6 +159,7 @@ class ItemProcessor:
             if isinstance(out, Child):
                 c0 = time.perf_counter()
                 self._child(task_id, item, out, depth, send)
+                children += 1
                 nested_s += time.perf_counter() - c0
                 continue
             segments.append(out)
@@ -107,6 +176,11 @@ class ItemProcessor:
         t2 = time.perf_counter()
         result.findings = self._findings(item.uri, segments)
         result.detect_s = time.perf_counter() - t2
+        if not children:
+            outcome = Outcome(
+                result.status, result.message, extractor.name, chars, tuple(result.findings)
+            )
+            self.seen.put(key, outcome)
 
     def _child(self, task_id: int, parent: Item, child: Child, depth: int, send: Send) -> None:
         nested = Item(

@@ -105,6 +105,8 @@ def test_scan_finds_planted_values_and_never_writes_them(tmp_path: Path) -> None
     assert meta["status"] == "complete"
     assert meta["counts"]["items"] == 3
     assert meta["counts"]["by_status"] == {"ok": 2, "unsupported": 1}
+    peaks = meta["counts"]["peak_rss_mb"]  # one per worker; each holds the spaCy model
+    assert len(peaks) == 2 and all(100 < mb < 3072 for mb in peaks), peaks
     assert not list(out.glob("*.partial"))
     assert (out.parent / "latest").resolve() == out.resolve()
 
