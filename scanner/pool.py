@@ -175,24 +175,23 @@ class WorkerPool:
         limits = self.config.limits
         limit = limits.worker_memory_mb * 1024 * 1024
         for worker in list(self.workers):
-            if worker.deadline is not None and now > worker.deadline:
+            # Memory first: an item that blows up memory on a slow machine may also pass its
+            # deadline, and "out of memory" is the truer reason to record.
+            rss = self._sample(worker) if check_mem else None
+            if worker.open and rss is not None and rss > limit:
+                self._replace(
+                    worker,
+                    Status.ERROR,
+                    f"worker memory passed limits.worker_memory_mb "
+                    f"({limits.worker_memory_mb}); the worker was stopped",
+                )
+            elif worker.deadline is not None and now > worker.deadline:
                 self._replace(
                     worker,
                     Status.TIMEOUT,
                     f"took longer than limits.item_timeout_s ({limits.item_timeout_s:g} s); "
                     "the worker was stopped",
                 )
-            elif check_mem and worker.ps is not None:
-                rss = self._sample(worker)
-                if rss is None:
-                    continue
-                if worker.open and rss > limit:
-                    self._replace(
-                        worker,
-                        Status.ERROR,
-                        f"worker memory passed limits.worker_memory_mb "
-                        f"({limits.worker_memory_mb}); the worker was stopped",
-                    )
             elif not worker.proc.is_alive():
                 self._replace(worker, Status.ERROR, None)
 
