@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-extract bench-throughput clean estate
+.PHONY: demo test lint bench-quality bench-extract bench-smb bench-incremental bench-throughput clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,19 @@ bench-quality: $(STAMP)
 ## bench-throughput: MB/s, items/s, RSS and recall, noticescan vs the naive Presidio loop
 bench-throughput: $(STAMP)
 	$(BIN)/python -m bench.throughput
+
+## bench-extract: extraction MB/s per format on a generated corpus
+bench-extract: $(STAMP)
+	$(BIN)/python -m bench.extract
+
+## bench-smb: SMB read throughput over loopback (a real smbd) vs local disk
+bench-smb: $(STAMP)
+	bash scripts/install-test-deps.sh
+	$(BIN)/python -m bench.smb
+
+## bench-incremental: unchanged 100k-file re-scan vs a bare directory walk
+bench-incremental: $(STAMP)
+	$(BIN)/python -m bench.incremental
 
 clean:
 	rm -rf $(VENV) examples/estate examples/estate.manifest.json $(OUT) .pytest_cache
