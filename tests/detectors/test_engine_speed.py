@@ -11,7 +11,7 @@ import random
 import pytest
 from presidio_analyzer import RecognizerResult
 
-from detectors.engine import NESTABLE, _settle, name_windows
+from detectors.engine import _settle, name_windows
 
 FILLER = "The quarterly review approved the budget for the next phase of pump work. " * 4
 
@@ -59,20 +59,6 @@ def test_windows_are_disjoint_ordered_and_within_the_run() -> None:
     assert spans[0][1] < spans[1][0]
 
 
-def _greedy(results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """The all-pairs choice the clustered one must equal."""
-    chosen: list[RecognizerResult] = []
-    for r in sorted(results, key=lambda r: (-r.score, r.start - r.end, r.start)):
-        if not any(
-            r.start < c.end
-            and c.start < r.end
-            and frozenset({r.entity_type, c.entity_type}) not in NESTABLE
-            for c in chosen
-        ):
-            chosen.append(r)
-    return sorted(chosen, key=lambda r: (r.start, r.end))
-
-
 def test_clustered_resolution_equals_all_pairs_greedy() -> None:
     from detectors.engine import PresidioDetector
     from scanner.config import DetectorSettings
@@ -90,6 +76,8 @@ def test_clustered_resolution_equals_all_pairs_greedy() -> None:
             )
         kept = [r for r in results if r.score >= det.floor(r.entity_type)]
         got = sorted((r.entity_type, r.start, r.end) for r in det.resolve(list(results)))
-        want = sorted((r.entity_type, r.start, r.end) for r in _greedy(kept))
+        want = sorted(
+            (r.entity_type, r.start, r.end) for r in _settle(kept)
+        )  # one cluster = all pairs
         assert got == want
     assert _settle([]) == []

@@ -184,18 +184,23 @@ def _big_tree(root: Path, n: int) -> None:
         )
 
 
-@pytest.mark.slow
-def test_ctrl_c_stops_cleanly_with_valid_output(tmp_path: Path) -> None:
-    root = tmp_path / "tree"
-    _big_tree(root, 3000)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scanner.cli", "scan", str(root), "--out", str(tmp_path / "out")],
+def _start_scan(root: Path, out: Path) -> subprocess.Popen[str]:
+    """`noticescan scan ROOT --out OUT` as a real process, output captured as text."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scanner.cli", "scan", str(root), "--out", str(out)],
         cwd=REPO,
         env=cli_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_with_valid_output(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    _big_tree(root, 3000)
+    proc = _start_scan(root, tmp_path / "out")
     assert proc.stderr is not None
     # Not a TTY, so progress is a plain line every 10 s; interrupt once items have been done,
     # however long the workers took to start on a busy machine.
@@ -223,13 +228,7 @@ def test_ctrl_c_stops_cleanly_with_valid_output(tmp_path: Path) -> None:
 def test_killed_scan_leaves_nothing_under_final_names(tmp_path: Path) -> None:
     root = tmp_path / "tree"
     _big_tree(root, 2000)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scanner.cli", "scan", str(root), "--out", str(tmp_path / "out")],
-        cwd=REPO,
-        env=cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = _start_scan(root, tmp_path / "out")
     time.sleep(10)
     proc.kill()
     proc.wait()
