@@ -6,6 +6,8 @@ set -euo pipefail
 need=()
 command -v smbd >/dev/null 2>&1 || need+=(samba)
 command -v smbcacls >/dev/null 2>&1 || need+=(smbclient)
+# The shares use the acl_xattr VFS module (NT ACLs); --no-install-recommends leaves it out.
+ls /usr/lib/*/samba/vfs/acl_xattr.so >/dev/null 2>&1 || need+=(samba-vfs-modules)
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v zip >/dev/null 2>&1 || need+=(zip)  # Info-ZIP: partly encrypted zips in tests/extract
