@@ -141,6 +141,7 @@ def save(path: Path, decisions: list[Decision]) -> None:
                 value = getattr(d, name)
                 if value is not None:
                     lines.append(f"{name} = {_toml(value)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(tmp, path)

@@ -191,7 +191,7 @@ def test_review_file_lives_beside_the_config_unless_given(tmp_path: Path) -> Non
     scope.evaluate(scan_dir, loaded)
     run(scan_dir, "accept", Selection(item="a"), "ok", "me", None, None)
     assert loaded.review_file.exists()
-    other = tmp_path / "elsewhere.toml"
+    other = tmp_path / "new-folder" / "elsewhere.toml"
     run(scan_dir, "accept", Selection(item="a"), "ok", "me", None, other)
     assert other.exists()
     paths = cfg.for_paths([tmp_path], tmp_path / "out")
