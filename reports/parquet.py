@@ -77,6 +77,16 @@ VIOLATIONS_SCHEMA = pa.schema(
     ]
 )
 
+# Appended to violations.parquet by the review step (reports/review.py): the reviewer's decision
+# on each violation. A separate list so the notice's rules and the decisions stay apart.
+REVIEW_FIELDS = (
+    pa.field("review", pa.string()),
+    pa.field("review_by", pa.string()),
+    pa.field("review_why", pa.string()),
+    pa.field("review_until", pa.date32()),
+    pa.field("review_decided", pa.date32()),
+)
+
 # The store x category table: what the notice declares against what was found, one row per cell
 # that is declared or holds findings.
 SUMMARY_SCHEMA = pa.schema(

@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scanner import allowlist
+from scanner.allowlist import AllowListConfig
+from scanner.customdetectors import CustomDetector
 from scanner.errors import ConfigError
 
 CATEGORIES = (
@@ -58,15 +61,21 @@ class DetectorSettings:
     threshold: float = 0.5
     disabled: tuple[str, ...] = ()
     thresholds: dict[str, float] = field(default_factory=dict)
+    custom: tuple[CustomDetector, ...] = ()  # [[detectors.custom]] (scanner/customdetectors.py)
+
+    def category_of(self) -> dict[str, str]:
+        """Entity type -> category, the built-in table plus this config's custom detectors."""
+        from detectors.categories import CATEGORY_OF  # a plain table: no detector is loaded
+
+        return {**CATEGORY_OF, **{c.entity: c.category for c in self.custom}}
 
     def validate(self) -> None:
         """Reject unknown entity names and thresholds outside 0..1, naming the key.
 
         A typo in an entity name would otherwise silently report everything, or nothing.
         """
-        from detectors.categories import CATEGORY_OF  # a plain table: no detector is loaded
-
-        known = ", ".join(sorted(CATEGORY_OF))
+        entities = self.category_of()
+        known = ", ".join(sorted(entities))
         if not 0 <= self.threshold <= 1:
             raise ConfigError(
                 "detectors.threshold",
@@ -74,13 +83,13 @@ class DetectorSettings:
                 "use e.g. 0.5",
             )
         for name in self.disabled:
-            if name not in CATEGORY_OF:
+            if name not in entities:
                 raise ConfigError(
                     "detectors.disabled", f"unknown entity {name!r}", f"use one of {known}"
                 )
         for name, value in self.thresholds.items():
             key = f"detectors.thresholds.{name}"
-            if name not in CATEGORY_OF:
+            if name not in entities:
                 raise ConfigError(key, f"unknown entity {name!r}", f"use one of {known}")
             if not 0 <= value <= 1:
                 raise ConfigError(key, f"must be between 0 and 1, got {value}", "use e.g. 0.6")
@@ -136,6 +145,9 @@ class ScanConfig:
     stores: tuple[Store, ...]
     sources: tuple[SourceConfig, ...]
     config_path: Path | None = None
+    # Review decisions (reports/decisions.py): `scan.review_file`, default beside the config.
+    review_file: Path | None = None
+    allowlist: AllowListConfig = field(default_factory=AllowListConfig)
 
     def store(self, store_id: str) -> Store:
         """The store with this id; unknown ids map to the undeclared store."""
@@ -220,13 +232,19 @@ def _parse_limits(table: dict[str, Any]) -> Limits:
 
 
 def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
-    _check_keys(table, {"threshold", "disabled", "thresholds"}, "detectors")
+    from detectors.categories import CATEGORY_OF
+    from scanner.customdetectors import check_examples, parse_custom
+
+    _check_keys(table, {"threshold", "disabled", "thresholds", "custom"}, "detectors")
     threshold = _get(table, "threshold", float, "detectors.threshold", 0.5)
     disabled = _str_list(table, "disabled", "detectors.disabled") or ()
     raw = _get(table, "thresholds", dict, "detectors.thresholds", {})
     thresholds = {e: _get(raw, e, float, f"detectors.thresholds.{e}") for e in raw}
-    settings = DetectorSettings(threshold=threshold, disabled=disabled, thresholds=thresholds)
+    custom = parse_custom(table.get("custom", []), CATEGORIES, set(CATEGORY_OF))
+    settings = DetectorSettings(threshold, disabled, thresholds, custom)
     settings.validate()
+    for n, spec in enumerate(custom, 1):
+        check_examples(spec, n, thresholds.get(spec.entity, threshold))
     return settings
 
 
@@ -294,9 +312,9 @@ def _parse_source(table: dict[str, Any], index: int, stores: dict[str, Store]) -
 
 def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = None) -> ScanConfig:
     """Validate a parsed TOML document; relative paths resolve against `base_dir`."""
-    _check_keys(data, {"scan", "limits", "detectors", "store", "source"}, "")
+    _check_keys(data, {"scan", "limits", "detectors", "store", "source", "allowlist"}, "")
     scan = _get(data, "scan", dict, "scan", {})
-    _check_keys(scan, {"out", "workers", "secret_file", "state_dir"}, "scan")
+    _check_keys(scan, {"out", "workers", "secret_file", "state_dir", "review_file"}, "scan")
     workers = _get(scan, "workers", int, "scan.workers", 0)
     if workers < 0:
         raise ConfigError(
@@ -336,6 +354,10 @@ def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = N
                 f"{sid!r} names more than one source",
                 "give each [[source]] a unique id",
             )
+    detectors = _parse_detectors(_get(data, "detectors", dict, "detectors", {}))
+    review = _get(scan, "review_file", str, "scan.review_file", "")
+    if not review and config_path is not None:  # noticescan.toml -> noticescan.review.toml
+        review = config_path.with_suffix(".review.toml").name
     return ScanConfig(
         base_dir=base_dir,
         out=(base_dir / _get(scan, "out", str, "scan.out", "scans")).resolve(),
@@ -345,10 +367,16 @@ def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = N
             base_dir / _get(scan, "state_dir", str, "scan.state_dir", ".noticescan")
         ).resolve(),
         limits=_parse_limits(_get(data, "limits", dict, "limits", {})),
-        detectors=_parse_detectors(_get(data, "detectors", dict, "detectors", {})),
+        detectors=detectors,
         stores=tuple(stores.values()),
         sources=tuple(sources),
         config_path=config_path,
+        review_file=(base_dir / review).resolve() if review else None,
+        allowlist=allowlist.parse_config(
+            _get(data, "allowlist", dict, "allowlist", {}),
+            base_dir,
+            set(detectors.category_of()),
+        ),
     )
 
 
@@ -379,6 +407,10 @@ def for_paths(paths: list[Path], out: Path | None) -> ScanConfig:
     data: dict[str, Any] = {
         "source": sources,
         # State beside the outputs the user chose, never in whatever folder the shell is in.
-        "scan": {"out": str(out_dir), "state_dir": str(out_dir / ".noticescan")},
+        "scan": {
+            "out": str(out_dir),
+            "state_dir": str(out_dir / ".noticescan"),
+            "review_file": str(out_dir / "noticescan.review.toml"),
+        },
     }
     return from_dict(data, Path.cwd())

@@ -29,7 +29,7 @@ from typing import Any
 import pyarrow as pa
 
 from reports.parquet import finding_row, item_row, listing_columns
-from scanner import __version__
+from scanner import __version__, allowlist
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.models import Item, ItemResult
@@ -51,14 +51,16 @@ EmitTables = Callable[[pa.Table, pa.Table], None]
 
 
 def analysis_key(config: ScanConfig) -> str:
-    """What findings depend on besides the content: settings, limits, version, the HMAC key.
+    """What findings depend on besides the content: settings, allow-list, limits, version, key.
 
     Items recorded under another key are read again, so changing a threshold re-evaluates
     everything on the next scan without losing the history of what was where.
     """
-    key_id = hashlib.sha256(b"noticescan-state\0" + load_key(config.secret_file)).hexdigest()
+    key = load_key(config.secret_file)
+    key_id = hashlib.sha256(b"noticescan-state\0" + key).hexdigest()
     doc = {
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
+        "allowlist": allowlist.fingerprint(config.allowlist, key),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
         "version": __version__,
         "key": key_id[:16],

@@ -50,6 +50,8 @@ class ScanStats:
     carried_from_previous: int = 0  # of carried: copied in bulk from the previous scan's files
     by_status: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
+    # Detections the allow-list dropped in the items this scan read (carried items: not again).
+    allow_listed: Counter[str] = field(default_factory=Counter)
 
     @property
     def errors(self) -> int:
@@ -244,6 +246,11 @@ def _run(
         db, config_id, rec.id, analysis, incremental, resumed, emit, emit_tables, prev_scan
     )
     grouper = Grouper(db, analysis, rec.id, emit)
+
+    def on_result(result: ItemResult, top_uri: str) -> None:
+        stats.allow_listed.update(result.allow_listed)
+        grouper.add(result, top_uri)
+
     if resumed:
         baseline.replay()
     stop = _Stop()
@@ -264,7 +271,7 @@ def _run(
                     emit([item_row(nxt)], [], False)
                 else:
                     if pool is None:
-                        pool = WorkerPool(config, config.workers, grouper.add)
+                        pool = WorkerPool(config, config.workers, on_result)
                     pool.submit(nxt)
             if exhausted and (pool is None or pool.in_flight == 0):
                 break
@@ -299,6 +306,8 @@ def _run(
         "carried": stats.carried,
         "carried_from_previous": stats.carried_from_previous,
         "gone": gone,
+        "allow_listed": stats.allow_listed.total(),
+        "allow_listed_by_entity": dict(sorted(stats.allow_listed.items())),
     }
     _write_scan_json(
         out,

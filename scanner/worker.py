@@ -20,11 +20,11 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from detectors.base import Detector
-from detectors.categories import category_of
+from scanner.allowlist import AllowList
 from scanner.config import ScanConfig
 from scanner.errors import ItemError, TooLargeError, UnsupportedError
 from scanner.extract.base import Child, ExtractContext, TableSegment, TextSegment
@@ -50,12 +50,14 @@ class Outcome:
     extractor: str
     chars: int
     findings: tuple[Finding, ...]
+    allow_listed: dict[str, int] = field(default_factory=dict)
 
     def apply(self, result: ItemResult, uri: str) -> None:
         """Give `result` this outcome, findings re-addressed to `uri`."""
         result.status, result.message = self.status, self.message
         result.extractor, result.chars_extracted = self.extractor, self.chars
         result.findings = [dataclasses.replace(f, item_uri=uri) for f in self.findings]
+        result.allow_listed = dict(self.allow_listed)
 
 
 class SeenContent:
@@ -103,6 +105,8 @@ class ItemProcessor:
         self.sources = sources
         self.redactor = redactor
         self.seen = SeenContent()
+        self.category_of = config.detectors.category_of()
+        self.allow = AllowList.build(config.allowlist, redactor)
 
     def run(self, task_id: int, item: Item, send: Send) -> None:
         """Process one top-level item and everything nested in it."""
@@ -174,11 +178,16 @@ class ItemProcessor:
         result.chars_extracted = chars
         del data
         t2 = time.perf_counter()
-        result.findings = self._findings(item.uri, segments)
+        result.findings = self._findings(item.uri, segments, result.allow_listed)
         result.detect_s = time.perf_counter() - t2
         if not children:
             outcome = Outcome(
-                result.status, result.message, extractor.name, chars, tuple(result.findings)
+                result.status,
+                result.message,
+                extractor.name,
+                chars,
+                tuple(result.findings),
+                dict(result.allow_listed),
             )
             self.seen.put(key, outcome)
 
@@ -210,15 +219,26 @@ class ItemProcessor:
             return
         self._process(task_id, nested, depth + 1, send)
 
-    def _findings(self, uri: str, segments: list[TextSegment | TableSegment]) -> list[Finding]:
+    def _findings(
+        self, uri: str, segments: list[TextSegment | TableSegment], allowed: dict[str, int]
+    ) -> list[Finding]:
+        """Mask and hash each detection; the allow-list drops the organisation's own values.
+
+        The allow-list is asked here, where the raw value still exists, so that an allowed
+        value leaves the worker only as a count in `allowed` (entity type -> detections).
+        """
         seen: set[tuple[str, str, int, int]] = set()
         findings = []
         for d in self.detector.detect(segments):
-            category = category_of(d.entity_type)
+            category = self.category_of.get(d.entity_type)
             key = (d.location, d.entity_type, d.start, d.end)
             if category is None or key in seen:
                 continue
             seen.add(key)
+            value_hash = self.redactor.hash(d.entity_type, d.value)
+            if self.allow and self.allow.allows(d.entity_type, d.value, value_hash):
+                allowed[d.entity_type] = allowed.get(d.entity_type, 0) + 1
+                continue
             findings.append(
                 Finding(
                     item_uri=uri,
@@ -228,7 +248,7 @@ class ItemProcessor:
                     score=round(d.score, 4),
                     detector=d.detector,
                     evidence_masked=mask(d.entity_type, d.value),
-                    value_hash=self.redactor.hash(d.entity_type, d.value),
+                    value_hash=value_hash,
                     start=d.start,
                     end=d.end,
                 )
