@@ -29,7 +29,7 @@ tests/fixtures/fake_graph.py, a local HTTPS server answering with Graph's docume
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -38,7 +38,7 @@ from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
 from sources.base import Changes
-from sources.graph_client import CLIENT_OPTIONS, DeltaExpiredError, GraphClient, utc
+from sources.graph_client import CLIENT_OPTIONS, DeltaExpiredError, DeltaLinks, GraphClient, utc
 from sources.options import check_keys, option, str_list
 
 MESSAGE_FIELDS = (
@@ -61,7 +61,7 @@ class GraphRef:
     message_id: str
 
 
-class GraphSource:
+class GraphSource(DeltaLinks):
     """A `[[source]] type = "graph"`: Office 365 mailboxes of one tenant."""
 
     type: ClassVar[str] = "graph"
@@ -78,18 +78,7 @@ class GraphSource:
         self.mailboxes = str_list(config, "mailboxes", None)
         self.folders = str_list(config, "folders", ["*"])
         self.delta = option(config, "delta", bool, True)
-        # Sync points: folder message-uri prefix -> delta link. `saved` is what the last complete
-        # scan ended with; `delta_links` what this walk reached (only folders it finished).
-        self.saved: dict[str, str] = {}
-        self.delta_links: dict[str, str] = {}
-
-    def start_from(self, saved: Mapping[str, str]) -> None:
-        """List each folder from its saved delta link: only what changed since."""
-        self.saved = dict(saved)
-
-    def sync_state(self) -> dict[str, str]:
-        """The delta link of every folder whose round finished in the last walk."""
-        return dict(self.delta_links)
+        super().__init__()
 
     # -- listing (main process) ------------------------------------------------------------
 

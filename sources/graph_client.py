@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -62,6 +62,27 @@ class DeltaExpiredError(Exception):
     def __init__(self, url: str, restart: str | None) -> None:
         super().__init__(url)
         self.restart = restart
+
+
+class DeltaLinks:
+    """Delta links as ChangeTracking sync points (sources.base), for the Graph sources.
+
+    Keyed by the container's uri prefix (a mail folder's messages, a drive's items): `saved` is
+    what the last complete scan ended with, `delta_links` what this walk reached (only the
+    containers whose round finished, so a failed one is listed in full next time).
+    """
+
+    def __init__(self) -> None:
+        self.saved: dict[str, str] = {}
+        self.delta_links: dict[str, str] = {}
+
+    def start_from(self, saved: Mapping[str, str]) -> None:
+        """List each container from its saved delta link: only what changed since."""
+        self.saved = dict(saved)
+
+    def sync_state(self) -> dict[str, str]:
+        """The delta link of every container whose round finished in the last walk."""
+        return dict(self.delta_links)
 
 
 class GraphClient:
