@@ -351,19 +351,19 @@ class StateDB:
     def groups_under(
         self, config_id: int, source: str, prefix: str, scan_id: str
     ) -> Iterator[list[Group]]:
-        """Stored groups whose top-level uri starts with `prefix`, in batches, with findings.
+        """Stored groups whose top-level uri is `prefix` + a name without "/", in batches.
 
-        Groups this scan already stored (`scan_id`) are left out: they were read (or replayed
-        after a resume) by this scan. The range on the primary key makes this a seek, not a scan
-        of the source's rows.
+        Deeper uris belong to a sub-container (sources.base.Changes). Groups this scan already
+        stored (`scan_id`) are left out: they were read (or replayed after a resume) by this
+        scan. The range on the primary key makes this a seek, not a scan of the source's rows.
         """
         cur = self.con.execute(
             f"SELECT top, uri, {_q(ITEM_COLS)} FROM items WHERE config_id = ? AND source = ? "
             "AND top >= ? AND top < ? AND top IN (SELECT top FROM items WHERE config_id = ? "
-            "AND source = ? AND uri = top AND top >= ? AND top < ? AND last_scan != ?) "
-            "ORDER BY top",
+            "AND source = ? AND uri = top AND top >= ? AND top < ? AND last_scan != ? "
+            "AND instr(substr(top, ?), '/') = 0) ORDER BY top",
             (config_id, source, prefix, _after(prefix))
-            + (config_id, source, prefix, _after(prefix), scan_id),
+            + (config_id, source, prefix, _after(prefix), scan_id, len(prefix) + 1),
         )
         batch: list[Group] = []
         for row in cur:

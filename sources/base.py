@@ -56,10 +56,11 @@ class Changes:
     """The end of one container's listing that held only what changed since the saved state.
 
     A ChangeTracking source yields it after the container's new and changed items (a mail
-    folder, a drive): every item of the container has a uri starting with `prefix`; the items it
-    did not list are unchanged and are carried forward from the state, except `removed` (uris the
-    listing says are gone). A container listed in full yields no Changes: what it did not list
-    is gone, as for any other source.
+    folder, a drive). Every item of the container has a uri of the form `prefix` + a name
+    without "/" (a sub-folder's items, deeper below the prefix, are not the container's). The
+    items it did not list are unchanged and are carried forward from the state, except
+    `removed` (uris the listing says are gone). A container listed in full yields no Changes:
+    what it did not list is gone, as for any other source.
     """
 
     source: str
