@@ -34,8 +34,10 @@ from scanner.incremental import Baseline, Grouper, analysis_key
 from scanner.models import Item, ItemResult
 from scanner.pool import WorkerPool
 from scanner.state import ScanLock, ScanRecord, StateDB, config_identity
-from sources.base import Source
+from scanner.syncpoints import SyncPoints
+from sources.base import Changes, Source
 from sources.listing import Listing
+from sources.principals import principal_report
 from sources.registry import build_sources
 
 
@@ -120,7 +122,7 @@ def _versions() -> dict[str, str]:
 
 def _walk(
     sources: list[Source], source_errors: list[str], failed: set[str], listings: bool
-) -> Iterator[Item | ItemResult | Listing]:
+) -> Iterator[Item | ItemResult | Listing | Changes]:
     for src in sources:
         # A source's listing (sources.listing) serves re-scans that compare before reading.
         lister = getattr(src, "listing", None) if listings else None
@@ -251,6 +253,10 @@ def _run(
         stats.allow_listed.update(result.allow_listed)
         grouper.add(result, top_uri)
 
+    sync = SyncPoints(db, config_id, analysis)
+    if incremental:  # a full scan lists everything, and then saves where to resume from
+        sync.hand_out(sources)
+        baseline.tracking = sync.resumed
     if resumed:
         baseline.replay()
     stop = _Stop()
@@ -292,10 +298,12 @@ def _run(
         walked = {s.id: baseline.walked_uris(s.id) for s in sources if s.id not in failed}
         configured = {s.id for s in sources}
         gone = db.sweep(config_id, rec.id, walked, configured, baseline.protected)
+        sync.save(sources, failed, grouper.unread, baseline.protected)
     db.flush()
     items_w.publish()
     findings_w.publish()
     status = "interrupted" if stop.requested else "complete"
+    principals = principal_report(sources)
     counts = {
         "items": stats.items,
         "bytes": stats.bytes,
@@ -308,6 +316,7 @@ def _run(
         "gone": gone,
         "allow_listed": stats.allow_listed.total(),
         "allow_listed_by_entity": dict(sorted(stats.allow_listed.items())),
+        "unresolved_principals": sum(p["unresolved_count"] for p in principals.values()),
     }
     _write_scan_json(
         out,
@@ -320,6 +329,7 @@ def _run(
             "config_identity": identity,
             "counts": counts,
             "source_errors": source_errors,
+            "principals": principals,
         },
         config,
     )
