@@ -60,6 +60,7 @@ def analysis_key(config: ScanConfig) -> str:
     doc = {
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
+        "ocr": json.loads(json.dumps(config.ocr, default=_plain)),
         "version": __version__,
         "key": key_id[:16],
     }

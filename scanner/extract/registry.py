@@ -16,6 +16,7 @@ from scanner.extract.archive import ZipExtractor
 from scanner.extract.base import Extractor
 from scanner.extract.compressed import Bzip2Extractor, GzipExtractor, TarExtractor, XzExtractor
 from scanner.extract.delimited import DelimitedExtractor
+from scanner.extract.images import ImageExtractor
 from scanner.extract.mail import EmlExtractor, MboxExtractor, MsgExtractor
 from scanner.extract.nondoc import EmptyExtractor, NotADocumentExtractor
 from scanner.extract.odf import OdpExtractor, OdtExtractor
@@ -36,6 +37,7 @@ HEAD_BYTES = 64 * 1024
 EXTRACTORS: tuple[Extractor, ...] = (
     EmptyExtractor(),
     PdfExtractor(),
+    ImageExtractor(),
     RtfExtractor(),
     DocxExtractor(),
     XlsxExtractor(),

@@ -1,0 +1,163 @@
+"""Document metadata as located text: authors, editors, titles, companies, comments' authors.
+
+Metadata is personal data too: a letter's `Author` and `Last modified by` name real people, and a
+file's properties outlive every edit of its body. Each property becomes a TextSegment located
+`metadata:<key>` (`metadata:author`, `metadata:last_modified_by`) so a finding says where it was.
+
+Text shape: a property holding a person is written `Name: <value>`, the label the name cue in
+detectors/names.py (CuedNameRecognizer, `name:` label) recognises with no help from the
+language model, which misses bare names without context. Other properties are written
+`<Label>: <value>` (`Title: Appraisal for Jane Smith`) so prose detectors see a short sentence.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from scanner.extract.base import TextSegment
+
+# Properties that name a person, whichever format they come from.
+PERSON_KEYS = frozenset(
+    {"author", "last_modified_by", "manager", "creator", "artist", "camera_owner", "comment_author",
+     "revision_author"}
+)  # fmt: skip
+
+_SAFE = {"resolve_entities": False, "no_network": True, "huge_tree": False}
+
+
+def segment(key: str, value: str, prefix: str = "metadata") -> TextSegment | None:
+    """One property as located text, or None when it is empty."""
+    value = " ".join(value.split()) if "\n" not in value else value.strip()
+    if not value:
+        return None
+    label = "Name" if key in PERSON_KEYS else key.replace("_", " ").capitalize()
+    return TextSegment(f"{prefix}:{key}", f"{label}: {value}")
+
+
+def segments(pairs: Iterable[tuple[str, str]], prefix: str = "metadata") -> Iterator[TextSegment]:
+    """Segments for (key, value) pairs; repeated identical pairs are given once."""
+    seen: set[tuple[str, str]] = set()
+    for key, value in pairs:
+        if (key, value) in seen:
+            continue
+        seen.add((key, value))
+        if (seg := segment(key, value, prefix)) is not None:
+            yield seg
+
+
+def parse_xml(raw: bytes) -> Any:
+    """Parse an XML part with entities off (no XML bombs, no external entities)."""
+    from lxml import etree
+
+    return etree.fromstring(raw, parser=etree.XMLParser(**_SAFE))
+
+
+# OOXML docProps: core.xml (Dublin Core + cp:) and app.xml (extended properties).
+_CORE = {
+    "creator": "author",
+    "lastModifiedBy": "last_modified_by",
+    "title": "title",
+    "subject": "subject",
+    "keywords": "keywords",
+    "description": "description",
+    "category": "category",
+}
+_APP = {"Company": "company", "Manager": "manager"}
+
+
+def ooxml_properties(archive: zipfile.ZipFile) -> Iterator[TextSegment]:
+    """docProps/core.xml and app.xml of a Word, Excel or PowerPoint package."""
+    pairs: list[tuple[str, str]] = []
+    names = set(archive.namelist())
+    for part, table in (("docProps/core.xml", _CORE), ("docProps/app.xml", _APP)):
+        if part not in names:
+            continue
+        root = parse_xml(archive.read(part))
+        for el in root:
+            local = str(el.tag).rsplit("}", 1)[-1]
+            if local in table and el.text:
+                pairs.append((table[local], el.text))
+    yield from segments(pairs)
+
+
+def ooxml_package_properties(data: bytes) -> Iterator[TextSegment]:
+    """ooxml_properties for a package given as bytes (for extractors that do not open it)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        yield from ooxml_properties(archive)
+
+
+# OLE SummaryInformation / DocumentSummaryInformation (legacy .doc, .xls, .ppt), via olefile.
+_OLE = {
+    "author": "author",
+    "last_saved_by": "last_modified_by",
+    "title": "title",
+    "subject": "subject",
+    "keywords": "keywords",
+    "comments": "description",
+    "company": "company",
+    "manager": "manager",
+    "category": "category",
+}
+
+
+def ole_properties(ole: Any) -> Iterator[TextSegment]:
+    """Summary properties of an open olefile.OleFileIO, decoded with the file's code page."""
+    meta = ole.get_metadata()
+    pairs: list[tuple[str, str]] = []
+    for attr, key in _OLE.items():
+        value: Any = getattr(meta, attr, None)
+        if isinstance(value, bytes):
+            codepage = getattr(meta, "codepage", None) or 1252
+            try:
+                value = value.decode(f"cp{codepage}" if codepage != 65001 else "utf-8")
+            except (LookupError, UnicodeDecodeError):
+                value = value.decode("cp1252", "replace")
+        if isinstance(value, str):
+            pairs.append((key, value.rstrip("\0")))
+    yield from segments(pairs)
+
+
+# XMP (Adobe's RDF metadata) in PDFs and images. The XMP spec asks writers to leave the packet
+# uncompressed and wrapped in <?xpacket?> markers precisely so that it can be found by scanning
+# the bytes; a packet inside a compressed stream is not found (docs/extraction.md says so).
+_XMP_START, _XMP_END = b"<x:xmpmeta", b"</x:xmpmeta>"
+_XMP = {
+    "creator": "creator",
+    "title": "title",
+    "description": "description",
+    "subject": "keywords",
+    "Keywords": "keywords",
+    "Author": "author",
+    "AuthorsPosition": "job_title",
+    "CaptionWriter": "creator",
+    "Owner": "camera_owner",
+}
+XMP_SCAN_BYTES = 8 << 20  # packets sit near the start or the end; a whole 200 MB PDF is not read
+
+
+def xmp_segments(data: bytes) -> Iterator[TextSegment]:
+    """Personal fields of the first XMP packet found in `data`, located `xmp:<key>`."""
+    window = (
+        data if len(data) <= 2 * XMP_SCAN_BYTES else data[:XMP_SCAN_BYTES] + data[-XMP_SCAN_BYTES:]
+    )
+    start = window.find(_XMP_START)
+    end = window.find(_XMP_END, start)
+    if start < 0 or end < 0:
+        return
+    try:
+        root = parse_xml(window[start : end + len(_XMP_END)])
+    except Exception:  # noqa: BLE001 - damaged metadata must not cost the document its text
+        return
+    pairs: list[tuple[str, str]] = []
+    for el in root.iter():
+        local = str(el.tag).rsplit("}", 1)[-1]
+        if local not in _XMP:
+            continue
+        # Values are either text or rdf:Seq/Bag/Alt of rdf:li items (one per author, language).
+        items = [li.text for li in el.iter() if str(li.tag).endswith("}li") and li.text]
+        for value in items or ([el.text] if el.text and el.text.strip() else []):
+            pairs.append((_XMP[local], value))
+    yield from segments(pairs, prefix="xmp")
