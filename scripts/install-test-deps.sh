@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium (report),
 # Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests), Tesseract's English data
-# (OCR), and antiword/catdoc (legacy .doc/.ppt text).
+# (OCR) and the DejaVu font the OCR tests draw pages with.
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()

@@ -110,7 +110,8 @@ def ole_properties(ole: Any) -> Iterator[TextSegment]:
     for attr, key in _OLE.items():
         value: Any = getattr(meta, attr, None)
         if isinstance(value, bytes):
-            codepage = getattr(meta, "codepage", None) or 1252
+            # olefile reads the code page property as a signed 16-bit value: UTF-8 is -535.
+            codepage = (getattr(meta, "codepage", None) or 1252) & 0xFFFF
             try:
                 value = value.decode(f"cp{codepage}" if codepage != 65001 else "utf-8")
             except (LookupError, UnicodeDecodeError):

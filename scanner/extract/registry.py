@@ -17,10 +17,11 @@ from scanner.extract.base import Extractor
 from scanner.extract.compressed import Bzip2Extractor, GzipExtractor, TarExtractor, XzExtractor
 from scanner.extract.delimited import DelimitedExtractor
 from scanner.extract.images import ImageExtractor
+from scanner.extract.legacy import DocExtractor, PptExtractor
 from scanner.extract.mail import EmlExtractor, MboxExtractor, MsgExtractor
 from scanner.extract.nondoc import EmptyExtractor, NotADocumentExtractor
 from scanner.extract.odf import OdpExtractor, OdtExtractor
-from scanner.extract.ole import DocExtractor, OleExtractor
+from scanner.extract.ole import OleExtractor
 from scanner.extract.pdf import PdfExtractor
 from scanner.extract.pst import PstExtractor
 from scanner.extract.rtf import RtfExtractor
@@ -53,8 +54,11 @@ EXTRACTORS: tuple[Extractor, ...] = (
     TarExtractor(),
     PstExtractor(),
     MsgExtractor(),
-    XlsExtractor(),
+    # Word and PowerPoint before Excel: sniffing finds OLE stream names anywhere in the head, and
+    # a .doc's font table names "Bookman", which looks like an Excel `Book` stream.
     DocExtractor(),
+    PptExtractor(),
+    XlsExtractor(),
     OleExtractor(),
     NotADocumentExtractor(),
     MboxExtractor(),
