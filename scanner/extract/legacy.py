@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 from scanner.errors import EncryptedError, UnsupportedError
 from scanner.extract import sniff
 from scanner.extract.base import Child, ExtractContext, Output, TextSegment, limit_chars
-from scanner.extract.metadata import ole_properties, segments
+from scanner.extract.metadata import ole_summary, segments
 from scanner.extract.text import paragraphs
 
 WORD97_NFIB = 0x00C1
@@ -252,11 +252,6 @@ def _ensure_readable(data: bytes, name: str) -> None:
     ensure_not_encrypted(data, name)
 
 
-def _properties(data: bytes) -> Iterator[TextSegment]:
-    with _open(data) as ole:
-        yield from ole_properties(ole)
-
-
 class DocExtractor:
     """Word 97-2003 .doc/.dot: every story, authors, summary properties, embedded files."""
 
@@ -272,7 +267,7 @@ class DocExtractor:
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Properties, body paragraphs, the other stories, then embedded files as children."""
         _ensure_readable(data, ctx.name)
-        yield from _properties(data)
+        yield from ole_summary(data)
         yield from limit_chars(doc_stories(data, ctx.name), ctx.limits.max_chars)
         yield from embedded_packages(data)
 
@@ -292,6 +287,6 @@ class PptExtractor:
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Properties, `slide N` and `slide N notes`, then embedded files as children."""
         _ensure_readable(data, ctx.name)
-        yield from _properties(data)
+        yield from ole_summary(data)
         yield from limit_chars(ppt_slides(data), ctx.limits.max_chars)
         yield from embedded_packages(data)

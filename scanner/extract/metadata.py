@@ -83,10 +83,13 @@ def ooxml_properties(archive: zipfile.ZipFile) -> Iterator[TextSegment]:
     yield from segments(pairs)
 
 
-def ooxml_package_properties(data: bytes) -> Iterator[TextSegment]:
-    """ooxml_properties for a package given as bytes (for extractors that do not open it)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        yield from ooxml_properties(archive)
+def resolve_target(folder: str, target: str) -> str:
+    """A relationship target as a part name: absolute (`/xl/a.xml`) or relative to `folder`."""
+    import posixpath
+
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(folder, target))
 
 
 # OLE SummaryInformation / DocumentSummaryInformation (legacy .doc, .xls, .ppt), via olefile.
@@ -119,6 +122,14 @@ def ole_properties(ole: Any) -> Iterator[TextSegment]:
         if isinstance(value, str):
             pairs.append((key, value.rstrip("\0")))
     yield from segments(pairs)
+
+
+def ole_summary(data: bytes) -> Iterator[TextSegment]:
+    """ole_properties of an OLE file given as bytes (legacy .doc, .xls, .ppt)."""
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        yield from ole_properties(ole)
 
 
 # XMP (Adobe's RDF metadata) in PDFs and images. The XMP spec asks writers to leave the packet
@@ -162,3 +173,56 @@ def xmp_segments(data: bytes) -> Iterator[TextSegment]:
         for value in items or ([el.text] if el.text and el.text.strip() else []):
             pairs.append((_XMP[local], value))
     yield from segments(pairs, prefix="xmp")
+
+
+def xlsx_metadata(data: bytes) -> Iterator[TextSegment]:
+    """Workbook properties, then cell comments (`Sheet1!B2 comment`) and their authors."""
+    import posixpath
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        yield from ooxml_properties(archive)
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return
+        rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        book_rels = {
+            r.get("Id"): r.get("Target", "")
+            for r in parse_xml(archive.read("xl/_rels/workbook.xml.rels"))
+        }
+        authors: list[tuple[str, str]] = []
+        for sheet in parse_xml(archive.read("xl/workbook.xml")).iter(f"{_SSML}sheet"):
+            part = resolve_target("xl", book_rels.get(sheet.get(rid), ""))
+            folder, base = posixpath.split(part)
+            rels_part = f"{folder}/_rels/{base}.rels"
+            if rels_part not in names:
+                continue
+            for rel in parse_xml(archive.read(rels_part)):
+                comments = resolve_target(folder, rel.get("Target", ""))
+                if "comments" not in comments or comments not in names:
+                    continue
+                root = parse_xml(archive.read(comments))
+                people = [a.text or "" for a in root.iter(f"{_SSML}author")]
+                for comment in root.iter(f"{_SSML}comment"):
+                    text = "".join(t.text or "" for t in comment.iter(f"{_SSML}t")).strip()
+                    if text:
+                        yield TextSegment(f"{sheet.get('name')}!{comment.get('ref')} comment", text)
+                    index = int(comment.get("authorId", "-1"))
+                    if 0 <= index < len(people):
+                        authors.append(("comment_author", people[index]))
+        yield from segments(authors)
+
+
+_SSML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ODF_META = {"initial-creator": "author", "creator": "last_modified_by", "title": "title",
+             "subject": "subject", "keyword": "keywords", "description": "description"}  # fmt: skip
+
+
+def odf_properties(data: bytes) -> Iterator[TextSegment]:
+    """meta.xml of an OpenDocument file: who created it, who saved it last, title, keywords."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "meta.xml" not in archive.namelist():
+            return
+        root = parse_xml(archive.read("meta.xml"))
+    pairs = [(_ODF_META[str(el.tag).rsplit("}", 1)[-1]], el.text or "") for el in root.iter()
+             if str(el.tag).rsplit("}", 1)[-1] in _ODF_META]  # fmt: skip
+    yield from segments(pairs)
