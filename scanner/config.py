@@ -65,9 +65,10 @@ TESSDATA_DIRS = (
 class OcrSettings:
     """Optical character recognition of images and PDF pages without a text layer (Tesseract).
 
-    `dpi` is the resolution PDF pages are rendered at (bench/ocr: 200 reads 11 pt text as well as
-    300 at ~25% less CPU, 150 loses small print); `max_pages` is the page budget per item, so one
-    500-page scanned archive cannot take a worker for an hour.
+    `dpi` is the resolution PDF pages are rendered at (bench/ocr --dpi-sweep: 300 costs 1.5x the
+    CPU of 200 for no better recall; 150 was as good on 11 pt letters but lost NI numbers on a
+    clean test page); `max_pages` is the page budget per item, so one 500-page scanned archive
+    cannot take a worker for an hour.
     """
 
     enabled: bool = True
