@@ -54,6 +54,41 @@ class Limits:
         return int(self.max_file_mb * 1024 * 1024)
 
 
+# Where Debian, Ubuntu, Fedora and Homebrew put Tesseract's language data (*.traineddata).
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+    "/opt/homebrew/share/tessdata",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSettings:
+    """Optical character recognition of images and PDF pages without a text layer (Tesseract).
+
+    `dpi` is the resolution PDF pages are rendered at (bench/ocr --dpi-sweep: 300 costs 1.5x the
+    CPU of 200 for no better recall; 150 was as good on 11 pt letters but lost NI numbers on a
+    clean test page); `max_pages` is the page budget per item, so one 500-page scanned archive
+    cannot take a worker for an hour.
+    """
+
+    enabled: bool = True
+    languages: tuple[str, ...] = ("eng",)
+    dpi: int = 200
+    max_pages: int = 50
+    tessdata: str = ""
+
+    def tessdata_dir(self) -> Path | None:
+        """The folder holding the language files: `tessdata`, $TESSDATA_PREFIX, or a known one."""
+        candidates = [self.tessdata, os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_DIRS]
+        for folder in filter(None, candidates):
+            if (Path(folder) / f"{self.languages[0]}.traineddata").is_file():
+                return Path(folder)
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class DetectorSettings:
     """Which entities to report and from what score."""
@@ -148,6 +183,7 @@ class ScanConfig:
     # Review decisions (reports/decisions.py): `scan.review_file`, default beside the config.
     review_file: Path | None = None
     allowlist: AllowListConfig = field(default_factory=AllowListConfig)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
     def store(self, store_id: str) -> Store:
         """The store with this id; unknown ids map to the undeclared store."""
@@ -231,6 +267,39 @@ def _parse_limits(table: dict[str, Any]) -> Limits:
     return Limits(**values)
 
 
+def _parse_ocr(table: dict[str, Any]) -> OcrSettings:
+    _check_keys(table, {"enabled", "languages", "dpi", "max_pages", "tessdata"}, "ocr")
+    languages = _str_list(table, "languages", "ocr.languages") or ("eng",)
+    settings = OcrSettings(
+        enabled=_get(table, "enabled", bool, "ocr.enabled", True),
+        languages=languages,
+        dpi=_get(table, "dpi", int, "ocr.dpi", 200),
+        max_pages=_get(table, "max_pages", int, "ocr.max_pages", 50),
+        tessdata=_get(table, "tessdata", str, "ocr.tessdata", ""),
+    )
+    if not 72 <= settings.dpi <= 600:
+        raise ConfigError("ocr.dpi", f"must be between 72 and 600, got {settings.dpi}", "use 200")
+    _positive(settings.max_pages, "ocr.max_pages")
+    if settings.tessdata and not Path(settings.tessdata).is_dir():
+        raise ConfigError(
+            "ocr.tessdata",
+            f"{settings.tessdata} is not a folder",
+            "point it at the tessdata folder",
+        )
+    folder = settings.tessdata_dir()
+    # Without any language data OCR items say so at scan time; a named language that is missing
+    # beside installed ones is a typo or a forgotten package, which the config should name now.
+    if settings.enabled and folder is not None:
+        for lang in languages:
+            if not (folder / f"{lang}.traineddata").is_file():
+                raise ConfigError(
+                    "ocr.languages",
+                    f"{lang!r} is not installed (no {lang}.traineddata in {folder})",
+                    f"install the Debian package tesseract-ocr-{lang} or remove it from the list",
+                )
+    return settings
+
+
 def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
     from detectors.categories import CATEGORY_OF
     from scanner.customdetectors import check_examples, parse_custom
@@ -312,7 +381,7 @@ def _parse_source(table: dict[str, Any], index: int, stores: dict[str, Store]) -
 
 def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = None) -> ScanConfig:
     """Validate a parsed TOML document; relative paths resolve against `base_dir`."""
-    _check_keys(data, {"scan", "limits", "detectors", "store", "source", "allowlist"}, "")
+    _check_keys(data, {"scan", "limits", "ocr", "detectors", "store", "source", "allowlist"}, "")
     scan = _get(data, "scan", dict, "scan", {})
     _check_keys(scan, {"out", "workers", "secret_file", "state_dir", "review_file"}, "scan")
     workers = _get(scan, "workers", int, "scan.workers", 0)
@@ -377,6 +446,7 @@ def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = N
             base_dir,
             set(detectors.category_of()),
         ),
+        ocr=_parse_ocr(_get(data, "ocr", dict, "ocr", {})),
     )
 
 

@@ -49,6 +49,12 @@ class UnsupportedError(ItemError):
     status = "unsupported"
 
 
+class SkippedError(ItemError):
+    """The item is not a document (a program, a font, a film): there is no text to look at."""
+
+    status = "skipped"
+
+
 class ItemTimeoutError(ItemError):
     """The item took longer than the per-item wall time."""
 

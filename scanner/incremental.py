@@ -68,6 +68,7 @@ def analysis_key(config: ScanConfig) -> str:
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
         "allowlist": allowlist.fingerprint(config.allowlist, key),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
+        "ocr": json.loads(json.dumps(config.ocr, default=_plain)),
         "version": __version__,
         "key": key_id[:16],
     }

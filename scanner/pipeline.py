@@ -40,6 +40,9 @@ from sources.listing import Listing
 from sources.principals import principal_report
 from sources.registry import build_sources
 
+# Outcomes that are not failures: read, or knowingly not read (not a document, unknown format).
+NOT_ERRORS = ("ok", "skipped", "unsupported")
+
 
 @dataclass
 class ScanStats:
@@ -57,8 +60,13 @@ class ScanStats:
 
     @property
     def errors(self) -> int:
-        """Items that ended in any status other than ok/skipped."""
-        return sum(n for s, n in self.by_status.items() if s not in ("ok", "skipped"))
+        """Items that could not be read as they should: error, timeout, encrypted, too_large."""
+        return sum(n for s, n in self.by_status.items() if s not in NOT_ERRORS)
+
+    @property
+    def skipped(self) -> int:
+        """Items with nothing to read or no reader: not documents, unknown formats."""
+        return self.by_status["skipped"] + self.by_status["unsupported"]
 
     def add(self, result: ItemResult) -> None:
         """Count one finished item."""

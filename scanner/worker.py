@@ -19,7 +19,7 @@ import dataclasses
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ from detectors.base import Detector
 from scanner.allowlist import AllowList
 from scanner.config import ScanConfig
 from scanner.errors import ItemError, TooLargeError, UnsupportedError
-from scanner.extract.base import Child, ExtractContext, TableSegment, TextSegment
+from scanner.extract.base import Child, ExtractContext, Output, TableSegment, TextSegment
 from scanner.extract.registry import HEAD_BYTES, choose
 from scanner.models import Finding, Item, ItemResult, Status
 from scanner.privacy import Redactor, mask, mask_metadata
@@ -154,12 +154,13 @@ class ItemProcessor:
             seen.apply(result, item.uri)
             return
         children = 0
-        ctx = ExtractContext(name=item.name, depth=depth, limits=self.limits)
+        ctx = ExtractContext(item.name, depth, self.limits, self.config.ocr)
         segments: list[TextSegment | TableSegment] = []
         chars = 0
         t1 = time.perf_counter()
         nested_s = 0.0  # a child's time is the child's own, not its container's
-        for out in extractor.extract(data, ctx):
+        stopped: list[ItemError] = []
+        for out in _until_stopped(extractor.extract(data, ctx), stopped):
             if isinstance(out, Child):
                 c0 = time.perf_counter()
                 self._child(task_id, item, out, depth, send)
@@ -174,13 +175,15 @@ class ItemProcessor:
                     f"text beyond limits.max_chars ({self.limits.max_chars}) was not scanned"
                 )
                 break
+        if stopped:  # a limit or a lock met part-way: what was read before it is still scanned
+            result.status, result.message = Status(stopped[0].status), str(stopped[0])
         result.extract_s = time.perf_counter() - t1 - nested_s
         result.chars_extracted = chars
         del data
         t2 = time.perf_counter()
         result.findings = self._findings(item.uri, segments, result.allow_listed)
         result.detect_s = time.perf_counter() - t2
-        if not children:
+        if not children and not stopped:
             outcome = Outcome(
                 result.status,
                 result.message,
@@ -254,6 +257,19 @@ class ItemProcessor:
                 )
             )
         return findings
+
+
+def _until_stopped(outputs: Iterator[Output], stopped: list[ItemError]) -> Iterator[Output]:
+    """Pass outputs through; an ItemError ends them and is kept in `stopped`, not raised.
+
+    An extractor raises EncryptedError/TooLargeError after yielding what it could read (the
+    readable members of a partly encrypted zip, the pages within the OCR budget); those
+    segments must still reach the detectors instead of being dropped with the exception.
+    """
+    try:
+        yield from outputs
+    except ItemError as e:
+        stopped.append(e)
 
 
 def _chars(seg: TextSegment | TableSegment) -> int:
