@@ -33,7 +33,7 @@ from scanner import __version__
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.models import Item, ItemResult
-from scanner.privacy import load_key, mask_metadata
+from scanner.privacy import hashing_facts, load_key, mask_metadata
 from scanner.state import FINDING_COLS, ITEM_COLS, Group, StateDB
 from sources.listing import Listing
 
@@ -51,17 +51,18 @@ EmitTables = Callable[[pa.Table, pa.Table], None]
 
 
 def analysis_key(config: ScanConfig) -> str:
-    """What findings depend on besides the content: settings, limits, version, the HMAC key.
+    """What findings depend on besides the content: settings, limits, version, hashing.
 
-    Items recorded under another key are read again, so changing a threshold re-evaluates
-    everything on the next scan without losing the history of what was where.
+    Hashing is the HMAC key's fingerprint and the normalisation version. Items recorded under
+    another analysis key are read again, so changing a threshold re-evaluates everything on the
+    next scan without losing the history of what was where, and a change to normalisation never
+    mixes old and new hashes in one scan.
     """
-    key_id = hashlib.sha256(b"noticescan-state\0" + load_key(config.secret_file)).hexdigest()
     doc = {
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
         "version": __version__,
-        "key": key_id[:16],
+        "hashing": hashing_facts(load_key(config.secret_file)),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 
