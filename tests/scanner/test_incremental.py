@@ -22,7 +22,7 @@ import psutil
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import REPO, cli_env, run_cli
+from tests.conftest import REPO, cli_env, make_estate, run_cli
 from tests.extract.files import eml_message, zip_file
 
 HOOKS = REPO / "tests" / "fixtures" / "hooks"
@@ -127,12 +127,7 @@ def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) ->
 @pytest.mark.slow
 def test_incremental_rescan_of_the_demo_estate(tmp_path: Path) -> None:
     estate = tmp_path / "estate"
-    subprocess.run(
-        [sys.executable, str(REPO / "examples" / "make_estate.py"), "--out", str(estate)],
-        check=True,
-        capture_output=True,
-        cwd=REPO,
-    )
+    make_estate(estate)
     out = tmp_path / "out"
     full = out_dir(run_cli("scan", str(estate), "--out", str(out), "-w", "2", "-q"))
     n_items = json.loads((full / "scan.json").read_text())["counts"]["items"]
