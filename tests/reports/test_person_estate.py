@@ -25,9 +25,12 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import openpyxl
+import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 from fpdf import FPDF
 
+from scanner.cli import cli
 from tests.conftest import REPO, make_estate, run_cli
 from tests.reports.test_person import assert_no_raw_values
 
@@ -143,8 +146,19 @@ def estate_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, d
     return root, estate, originals
 
 
+ASKED_ARGS = [x for pair in ASKED.items() for x in pair]
+
+
 def person(*args: str) -> subprocess.CompletedProcess[str]:
-    return run_cli("person", *args, *(x for pair in ASKED.items() for x in pair))
+    """The real command in its own process."""
+    return run_cli("person", *args, *ASKED_ARGS)
+
+
+def in_process(*args: str) -> str:
+    """The command through Click in this process (no start-up cost); returns its stdout."""
+    result = CliRunner().invoke(cli, ["person", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 def test_person_found_in_exactly_the_planted_items(
@@ -188,9 +202,9 @@ def test_history_shows_the_erasure(estate_scan: tuple[Path, Path, dict[str, byte
     before, after = json.loads(done.stdout)
     assert (before["outcome"], before["strong_items"]) == ("found", len(PLANTED))
     assert (after["strong_items"], after["weak_items"]) == (0, 1)  # only the other Zoë
-    table = person(str(root / "scans"), "--history")
-    assert f"{after['scan_id']}: found in 1 item(s)" in table.stdout
-    assert "0 strong" in table.stdout.splitlines()[-1]
+    table = in_process(str(root / "scans"), "--history", *ASKED_ARGS)
+    assert f"{after['scan_id']}: found in 1 item(s)" in table
+    assert "0 strong" in table.splitlines()[-1]
 
 
 def test_readme_demo_request_finds_its_person(
@@ -201,6 +215,17 @@ def test_readme_demo_request_finds_its_person(
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     line = next(x for x in readme.splitlines() if x.startswith("`noticescan person scans/latest"))
     args = shlex.split(line.strip("`."))[2:]
-    done = run_cli("person", str(root / "scans" / "latest"), *args[1:], "--format", "json")
-    assert done.returncode == 0, done.stderr
-    assert any(r["strength"] == "strong" for r in json.loads(done.stdout))
+    found = in_process(str(root / "scans" / "latest"), *args[1:], "--format", "json")
+    assert any(r["strength"] == "strong" for r in json.loads(found))
+
+
+def test_scan_writes_bloom_filters_for_lookups(
+    estate_scan: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    """The lookup's speed rests on these (bench.person): every row group has its filter."""
+    root, _, _ = estate_scan
+    for name, column in (("findings.parquet", "value_hash"), ("items.parquet", "uri")):
+        meta = pq.ParquetFile(root / "scans" / "latest" / name).metadata
+        index = meta.schema.to_arrow_schema().get_field_index(column)
+        for group in range(meta.num_row_groups):
+            assert meta.row_group(group).column(index).bloom_filter_offset is not None, name

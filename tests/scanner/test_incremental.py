@@ -280,3 +280,20 @@ def test_carried_rows_equal_the_previous_scans_with_nested_items(tmp_path: Path)
     assert {name: rows(fourth, name) for name in saved} == saved
     counts = json.loads((fourth / "scan.json").read_text())["counts"]
     assert counts["carried"] == len(items) and counts["carried_from_previous"] == 0
+
+
+def test_analysis_key_follows_the_key_and_the_normalisation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new normalisation changes every hash: no scan may carry old hashes next to new ones."""
+    from scanner import privacy
+    from scanner.config import for_paths
+    from scanner.incremental import analysis_key
+
+    cfg = for_paths([tmp_path], tmp_path / "out")
+    before = analysis_key(cfg)
+    monkeypatch.setattr(privacy, "NORMALISATION_VERSION", privacy.NORMALISATION_VERSION + 1)
+    assert analysis_key(cfg) != before
+    monkeypatch.undo()
+    monkeypatch.setenv("NOTICESCAN_HMAC_KEY", "another-installation-key")
+    assert analysis_key(cfg) != before
