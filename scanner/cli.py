@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -19,6 +20,7 @@ from scanner.pipeline import Progress, ScanSummary, run_scan
 from scanner.progress import ProgressDisplay
 from scanner.runlog import LogProgress, RunLog, stats_fields
 
+F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -225,18 +227,23 @@ def report(scan_dir: Path, config_path: Path | None, out: Path | None) -> None:
     sys.exit(code)
 
 
+def _table_format(help_text: str) -> Callable[[F], F]:
+    """The `--format table|csv|json` option of the commands that print rows."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @cli.command()
 @click.argument("scan_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.argument("sql")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format; csv and json stream, so they suit large exports.",
-)
+@_table_format("Output format; csv and json stream, so they suit large exports.")
 def query(scan_dir: Path, sql: str, fmt: str) -> None:
     """Run SQL (DuckDB) over SCAN_DIR's Parquet files and print the result.
 
@@ -357,6 +364,74 @@ def review(
     day = until.date() if until else None
     outcome = review_command.run(scan_dir, action, selection, why, who, day, file)
     click.echo("\n".join(outcome.lines))
+
+
+@cli.command()
+@click.argument("scan_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--name", help='Full name: "Jane Smith" or "Smith, Jane" (titles, case, accents ignored).'
+)
+@click.option("--email", help="E-mail address.")
+@click.option("--phone", help="Phone number as written or dialled (UK numbers without +44 too).")
+@click.option("--nino", help="UK National Insurance number.")
+@click.option("--dob", help="Date of birth, YYYY-MM-DD.")
+@click.option("--iban", help="IBAN (checked: length and mod-97).")
+@click.option("--postcode", help="UK postcode.")
+@click.option(
+    "--history",
+    "all_scans",
+    is_flag=True,
+    help="SCAN_DIR is OUT: search every scan under it, oldest first (erasure evidence).",
+)
+@_table_format("table for people; csv, or json (a list of objects) for scripts.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write the evidence bundle here: matches.parquet, matches.csv, person.html.",
+)
+def person(
+    scan_dir: Path,
+    name: str | None,
+    email: str | None,
+    phone: str | None,
+    nino: str | None,
+    dob: str | None,
+    iban: str | None,
+    postcode: str | None,
+    all_scans: bool,
+    fmt: str,
+    out_dir: Path | None,
+) -> None:
+    """Find one person's data in SCAN_DIR, for a subject access or erasure request.
+
+    Each value given is normalised and hashed with the scan's key exactly as the scanner did,
+    and every item holding it is listed: store, source, item, location, entity type, category,
+    which option matched, modified date. An item holding two or more of the values is a strong
+    match; one value alone (a name above all) is weak. Names are also found as "Surname,
+    Forename" and "F. Surname". Output never holds the values, only the option names; the
+    --out bundle shows them masked.
+    Example: noticescan person scans/latest --name "Jane Smith" --email jane@example.com
+    --out dsar-2026-014. With --history, SCAN_DIR is OUT and each scan says where the person
+    was found, so absence after deletion can be shown. Exit code 0 when the search ran (found
+    or not), 2 on a bad value or a key that is not the scan's, 3 when some scan of the history
+    could not be searched.
+    """
+    from reports.person import run
+
+    values = {"name": name, "email": email, "phone": phone, "nino": nino, "dob": dob}
+    values |= {"iban": iban, "postcode": postcode}
+    code = run(
+        scan_dir,
+        values,
+        all_scans=all_scans,
+        fmt=fmt,
+        out_dir=out_dir,
+        out=sys.stdout,
+        err=sys.stderr,
+    )
+    sys.exit(code)
 
 
 def _with(cfg: ScanConfig, **changes: object) -> ScanConfig:

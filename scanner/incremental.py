@@ -38,7 +38,7 @@ from scanner import __version__, allowlist
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.models import Item, ItemResult
-from scanner.privacy import load_key, mask_metadata
+from scanner.privacy import hashing_facts, load_key, mask_metadata
 from scanner.state import FINDING_COLS, ITEM_COLS, Group, StateDB
 from sources.base import Changes
 from sources.listing import Listing
@@ -57,20 +57,21 @@ EmitTables = Callable[[pa.Table, pa.Table], None]
 
 
 def analysis_key(config: ScanConfig) -> str:
-    """What findings depend on besides the content: settings, allow-list, limits, version, key.
+    """What findings depend on besides the content: settings, allow-list, limits, version, hashing.
 
-    Items recorded under another key are read again, so changing a threshold re-evaluates
-    everything on the next scan without losing the history of what was where.
+    Hashing is the HMAC key's fingerprint and the normalisation version. Items recorded under
+    another analysis key are read again, so changing a threshold re-evaluates everything on the
+    next scan without losing the history of what was where, and a change to normalisation never
+    mixes old and new hashes in one scan.
     """
     key = load_key(config.secret_file)
-    key_id = hashlib.sha256(b"noticescan-state\0" + key).hexdigest()
     doc = {
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
         "allowlist": allowlist.fingerprint(config.allowlist, key),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
         "ocr": json.loads(json.dumps(config.ocr, default=_plain)),
         "version": __version__,
-        "key": key_id[:16],
+        "hashing": hashing_facts(key),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -26,13 +26,21 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA, RowWriter, item_row
+from reports.parquet import (
+    FINDINGS_BLOOM,
+    FINDINGS_SCHEMA,
+    ITEMS_BLOOM,
+    ITEMS_SCHEMA,
+    RowWriter,
+    item_row,
+)
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.errors import SourceError
 from scanner.incremental import Baseline, Grouper, analysis_key
 from scanner.models import Item, ItemResult
 from scanner.pool import WorkerPool
+from scanner.privacy import hashing_facts, load_key
 from scanner.state import ScanLock, ScanRecord, StateDB, config_identity
 from scanner.syncpoints import SyncPoints
 from sources.base import Changes, Source
@@ -217,8 +225,8 @@ def _run(
     out.mkdir(parents=True, exist_ok=True)
     db.start_scan(config_id, rec, config.digest())
     db.bind(config_id, rec.id)
-    items_w = RowWriter(out / "items.parquet", ITEMS_SCHEMA)
-    findings_w = RowWriter(out / "findings.parquet", FINDINGS_SCHEMA)
+    items_w = RowWriter(out / "items.parquet", ITEMS_SCHEMA, bloom=ITEMS_BLOOM)
+    findings_w = RowWriter(out / "findings.parquet", FINDINGS_SCHEMA, bloom=FINDINGS_BLOOM)
     stats = ScanStats()
     source_errors: list[str] = []
     failed: set[str] = set()
@@ -354,6 +362,7 @@ def _write_scan_json(out: Path, facts: dict[str, Any], config: ScanConfig) -> No
         "finished": datetime.now(UTC).isoformat(),
         "config_digest": config.digest(),
         "config": config.as_dict(),
+        "hashing": hashing_facts(load_key(config.secret_file)),
         "versions": _versions(),
     }
     tmp = out / "scan.json.partial"
