@@ -31,7 +31,8 @@ import pyarrow as pa
 
 from reports.diff import diff_scans, previous_scan
 from reports.query import connect
-from reports.scope import KINDS, read_scan_json
+from reports.scope import read_scan_json
+from reports.vocabulary import KIND_LABELS, KINDS
 from scanner.config import CATEGORIES
 
 REPORT_FILE = "report.html"
@@ -41,15 +42,6 @@ MAX_FINDINGS_PER_ITEM = 100
 MAX_PROBLEMS = 2_000
 MAX_CHANGES = 1_000
 HASH_CHARS = 12
-
-KIND_LABELS = {
-    "store_not_declared": "Store not in the notice",
-    "category_not_declared": "Category not declared",
-    "retention_exceeded": "Kept past retention",
-    "access_broader_than_declared": "Readable by more people than declared",
-    "location_not_allowed": "Stored outside allowed locations",
-    "unencrypted": "Not encrypted as declared",
-}
 
 
 def esc(value: Any) -> str:
