@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from reports import regions, severity
+from reports import folders, regions, severity
 from reports.parquet import SUMMARY_SCHEMA, VIOLATIONS_SCHEMA, RowWriter, write_table
 from reports.vocabulary import KINDS, category_label, in_sentence
 from scanner.config import ScanConfig, Store, undeclared_store
@@ -127,7 +127,7 @@ def evaluate(scan_dir: Path, config: ScanConfig) -> ScopeSummary:
             con.register("quotes", _quotes_table(stores))
             con.register("bad_locations", _bad_locations(con, stores))
             con.register("bad_readers", _bad_readers(con, stores))
-            con.execute(_FOLDER_MACRO)
+            folders.install(con)
             con.execute(_ITEM_CATEGORIES)
             con.execute(_OFFENDERS)
             out = scan_dir / VIOLATIONS_FILE
@@ -258,39 +258,20 @@ def _bad_readers(con: duckdb.DuckDBPyConnection, stores: dict[str, Store]) -> pa
 
 
 # One row per (item, category) with findings, carrying what every rule needs. The only pass over
-# findings.parquet; DuckDB spills to temp_directory if it outgrows memory. `folder` is where a
-# person finds the item: the folder (or mail folder) of its outermost container, since a member
-# of a zip or an attachment lives wherever the zip or the message does.
-_ITEM_CATEGORIES = """
+# findings.parquet; DuckDB spills to temp_directory if it outgrows memory.
+_ITEM_CATEGORIES = f"""
 CREATE TEMP TABLE ic AS
 WITH f AS (
     SELECT item_uri, category, count(*)::INTEGER AS n,
            list_sort(list(DISTINCT entity_type)) AS entity_types
     FROM findings GROUP BY item_uri, category
-), tops AS (
-    WITH RECURSIVE up(uri, cur, parent, depth) AS (
-        SELECT uri, uri, parent_uri, 0 FROM items
-        WHERE parent_uri IS NOT NULL AND uri IN (SELECT item_uri FROM f)
-        UNION ALL
-        SELECT up.uri, p.uri, p.parent_uri, up.depth + 1
-        FROM up JOIN items p ON p.uri = up.parent WHERE up.depth < 64
-    )
-    SELECT uri, arg_max(cur, depth) AS top FROM up GROUP BY uri
-)
+), where_ AS ({folders.folders_sql("SELECT item_uri FROM f")})
 SELECT f.item_uri, f.category, f.n, f.entity_types,
        coalesce(i.store, 'undeclared') AS store, i.source, i.name, i.modified, i.location,
-       i.status, i.metadata, folder_of(coalesce(t.top, f.item_uri)) AS folder
+       i.status, i.metadata, coalesce(w.folder, folder_of(f.item_uri)) AS folder
 FROM f
 LEFT JOIN items i ON i.uri = f.item_uri
-LEFT JOIN tops t ON t.uri = f.item_uri
-"""
-
-# `/srv/hr/pay.csv` -> `/srv/hr`; `imap://host/INBOX/7:42` -> `imap://host/INBOX`; `a.txt` -> `.`
-_FOLDER_MACRO = """
-CREATE OR REPLACE TEMP MACRO folder_of(u) AS CASE
-    WHEN strpos(u, '/') = 0 THEN '.'
-    WHEN regexp_extract(u, '^(.*)/[^/]*$', 1) = '' THEN '/'
-    ELSE regexp_extract(u, '^(.*)/[^/]*$', 1) END
+LEFT JOIN where_ w ON w.uri = f.item_uri
 """
 
 # Items (with findings) readable by a principal the store's readers do not cover; the source may
