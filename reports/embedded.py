@@ -160,17 +160,25 @@ def build(con: duckdb.DuckDBPyConnection, findings_reason: bool) -> Blocks:
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, with_reason: bool) -> dict[str, Any]:
-    """Masked evidence of the shown items, capped per item; column arrays again."""
+    """Masked evidence of the shown items, capped per item; column arrays again.
+
+    The cap takes findings from every category in turn, so a sheet with 5,000 names still shows
+    its one National Insurance number; they are listed by category, then by location.
+    """
     reason = "reason" if with_reason else "NULL"
     rows = con.execute(
         f"""
         SELECT idx, location, entity_type, category, score, evidence_masked, value_hash, why, n
         FROM (
-            SELECT s.idx, f.location, f.entity_type, f.category, f.score, f.evidence_masked,
-                   f.value_hash, {reason} AS why, count(*) OVER (PARTITION BY s.idx) AS n,
-                   row_number() OVER (PARTITION BY s.idx ORDER BY f.location, f.start) AS k
-            FROM findings f JOIN shown s ON s.uri = f.item_uri
-        ) WHERE k <= {MAX_EVIDENCE_PER_ITEM} ORDER BY idx, k
+            SELECT *, row_number() OVER (PARTITION BY idx ORDER BY in_cat, category) AS k
+            FROM (
+                SELECT s.idx, f.location, f.entity_type, f.category, f.score, f.evidence_masked,
+                       f.value_hash, {reason} AS why, count(*) OVER (PARTITION BY s.idx) AS n,
+                       row_number() OVER (PARTITION BY s.idx, f.category
+                           ORDER BY length(f.location), f.location, f.start) AS in_cat
+                FROM findings f JOIN shown s ON s.uri = f.item_uri
+            )
+        ) WHERE k <= {MAX_EVIDENCE_PER_ITEM} ORDER BY idx, category, in_cat
         """
     ).fetchall()
     locations, codes, whys = _Dict(), _Dict(), _Dict()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium (report),
-# and Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests).
+# System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium and its
+# driver (report), and Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests).
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
@@ -10,6 +10,7 @@ command -v smbcacls >/dev/null 2>&1 || need+=(smbclient)
 ls /usr/lib/*/samba/vfs/acl_xattr.so >/dev/null 2>&1 || need+=(samba-vfs-modules)
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)  # report tests click
 command -v zip >/dev/null 2>&1 || need+=(zip)  # Info-ZIP: partly encrypted zips in tests/extract
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -240,7 +240,8 @@
     t.appendChild(tb);
     box.appendChild(t);
     var total = E.total[i];
-    if (total) box.appendChild(el("p", "capped", (r[1] - r[0]) + " of " + fmt(total) + " findings shown; all of them: noticescan query … \"SELECT * FROM findings\"."));
+    if (total) box.appendChild(el("p", "capped", (r[1] - r[0]) + " of " + fmt(total) +
+      " findings shown (some of each category); all of them: noticescan query SCAN_DIR \"SELECT * FROM findings\"."));
     return box;
   }
 
@@ -464,8 +465,9 @@
     D = data;
     derive();
     wire();
-    document.documentElement.setAttribute("data-rows", "ready");
     if (!fromHash()) apply();
+    document.documentElement.setAttribute("data-rows", "ready");
+    if (window.performance && performance.mark) performance.mark("noticescan-rows");
     return decode("evidence-data");
   }).then(function (e) {
     E = indexEvidence(e);
