@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from reports import folders
 from reports.tables import SEVERITY_RANK
@@ -47,25 +49,27 @@ def pack(data: Any) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
-class _Dict:
-    """Dictionary encoding: each distinct value once, rows hold its index (-1 for none)."""
+def _table(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    return con.sql(sql).to_arrow_table()
 
-    def __init__(self) -> None:
-        self.values: list[Any] = []
-        self._index: dict[Any, int] = {}
 
-    def code(self, value: Any) -> int:
-        if value is None:
-            return -1
-        key = tuple(value) if isinstance(value, list) else value
-        n = self._index.get(key)
-        if n is None:
-            n = self._index[key] = len(self.values)
-            self.values.append(value)
-        return n
+def _encode(column: pa.ChunkedArray) -> tuple[list[int], list[Any]]:
+    """Dictionary encoding, vectorised: (index per row, -1 for null; the distinct values)."""
+    if pa.types.is_null(column.type):  # an all-NULL column (no findings `reason`)
+        return [-1] * len(column), []
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    return encoded.indices.fill_null(-1).to_pylist(), encoded.dictionary.to_pylist()
 
-    def codes(self, values: list[Any]) -> list[int]:
-        return [self.code(v) for v in values]
+
+def _split(values: list[str]) -> list[list[str]]:
+    """Comma-joined lists (a list travels as one string, to be encoded once) back to lists."""
+    return [v.split(",") if v else [] for v in values]
+
+
+def _index_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL: the position of `column` in `values` from 0; unknown values after the last."""
+    listed = "[" + ", ".join(f"'{v}'" for v in values) + "]"
+    return f"coalesce(nullif(list_position({listed}, {column}), 0), {len(values) + 1}) - 1"
 
 
 # Items shown: those with violations (most severe first), then those with findings only; `idx`
@@ -90,8 +94,10 @@ FROM j QUALIFY idx < {{limit}}
 """
 _SHOWN_ITEMS = f"""
 WITH w AS ({folders.folders_sql("SELECT uri FROM shown WHERE folder IS NULL")})
-SELECT s.uri, coalesce(i.name, s.uri), coalesce(s.folder, w.folder, folder_of(s.uri)),
-       coalesce(i.store, 'undeclared'), s.findings, i.status, s.cats
+SELECT s.uri, coalesce(i.name, s.uri) AS name,
+       coalesce(s.folder, w.folder, folder_of(s.uri)) AS folder,
+       coalesce(i.store, 'undeclared') AS store, s.findings, i.status,
+       array_to_string(s.cats, ',') AS found
 FROM shown s LEFT JOIN items i ON i.uri = s.uri LEFT JOIN w ON w.uri = s.uri
 ORDER BY s.idx
 """
@@ -102,60 +108,68 @@ def build(con: duckdb.DuckDBPyConnection, findings_reason: bool) -> Blocks:
     folders.install(con)
     con.execute(_SHOWN.format(limit=MAX_ITEMS))
     total = _count(con, "SELECT count(DISTINCT item_uri) FROM findings")
-    folder_codes, stores, codes = _Dict(), _Dict(), _Dict()
-    items = con.execute(_SHOWN_ITEMS).fetchall()
-    store_ids = [r[3] for r in items]
-    rows: dict[str, Any] = {
-        "uri": [r[0] for r in items],
-        "name": [r[1] for r in items],
-        "folder": folder_codes.codes([r[2] for r in items]),
-        "store": stores.codes(store_ids),
-        "findings": [r[4] for r in items],
-        "status": codes.codes([r[5] for r in items]),
-        "found": [codes.codes(list(r[6] or ())) for r in items],
-    }
-    v = con.execute(
-        """
-        SELECT s.idx, v.kind, v.category, v.severity, v.entity_types, v.finding_count, v.reason,
-               v.action, v.notice_quote, v.store, v.store_name
+    items = _table(con, _SHOWN_ITEMS)
+    folder, folder_values = _encode(items["folder"])
+    store, store_values = _encode(items["store"])
+    status, status_values = _encode(items["status"])
+    found, found_values = _encode(items["found"])
+    v = _table(
+        con,
+        f"""
+        SELECT s.idx AS item, {_index_of("v.kind", KINDS)} AS kind, v.category,
+               {_index_of("v.severity", SEVERITIES)} AS severity,
+               array_to_string(v.entity_types, ',') AS entities, v.finding_count AS count,
+               v.reason, v.action, v.notice_quote
         FROM violations v JOIN shown s ON s.uri = v.item_uri
-        ORDER BY s.idx, min(SEVERITY_RANK) OVER (PARTITION BY s.idx, v.kind), v.kind,
-                 SEVERITY_RANK, v.category
-        """.replace("SEVERITY_RANK", SEVERITY_RANK)
-    ).fetchall()
+        ORDER BY s.idx, min({SEVERITY_RANK}) OVER (PARTITION BY s.idx, v.kind), v.kind,
+                 {SEVERITY_RANK}, v.category
+        """,
+    )
+    category, category_values = _encode(v["category"])
+    entities, entity_values = _encode(v["entities"])
+    action, action_values = _encode(v["action"])
+    quote, quote_values = _encode(v["notice_quote"])
     store_names = dict(con.execute("SELECT DISTINCT store, store_name FROM violations").fetchall())
     store_names.update(con.execute("SELECT DISTINCT store, store_name FROM summary").fetchall())
-    entities, actions, quotes = _Dict(), _Dict(), _Dict()
-    violations = {
-        "item": [r[0] for r in v],
-        "kind": [KINDS.index(r[1]) if r[1] in KINDS else -1 for r in v],
-        "category": codes.codes([r[2] for r in v]),
-        "severity": [SEVERITIES.index(r[3]) if r[3] in SEVERITIES else len(SEVERITIES) for r in v],
-        "entities": entities.codes([list(r[4] or ()) for r in v]),
-        "count": [r[5] for r in v],
-        "reason": [r[6] for r in v],
-        "action": actions.codes([r[7] for r in v]),
-        "quote": quotes.codes([r[8] for r in v]),
-    }
     data = {
-        "items": rows,
-        "violations": violations,
-        "folders": folder_codes.values,
-        "stores": stores.values,
-        "storeNames": [store_names.get(s, s) for s in stores.values],
-        "codes": codes.values,
-        "entities": entities.values,
-        "actions": actions.values,
-        "quotes": quotes.values,
+        "items": {
+            "uri": items["uri"].to_pylist(),
+            "name": items["name"].to_pylist(),
+            "folder": folder,
+            "store": store,
+            "findings": items["findings"].to_pylist(),
+            "status": status,
+            "found": found,
+        },
+        "violations": {
+            "item": v["item"].to_pylist(),
+            "kind": v["kind"].to_pylist(),
+            "category": category,
+            "severity": v["severity"].to_pylist(),
+            "entities": entities,
+            "count": v["count"].to_pylist(),
+            "reason": v["reason"].to_pylist(),
+            "action": action,
+            "quote": quote,
+        },
+        "folders": folder_values,
+        "stores": store_values,
+        "storeNames": [store_names.get(s, s) for s in store_values],
+        "statuses": status_values,
+        "foundSets": _split(found_values),
+        "categories": category_values,
+        "entities": _split(entity_values),
+        "actions": action_values,
+        "quotes": quote_values,
         "kinds": list(KINDS),
         "severities": list(SEVERITIES),
     }
     return Blocks(
         rows=pack(data),
         evidence=pack(_evidence(con, findings_reason)),
-        items=len(items),
+        items=items.num_rows,
         items_total=total,
-        violations=len(v),
+        violations=v.num_rows,
     )
 
 
@@ -166,9 +180,11 @@ def _evidence(con: duckdb.DuckDBPyConnection, with_reason: bool) -> dict[str, An
     its one National Insurance number; they are listed by category, then by location.
     """
     reason = "reason" if with_reason else "NULL"
-    rows = con.execute(
+    rows = _table(
+        con,
         f"""
-        SELECT idx, location, entity_type, category, score, evidence_masked, value_hash, why, n
+        SELECT idx AS item, location, entity_type, category, round(score, 2) AS score,
+               evidence_masked, left(value_hash, {HASH_CHARS}) AS hash, why, n
         FROM (
             SELECT *, row_number() OVER (PARTITION BY idx ORDER BY in_cat, category) AS k
             FROM (
@@ -179,27 +195,34 @@ def _evidence(con: duckdb.DuckDBPyConnection, with_reason: bool) -> dict[str, An
                 FROM findings f JOIN shown s ON s.uri = f.item_uri
             )
         ) WHERE k <= {MAX_EVIDENCE_PER_ITEM} ORDER BY idx, category, in_cat
-        """
+        """,
+    )
+    location, location_values = _encode(rows["location"])
+    entity, entity_values = _encode(rows["entity_type"])
+    category, category_values = _encode(rows["category"])
+    why, why_values = _encode(rows["why"])
+    totals = con.execute(
+        f"SELECT s.idx, count(*) FROM findings f JOIN shown s ON s.uri = f.item_uri"
+        f" GROUP BY s.idx HAVING count(*) > {MAX_EVIDENCE_PER_ITEM}"
     ).fetchall()
-    locations, codes, whys = _Dict(), _Dict(), _Dict()
-    totals: dict[int, int] = {r[0]: r[8] for r in rows}
     return {
-        "item": [r[0] for r in rows],
-        "location": locations.codes([r[1] for r in rows]),
-        "entity": codes.codes([r[2] for r in rows]),
-        "category": codes.codes([r[3] for r in rows]),
-        "score": [round(float(r[4] or 0), 2) for r in rows],
-        "evidence": [r[5] for r in rows],
-        "hash": [(r[6] or "")[:HASH_CHARS] for r in rows],
-        "why": whys.codes([r[7] for r in rows]),
-        "locations": locations.values,
-        "codes": codes.values,
-        "whys": whys.values,
-        "totals": [[k, n] for k, n in totals.items() if n > MAX_EVIDENCE_PER_ITEM],
+        "item": rows["item"].to_pylist(),
+        "location": location,
+        "entity": entity,
+        "category": category,
+        "score": rows["score"].to_pylist(),
+        "evidence": rows["evidence_masked"].to_pylist(),
+        "hash": rows["hash"].to_pylist(),
+        "why": why,
+        "locations": location_values,
+        "entities": entity_values,
+        "categories": category_values,
+        "whys": why_values,
+        "totals": [list(t) for t in totals],
         "perItem": MAX_EVIDENCE_PER_ITEM,
     }
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    rows = con.execute(sql).fetchall()  # fetchall: a result left open blocks the next query
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0

@@ -30,8 +30,8 @@ PROBLEM_EXAMPLES = 20
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    row = con.execute(sql).fetchone()
-    return row[0] if row else None
+    rows = con.execute(sql).fetchall()  # fetchall: a result left open blocks the next query
+    return rows[0][0] if rows else None
 
 
 def figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

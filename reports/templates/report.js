@@ -88,10 +88,10 @@
       var ok = false;
       for (var k = X.start[i]; has && k < X.end[i] && !ok; k++) {
         ok = (!s.kind || D.kinds[v.kind[k]] === s.kind) &&
-          (!s.category || D.codes[v.category[k]] === s.category);
+          (!s.category || D.categories[v.category[k]] === s.category);
       }
       if (!ok && !has && !s.kind) {
-        ok = D.items.found[i].some(function (c) { return D.codes[c] === s.category; });
+        ok = (D.foundSets[D.items.found[i]] || []).indexOf(s.category) >= 0;
       }
       if (!ok) return false;
     }
@@ -127,6 +127,16 @@
     render();
   }
 
+  // Where the item is: its uri without its own name, so an archive member or an attachment
+  // shows its container (".../backups/crm-2025.zip#crm/"), a plain file its folder.
+  function where(i) {
+    var uri = D.items.uri[i], name = D.items.name[i];
+    if (name && uri.length > name.length && uri.slice(-name.length) === name) {
+      return uri.slice(0, -name.length);
+    }
+    return D.folders[D.items.folder[i]];
+  }
+
   function badge(sev) {
     var code = D.severities[sev];
     return el("span", "badge sev-" + (code || "none"), code ? label("severity", code) : "Within the notice");
@@ -147,22 +157,22 @@
     tr.appendChild(sev);
     var item = el("td", "item");
     item.appendChild(el("div", "name", D.items.name[i]));
-    item.appendChild(pathEl("div", "folder", D.folders[D.items.folder[i]]));
+    item.appendChild(pathEl("div", "folder", where(i)));
     tr.appendChild(item);
-    tr.appendChild(el("td", "store", D.storeNames[D.items.store[i]]));
+    tr.appendChild(pathEl("td", "store", D.storeNames[D.items.store[i]]));
     var kinds = el("td", "kinds"), seen = {}, cats = {}, ents = {};
     var v = D.violations;
     for (var k = X.start[i]; k >= 0 && k < X.end[i]; k++) {
       var kind = D.kinds[v.kind[k]];
       if (!seen[kind]) { seen[kind] = 1; kinds.appendChild(el("div", null, label("kind", kind))); }
-      var cat = D.codes[v.category[k]];
+      var cat = D.categories[v.category[k]];
       cats[cat] = Math.max(cats[cat] || 0, v.count[k]);
       D.entities[v.entities[k]].forEach(function (e) { ents[e] = 1; });
     }
     tr.appendChild(kinds);
     var data = el("td", "data");
     var catList = Object.keys(cats);
-    if (!catList.length) catList = D.items.found[i].map(function (c) { return D.codes[c]; });
+    if (!catList.length) catList = (D.foundSets[D.items.found[i]] || []).slice();
     catList.sort(function (a, b) { return CATS.indexOf(a) - CATS.indexOf(b); }).forEach(function (c) {
       data.appendChild(el("span", "chip cat", label("category", c) + (cats[c] ? " · " + fmt(cats[c]) : "")));
     });
@@ -186,9 +196,9 @@
         var li = el("li", "violation sev-" + D.severities[v.severity[k]]);
         li.setAttribute("data-state", "open");
         li.setAttribute("data-kind", kind);
-        li.setAttribute("data-category", D.codes[v.category[k]]);
+        li.setAttribute("data-category", D.categories[v.category[k]]);
         li.appendChild(badge(v.severity[k]));
-        li.appendChild(el("strong", null, " " + label("category", D.codes[v.category[k]]) + ": "));
+        li.appendChild(el("strong", null, " " + label("category", D.categories[v.category[k]]) + ": "));
         li.appendChild(el("span", "reason", v.reason[k]));
         ul.appendChild(li);
         if (quotes.indexOf(v.quote[k]) < 0) quotes.push(v.quote[k]);
@@ -229,8 +239,8 @@
     for (var k = r[0]; k < r[1]; k++) {
       var tr = el("tr");
       tr.appendChild(el("td", null, E.locations[E.location[k]]));
-      tr.appendChild(el("td", null, label("entity", E.codes[E.entity[k]])));
-      tr.appendChild(el("td", null, label("category", E.codes[E.category[k]])));
+      tr.appendChild(el("td", null, label("entity", E.entities[E.entity[k]])));
+      tr.appendChild(el("td", null, label("category", E.categories[E.category[k]])));
       tr.appendChild(el("td", "evidence", E.evidence[k]));
       tr.appendChild(el("td", "n", Math.round(E.score[k] * 100) + "%"));
       tr.appendChild(el("td", "hash", E.hash[k]));
@@ -257,7 +267,7 @@
     }
     var dl = el("dl", "facts");
     [["Full location", D.items.uri[i]], ["Store", D.storeNames[D.items.store[i]]],
-      ["Read", label("status", D.codes[D.items.status[i]] || "ok")]].forEach(function (f) {
+      ["Read", label("status", D.statuses[D.items.status[i]] || "ok")]].forEach(function (f) {
       dl.appendChild(el("dt", null, f[0]));
       dl.appendChild(pathEl("dd", null, f[1]));
     });
@@ -334,7 +344,7 @@
   function violationRecord(i, k) {
     var v = D.violations;
     return {
-      severity: D.severities[v.severity[k]], kind: D.kinds[v.kind[k]], category: D.codes[v.category[k]],
+      severity: D.severities[v.severity[k]], kind: D.kinds[v.kind[k]], category: D.categories[v.category[k]],
       item_uri: D.items.uri[i], item_name: D.items.name[i], folder: D.folders[D.items.folder[i]],
       store: D.stores[D.items.store[i]], store_name: D.storeNames[D.items.store[i]],
       entity_types: D.entities[v.entities[k]].join(", "), finding_count: v.count[k], reason: v.reason[k],
@@ -346,7 +356,7 @@
     for (var k = X.start[i]; k >= 0 && k < X.end[i]; k++) {
       n++;
       kinds[D.kinds[v.kind[k]]] = 1;
-      cats[D.codes[v.category[k]]] = 1;
+      cats[D.categories[v.category[k]]] = 1;
       D.entities[v.entities[k]].forEach(function (e) { ents[e] = 1; });
     }
     return {
