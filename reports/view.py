@@ -15,7 +15,6 @@ import duckdb
 
 from reports.tables import SEVERITY_RANK
 from reports.vocabulary import (
-    CATEGORY_LABELS,
     KINDS,
     SEVERITIES,
     category_label,
@@ -66,7 +65,6 @@ class Bar:
     value: int
     y: int
     width: int
-    css: str = ""
 
 
 def kind_bars(by_kind: dict[str, int], width: int = 360) -> list[Bar]:
@@ -250,8 +248,3 @@ def unreachable(meta: dict[str, Any]) -> list[dict[str, Any]]:
 def status_rows(by_status: dict[str, int]) -> list[tuple[str, int]]:
     """Item counts by status, labelled, `Read` first."""
     return [(status_label(k), v) for k, v in sorted(by_status.items(), key=lambda x: x[0] != "ok")]
-
-
-def category_columns() -> list[tuple[str, str]]:
-    """Every category with its label (for legends and filters)."""
-    return list(CATEGORY_LABELS.items())
