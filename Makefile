@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-extract bench-smb bench-incremental bench-throughput bench-report clean estate
+.PHONY: demo test lint bench-quality bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person bench-report clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench-throughput: $(STAMP)
 bench-extract: $(STAMP)
 	$(BIN)/python -m bench.extract
 
+## bench-ocr: OCR pages/s per core and recall of planted values on clean, noisy and rotated pages
+bench-ocr: $(STAMP)
+	$(BIN)/python -m bench.ocr
+
 ## bench-smb: SMB read throughput over loopback (a real smbd) vs local disk
 bench-smb: $(STAMP)
 	bash scripts/install-test-deps.sh
@@ -63,6 +67,10 @@ bench-incremental: $(STAMP)
 bench-report: $(STAMP)
 	bash scripts/install-test-deps.sh
 	$(BIN)/python -m bench.report
+
+## bench-person: one data-subject lookup on 10 million findings, one core
+bench-person: $(STAMP)
+	$(BIN)/python -m bench.person
 
 clean:
 	rm -rf $(VENV) examples/estate examples/estate.manifest.json $(OUT) .pytest_cache

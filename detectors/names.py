@@ -88,6 +88,7 @@ COMPANY_SUFFIX = re.compile(
 )
 _LOWER_WORD = re.compile(r"(?<![\w'’@.\-])[a-z]+(?![\w'’@.\-])")  # not inside e-mail addresses
 _PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
+_INITIAL = re.compile(r"[A-Z]\.?")
 _TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
 NAME_CELL = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zà-ÿ'’\-]+(?:[ \-][A-Z][a-zà-ÿ'’\-]+){0,3}"
@@ -135,8 +136,8 @@ def plausible_name(value: str) -> bool:
         return False
     if not all(w[:1].isupper() for w in words if w.casefold() not in {"de", "van", "von", "da"}):
         return False
-    if any(w.isupper() and len(w) <= 3 for w in words):  # acronyms: `VAT GB`, `HR`, `NHS`
-        return False
+    if any(w.isupper() and len(w) <= 3 and not _INITIAL.fullmatch(w) for w in words):
+        return False  # acronyms: `VAT GB`, `HR`, `NHS`; an initial (`J. Smith`) is a name
     return not (len(words) == 1 and value.isupper() and len(value) > 3)
 
 

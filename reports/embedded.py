@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from reports import folders
+from reports.labels import KINDS, SEVERITIES
 from reports.tables import SEVERITY_RANK
-from reports.vocabulary import KINDS, SEVERITIES
 
 MAX_ITEMS = 200_000  # items embedded (violations first); the rest are one export away
 MAX_EVIDENCE_PER_ITEM = 25

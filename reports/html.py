@@ -27,9 +27,9 @@ from markupsafe import Markup, escape
 
 from reports import embedded, tables, trend, view
 from reports.diff import diff_scans, previous_scan
+from reports.labels import category_label, kind_label, labels, status_label
 from reports.query import connect
 from reports.scope import read_scan_json
-from reports.vocabulary import category_label, kind_label, labels, status_label
 
 REPORT_FILE = "report.html"
 MAX_CHANGES = 1_000

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import duckdb
 
-from reports.vocabulary import CATEGORY_LABELS, ENTITY_LABELS, SEVERITIES, in_sentence
+from reports.labels import CATEGORY_LABELS, ENTITY_LABELS, SEVERITIES, in_sentence
 
 SENSITIVE_CATEGORIES = ("special_category", "government_id", "payment_card")
 # `billing` also covers VAT numbers (a company's, usually): only these make it bank details.

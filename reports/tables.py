@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from reports.vocabulary import SEVERITIES
+from reports.labels import SEVERITIES
 from scanner.errors import NoticeScanError
 
 # Columns of the violations export, in order (the report's in-page CSV uses the same).

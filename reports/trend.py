@@ -16,8 +16,8 @@ import duckdb
 import pyarrow.parquet as pq
 
 from reports.diff import earlier_scans
+from reports.labels import SEVERITIES
 from reports.scope import read_scan_json
-from reports.vocabulary import SEVERITIES
 
 MAX_SCANS = 12
 UNRATED = "unrated"

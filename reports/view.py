@@ -13,14 +13,14 @@ from typing import Any
 
 import duckdb
 
-from reports.tables import SEVERITY_RANK
-from reports.vocabulary import (
+from reports.labels import (
     KINDS,
     SEVERITIES,
     category_label,
     kind_label,
     status_label,
 )
+from reports.tables import SEVERITY_RANK
 from scanner.config import CATEGORIES
 
 MAX_FOLDERS = 15

@@ -9,6 +9,8 @@ NAMES = [
     ("Name: Priya Patel\nDept: Finance", ["Priya Patel"]),
     ("Hi Elaine,\nthe file is attached.", ["Elaine"]),
     ("Signed by Dr Amir Khan yesterday.", ["Amir Khan"]),
+    # An initial is part of a name (letters are addressed `Dear Mr J. Smith`).
+    ("Dear Mr J. Smith,\nThank you for your letter.", ["J. Smith"]),
     # Companies that look like people, places, quarters.
     ("The Johnson Matthey renewal is due in Q3.", []),
     ("We met Marks and Spencer in Manchester.", []),
@@ -37,6 +39,9 @@ def test_names(detector, text, values):
         ("john smith", False),
         ("A1 Supplies", False),
         ("Anne-Marie O'Neil", True),
+        ("J. Smith", True),
+        ("J. A. Smith", True),
+        ("HR Smith", False),
     ],
 )
 def test_plausible_name(value, ok):

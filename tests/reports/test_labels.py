@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from detectors.categories import CATEGORY_OF
-from reports import vocabulary as v
+from reports import labels as v
 from scanner.config import CATEGORIES
 
 

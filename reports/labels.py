@@ -1,9 +1,9 @@
-"""The words a person reads for each code: violation kinds, categories, entity types, statuses.
+"""The words people read for the codes in the Parquet files: kinds, categories, entities, states.
 
-Codes (`retention_exceeded`, `UK_NINO`) are for Parquet, exports and scripts; everything a
-compliance officer reads (the HTML report, the reason and action sentences) uses these labels.
-One table per vocabulary, keyed by the code lists that define it, with a test that the keys match,
-so a new category or entity cannot reach the report without a label.
+Codes (`retention_exceeded`, `UK_NINO`) stay stable for Parquet, exports, scripts and SQL;
+everything a person reads (the terminal, the HTML report, the reason and action sentences) uses
+these labels. One table per vocabulary, keyed by the code lists that define it, with a test that
+the keys match, so a new category or entity cannot reach the report without a label.
 """
 
 from __future__ import annotations
@@ -62,6 +62,15 @@ STATUS_LABELS: dict[str, str] = {
     "unsupported": "Format not supported",
 }
 
+# violations.parquet `review` (reports/review.py): the first is the default, no decision.
+REVIEW_LABELS: dict[str, str] = {
+    "open": "open",
+    "accepted": "accepted",
+    "false_positive": "false positive",
+    "expired": "acceptance expired",
+    "changed": "item changed since the decision: review again",
+}
+
 # Severity, most urgent first (the rules are in reports/severity.py).
 SEVERITY_LABELS: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
 SEVERITIES = tuple(SEVERITY_LABELS)
@@ -105,4 +114,5 @@ def labels() -> dict[str, dict[str, str]]:
         "entity": dict(ENTITY_LABELS),
         "status": dict(STATUS_LABELS),
         "severity": dict(SEVERITY_LABELS),
+        "review": dict(REVIEW_LABELS),
     }
