@@ -24,12 +24,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from reports import folders
-from reports.labels import KINDS, SEVERITIES
+from reports.labels import KINDS, REVIEW_LABELS, SEVERITIES
+from reports.review import COUNTED_SQL, SETTLED
 from reports.tables import SEVERITY_RANK
 
 MAX_ITEMS = 200_000  # items embedded (violations first); the rest are one export away
 MAX_EVIDENCE_PER_ITEM = 25
 HASH_CHARS = 12
+REVIEW_FACTS = ("review_by", "review_why", "review_until", "review_decided")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +79,8 @@ def _index_of(column: str, values: tuple[str, ...]) -> str:
 _SHOWN = f"""
 CREATE TEMP TABLE shown AS
 WITH v AS (
-    SELECT item_uri, min({SEVERITY_RANK}) AS rank, count(*) AS n, any_value(folder) AS folder
+    SELECT item_uri, min({SEVERITY_RANK}) FILTER (WHERE {COUNTED_SQL}) AS rank,
+           count(*) FILTER (WHERE {COUNTED_SQL}) AS n, any_value(folder) AS folder
     FROM violations GROUP BY item_uri
 ), f AS (
     SELECT item_uri, count(*) AS n, list_sort(list(DISTINCT category)) AS cats
@@ -119,7 +122,10 @@ def build(con: duckdb.DuckDBPyConnection, findings_reason: bool) -> Blocks:
         SELECT s.idx AS item, {_index_of("v.kind", KINDS)} AS kind, v.category,
                {_index_of("v.severity", SEVERITIES)} AS severity,
                array_to_string(v.entity_types, ',') AS entities, v.finding_count AS count,
-               v.reason, v.action, v.notice_quote
+               v.reason, v.action, v.notice_quote,
+               {_index_of("coalesce(v.review, 'open')", tuple(REVIEW_LABELS))} AS review,
+               v.review_by, v.review_why, strftime(v.review_until, '%Y-%m-%d') AS review_until,
+               strftime(v.review_decided, '%Y-%m-%d') AS review_decided
         FROM violations v JOIN shown s ON s.uri = v.item_uri
         ORDER BY s.idx, min({SEVERITY_RANK}) OVER (PARTITION BY s.idx, v.kind), v.kind,
                  {SEVERITY_RANK}, v.category
@@ -129,6 +135,7 @@ def build(con: duckdb.DuckDBPyConnection, findings_reason: bool) -> Blocks:
     entities, entity_values = _encode(v["entities"])
     action, action_values = _encode(v["action"])
     quote, quote_values = _encode(v["notice_quote"])
+    review = {k: _encode(v[k]) for k in REVIEW_FACTS}
     store_names = dict(con.execute("SELECT DISTINCT store, store_name FROM violations").fetchall())
     store_names.update(con.execute("SELECT DISTINCT store, store_name FROM summary").fetchall())
     data = {
@@ -151,6 +158,8 @@ def build(con: duckdb.DuckDBPyConnection, findings_reason: bool) -> Blocks:
             "reason": v["reason"].to_pylist(),
             "action": action,
             "quote": quote,
+            "review": v["review"].to_pylist(),
+            **{k: codes for k, (codes, _) in review.items()},
         },
         "folders": folder_values,
         "stores": store_values,
@@ -161,6 +170,9 @@ def build(con: duckdb.DuckDBPyConnection, findings_reason: bool) -> Blocks:
         "entities": _split(entity_values),
         "actions": action_values,
         "quotes": quote_values,
+        "reviews": list(REVIEW_LABELS),
+        "settled": list(SETTLED),
+        **{f"{k}_values": values for k, (_, values) in review.items()},
         "kinds": list(KINDS),
         "severities": list(SEVERITIES),
     }

@@ -50,7 +50,7 @@ def export(scan_dir: Path, out: Path, fmt: str, table: str | None = None) -> dic
     con = connect(scan_dir)
     partial = out.with_name(out.name + ".partial")
     try:
-        tables.check_evaluated(con, scan_dir)
+        tables.prepare(con, scan_dir)
         if fmt == "csv":
             counts = {(table or "violations"): _csv(con, partial, table or "violations")}
         else:

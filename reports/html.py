@@ -64,7 +64,7 @@ def render(scan_dir: Path, out: Path | None = None) -> Path:
     meta = read_scan_json(scan_dir)
     con = connect(scan_dir)
     try:
-        tables.check_evaluated(con, scan_dir)
+        tables.prepare(con, scan_dir)
         context = _context(con, scan_dir, meta)
     finally:
         con.close()

@@ -20,6 +20,7 @@ from reports.labels import (
     kind_label,
     status_label,
 )
+from reports.review import COUNTED_SQL
 from reports.tables import SEVERITY_RANK
 from scanner.config import CATEGORIES
 
@@ -34,15 +35,24 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
 
 
 def figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The headline numbers (also in the page's JSON island, for scripts and tests)."""
+    """The headline numbers (also in the page's JSON island, for scripts and tests).
+
+    Violations count as the exit code does: accepted ones and false positives are apart
+    (`by_review`), not among them.
+    """
     by_status = dict(con.execute("SELECT status, count(*) FROM items GROUP BY ALL").fetchall())
-    by_kind = dict(con.execute("SELECT kind, count(*) FROM violations GROUP BY ALL").fetchall())
+    by_kind = dict(
+        con.execute(
+            f"SELECT kind, count(*) FROM violations WHERE {COUNTED_SQL} GROUP BY ALL"
+        ).fetchall()
+    )
     item_sev = dict(
         con.execute(
             f"SELECT rank, count(*) FROM (SELECT min({SEVERITY_RANK}) AS rank FROM violations"
-            " GROUP BY item_uri) GROUP BY ALL"
+            f" WHERE {COUNTED_SQL} GROUP BY item_uri) GROUP BY ALL"
         ).fetchall()
     )
+    by_review = dict(con.execute("SELECT review, count(*) FROM violations GROUP BY ALL").fetchall())
     return {
         "items": sum(by_status.values()),
         "by_status": by_status,
@@ -50,7 +60,10 @@ def figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "findings": _one(con, "SELECT count(*) FROM findings"),
         "violations": sum(by_kind.values()),
         "violations_by_kind": {k: by_kind[k] for k in KINDS if by_kind.get(k)},
-        "violation_items": _one(con, "SELECT count(DISTINCT item_uri) FROM violations"),
+        "violation_items": _one(
+            con, f"SELECT count(DISTINCT item_uri) FROM violations WHERE {COUNTED_SQL}"
+        ),
+        "by_review": by_review,
         "items_by_severity": {s: item_sev.get(n, 0) for n, s in enumerate(SEVERITIES)},
         "stores": _one(con, "SELECT count(DISTINCT store) FROM items"),
         "bytes_read": _one(con, "SELECT coalesce(sum(bytes_read), 0) FROM items"),
@@ -127,7 +140,7 @@ def top_folders(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]], i
         WITH per_item AS (
             SELECT item_uri, any_value(folder) AS folder, min({SEVERITY_RANK}) AS rank,
                    any_value(store_name) AS store_name
-            FROM violations GROUP BY item_uri
+            FROM violations WHERE {COUNTED_SQL} GROUP BY item_uri
         )
         SELECT folder, count(*) AS items,
                {", ".join(f"count(*) FILTER (WHERE rank = {n})" for n in range(len(SEVERITIES)))},

@@ -53,13 +53,18 @@
   function derive() {
     var n = D.items.uri.length, v = D.violations, m = v.item.length;
     var start = new Int32Array(n).fill(-1), end = new Int32Array(n), worst = new Uint8Array(n).fill(9);
+    var open = new Uint8Array(n), settledItem = new Uint8Array(n), settled = new Uint8Array(m);
     for (var k = 0; k < m; k++) {
       var i = v.item[k];
       if (start[i] < 0) start[i] = k;
       end[i] = k + 1;
+      settled[k] = D.settled.indexOf(D.reviews[v.review[k]]) >= 0 ? 1 : 0;
+      if (settled[k]) { settledItem[i] = 1; continue; }
+      open[i] = 1;
       if (v.severity[k] < worst[i]) worst[i] = v.severity[k];
     }
-    X = { n: n, start: start, end: end, worst: worst, hay: null };
+    X = { n: n, start: start, end: end, worst: worst, open: open, settledItem: settledItem,
+      settled: settled, hay: null };
   }
 
   function state() {
@@ -78,16 +83,23 @@
     return X.hay[i];
   }
 
+  // Which of an item's violations the "Show" choice looks at: those that count (open, expired,
+  // changed), the decided ones (accepted, false positive), or all.
+  function inView(k, show) {
+    return show === "all" || (show === "settled" ? X.settled[k] === 1 : X.settled[k] === 0);
+  }
+
   function matches(i, s) {
     var v = D.violations, has = X.start[i] >= 0;
-    if (!has && s.show !== "all") return false;
-    if (s.severity && (!has || D.severities[X.worst[i]] !== s.severity)) return false;
+    if (s.show === "" && !X.open[i]) return false;
+    if (s.show === "settled" && !X.settledItem[i]) return false;
+    if (s.severity && (!X.open[i] || D.severities[X.worst[i]] !== s.severity)) return false;
     if (s.store && D.stores[D.items.store[i]] !== s.store) return false;
     if (s.folder && D.folders[D.items.folder[i]] !== s.folder) return false;
     if (s.kind || s.category) {
       var ok = false;
       for (var k = X.start[i]; has && k < X.end[i] && !ok; k++) {
-        ok = (!s.kind || D.kinds[v.kind[k]] === s.kind) &&
+        ok = inView(k, s.show) && (!s.kind || D.kinds[v.kind[k]] === s.kind) &&
           (!s.category || D.categories[v.category[k]] === s.category);
       }
       if (!ok && !has && !s.kind) {
@@ -137,9 +149,11 @@
     return D.folders[D.items.folder[i]];
   }
 
-  function badge(sev) {
+  function badge(sev, i) {
     var code = D.severities[sev];
-    return el("span", "badge sev-" + (code || "none"), code ? label("severity", code) : "Within the notice");
+    if (code) return el("span", "badge sev-" + code, label("severity", code));
+    var decided = i !== undefined && X.settledItem[i];
+    return el("span", "badge sev-none", decided ? "Decided" : "Within the notice");
   }
 
   function itemRow(i) {
@@ -153,7 +167,7 @@
     t.appendChild(btn);
     tr.appendChild(t);
     var sev = el("td", "sev");
-    sev.appendChild(badge(X.worst[i]));
+    sev.appendChild(badge(X.worst[i], i));
     tr.appendChild(sev);
     var item = el("td", "item");
     item.appendChild(el("div", "name", D.items.name[i]));
@@ -200,6 +214,9 @@
         li.appendChild(badge(v.severity[k]));
         li.appendChild(el("strong", null, " " + label("category", D.categories[v.category[k]]) + ": "));
         li.appendChild(el("span", "reason", v.reason[k]));
+        var state = D.reviews[v.review[k]] || "open";
+        li.setAttribute("data-state", state);
+        if (state !== "open") li.appendChild(reviewNote(k, state));
         ul.appendChild(li);
         if (quotes.indexOf(v.quote[k]) < 0) quotes.push(v.quote[k]);
         if (actions.indexOf(v.action[k]) < 0) actions.push(v.action[k]);
@@ -223,6 +240,19 @@
       box.appendChild(group);
     }
     return box;
+  }
+
+  // A reviewer's decision on a violation (noticescan review): what, by whom, why, until when.
+  function reviewNote(k, state) {
+    var v = D.violations, facts = [];
+    function val(col) { var c = v[col][k]; return c >= 0 ? D[col + "_values"][c] : ""; }
+    if (val("review_by")) facts.push("by " + val("review_by"));
+    if (val("review_decided")) facts.push("on " + val("review_decided"));
+    if (val("review_until")) facts.push("until " + val("review_until"));
+    var p = el("p", "review review-" + state);
+    p.appendChild(el("span", "lbl", label("review", state).replace(/^./, function (c) { return c.toUpperCase(); })));
+    p.appendChild(el("span", null, facts.join(", ") + (val("review_why") ? ": " + val("review_why") : "")));
+    return p;
   }
 
   function evidenceTable(i) {
@@ -343,17 +373,23 @@
   }
   function violationRecord(i, k) {
     var v = D.violations;
-    return {
+    var out = {
       severity: D.severities[v.severity[k]], kind: D.kinds[v.kind[k]], category: D.categories[v.category[k]],
       item_uri: D.items.uri[i], item_name: D.items.name[i], folder: D.folders[D.items.folder[i]],
       store: D.stores[D.items.store[i]], store_name: D.storeNames[D.items.store[i]],
       entity_types: D.entities[v.entities[k]].join(", "), finding_count: v.count[k], reason: v.reason[k],
-      action: D.actions[v.action[k]], notice_quote: v.quote[k] >= 0 ? D.quotes[v.quote[k]] : ""
+      action: D.actions[v.action[k]], notice_quote: v.quote[k] >= 0 ? D.quotes[v.quote[k]] : "",
+      review: D.reviews[v.review[k]] || "open"
     };
+    ["review_by", "review_why", "review_until"].forEach(function (col) {
+      out[col] = v[col][k] >= 0 ? D[col + "_values"][v[col][k]] : "";
+    });
+    return out;
   }
   function itemRecord(i) {
     var v = D.violations, kinds = {}, cats = {}, ents = {}, n = 0;
     for (var k = X.start[i]; k >= 0 && k < X.end[i]; k++) {
+      if (X.settled[k]) continue; // the items table lists violations that count, as the export
       n++;
       kinds[D.kinds[v.kind[k]]] = 1;
       cats[D.categories[v.category[k]]] = 1;
@@ -375,6 +411,7 @@
         lines.push(cols.map(function (c) { return csvCell(r[c]); }).join(","));
       } else {
         for (var k = X.start[i]; k >= 0 && k < X.end[i]; k++) {
+          if (!inView(k, state().show)) continue;
           var rec = violationRecord(i, k);
           lines.push(cols.map(function (c) { return csvCell(rec[c]); }).join(","));
         }

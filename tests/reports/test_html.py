@@ -252,3 +252,30 @@ def test_scan_section_shows_counts_duration_speed_and_sources(scan_dir: Path) ->
     assert "local-1" in text and "/srv/a" in text and "Accounts" in text
     assert "/srv/gone: no such folder" in text
     assert "False" not in text and "None" not in text
+
+
+def test_accepted_violations_are_apart_with_who_why_and_until(scan_dir: Path) -> None:
+    hostile_scan(scan_dir)
+    path = scan_dir / "violations.parquet"
+    table = pq.read_table(path)
+    n = table.num_rows
+    state = ["accepted"] + ["open"] * (n - 1)
+    by = ["j.smith"] + [None] * (n - 1)
+    for name, values in (
+        ("review", state),
+        ("review_by", by),
+        ("review_why", ["legal hold"] + [None] * (n - 1)),
+    ):
+        table = table.set_column(table.schema.get_field_index(name), name, pa.array(values))
+    pq.write_table(table, path)
+    page = html.render(scan_dir).read_text(encoding="utf-8")
+    island = page.split('<script type="application/json" id="scan-data">', 1)[1]
+    figures = json.loads(island.split("</script>", 1)[0])["figures"]
+    assert figures["violations"] == n - 1 and figures["by_review"] == {"accepted": 1, "open": n - 1}
+    assert "Not counted above: 1 accepted violation and 0 false positives" in page
+    rows = block(page, "rows-data")
+    v = rows["violations"]
+    accepted = [k for k, r in enumerate(v["review"]) if rows["reviews"][r] == "accepted"]
+    assert len(accepted) == 1
+    assert rows["review_by_values"][v["review_by"][accepted[0]]] == "j.smith"
+    assert rows["settled"] == ["accepted", "false_positive"]
