@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person clean estate
+.PHONY: demo test lint bench-quality bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person bench-report clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ bench-smb: $(STAMP)
 ## bench-incremental: unchanged 100k-file re-scan vs a bare directory walk
 bench-incremental: $(STAMP)
 	$(BIN)/python -m bench.incremental
+
+## bench-report: the report of 100,000 violations opened in headless Chromium (load time, size)
+bench-report: $(STAMP)
+	bash scripts/install-test-deps.sh
+	$(BIN)/python -m bench.report
 
 ## bench-person: one data-subject lookup on 10 million findings, one core
 bench-person: $(STAMP)

@@ -150,18 +150,29 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
 
 
 def previous_scan(out_root: Path, scan_id: str) -> Path | None:
-    """The newest complete scan in `out_root` before `scan_id` of the same configuration.
+    """The newest complete scan in `out_root` before `scan_id` of the same configuration."""
+    earlier = earlier_scans(out_root, scan_id, statuses=("complete",), limit=1)
+    return earlier[0] if earlier else None
 
-    Scan ids sort by start time. Only folders with a scan.json count (not `latest`, not the
-    state folder, not a killed scan's leftovers); "same configuration" is scan.json's
-    config_identity when both scans record it.
+
+def earlier_scans(
+    out_root: Path,
+    scan_id: str,
+    statuses: tuple[str, ...] = ("complete",),
+    limit: int | None = None,
+) -> list[Path]:
+    """Scans in `out_root` before `scan_id` of the same configuration, newest first.
+
+    Scan ids sort by start time. Only folders with a scan.json whose status is in `statuses`
+    count (not `latest`, not the state folder, not a killed scan's leftovers); "same
+    configuration" is scan.json's config_identity when both scans record it.
     """
     current = out_root / scan_id / "scan.json"
     try:
         identity = json.loads(current.read_text(encoding="utf-8")).get("config_identity")
     except (OSError, ValueError):
         identity = None
-    best: tuple[str, Path] | None = None
+    found: list[Path] = []
     for meta in out_root.glob("*/scan.json"):
         folder = meta.parent
         if folder.is_symlink() or folder.name >= scan_id:
@@ -170,10 +181,10 @@ def previous_scan(out_root: Path, scan_id: str) -> Path | None:
             doc = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if doc.get("status") != "complete":
+        if doc.get("status") not in statuses:
             continue
         if identity and doc.get("config_identity") not in (None, identity):
             continue
-        if best is None or folder.name > best[0]:
-            best = (folder.name, folder)
-    return best[1] if best else None
+        found.append(folder)
+    found.sort(key=lambda p: p.name, reverse=True)
+    return found[:limit] if limit is not None else found

@@ -81,6 +81,10 @@ VIOLATIONS_SCHEMA = pa.schema(
         ("entity_types", pa.list_(pa.string())),
         ("finding_count", pa.int32()),
         ("detail", pa.string()),
+        ("severity", pa.string()),
+        ("action", pa.string()),
+        ("notice_quote", pa.string()),
+        ("folder", pa.string()),
     ]
 )
 

@@ -24,21 +24,23 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from reports import regions
+from reports import folders, regions, severity
+from reports.labels import KINDS, category_label, in_sentence
 from reports.parquet import SUMMARY_SCHEMA, VIOLATIONS_SCHEMA, RowWriter, write_table
 from reports.review import COUNTED_SQL, apply_decisions
 from scanner.config import ScanConfig, Store, undeclared_store
 from scanner.errors import NoticeScanError
 from scanner.models import UNDECLARED_STORE
 
-KINDS = (
-    "store_not_declared",
-    "category_not_declared",
-    "retention_exceeded",
-    "access_broader_than_declared",
-    "location_not_allowed",
-    "unencrypted",
-)
+# The store setting each rule rests on: its `notice_quote` for that setting is the "why".
+RULE_SETTING: dict[str, str | None] = {
+    "store_not_declared": None,
+    "category_not_declared": "categories",
+    "retention_exceeded": "retention_years",
+    "access_broader_than_declared": "readers",
+    "location_not_allowed": "locations",
+    "unencrypted": "encrypted",
+}
 
 VIOLATIONS_FILE = "violations.parquet"
 SUMMARY_FILE = "summary.parquet"
@@ -122,9 +124,12 @@ def evaluate(scan_dir: Path, config: ScanConfig) -> ScopeSummary:
                 f"CREATE VIEW findings AS SELECT * FROM read_parquet({_sql_str(findings_path)})"
             )
             stores = _stores_by_id(con, config)
+            severity.install_macros(con)
             con.register("stores", _stores_table(stores, started))
+            con.register("quotes", _quotes_table(stores))
             con.register("bad_locations", _bad_locations(con, stores))
             con.register("bad_readers", _bad_readers(con, stores))
+            folders.install(con)
             con.execute(_ITEM_CATEGORIES)
             con.execute(_OFFENDERS)
             out = scan_dir / VIOLATIONS_FILE
@@ -186,7 +191,8 @@ def _stores_table(stores: dict[str, Store], started: datetime) -> pa.Table:
             "cutoff": years_before(started, s.retention_years) if s.retention_years else None,
             "restricted": s.declared and s.readers is not None,
             "encrypted": s.declared and s.encrypted,
-            "declared_text": ", ".join(s.categories) or "nothing",
+            "declared_text": ", ".join(in_sentence(category_label(c)) for c in s.categories)
+            or "nothing",
             "retention_text": f"{s.retention_years:g}-year" if s.retention_years else "",
             "readers_text": ", ".join(s.readers or ()) or "no one",
             "locations_text": ", ".join(s.locations),
@@ -211,6 +217,18 @@ def _stores_table(stores: dict[str, Store], started: datetime) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def _quotes_table(stores: dict[str, Store]) -> pa.Table:
+    """(store, kind, quote): the notice sentence each rule rests on, for stores that quote one."""
+    rows = [
+        {"store": s.id, "kind": kind, "quote": s.quote_for(setting)}
+        for s in stores.values()
+        for kind, setting in RULE_SETTING.items()
+        if s.quote_for(setting)
+    ]
+    schema = pa.schema([("store", pa.string()), ("kind", pa.string()), ("quote", pa.string())])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
 def _bad_locations(con: duckdb.DuckDBPyConnection, stores: dict[str, Store]) -> pa.Table:
     """(store, location) pairs outside the store's allowed locations; few, so decided in Python."""
     pairs = con.execute(
@@ -229,7 +247,7 @@ def _bad_locations(con: duckdb.DuckDBPyConnection, stores: dict[str, Store]) -> 
 
 
 def _bad_readers(con: duckdb.DuckDBPyConnection, stores: dict[str, Store]) -> pa.Table:
-    """(store, principal) pairs the store's declared readers do not cover."""
+    """(store, principal, broad) for principals the store's declared readers do not cover."""
     pairs = con.execute(
         "SELECT DISTINCT store, unnest(readers) AS reader FROM items WHERE readers IS NOT NULL"
     ).fetchall()
@@ -238,25 +256,28 @@ def _bad_readers(con: duckdb.DuckDBPyConnection, stores: dict[str, Store]) -> pa
         store = stores.get(sid)
         if store is None or not store.declared or store.readers is None or reader is None:
             continue
-        if regions.reader_problem(reader, store.readers) is not None:
-            bad.append({"store": sid, "reader": reader})
-    schema = pa.schema([("store", pa.string()), ("reader", pa.string())])
+        problem = regions.reader_problem(reader, store.readers)
+        if problem is not None:
+            bad.append({"store": sid, "reader": reader, "broad": problem == "broad"})
+    schema = pa.schema([("store", pa.string()), ("reader", pa.string()), ("broad", pa.bool_())])
     return pa.Table.from_pylist(bad, schema=schema)
 
 
 # One row per (item, category) with findings, carrying what every rule needs. The only pass over
 # findings.parquet; DuckDB spills to temp_directory if it outgrows memory.
-_ITEM_CATEGORIES = """
+_ITEM_CATEGORIES = f"""
 CREATE TEMP TABLE ic AS
-SELECT f.item_uri, f.category, f.n, f.entity_types,
-       coalesce(i.store, 'undeclared') AS store, i.source, i.name, i.modified, i.location,
-       i.status, i.metadata
-FROM (
+WITH f AS (
     SELECT item_uri, category, count(*)::INTEGER AS n,
            list_sort(list(DISTINCT entity_type)) AS entity_types
     FROM findings GROUP BY item_uri, category
-) f
+), where_ AS ({folders.folders_sql("SELECT item_uri FROM f")})
+SELECT f.item_uri, f.category, f.n, f.entity_types,
+       coalesce(i.store, 'undeclared') AS store, i.source, i.name, i.modified, i.location,
+       i.status, i.metadata, coalesce(w.folder, folder_of(f.item_uri)) AS folder
+FROM f
 LEFT JOIN items i ON i.uri = f.item_uri
+LEFT JOIN where_ w ON w.uri = f.item_uri
 """
 
 # Items (with findings) readable by a principal the store's readers do not cover; the source may
@@ -267,55 +288,54 @@ WITH u AS (
     SELECT uri, store, unnest(readers) AS reader FROM items
     WHERE readers IS NOT NULL AND uri IN (SELECT item_uri FROM ic)
 )
-SELECT uri, string_agg(DISTINCT reader, ', ' ORDER BY reader) AS readers
+SELECT uri, string_agg(DISTINCT reader, ', ' ORDER BY reader) AS readers, bool_or(broad) AS broad
 FROM (
-    SELECT u.uri, u.reader FROM u JOIN bad_readers b USING (store, reader)
+    SELECT u.uri, u.reader, b.broad FROM u JOIN bad_readers b USING (store, reader)
     UNION ALL
-    SELECT uri, 'broad access reported by the source' FROM items
+    SELECT uri, 'broad access reported by the source', true FROM items
     WHERE json_extract_string(metadata, '$.broad_access') = 'true'
       AND uri IN (SELECT item_uri FROM ic)
 ) GROUP BY uri
 """
 
 _VIOLATIONS = """
-SELECT 'store_not_declared' AS kind, ic.*, NULL AS detail
+SELECT 'store_not_declared' AS kind, ic.*, NULL AS detail, false AS broad
 FROM ic LEFT JOIN stores s ON s.id = ic.store WHERE NOT coalesce(s.declared, false)
 UNION ALL
-SELECT 'category_not_declared', ic.*, NULL
+SELECT 'category_not_declared', ic.*, NULL, false
 FROM ic JOIN stores s ON s.id = ic.store
 WHERE s.declared AND NOT list_contains(s.categories, ic.category)
 UNION ALL
-SELECT 'retention_exceeded', ic.*, strftime(ic.modified, '%Y-%m-%d')
+SELECT 'retention_exceeded', ic.*, strftime(ic.modified, '%Y-%m-%d'), false
 FROM ic JOIN stores s ON s.id = ic.store
 WHERE s.declared AND s.cutoff IS NOT NULL AND ic.modified < s.cutoff
 UNION ALL
-SELECT 'access_broader_than_declared', ic.*, o.readers
+SELECT 'access_broader_than_declared', ic.*, o.readers, o.broad
 FROM ic JOIN stores s ON s.id = ic.store JOIN offenders o ON o.uri = ic.item_uri
 WHERE s.restricted
 UNION ALL
-SELECT 'location_not_allowed', ic.*, ic.location
+SELECT 'location_not_allowed', ic.*, ic.location, false
 FROM ic JOIN bad_locations b ON b.store = ic.store AND b.location = ic.location
 UNION ALL
-SELECT 'unencrypted', ic.*, NULL
+SELECT 'unencrypted', ic.*, NULL, false
 FROM ic JOIN stores s ON s.id = ic.store
 WHERE s.encrypted AND ic.status = 'ok'
 """
 
 
-# Reasons are written in SQL, so no violation row passes through Python: a sentence a compliance
-# reader can act on, and in `detail` the one fact it rests on.
-_WHAT = """printf('''%s'' holds %s data (%s; %d finding%s)', coalesce(v.name, v.item_uri),
-    v.category, array_to_string(v.entity_types, ', '), v.n,
+# Reasons and actions are written in SQL, so no violation row passes through Python: sentences a
+# compliance reader can act on (labels, not codes), and in `detail` the one fact a rule rests on.
+_WHAT = """printf('''%s'' holds %s: %s (%d finding%s)', coalesce(v.name, v.item_uri),
+    category_label(v.category), entity_labels(v.entity_types), v.n,
     CASE WHEN v.n = 1 THEN '' ELSE 's' END)"""
 _WRITE = f"""
 WITH v AS ({_VIOLATIONS})
 SELECT v.kind, v.store, v.item_uri, v.category,
     {_WHAT} || CASE v.kind
-    WHEN 'store_not_declared' THEN printf(', but its source ''%s'' belongs to no store the'
-        || ' privacy notice declares; declare the store in the notice or remove the data.',
-        v.source)
+    WHEN 'store_not_declared' THEN printf(', but %s is in no store the privacy notice'
+        || ' declares.', v.folder)
     WHEN 'category_not_declared' THEN printf(', which the notice does not declare for %s'
-        || ' (declared: %s).', s.name, s.declared_text)
+        || ' (it declares %s).', s.name, s.declared_text)
     WHEN 'retention_exceeded' THEN printf(' and was last changed on %s, longer ago than'
         || ' %s''s %s retention.', v.detail, s.name, s.retention_text)
     WHEN 'access_broader_than_declared' THEN printf(' and can be read by %s; the notice'
@@ -332,8 +352,13 @@ SELECT v.kind, v.store, v.item_uri, v.category,
         WHEN 'category_not_declared' THEN s.declared_text
         WHEN 'unencrypted' THEN v.status
         ELSE v.detail
-    END AS detail
+    END AS detail,
+    {severity.severity_sql("v")} AS severity,
+    {severity.action_sql("v", "s")} AS action,
+    q.quote AS notice_quote,
+    v.folder
 FROM v JOIN stores s ON s.id = v.store
+LEFT JOIN quotes q ON q.store = v.store AND q.kind = v.kind
 """
 
 

@@ -258,6 +258,45 @@ def query(scan_dir: Path, sql: str, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("scan_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx: one workbook with every table; csv: one table per file.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The file to write.",
+)
+@click.option(
+    "-t",
+    "--table",
+    type=click.Choice(["violations", "items"]),
+    help="Only this table (CSV default: violations; one row per item with violations: items).",
+)
+def export(scan_dir: Path, fmt: str, out: Path, table: str | None) -> None:
+    """Export SCAN_DIR's violations and per-item table for a spreadsheet.
+
+    The workbook (--format xlsx) has the sheets violations (one row per violation, most severe
+    first, with its reason, the notice's sentence and the recommended action), items (one row
+    per item with all its violated categories) and summary (store x category). CSV writes one
+    of the tables. Example: noticescan export scans/latest --format xlsx --out audit.xlsx
+    """
+    from reports.export import export as write
+
+    counts = write(scan_dir, out, fmt, table)
+    rows = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+    click.echo(f"export: {out} ({rows})")
+
+
+@cli.command()
 @click.argument("old", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option(

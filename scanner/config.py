@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -143,6 +143,13 @@ class Store:
     readers: tuple[str, ...] | None = None
     encrypted: bool = False
     declared: bool = True
+    # The notice's own words behind the store ("store") and behind each setting, shown beside
+    # every violation so that the reader sees why it is one. Keys: QUOTE_KEYS.
+    notice_quote: dict[str, str] = field(default_factory=dict)
+
+    def quote_for(self, setting: str | None) -> str:
+        """The notice sentence behind `setting` (e.g. "retention_years"), else the store's."""
+        return self.notice_quote.get(setting or "store") or self.notice_quote.get("store", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +333,10 @@ STORE_KEYS = {
     "locations",
     "readers",
     "encrypted",
+    "notice_quote",
 }
+# The settings a store's `notice_quote` table may quote the notice for.
+QUOTE_KEYS = ("store", "categories", "retention_years", "locations", "readers", "encrypted")
 
 
 def _parse_store(table: dict[str, Any], n: int) -> Store:
@@ -355,7 +365,30 @@ def _parse_store(table: dict[str, Any], n: int) -> Store:
         ),
         readers=_str_list(table, "readers", f"{path}.readers"),
         encrypted=_get(table, "encrypted", bool, f"{path}.encrypted", False),
+        notice_quote=_parse_quote(table.get("notice_quote"), f"{path}.notice_quote"),
     )
+
+
+def _parse_quote(value: Any, path: str) -> dict[str, str]:
+    """`notice_quote = "..."` (the store's sentence) or a table of sentences per setting."""
+    fix = 'write notice_quote = "the notice\'s sentence", or a table with keys ' + ", ".join(
+        QUOTE_KEYS
+    )
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        if not value.strip():
+            raise ConfigError(path, "is empty", fix)
+        return {"store": value.strip()}
+    if not isinstance(value, dict):
+        raise ConfigError(path, f"must be a string or a table, got {type(value).__name__}", fix)
+    _check_keys(value, set(QUOTE_KEYS), path)
+    quotes = {}
+    for key, text in value.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"{path}.{key}", "must be a non-empty string", fix)
+        quotes[key] = text.strip()
+    return quotes
 
 
 def _parse_source(table: dict[str, Any], index: int, stores: dict[str, Store]) -> SourceConfig:
@@ -468,7 +501,11 @@ def load(path: Path) -> ScanConfig:
 
 
 def for_paths(paths: list[Path], out: Path | None) -> ScanConfig:
-    """Config for a one-off `noticescan scan PATH...`: each path its own undeclared source."""
+    """Config for a one-off `noticescan scan PATH...`: each path its own undeclared store.
+
+    The store is named by the path as given, so the report has one row per folder the user
+    named (not one "Not in the notice" row for all of them) and its sentences name the folder.
+    """
     sources = [
         {"type": "local", "path": str(p.resolve()), "id": f"path-{i + 1}"}
         for i, p in enumerate(paths)
@@ -483,4 +520,8 @@ def for_paths(paths: list[Path], out: Path | None) -> ScanConfig:
             "review_file": str(out_dir / "noticescan.review.toml"),
         },
     }
-    return from_dict(data, Path.cwd())
+    cfg = from_dict(data, Path.cwd())
+    stores = tuple(
+        Store(id=s.id, name=str(p), declared=False) for s, p in zip(cfg.sources, paths, strict=True)
+    )
+    return replace(cfg, stores=stores, sources=tuple(replace(s, store=s.id) for s in cfg.sources))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium (report),
-# Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests), Tesseract's English data
-# (OCR) and the DejaVu font the OCR tests draw pages with.
+# System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium and its
+# driver (report), Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests), Tesseract's
+# English data (OCR) and the DejaVu font the OCR tests draw pages with.
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
@@ -11,6 +11,7 @@ command -v smbcacls >/dev/null 2>&1 || need+=(smbclient)
 ls /usr/lib/*/samba/vfs/acl_xattr.so >/dev/null 2>&1 || need+=(samba-vfs-modules)
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)  # report tests click
 command -v zip >/dev/null 2>&1 || need+=(zip)  # Info-ZIP: partly encrypted zips in tests/extract
 # OCR (tesserocr bundles libtesseract; the language data comes from Debian) and the TrueType
 # font the OCR tests and bench/ocr draw their pages with.

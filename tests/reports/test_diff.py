@@ -100,12 +100,20 @@ def test_diff_says_clearly_when_the_notice_was_not_applied(tmp_path: Path) -> No
     assert "noticescan report" in r.stderr
 
 
-def test_report_shows_the_change_since_the_previous_scan(tmp_path: Path) -> None:
-    from reports.html import changes_section
+def changes_html(scan_dir: Path) -> str:
+    """The report's "Change since the previous scan" section, or "" when it has none."""
+    from reports.html import render
 
+    page = render(scan_dir).read_text(encoding="utf-8")
+    if 'id="s-changes"' not in page:
+        return ""
+    return page.split('<section id="s-changes">', 1)[1].split("</section>", 1)[0]
+
+
+def test_report_shows_the_change_since_the_previous_scan(tmp_path: Path) -> None:
     old, new = two_scans(tmp_path)
-    html = changes_section(new, json.loads((new / "scan.json").read_text()))
-    assert 'id="s-changes"' in html and "20261124T020000Z-aaaa" in html
+    html = changes_html(new)
+    assert "20261124T020000Z-aaaa" in html
     cards = dict(re.findall(r'id="chg-(\w+)"><div class="num">([^<]*)<', html))
     assert cards == {
         "new": "1",
@@ -116,15 +124,29 @@ def test_report_shows_the_change_since_the_previous_scan(tmp_path: Path) -> None
         "changed": "1",
     }
     new_rows = html.split('id="changes-new"')[1].split("</table>")[0]
-    assert "retention_exceeded" in new_rows and "older than 6 years" in new_rows
+    assert "Kept past retention" in new_rows and "older than 6 years" in new_rows
     assert "cards in HR" in html.split('id="changes-resolved"')[1]
     # the first scan of a configuration has nothing to compare with
-    assert changes_section(old, json.loads((old / "scan.json").read_text())) == ""
+    assert changes_html(old) == ""
+
+
+def test_report_trend_covers_the_earlier_scans_of_the_config(tmp_path: Path) -> None:
+    from reports.html import render
+
+    old, new = two_scans(tmp_path)
+    make_scan(tmp_path, "20261123T020000Z-0000", {"/a": "1"}, [])  # no violations that night
+    other = make_scan(tmp_path, "20261122T020000Z-9999", {"/a": "1"}, [])
+    meta = json.loads((other / "scan.json").read_text()) | {"config_identity": "config:/x.toml"}
+    (other / "scan.json").write_text(json.dumps(meta))  # another config: not in the trend
+    page = render(new).read_text(encoding="utf-8")
+    trend = page.split('<figure id="trend">', 1)[1].split("</figure>", 1)[0]
+    assert "last 3 scans" in trend
+    totals = re.findall(r'class="total">([\d,]+)<', trend)
+    assert totals == ["0", "3", "3"]
+    assert 'id="trend"' not in render(tmp_path / "20261123T020000Z-0000").read_text()
 
 
 def test_change_section_escapes_what_came_from_the_data(tmp_path: Path) -> None:
-    from reports.html import changes_section
-
     make_scan(tmp_path, "20261124T020000Z-aaaa", {"/a": "1"}, [])
     new = make_scan(
         tmp_path,
@@ -140,6 +162,6 @@ def test_change_section_escapes_what_came_from_the_data(tmp_path: Path) -> None:
             )
         ],
     )
-    html = changes_section(new, json.loads((new / "scan.json").read_text()))
+    html = changes_html(new)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;/td&gt;" in html

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from reports import html, scope
+from reports import embedded, html, scope
+from scanner.errors import NoticeScanError
 from tests.reports.conftest import config, finding, item, write_scan
 
 HOSTILE = "<img src=x onerror=alert(1)>.txt"
@@ -67,16 +72,26 @@ def hostile_scan(scan_dir: Path) -> Path:
     return scan_dir
 
 
+def block(page: str, ident: str) -> dict:
+    """A compressed block of the page, decoded as the page's script does."""
+    text = page.split(f'<script type="text/plain" id="{ident}">', 1)[1].split("</script>", 1)[0]
+    return json.loads(gzip.decompress(base64.b64decode(text)))
+
+
 def test_hostile_names_are_text_never_markup(scan_dir: Path) -> None:
     page = html.render(hostile_scan(scan_dir)).read_text(encoding="utf-8")
     assert HOSTILE not in page and SCRIPT_BREAK not in page
-    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in page  # the scan id, in the title
     assert "corrupt &lt;b&gt;xref&lt;/b&gt; table" in page
     parser = Tags()
     parser.feed(page)
     assert [t for t, _ in parser.tags if t == "img"] == []
-    assert [t for t, _ in parser.tags].count("script") == 2  # the JSON island and our own JS
+    # the JSON island, the two compressed blocks and our own JS; nothing else
+    assert [t for t, _ in parser.tags].count("script") == 4
     assert not any("onerror" in attrs for _, attrs in parser.tags)
+    rows = block(page, "rows-data")  # the names travel intact, for the script's textContent
+    assert {f"share/{HOSTILE}", f"share/{SCRIPT_BREAK}"} <= set(rows["items"]["uri"])
+    assert HOSTILE in rows["items"]["name"]
 
 
 def test_json_island_cannot_close_its_script_element(scan_dir: Path) -> None:
@@ -87,6 +102,9 @@ def test_json_island_cannot_close_its_script_element(scan_dir: Path) -> None:
     data = json.loads(island)
     assert data["scan"]["scan_id"] == f"scan {HOSTILE}"  # escaped, yet the same value
     assert data["figures"]["violations"] > 0
+    for ident in ("rows-data", "evidence-data"):  # base64: no character can end the element
+        text = page.split(f'id="{ident}">', 1)[1].split("</script>", 1)[0]
+        assert re.fullmatch(r"[A-Za-z0-9+/=]*", text)
 
 
 def test_report_is_self_contained(scan_dir: Path) -> None:
@@ -104,7 +122,7 @@ def test_report_is_self_contained(scan_dir: Path) -> None:
 
 def test_figures_heat_map_and_sections(scan_dir: Path) -> None:
     page = html.render(hostile_scan(scan_dir)).read_text(encoding="utf-8")
-    figure = re.compile(r'id="fig-([a-z-]+)"><div class="num">([^<]+)<')
+    figure = re.compile(r'id="fig-([a-z-]+)"[^>]*><div class="num">([^<]+)<')
     figures = dict(figure.findall(page))
     summary = scope.evaluate(scan_dir, config([STORE], scan_dir.parent))
     assert figures["items"] == "5"
@@ -112,38 +130,152 @@ def test_figures_heat_map_and_sections(scan_dir: Path) -> None:
     assert figures["findings"] == "4"
     assert figures["violations"] == str(summary.violations)
     assert figures["problems"] == "2"
-    # declared cells carry the tick; an undeclared cell with data is marked as a violation
-    heat = r'class="{}"[^>]*data-store="accounts" data-category="{}"'
-    assert re.search(heat.format("cell declared viol", "name"), page)  # declared, item has issues
-    assert re.search(heat.format("cell declared", "contact"), page)  # declared, nothing found
-    assert re.search(heat.format("cell", "address"), page)  # neither
-    assert re.search(heat.format("cell viol", "payment_card"), page)  # found, not declared
-    for kind in ("store_not_declared", "category_not_declared", "location_not_allowed"):
-        assert f'data-kind="{kind}"' in page
+    assert figures["high"] == "1"  # the payment card beyond the notice, readable by Everyone
+    # Each cell says how many items hold the category and how many are beyond, in words.
+    cell = re.compile(
+        r'<td class="([^"]+)" data-store="accounts" data-category="(\w+)"'
+        r' data-items="(\d+)" data-beyond="(\d+)">(.*?)</td>',
+        re.S,
+    )
+    cells = {m[1]: (m[0], m[2], m[3], re.sub(r"<[^>]+>", "", m[4])) for m in cell.findall(page)}
+    assert cells["name"] == ("cell declared has-beyond", "2", "1", "✓ 2 items1 beyond")
+    assert cells["contact"] == ("cell declared", "0", "0", "✓ none found")
+    assert cells["payment_card"] == ("cell found has-beyond", "1", "1", "1 item1 beyond")
+    assert "address" not in cells  # neither declared nor found: no column
+    rows = block(page, "rows-data")
+    assert {rows["kinds"][k] for k in rows["violations"]["kind"]} >= {
+        "store_not_declared",
+        "category_not_declared",
+        "location_not_allowed",
+    }
     assert "password protected" in page
-    assert "J*** S****" in page  # masked evidence, never the value
-    assert "0" * 12 in page and "0" * 13 not in page  # hashes shortened
+    evidence = block(page, "evidence-data")
+    assert set(evidence["evidence"]) == {"J*** S****"}  # masked evidence, never the value
+    assert {len(h) for h in evidence["hash"]} == {12}  # hashes shortened
+    for code in ("store_not_declared", "payment_card", "location_not_allowed", "False", "None"):
+        assert f">{code}<" not in page  # labels where a person reads, never codes
 
 
 def test_scan_without_scope_still_renders(scan_dir: Path) -> None:
     write_scan(scan_dir, [item("a.txt", "accounts")], [finding("a.txt", "name")])
     page = html.render(scan_dir).read_text(encoding="utf-8")
     assert "not applied" in page and 'id="fig-violations"><div class="num">not evaluated' in page
+    assert block(page, "rows-data")["items"]["uri"] == ["a.txt"]
 
 
-def test_capped_tables_say_how_to_get_everything(
+def test_capped_rows_say_how_to_get_everything(
     scan_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     items = [item(f"hr/{n}.txt", "undeclared") for n in range(5)]
     write_scan(scan_dir, items, [finding(f"hr/{n}.txt", "name", n) for n in range(5)])
     scope.evaluate(scan_dir, config([STORE], scan_dir.parent))
-    monkeypatch.setattr(html, "MAX_VIOLATIONS", 2)
-    monkeypatch.setattr(html, "MAX_ITEMS", 3)
+    monkeypatch.setattr(embedded, "MAX_ITEMS", 3)
     page = html.render(scan_dir).read_text(encoding="utf-8")
-    assert page.count('<tr data-kind="store_not_declared"') == 2
-    assert "Showing 2 of 5 rows" in page and "noticescan query SCAN_DIR" in page
-    assert page.count('<details class="item"') == 3
+    assert len(block(page, "rows-data")["items"]["uri"]) == 3
+    assert "first 3 of 5 items" in page and "noticescan export" in page
 
 
-def test_change_hook_is_empty_until_the_incremental_issue_fills_it(scan_dir: Path) -> None:
-    assert html.changes_section(scan_dir, {}) == ""
+def test_unreachable_sources_open_the_report_with_a_banner(scan_dir: Path) -> None:
+    lost = {
+        "source": "finance-share",
+        "store": "accounts",
+        "what": "smb://fs01/finance",
+        "error": "connection refused",
+        "last_read": "2026-11-28T02:00:00+00:00",
+    }
+    never = {**lost, "source": "hr-share", "what": "smb://fs01/hr", "last_read": None}
+    write_scan(
+        scan_dir,
+        [item("a.txt", "accounts")],
+        [finding("a.txt", "name")],
+        meta={"status": "incomplete", "unreachable": [lost, never]},
+    )
+    page = html.render(scan_dir).read_text(encoding="utf-8")
+    main = page.split("<main>", 1)[1]
+    assert main.lstrip().startswith('<section class="banner bad" id="unreachable"')
+    banner = main.split("</section>", 1)[0]
+    assert "2 sources could not be read" in banner and "not re-verified" in banner
+    assert "smb://fs01/finance" in banner and "Last read 2026-11-28 02:00 UTC" in banner
+    assert "smb://fs01/hr" in banner and "Never read successfully" in banner
+
+
+def test_unreadable_items_are_grouped_by_reason_and_type(scan_dir: Path) -> None:
+    items = [item(f"logs/{n}.gz", status="unsupported", error="no extractor") for n in range(7)]
+    items.append(item("x/broken.pdf", status="error", error="corrupt xref"))
+    write_scan(scan_dir, items, [])
+    page = html.render(scan_dir).read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><td class="n">([\d,]+) ×</td><td>([^<]+)</td><td>([^<]+)</td>', page)
+    assert rows == [("7", ".gz", "Format not supported"), ("1", ".pdf", "Could not be read")]
+
+
+def test_finding_reasons_show_when_the_column_exists(scan_dir: Path) -> None:
+    write_scan(scan_dir, [item("a.txt", "accounts")], [finding("a.txt", "government_id")])
+    path = scan_dir / "findings.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.append_column("reason", pa.array(["check digit valid"])), path)
+    page = html.render(scan_dir).read_text(encoding="utf-8")
+    evidence = block(page, "evidence-data")
+    assert evidence["whys"] == ["check digit valid"] and evidence["why"] == [0]
+
+
+def test_violations_from_before_severities_ask_for_a_re_evaluation(scan_dir: Path) -> None:
+    hostile_scan(scan_dir)
+    path = scan_dir / "violations.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["severity"]), path)
+    with pytest.raises(NoticeScanError, match="report .* --config FILE"):
+        html.render(scan_dir)
+
+
+def test_scan_section_shows_counts_duration_speed_and_sources(scan_dir: Path) -> None:
+    hostile_scan(scan_dir)
+    meta = json.loads((scan_dir / "scan.json").read_text())
+    meta.update(
+        started="2025-06-01T12:00:00+00:00",
+        finished="2025-06-01T12:02:05+00:00",
+        status="complete",
+        mode="full",
+        resumed=False,
+        config={
+            "stores": [{"id": "accounts", "name": "Accounts"}],
+            "sources": [
+                {"index": 0, "type": "local", "store": "accounts", "options": {"path": "/srv/a"}}
+            ],
+        },
+        source_errors=["local-2: /srv/gone: no such folder"],
+    )
+    (scan_dir / "scan.json").write_text(json.dumps(meta))
+    page = html.render(scan_dir).read_text(encoding="utf-8")
+    scan = page.split('<section id="s-scan">', 1)[1].split("</section>", 1)[0]
+    text = re.sub(r"<[^>]+>", " ", scan.replace("<wbr>", ""))
+    assert "2 min 05 s" in text and "MB/s" in text
+    assert re.search(r"Could not be read\s+1\b", text) and re.search(r"Read\s+3\b", text)
+    assert "local-1" in text and "/srv/a" in text and "Accounts" in text
+    assert "/srv/gone: no such folder" in text
+    assert "False" not in text and "None" not in text
+
+
+def test_accepted_violations_are_apart_with_who_why_and_until(scan_dir: Path) -> None:
+    hostile_scan(scan_dir)
+    path = scan_dir / "violations.parquet"
+    table = pq.read_table(path)
+    n = table.num_rows
+    state = ["accepted"] + ["open"] * (n - 1)
+    by = ["j.smith"] + [None] * (n - 1)
+    for name, values in (
+        ("review", state),
+        ("review_by", by),
+        ("review_why", ["legal hold"] + [None] * (n - 1)),
+    ):
+        table = table.set_column(table.schema.get_field_index(name), name, pa.array(values))
+    pq.write_table(table, path)
+    page = html.render(scan_dir).read_text(encoding="utf-8")
+    island = page.split('<script type="application/json" id="scan-data">', 1)[1]
+    figures = json.loads(island.split("</script>", 1)[0])["figures"]
+    assert figures["violations"] == n - 1 and figures["by_review"] == {"accepted": 1, "open": n - 1}
+    assert "Not counted above: 1 accepted violation and 0 false positives" in page
+    rows = block(page, "rows-data")
+    v = rows["violations"]
+    accepted = [k for k, r in enumerate(v["review"]) if rows["reviews"][r] == "accepted"]
+    assert len(accepted) == 1
+    assert rows["review_by_values"][v["review_by"][accepted[0]]] == "j.smith"
+    assert rows["settled"] == ["accepted", "false_positive"]

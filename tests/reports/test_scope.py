@@ -286,3 +286,69 @@ def test_years_before(t: datetime, years: float, expected: datetime) -> None:
 )
 def test_reader_problem(principal: str, declared: tuple[str, ...], problem: str | None) -> None:
     assert regions.reader_problem(principal, declared) == problem
+
+
+def rows(scan_dir: Path, cols: str) -> list[tuple]:
+    return duckdb.sql(f"SELECT {cols} FROM '{scan_dir}/violations.parquet' ORDER BY ALL").fetchall()
+
+
+def test_severity_follows_the_documented_rules(scan_dir: Path) -> None:
+    old = datetime(2010, 1, 1, tzinfo=UTC)
+    items = [
+        item("hr/p.txt", "undeclared"),
+        item("f/everyone.xlsx", "accounts", readers=["Everyone"]),
+        item("f/bob.xlsx", "accounts", readers=["FLOTECH\\bob"]),
+        item("f/old.pdf", "accounts", modified=old),
+        item("f/us.csv", "accounts", location="US"),
+    ]
+    findings = [
+        finding("hr/p.txt", "name"),
+        finding("hr/p.txt", "government_id", 1),
+        finding("f/everyone.xlsx", "billing", 2, entity="VAT_NUMBER"),
+        finding("f/bob.xlsx", "name", 3),
+        finding("f/old.pdf", "government_id", 4),
+        finding("f/us.csv", "name", 5),
+        finding("f/us.csv", "address", 6),
+        finding("f/us.csv", "billing", 7, entity="IBAN_CODE"),
+    ]
+    write_scan(scan_dir, items, findings)
+    scope.evaluate(scan_dir, config([FINANCE], scan_dir.parent))
+    assert rows(scan_dir, "kind, item_uri, category, severity") == [
+        ("access_broader_than_declared", "f/bob.xlsx", "name", "medium"),
+        ("access_broader_than_declared", "f/everyone.xlsx", "billing", "high"),  # broad
+        ("category_not_declared", "f/old.pdf", "government_id", "high"),
+        ("location_not_allowed", "f/us.csv", "address", "medium"),
+        ("location_not_allowed", "f/us.csv", "billing", "high"),  # bank details
+        ("location_not_allowed", "f/us.csv", "name", "low"),
+        ("retention_exceeded", "f/old.pdf", "government_id", "medium"),  # retention: medium
+        ("store_not_declared", "hr/p.txt", "government_id", "high"),
+        ("store_not_declared", "hr/p.txt", "name", "medium"),
+    ]
+    for kind, action in rows(scan_dir, "kind, action"):
+        assert action and "_" not in action, (kind, action)  # a sentence, no codes
+
+
+def test_reasons_quote_the_notice_name_the_folder_and_use_labels(scan_dir: Path) -> None:
+    store = {
+        **FINANCE,
+        "notice_quote": {"store": "Our accounts.", "retention_years": "Kept 7 years."},
+    }
+    old = datetime(2010, 1, 1, tzinfo=UTC)
+    items = [
+        item("srv/a.zip", "accounts", modified=old),
+        item("srv/a.zip#x/y.csv", "accounts", parent_uri="srv/a.zip", modified=old),
+        item("srv/hr/pay.csv", "undeclared", source="path-3"),
+    ]
+    findings = [
+        finding("srv/a.zip#x/y.csv", "government_id"),
+        finding("srv/hr/pay.csv", "government_id", 1),
+    ]
+    write_scan(scan_dir, items, findings)
+    scope.evaluate(scan_dir, config([store], scan_dir.parent))
+    got = {k: (q, f, r) for k, q, f, r in rows(scan_dir, "kind, notice_quote, folder, reason")}
+    assert got["retention_exceeded"][:2] == ("Kept 7 years.", "srv")  # the zip's folder
+    assert got["category_not_declared"][:2] == ("Our accounts.", "srv")
+    quote, folder, reason = got["store_not_declared"]
+    assert quote is None and folder == "srv/hr"
+    assert "srv/hr is in no store" in reason and "path-3" not in reason
+    assert "government IDs: National Insurance number" in reason  # labels, not codes

@@ -54,7 +54,8 @@ def test_report_with_config_evaluates_and_exits_by_verdict(tmp_path: Path) -> No
     out = tmp_path / "elsewhere.html"
     done = noticescan("report", scan_dir, "--config", config, "--out", out)
     assert done.returncode == 1, done.stderr
-    assert 'data-kind="category_not_declared"' in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    assert '<option value="category_not_declared">Category not declared</option>' in page
 
 
 def test_report_without_config_renders_what_is_there(tmp_path: Path) -> None:
@@ -74,6 +75,50 @@ def test_query_prints_json_and_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_commands_have_help() -> None:
-    for command in ("report", "query"):
+    for command in ("report", "query", "export"):
         done = noticescan(command, "--help")
         assert done.returncode == 0 and "SCAN_DIR" in done.stdout
+
+
+FORMULA = "=SUM(A1:A9) payroll.csv"
+
+
+def test_export_writes_violations_and_items_as_csv_and_xlsx(tmp_path: Path) -> None:
+    import csv
+
+    import openpyxl
+
+    scan_dir = tmp_path / "scan"
+    items = [item(f"crm/{FORMULA}", "crm"), item("crm/b.csv", "crm")]
+    findings = [finding(f"crm/{FORMULA}", "government_id"), finding("crm/b.csv", "name", 1)]
+    write_scan(scan_dir, items, findings)
+    config = tmp_path / "notice.toml"
+    config.write_text(CONFIG)
+    assert noticescan("report", scan_dir, "--config", config).returncode == 1
+    out = tmp_path / "v.csv"
+    done = noticescan("export", scan_dir, "--format", "csv", "--out", out)
+    assert done.returncode == 0, done.stderr
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["severity"], r["kind"], r["category"]) for r in rows] == [
+        ("high", "category_not_declared", "government_id")
+    ]
+    assert rows[0]["item_name"] == "'" + FORMULA  # a spreadsheet shows it, never runs it
+    assert rows[0]["action"] and rows[0]["reason"].startswith("'" + FORMULA)
+    book = tmp_path / "all.xlsx"
+    done = noticescan("export", scan_dir, "--out", book)
+    assert done.returncode == 0, done.stderr
+    assert "1 violations, 1 items" in done.stdout
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["violations", "items", "summary"]
+    sheet = wb["items"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c for c in sheet[2]], strict=True))
+    assert row["item_name"].value == FORMULA and row["item_name"].data_type == "s"
+    assert row["categories"].value == "government_id"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_export_without_violations_names_the_fix(tmp_path: Path) -> None:
+    done = noticescan("export", make(tmp_path / "scan"), "--out", tmp_path / "x.xlsx")
+    assert done.returncode == 2 and "--config FILE" in done.stderr

@@ -40,6 +40,13 @@ def load(text: str, tmp_path: Path) -> config.ScanConfig:
         ),
         ("[[source]]\npath = '.'\n", "source[1].type", "is required"),
         ("bogus = [\n", "c.toml", "not valid TOML"),
+        ("[[store]]\nid = 'a'\nnotice_quote = 3\n", "store[1].notice_quote", "string or a table"),
+        ("[[store]]\nid = 'a'\nnotice_quote = ' '\n", "store[1].notice_quote", "is empty"),
+        (
+            "[[store]]\nid = 'a'\n[store.notice_quote]\nretention = 'x'\n",
+            "store[1].notice_quote.retention",
+            "not a known setting",
+        ),
     ],
 )
 def test_bad_config_names_key_problem_and_fix(
@@ -101,6 +108,27 @@ def test_detector_entity_names_are_checked_when_the_config_loads(tmp_path: Path)
     assert e.value.key == "detectors.thresholds.PHONE"
     cfg = load("[detectors.thresholds]\nPHONE_NUMBER = 0.7\n", tmp_path)
     assert cfg.detectors.thresholds == {"PHONE_NUMBER": 0.7}
+
+
+def test_notice_quote_per_setting_falls_back_to_the_store_sentence(tmp_path: Path) -> None:
+    c = load(
+        "[[store]]\nid = 'crm'\ncategories = ['name']\n[store.notice_quote]\n"
+        "store = 'Our CRM.'\nreaders = 'Marketing only.'\n",
+        tmp_path,
+    )
+    (crm,) = c.stores
+    assert crm.quote_for("readers") == "Marketing only."
+    assert crm.quote_for("categories") == crm.quote_for(None) == "Our CRM."
+
+
+def test_each_path_of_an_adhoc_scan_is_its_own_undeclared_store(tmp_path: Path) -> None:
+    a, b = tmp_path / "finance", tmp_path / "hr"
+    c = config.for_paths([a, b], tmp_path / "out")
+    assert [(s.id, s.name, s.declared) for s in c.stores] == [
+        ("path-1", str(a), False),
+        ("path-2", str(b), False),
+    ]
+    assert [(s.id, s.store) for s in c.sources] == [("path-1", "path-1"), ("path-2", "path-2")]
 
 
 def test_ocr_language_that_is_not_installed_names_the_package(tmp_path: Path) -> None:

@@ -1,0 +1,19 @@
+"""Every code a person can meet in the report has a label, so none reaches the page raw."""
+
+from __future__ import annotations
+
+from detectors.categories import CATEGORY_OF
+from reports import labels as v
+from scanner.config import CATEGORIES
+
+
+def test_every_category_entity_and_kind_has_a_label() -> None:
+    assert set(v.CATEGORY_LABELS) == set(CATEGORIES)
+    assert set(v.ENTITY_LABELS) >= set(CATEGORY_OF)
+    assert v.KINDS == tuple(v.KIND_LABELS) and len(v.KINDS) == 6
+
+
+def test_unknown_codes_still_read_as_words() -> None:
+    assert v.status_label("not_reverified") == "Not reverified"
+    assert v.entity_label("FR_NIR") == "fr nir"
+    assert v.in_sentence(v.category_label("government_id")) == "government IDs"
