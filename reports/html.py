@@ -74,7 +74,7 @@ def render(scan_dir: Path, out: Path | None = None) -> Path:
         item_ids = _drilldown_ids(con)
         parts = {
             "title": esc(f"noticescan report — {meta.get('scan_id') or scan_dir.name}"),
-            "headline": _interrupted(meta) + _headline(figures, scoped),
+            "headline": _interrupted(meta) + _unreachable(meta) + _headline(figures, scoped),
             "changes": changes_section(scan_dir, meta),
             "heatmap": _heatmap(con, scoped),
             "violations": _violations(con, figures, item_ids) if scoped else _not_scoped(),
@@ -192,6 +192,23 @@ def _interrupted(meta: dict[str, Any]) -> str:
     return (
         '<p class="verdict bad" id="interrupted">This scan was interrupted: the figures below '
         "cover only what was scanned before it stopped. Run it again with --resume.</p>"
+    )
+
+
+def _unreachable(meta: dict[str, Any]) -> str:
+    """A warning first: what could not be reached is shown as last known, not as clean."""
+    gaps = meta.get("unreachable") or []
+    if not gaps:
+        return ""
+    rows = "".join(
+        f"<li>{esc(g.get('what'))} (source {esc(g.get('source'))}): {esc(g.get('error'))}; "
+        f"last read {esc(g.get('last_read') or 'never')}</li>"
+        for g in gaps
+    )
+    return (
+        '<div class="verdict bad" id="unreachable"><p>This scan is incomplete: these sources or '
+        "folders could not be reached. Their last known items and findings are included, marked "
+        f"unreachable, and were not re-verified.</p><ul>{rows}</ul></div>"
     )
 
 
