@@ -93,6 +93,7 @@ def parquet_item(source: str, row: tuple[Any, ...]) -> dict[str, Any]:
     out = dict(zip(ITEM_COLS, row[1 : 1 + len(ITEM_COLS)], strict=True))
     out["uri"] = row[0]
     out["source"] = source
+    out["unreachable"] = False  # read or listed by this scan; scanner.unreachable says otherwise
     if out["readers"] is not None:
         out["readers"] = json.loads(out["readers"])
     return out
@@ -123,7 +124,6 @@ class Baseline:
     emit: Emit
     emit_tables: EmitTables
     previous: Future[PreviousScan | None] | None = None  # its rows, when they can be trusted
-    protected: dict[str, list[str]] = field(default_factory=dict)  # unlistable, per source
     walked: dict[str, list[pa.Array]] = field(default_factory=dict)  # top-level uris seen
     done: dict[str, list[str]] = field(default_factory=dict)  # completed before a resume
     carried: int = 0
@@ -157,8 +157,6 @@ class Baseline:
                 batch.clear()
                 yield from self._listed(x, skips.get(x.source))
                 continue
-            if isinstance(x, ItemResult):
-                self.protected.setdefault(x.item.source, []).append(x.item.uri)
             if not (self.incremental or self.resume):
                 yield x  # a plain full scan: no look-up, no read-ahead
                 continue
@@ -169,9 +167,7 @@ class Baseline:
         yield from self._decide(batch)
 
     def _listed(self, chunk: Listing, skip: pa.Array | None) -> Iterator[Item | ItemResult]:
-        for err in chunk.errors:
-            self.protected.setdefault(err.item.source, []).append(err.item.uri)
-            yield err
+        yield from chunk.rows()
         if not (self.incremental or self.resume):
             yield from (chunk.item(i) for i in range(len(chunk)))
             return

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 import extract_msg
 
 from scanner.config import ScanConfig, SourceConfig
-from scanner.errors import ConfigError, TooLargeError
+from scanner.errors import ConfigError, SourceError, TooLargeError
 from scanner.extract import pst as pstfile
 from scanner.mailparts import (
     HEADER_PEEK_BYTES,
@@ -175,14 +175,22 @@ class ArchiveSource:
                 'add path = "exports/mailbox.pst"',
             )  # fmt: skip
         self.path = (scan.base_dir / raw).resolve()
-        if not self.path.exists():
-            raise ConfigError(config.key("path"), f"{self.path} does not exist", "correct the path")
+        self.root_uri = _uri(self.path)
         self._open_pst: tuple[Path, Any] | None = None
 
     # -- listing ------------------------------------------------------------------------------
 
     def walk(self) -> Iterator[Item | ItemResult]:
-        """Yield one Item per message in every archive under `path`."""
+        """Yield one Item per message in every archive under `path`.
+
+        A missing path is an unreachable source, not a bad config: an archive on a share that
+        is not mounted tonight must not stop the scan of every other source.
+        """
+        if not self.path.exists():
+            raise SourceError(
+                f"archive source {self.id}: {self.root_uri} does not exist; check the path "
+                f"({self.config.key('path')}) or the mount it is on"
+            )
         if self.path.is_file():
             yield from self._walk_file(self.path)
             return

@@ -14,10 +14,11 @@ config.example.toml and docs/sources.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.models import Item, ItemResult
+from sources.listing import Listing
 
 
 class Source(Protocol):
@@ -40,4 +41,20 @@ class Source(Protocol):
 
     def close(self) -> None:
         """Release connections; called once per process at the end."""
+        ...
+
+
+@runtime_checkable
+class Rooted(Protocol):
+    """A source one uri names whole (a folder, a share, a mail server): what an outage names."""
+
+    root_uri: str
+
+
+@runtime_checkable
+class Listed(Protocol):
+    """A source whose walk is a plain file listing, offered as columns (sources.listing)."""
+
+    def listing(self, chunk: int = ...) -> Iterator[Listing]:
+        """The walk as Listing chunks."""
         ...

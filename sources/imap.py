@@ -107,6 +107,7 @@ class ImapSource:
         self._password = self._env("password_env", self.password_env)
         self.mailbox = f"{self.username}@{self.host}"
         self.uri_root = f"imap://{pct(self.username, safe='')}@{self.host}:{self.port}"
+        self.root_uri = self.uri_root  # what an outage of the server names (scanner.unreachable)
         # Incremental hook: folder -> (uidvalidity, highest uid already scanned). A folder whose
         # UIDVALIDITY changed is scanned in full, because its old UIDs mean nothing any more.
         self.since_uid: dict[str, tuple[int, int]] = {}
