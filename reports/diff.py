@@ -4,7 +4,8 @@ A nightly scan is only useful if someone learns what is new: the diff compares t
 through their Parquet files (DuckDB anti-joins, so a million-row scan is compared without loading
 it into Python). A violation is identified by (kind, store, item_uri, category): the same breach
 found again is not new, and one that disappeared (file deleted, data removed, notice extended)
-is resolved.
+is resolved. Nothing under a source or folder the new scan could not reach (its scan.json
+`unreachable`) is ever resolved or removed: a server that was down resolved nothing.
 """
 
 from __future__ import annotations
@@ -66,6 +67,29 @@ def _scan_id(scan_dir: Path) -> str:
         ) from e
 
 
+def _gaps(scan_dir: Path) -> list[tuple[str, str]]:
+    """(source, uri prefix) of what the scan could not reach; "" = the whole source."""
+    try:
+        doc = json.loads((scan_dir / "scan.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    out = []
+    for g in doc.get("unreachable") or []:
+        what = str(g["what"])
+        # A source without a root uri is named TYPE:ID (scanner.unreachable.root_uri).
+        whole = what.endswith(":" + str(g["source"]))
+        out.append((str(g["source"]), "" if whole else what.rstrip("/")))
+    return out
+
+
+def _unreached(alias: str, uri: str) -> str:
+    """SQL: the row is under a gap of the new scan (table `gaps`)."""
+    return (
+        f"EXISTS (SELECT 1 FROM gaps g WHERE g.source = {alias}.source AND (g.prefix = '' OR "
+        f"{alias}.{uri} = g.prefix OR starts_with({alias}.{uri}, g.prefix || '/')))"
+    )
+
+
 def _violations(scan_dir: Path) -> Path:
     path = scan_dir / "violations.parquet"
     if not path.exists():
@@ -81,14 +105,17 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
     old_id, new_id = _scan_id(old_dir), _scan_id(new_dir)
     old_v, new_v = _violations(old_dir), _violations(new_dir)
     con = duckdb.connect()
+    con.execute("CREATE TABLE gaps (source VARCHAR, prefix VARCHAR)")
+    if gaps := _gaps(new_dir):
+        con.executemany("INSERT INTO gaps VALUES (?, ?)", gaps)
     key = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in VIOLATION_KEY)
     cols = ", ".join(f"a.{c}" for c in VIOLATION_COLS)
     order = ", ".join(f"a.{c}" for c in VIOLATION_KEY)
 
-    def only_in(a: Path, b: Path) -> list[dict[str, Any]]:
+    def only_in(a: Path, b: Path, keep: str = "TRUE") -> list[dict[str, Any]]:
         rows = con.execute(
             f"SELECT DISTINCT {cols} FROM read_parquet(?) a WHERE NOT EXISTS "
-            f"(SELECT 1 FROM read_parquet(?) b WHERE {key}) ORDER BY {order}",
+            f"(SELECT 1 FROM read_parquet(?) b WHERE {key}) AND {keep} ORDER BY {order}",
             [str(a), str(b)],
         ).fetchall()
         return [dict(zip(VIOLATION_COLS, r, strict=True)) for r in rows]
@@ -100,10 +127,11 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
     ).fetchone()
     old_i, new_i = str(old_dir / "items.parquet"), str(new_dir / "items.parquet")
     added, removed, changed = con.execute(
-        "SELECT count(*) FILTER (WHERE o.uri IS NULL), count(*) FILTER (WHERE n.uri IS NULL), "
+        "SELECT count(*) FILTER (WHERE o.uri IS NULL), count(*) FILTER (WHERE n.uri IS NULL "
+        f"AND NOT {_unreached('o', 'uri')}), "
         "count(*) FILTER (WHERE o.content_hash IS DISTINCT FROM n.content_hash "
         "AND o.uri IS NOT NULL AND n.uri IS NOT NULL) "
-        "FROM (SELECT uri, content_hash FROM read_parquet(?)) o "
+        "FROM (SELECT uri, source, content_hash FROM read_parquet(?)) o "
         "FULL OUTER JOIN (SELECT uri, content_hash FROM read_parquet(?)) n ON o.uri = n.uri",
         [old_i, new_i],
     ).fetchone() or (0, 0, 0)
@@ -111,7 +139,7 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
         old_scan=old_id,
         new_scan=new_id,
         new=only_in(new_v, old_v),
-        resolved=only_in(old_v, new_v),
+        resolved=only_in(old_v, new_v, f"NOT {_unreached('a', 'item_uri')}"),
         unchanged=int(both[0]) if both else 0,
         items_added=int(added),
         items_removed=int(removed),
@@ -120,7 +148,7 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
 
 
 def previous_scan(out_root: Path, scan_id: str) -> Path | None:
-    """The newest complete scan in `out_root` before `scan_id` of the same configuration.
+    """The newest finished scan in `out_root` before `scan_id` of the same configuration.
 
     Scan ids sort by start time. Only folders with a scan.json count (not `latest`, not the
     state folder, not a killed scan's leftovers); "same configuration" is scan.json's
@@ -140,7 +168,7 @@ def previous_scan(out_root: Path, scan_id: str) -> Path | None:
             doc = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if doc.get("status") != "complete":
+        if doc.get("status") not in ("complete", "incomplete"):
             continue
         if identity and doc.get("config_identity") not in (None, identity):
             continue
