@@ -19,6 +19,9 @@ from scanner.extract.base import ExtractContext, Output, TextSegment, limit_char
 # A block is cut at this many characters so that one huge line (minified JSON, a log without
 # newlines) still reaches detectors in pieces of a size they handle well.
 BLOCK_CHARS = 4000
+# Context each window shares with its neighbours: longer than any value a detector reports (an
+# address with its postcode, a spaced IBAN) plus the context words before it ("NI number:").
+OVERLAP_CHARS = 256
 
 HTML_SUFFIXES = {"html", "htm", "xhtml"}
 
@@ -54,17 +57,32 @@ def decode(data: bytes, what: str = "file") -> str:
     return str(best)
 
 
+def windows(location: str, text: str) -> Iterator[TextSegment]:
+    """`text` as one segment, or, past BLOCK_CHARS, as windows that overlap by OVERLAP_CHARS.
+
+    Each window owns BLOCK_CHARS characters and carries up to OVERLAP_CHARS of its neighbours'
+    on both sides, so a value across a cut is whole in the window where it starts, and a
+    fragment of it at the edge of the next one is not counted (TextSegment.owns).
+    """
+    if len(text) <= BLOCK_CHARS:
+        yield TextSegment(location, text)
+        return
+    for own in range(0, len(text), BLOCK_CHARS):
+        start = max(0, own - OVERLAP_CHARS)
+        end = min(len(text), own + BLOCK_CHARS + OVERLAP_CHARS)
+        after = max(0, end - (own + BLOCK_CHARS))
+        yield TextSegment(location, text[start:end], start, own - start, after)
+
+
 def line_blocks(text: str) -> Iterator[TextSegment]:
     """One segment per non-blank line, located `line N`, so a finding points at its exact line.
 
-    A line longer than BLOCK_CHARS (minified JSON, a log without newlines) is cut into slices
-    that all keep that line's number.
+    A line longer than BLOCK_CHARS (minified JSON, a log without newlines) is cut into
+    overlapping windows that all keep that line's number.
     """
     for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        for i in range(0, len(line), BLOCK_CHARS):
-            yield TextSegment(f"line {number}", line[i : i + BLOCK_CHARS])
+        if line.strip():
+            yield from windows(f"line {number}", line)
 
 
 class _HtmlText(HTMLParser):
@@ -116,8 +134,7 @@ def html_to_text(html: str) -> str:
 def paragraphs(text: str, label: str = "paragraph") -> Iterator[TextSegment]:
     """Blank-line separated paragraphs located as `paragraph N` (for text without source lines)."""
     for n, para in enumerate((p for p in text.split("\n\n") if p.strip()), 1):
-        for i in range(0, len(para), BLOCK_CHARS):
-            yield TextSegment(f"{label} {n}", para[i : i + BLOCK_CHARS].strip())
+        yield from windows(f"{label} {n}", para.strip())
 
 
 class TextExtractor:
