@@ -15,7 +15,8 @@ from __future__ import annotations
 from scanner.extract.archive import ZipExtractor
 from scanner.extract.base import Extractor
 from scanner.extract.delimited import DelimitedExtractor
-from scanner.extract.mail import EmlExtractor, MboxExtractor, MsgExtractor
+from scanner.extract.mail import EmlExtractor, MboxExtractor
+from scanner.extract.msg import MsgExtractor
 from scanner.extract.odf import OdpExtractor, OdtExtractor
 from scanner.extract.ole import DocExtractor, OleExtractor
 from scanner.extract.pdf import PdfExtractor
