@@ -62,6 +62,7 @@ def analysis_key(config: ScanConfig) -> str:
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
         "version": __version__,
         "key": key_id[:16],
+        "content_hash": "hmac-sha256",  # was plain sha256: stored hashes must not be carried
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -16,7 +16,6 @@ remembered outcome with its own uri (see SeenContent).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -138,7 +137,7 @@ class ItemProcessor:
         data = item.data if item.data is not None else self.sources[item.source].read(item)
         result.read_s = time.perf_counter() - t0
         result.bytes_read = len(data)
-        result.content_hash = hashlib.sha256(data).hexdigest()
+        result.content_hash = self.redactor.content_hash(data)
         if len(data) > self.limits.max_file_bytes:
             raise TooLargeError(
                 f"item is larger than limits.max_file_mb ({self.limits.max_file_mb:g} MB)"
