@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
-from scanner.extract import sniff
+from scanner.extract import sniff, xlsx_stream
 from scanner.extract.base import ExtractContext, Output, limit_chars
 from scanner.extract.delimited import iter_chunks
 
@@ -76,8 +76,9 @@ class XlsxExtractor:
         )
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
-        """All sheets, cell by cell."""
-        yield from limit_chars(calamine_tables(data), ctx.limits.max_chars)
+        """All sheets, cell by cell; a sheet of absurd extent is streamed, not made a grid."""
+        tables = xlsx_stream.tables(data) if xlsx_stream.too_dense(data) else calamine_tables(data)
+        yield from limit_chars(tables, ctx.limits.max_chars)
 
 
 class XlsExtractor:
