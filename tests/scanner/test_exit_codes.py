@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import REPO, run_cli
@@ -199,3 +200,25 @@ def test_complete_scans_are_0_or_1_by_the_notice(tmp_path: Path) -> None:
     assert r.returncode == 0 and "within the notice: no violations" in r.stdout
     meta = json.loads((tmp_path / "scans" / "latest" / "scan.json").read_text())
     assert meta["status"] == "complete" and meta["unreachable"] == []
+
+
+def test_files_listed_over_max_file_mb_are_never_read(tmp_path: Path) -> None:
+    """Issue 13: files over max_file_mb were read up to the limit ("listed but not read")."""
+    config = listed_only(tmp_path, tmp_path / "notes", 5)
+    reads = tmp_path / "reads.txt"
+    r = run_cli(
+        "scan",
+        "--config",
+        str(config),
+        "-q",
+        PYTHONPATH=os.pathsep.join([str(HOOKS), str(REPO)]),
+        NOTICESCAN_TEST_LOG_READS=str(reads),
+    )
+    assert r.returncode == 0, r.stderr
+    assert not reads.exists()  # LocalSource.read() never ran, in any process
+    out = tmp_path / "scans" / "latest"
+    meta = json.loads((out / "scan.json").read_text())
+    assert meta["counts"]["by_status"] == {"too_large": 5}
+    assert meta["counts"]["peak_rss_mb"] == []  # no worker was even started
+    rows = pq.read_table(out / "items.parquet").to_pylist()
+    assert all("listed, not read" in row["error"] and row["bytes_read"] == 0 for row in rows)
