@@ -48,6 +48,11 @@ def listed_only(tmp_path: Path, root: Path, n: int, **scan: str) -> Path:
     return config
 
 
+def hooked(**env: str) -> dict[str, str]:
+    """Environment that loads the test hooks (tests/fixtures/hooks) in every process."""
+    return {"PYTHONPATH": os.pathsep.join([str(HOOKS), str(REPO)]), **env}
+
+
 def latest(out: Path) -> Path | None:
     link = out / "latest"
     return link.resolve() if link.is_symlink() else None
@@ -179,14 +184,7 @@ def test_an_unexpected_error_is_exit_2_with_a_line_and_latest_stays(tmp_path: Pa
     first = run_cli("scan", "--config", str(config), "-q")
     assert first.returncode == 0
     before = latest(tmp_path / "scans")
-    r = run_cli(
-        "scan",
-        "--config",
-        str(config),
-        "-q",
-        PYTHONPATH=os.pathsep.join([str(HOOKS), str(REPO)]),
-        NOTICESCAN_TEST_BUG="1",
-    )
+    r = run_cli("scan", "--config", str(config), "-q", **hooked(NOTICESCAN_TEST_BUG="1"))
     assert r.returncode == 2
     line = one_line(r)
     assert "unexpected RuntimeError: a bug planted by the test" in line
@@ -207,12 +205,7 @@ def test_files_listed_over_max_file_mb_are_never_read(tmp_path: Path) -> None:
     config = listed_only(tmp_path, tmp_path / "notes", 5)
     reads = tmp_path / "reads.txt"
     r = run_cli(
-        "scan",
-        "--config",
-        str(config),
-        "-q",
-        PYTHONPATH=os.pathsep.join([str(HOOKS), str(REPO)]),
-        NOTICESCAN_TEST_LOG_READS=str(reads),
+        "scan", "--config", str(config), "-q", **hooked(NOTICESCAN_TEST_LOG_READS=str(reads))
     )
     assert r.returncode == 0, r.stderr
     assert not reads.exists()  # LocalSource.read() never ran, in any process
