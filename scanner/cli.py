@@ -17,9 +17,10 @@ from scanner import __version__
 from scanner import config as config_mod
 from scanner.config import ScanConfig
 from scanner.errors import NoticeScanError
-from scanner.pipeline import Progress, ScanSummary, run_scan
+from scanner.pipeline import run_scan
 from scanner.progress import ProgressDisplay
 from scanner.runlog import LogProgress, RunLog, stats_fields
+from scanner.stats import Progress, ScanSummary
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
