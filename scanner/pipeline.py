@@ -18,6 +18,7 @@ import signal
 import sqlite3
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -180,7 +181,11 @@ class Scan:
         self.out.mkdir(parents=True, exist_ok=True)
         self.db.start_scan(self.config_id, self.rec, self.config.digest())
         self.db.bind(self.config_id, self.rec.id)
-        self.state_check = self.db.check_soon()
+        # A full scan reads the state only at its end: check it now, beside the walk, so damage
+        # stops the run before hours of work. An incremental scan reads the rows it needs from
+        # the start and stops at a damaged one; checking every page would cost it 0.1-0.3 s per
+        # 100k items against a 0.6-1.1 s unchanged re-scan (bench.incremental).
+        self.state_check = self.db.check_soon() if not self.incremental else _nothing_wrong()
         self.items_w = RowWriter(self.out / "items.parquet", ITEMS_SCHEMA)
         self.findings_w = RowWriter(self.out / "findings.parquet", FINDINGS_SCHEMA)
 
@@ -362,6 +367,12 @@ class Scan:
             "source_errors": summary.source_errors,
             "unreachable": summary.unreachable,
         }
+
+
+def _nothing_wrong() -> Future[str | None]:
+    done: Future[str | None] = Future()
+    done.set_result(None)
+    return done
 
 
 def too_large(item: Item, limits: Limits) -> bool:

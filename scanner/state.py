@@ -221,9 +221,9 @@ class StateDB:
     def check_soon(self) -> Future[str | None]:
         """Start PRAGMA quick_check on a thread; the future holds the problem found, or None.
 
-        Damaged pages otherwise surface only when a scan touches them, which may be hours in.
-        The check reads every page (0.2 s per 100k items), so it runs beside the walk rather
-        than before it: sqlite releases the GIL while it reads.
+        Damaged pages otherwise surface only when a scan touches them, which for a full scan is
+        at its end, hours in. The check reads every page (0.1-0.3 s per 100k items), so it runs
+        beside the walk rather than before it: sqlite releases the GIL while it reads.
         """
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-check")
         future = pool.submit(_quick_check, self.path)
