@@ -259,7 +259,8 @@ class _Plan:
                 for a, b in next(runs):
                     found += self.det.people(seg.text[a:b], next(it), a)
                 for r in self.det.resolve(found):
-                    yield _detection(seg.location, r, seg.text, 0)
+                    if seg.owns(r.start):  # a window of a long line (scanner.extract.text)
+                        yield _detection(seg.location, r, seg.text, -seg.offset)
                 continue
             for col_index, col in enumerate(next(columns)):
                 found = self.det.shape_results(col.text, col.head, True)

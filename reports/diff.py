@@ -6,6 +6,8 @@ it into Python). A violation is identified by (kind, store, item_uri, category):
 found again is not new, and one that disappeared (file deleted, data removed, notice extended)
 is resolved. A violation in both scans whose review state changed (accepted, marked a false
 positive, acceptance expired, item changed since the decision, reopened) is a review change.
+Nothing under a source or folder the new scan could not reach (its scan.json `unreachable`) is
+ever resolved or removed: a server that was down resolved nothing.
 """
 
 from __future__ import annotations
@@ -85,6 +87,29 @@ def _q(p: Path) -> str:
     return str(p).replace("'", "''")
 
 
+def _gaps(scan_dir: Path) -> list[tuple[str, str]]:
+    """(source, uri prefix) of what the scan could not reach; "" = the whole source."""
+    try:
+        doc = json.loads((scan_dir / "scan.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    out = []
+    for g in doc.get("unreachable") or []:
+        what = str(g["what"])
+        # A source without a root uri is named TYPE:ID (scanner.unreachable.root_uri).
+        whole = what.endswith(":" + str(g["source"]))
+        out.append((str(g["source"]), "" if whole else what.rstrip("/")))
+    return out
+
+
+def _unreached(alias: str, uri: str) -> str:
+    """SQL: the row is under a gap of the new scan (table `gaps`)."""
+    return (
+        f"EXISTS (SELECT 1 FROM gaps g WHERE g.source = {alias}.source AND (g.prefix = '' OR "
+        f"{alias}.{uri} = g.prefix OR starts_with({alias}.{uri}, g.prefix || '/')))"
+    )
+
+
 def _violations(scan_dir: Path) -> Path:
     path = scan_dir / "violations.parquet"
     if not path.exists():
@@ -107,14 +132,17 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
         con.execute(
             f"CREATE VIEW {name} AS SELECT *{review}{extra} FROM read_parquet('{_q(path)}')"
         )
+    con.execute("CREATE TABLE gaps (source VARCHAR, prefix VARCHAR)")
+    if gaps := _gaps(new_dir):
+        con.executemany("INSERT INTO gaps VALUES (?, ?)", gaps)
     key = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in VIOLATION_KEY)
     cols = ", ".join(f"a.{c}" for c in VIOLATION_COLS)
     order = ", ".join(f"a.{c}" for c in VIOLATION_KEY)
 
-    def only_in(a: str, b: str) -> list[dict[str, Any]]:
+    def only_in(a: str, b: str, keep: str = "TRUE") -> list[dict[str, Any]]:
         rows = con.execute(
             f"SELECT DISTINCT {cols} FROM {a} a WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {b} b WHERE {key}) ORDER BY {order}"
+            f"(SELECT 1 FROM {b} b WHERE {key}) AND {keep} ORDER BY {order}"
         ).fetchall()
         return [dict(zip(VIOLATION_COLS, r, strict=True)) for r in rows]
 
@@ -129,10 +157,11 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
     ).fetchall()
     old_i, new_i = str(old_dir / "items.parquet"), str(new_dir / "items.parquet")
     added, removed, changed = con.execute(
-        "SELECT count(*) FILTER (WHERE o.uri IS NULL), count(*) FILTER (WHERE n.uri IS NULL), "
+        "SELECT count(*) FILTER (WHERE o.uri IS NULL), count(*) FILTER (WHERE n.uri IS NULL "
+        f"AND NOT {_unreached('o', 'uri')}), "
         "count(*) FILTER (WHERE o.content_hash IS DISTINCT FROM n.content_hash "
         "AND o.uri IS NOT NULL AND n.uri IS NOT NULL) "
-        "FROM (SELECT uri, content_hash FROM read_parquet(?)) o "
+        "FROM (SELECT uri, source, content_hash FROM read_parquet(?)) o "
         "FULL OUTER JOIN (SELECT uri, content_hash FROM read_parquet(?)) n ON o.uri = n.uri",
         [old_i, new_i],
     ).fetchone() or (0, 0, 0)
@@ -140,7 +169,7 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
         old_scan=old_id,
         new_scan=new_id,
         new=only_in("new_v", "old_v"),
-        resolved=only_in("old_v", "new_v"),
+        resolved=only_in("old_v", "new_v", f"NOT {_unreached('a', 'item_uri')}"),
         unchanged=int(both[0]) if both else 0,
         review_changes=[dict(zip(REVIEW_CHANGE_COLS, r, strict=True)) for r in changes],
         items_added=int(added),
@@ -150,8 +179,12 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
 
 
 def previous_scan(out_root: Path, scan_id: str) -> Path | None:
-    """The newest complete scan in `out_root` before `scan_id` of the same configuration."""
-    earlier = earlier_scans(out_root, scan_id, statuses=("complete",), limit=1)
+    """The newest finished scan in `out_root` before `scan_id` of the same configuration.
+
+    Finished means complete or incomplete (a scan with an unreachable source still tells what
+    changed elsewhere).
+    """
+    earlier = earlier_scans(out_root, scan_id, statuses=("complete", "incomplete"), limit=1)
     return earlier[0] if earlier else None
 
 

@@ -41,6 +41,9 @@ ITEMS_SCHEMA = pa.schema(
         ("read_s", pa.float32()),
         ("extract_s", pa.float32()),
         ("detect_s", pa.float32()),
+        # True: the item's source or folder could not be reached by this scan; the row and its
+        # findings are the last known ones (scanner.unreachable), not re-verified.
+        ("unreachable", pa.bool_()),
     ]
 )
 
@@ -131,6 +134,7 @@ def item_row(result: ItemResult) -> dict[str, Any]:
         "read_s": result.read_s,
         "extract_s": result.extract_s,
         "detect_s": result.detect_s,
+        "unreachable": False,
     }
 
 

@@ -4,6 +4,13 @@ The views are the same names the docs and the report use (`items`, `findings`, `
 `summary`), so a question the report does not answer is one SELECT away. DuckDB reads the Parquet
 files in place; nothing is loaded or copied first, so a query over millions of rows costs only
 what the query itself needs.
+
+A report reader must not be a file-system shell: `noticescan query` (`readonly`) gives DuckDB the
+scan's files as Arrow datasets opened here, read-only, then turns DuckDB's own file access off
+(`enable_external_access`), so COPY, EXPORT, ATTACH, INSTALL/LOAD and every file reader
+(`read_text('/etc/shadow')`, `read_csv`, `read_parquet` of anything) fail, and locks the
+configuration so SQL cannot turn it back on. DuckDB's `allowed_paths` would not do: a path
+allowed for reading may also be written (COPY ... TO the scan's own items.parquet).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Any, TextIO
 
 import duckdb
 import pyarrow as pa
+import pyarrow.dataset as ds
 
 from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA, SUMMARY_SCHEMA, VIOLATIONS_SCHEMA
 from scanner.errors import NoticeScanError
@@ -37,10 +45,7 @@ def connect(scan_dir: Path) -> duckdb.DuckDBPyConnection:
     A file the scan has not written (violations of a scan made before scope ran) becomes an empty
     table with the right columns, so a query still runs and answers "nothing".
     """
-    if not (scan_dir / "items.parquet").exists():
-        raise NoticeScanError(
-            f"{scan_dir}: no items.parquet here; give the folder of one scan (OUT/<scan-id>)"
-        )
+    _check_scan_dir(scan_dir)
     con = duckdb.connect()
     for view, (file, schema) in VIEWS.items():
         path = scan_dir / file
@@ -52,14 +57,44 @@ def connect(scan_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _check_scan_dir(scan_dir: Path) -> None:
+    if not (scan_dir / "items.parquet").exists():
+        raise NoticeScanError(
+            f"{scan_dir}: no items.parquet here; give the folder of one scan (OUT/<scan-id>)"
+        )
+
+
+def readonly(scan_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB that sees the scan's tables and nothing else: no file access, settings locked."""
+    _check_scan_dir(scan_dir)
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    for view, (file, schema) in VIEWS.items():
+        path = scan_dir / file
+        con.register(
+            view, ds.dataset(path, format="parquet") if path.exists() else schema.empty_table()
+        )
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
 def run(scan_dir: Path, sql: str, out: TextIO, fmt: str = "table") -> int:
     """Run `sql` against the scan and write the result to `out`; returns the number of rows."""
     if fmt not in FORMATS:
         raise NoticeScanError(f"--format {fmt!r} is not known; use one of: {', '.join(FORMATS)}")
-    con = connect(scan_dir)
+    con = readonly(scan_dir)
     try:
         try:
             cursor = con.execute(sql)
+        except duckdb.PermissionException as e:
+            reason = str(e).splitlines()[0]  # DuckDB appends the SQL with a caret below
+            raise NoticeScanError(
+                f"query refused: {reason}; noticescan query only reads this scan's tables "
+                f"({', '.join(VIEWS)}): it cannot read or write other files, attach databases "
+                "or load extensions"
+            ) from e
         except duckdb.Error as e:
             raise NoticeScanError(
                 f"query failed: {e}; the views are {', '.join(VIEWS)} (try DESCRIBE items)"

@@ -8,7 +8,8 @@ object per row.
 
 That is only right when those files say what the state says. They do when the previous scan is
 the last scan of this configuration before the current one (nothing changed the state since),
-it completed, it ran under the same analysis settings, and its files are still there and in the
+it finished (complete, or incomplete: what it could not reach it copied from the state), it ran
+under the same analysis settings, and its files are still there and in the
 current schema; otherwise `load` returns None and everything goes the per-item way through the
 state. (A resumed scan's own earlier groups are skipped, never carried, so they do not count.)
 For every group the previous scan wrote, its rows equal the state's: it either read the group and
@@ -170,6 +171,7 @@ class PreviousScan:
                 "readers": pa.nulls(len(kept), pa.list_(pa.string())),
                 "location": pa.repeat(chunk.location, len(kept)),
                 "metadata": pa.nulls(len(kept), pa.string()),
+                "unreachable": pa.repeat(False, len(kept)),
             },
         )
         parts = [heads]
@@ -185,6 +187,7 @@ class PreviousScan:
                         "owner": pc.take(owners, head_at),
                         "readers": pa.nulls(nested.num_rows, pa.list_(pa.string())),
                         "location": pa.repeat(chunk.location, nested.num_rows),
+                        "unreachable": pa.repeat(False, nested.num_rows),
                     },
                 )
             )

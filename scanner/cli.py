@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -16,12 +18,14 @@ from scanner import __version__
 from scanner import config as config_mod
 from scanner.config import ScanConfig
 from scanner.errors import NoticeScanError
-from scanner.pipeline import Progress, ScanSummary, run_scan
+from scanner.pipeline import run_scan
 from scanner.progress import ProgressDisplay
 from scanner.runlog import LogProgress, RunLog, stats_fields
+from scanner.stats import Progress, ScanSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,8 +33,11 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 def cli() -> None:
     """noticescan: find the personal data your systems hold; check it against the privacy notice.
 
-    Exit codes: 0 done and nothing beyond the notice's scope, 1 done with beyond-scope findings,
-    2 could not run (bad config, unreadable input), 130 interrupted (what was done is kept).
+    Exit codes: 0 complete and nothing beyond the notice's scope; 1 complete, with beyond-scope
+    findings (violations); 2 could not run (bad or empty config, no source, unwritable output,
+    unusable state, disk full, any unexpected error: one line names the cause); 3 incomplete: a
+    source or folder could not be reached, its last known items are kept, not re-verified (also
+    when there are violations; the summary says both); 130 interrupted (what was done is kept).
     """
 
 
@@ -124,33 +131,95 @@ def scan(
             )
         elif not quiet:
             progress = ProgressDisplay()
-        summary = run_scan(cfg, progress=progress, incremental=incremental, resume=resume)
-        for note in summary.notes:
-            click.echo(f"note: {note}", err=True)
-        for err in summary.source_errors:
-            click.echo(f"warning: {err}", err=True)
-            if log:
-                log.event("source_error", "warning", error=err)
-        click.echo(f"output: {summary.out_dir}")
-        code = after_scan(summary, cfg)
-        if summary.interrupted:  # the report of what was done is still written, marked partial
-            click.echo("interrupted: the outputs hold what was scanned before the stop", err=True)
-            code = EXIT_INTERRUPTED
-        if log:
-            log.event(
-                "scan_end",
-                "warning" if code == EXIT_INTERRUPTED else "info",
-                scan_id=summary.scan_id,
-                status="interrupted" if summary.interrupted else "complete",
-                mode=summary.mode,
-                resumed=summary.resumed,
-                out_dir=str(summary.out_dir),
-                gone=summary.gone,
-                source_errors=len(summary.source_errors),
-                exit_code=code,
-                **stats_fields(summary.stats),
-            )
+        verdict = Verdict(cfg)
+        summary = run_scan(
+            cfg, progress=progress, incremental=incremental, resume=resume, finish=verdict
+        )
+        code = _tell(summary, verdict, log)
     sys.exit(code)
+
+
+class Verdict:
+    """A scan's finish step: the notice's rules, then the report, before OUT/latest moves."""
+
+    def __init__(self, config: ScanConfig) -> None:
+        self.config = config
+        self.violations = 0
+        self.line = ""
+        self.review: str | None = None
+        self.report: Path | None = None
+
+    def __call__(self, scan_dir: Path) -> None:
+        """Write violations.parquet, summary.parquet and report.html into `scan_dir`."""
+        from reports import html, scope
+        from reports.review import review_note
+
+        result = scope.evaluate(scan_dir, self.config)
+        self.report = html.render(scan_dir)
+        self.violations = result.violations
+        # reviewed violations are reported, never silently dropped
+        self.review = review_note(result.by_review)
+        if result.violations:
+            kinds = ", ".join(f"{k} {n:,}" for k, n in result.by_kind.items() if n)
+            self.line = (
+                f"beyond the notice: {result.violations:,} violation(s) in "
+                f"{result.violation_items:,} item(s) ({kinds})"
+            )
+        else:
+            self.line = "within the notice: no violations"
+
+
+def exit_code(status: str, violations: int) -> int:
+    """The contract: interrupted 130, incomplete 3 (even with violations), violations 1, else 0."""
+    if status == "interrupted":
+        return EXIT_INTERRUPTED
+    if status == "incomplete":
+        return EXIT_INCOMPLETE
+    return EXIT_VIOLATIONS if violations else EXIT_OK
+
+
+def _tell(summary: ScanSummary, verdict: Verdict, log: RunLog | None) -> int:
+    """Print (and log) how the scan went; returns its exit code."""
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    for gap in summary.unreachable:
+        line = (
+            f"unreachable: {gap['what']} (source {gap['source']}): {gap['error']}; last read "
+            f"{gap['last_read'] or 'never'}; its last known items are kept, not re-verified"
+        )
+        click.echo(f"warning: {line}", err=True)
+        if log:
+            log.event("unreachable", "warning", **gap)
+    click.echo(f"output: {summary.out_dir}")
+    if summary.status == "incomplete":
+        click.echo(
+            f"incomplete: {len(summary.unreachable):,} source(s) or folder(s) could not be "
+            "read; the figures include their last known items, not re-verified"
+        )
+    click.echo(verdict.line)
+    if verdict.review:
+        click.echo(verdict.review)
+    click.echo(f"report: {verdict.report}")
+    code = exit_code(summary.status, verdict.violations)
+    if summary.interrupted:  # the report of what was done is still written, marked partial
+        click.echo("interrupted: the outputs hold what was scanned before the stop", err=True)
+    if log:
+        log.event(
+            "scan_end",
+            "info" if code in (EXIT_OK, EXIT_VIOLATIONS) else "warning",
+            scan_id=summary.scan_id,
+            status=summary.status,
+            mode=summary.mode,
+            resumed=summary.resumed,
+            out_dir=str(summary.out_dir),
+            gone=summary.gone,
+            source_errors=len(summary.source_errors),
+            unreachable=len(summary.unreachable),
+            violations=verdict.violations,
+            exit_code=code,
+            **stats_fields(summary.stats),
+        )
+    return code
 
 
 @contextmanager
@@ -158,40 +227,13 @@ def _logged(log: RunLog | None) -> Iterator[None]:
     """Log a scan that cannot run (then re-raise, for main() to print), and close the log."""
     try:
         yield
-    except NoticeScanError as e:
+    except Exception as e:
         if log:
-            log.event("scan_failed", "error", error=str(e), exit_code=EXIT_CANNOT_RUN)
+            log.event("scan_failed", "error", error=cannot_run(e), exit_code=EXIT_CANNOT_RUN)
         raise
     finally:
         if log:
             log.close()
-
-
-def after_scan(summary: ScanSummary, config: ScanConfig) -> int:
-    """Scope evaluation and the HTML report hook; returns the exit code (0, or 1 for violations)."""
-    return finish_scan(summary.out_dir, config)
-
-
-def finish_scan(scan_dir: Path, config: ScanConfig) -> int:
-    """Apply the notice's rules, write report.html, print the verdict; 1 when anything is beyond."""
-    from reports import html, scope
-    from reports.review import review_note
-
-    result = scope.evaluate(scan_dir, config)
-    report = html.render(scan_dir)
-    if result.violations:
-        kinds = ", ".join(f"{k} {n:,}" for k, n in result.by_kind.items() if n)
-        click.echo(
-            f"beyond the notice: {result.violations:,} violation(s) in "
-            f"{result.violation_items:,} item(s) ({kinds})"
-        )
-    else:
-        click.echo("within the notice: no violations")
-    note = review_note(result.by_review)
-    if note:  # reviewed violations are reported, never silently dropped
-        click.echo(note)
-    click.echo(f"report: {report}")
-    return EXIT_VIOLATIONS if result.violations else EXIT_OK
 
 
 @cli.command()
@@ -215,14 +257,16 @@ def report(scan_dir: Path, config_path: Path | None, out: Path | None) -> None:
     The file needs no network and no other file: send it, archive it, open it anywhere. It holds
     masked evidence and shortened hashes only, never the personal data itself. With --config the
     notice's rules are applied again first (violations.parquet is rewritten), and the exit code
-    is 1 when violations exist; without it the report shows the scan as it was evaluated.
+    is 1 when violations exist (3 when the scan was incomplete); without it the report shows the
+    scan as it was evaluated.
     """
     from reports import html, scope
 
     code = EXIT_OK
     if config_path:
         result = scope.evaluate(scan_dir, config_mod.load(config_path))
-        code = EXIT_VIOLATIONS if result.violations else EXIT_OK
+        status = str(scope.read_scan_json(scan_dir).get("status", "complete"))
+        code = exit_code(status, result.violations)
     click.echo(f"report: {html.render(scan_dir, out)}")
     sys.exit(code)
 
@@ -479,13 +523,59 @@ def _with(cfg: ScanConfig, **changes: object) -> ScanConfig:
     return dataclasses.replace(cfg, **changes)  # type: ignore[arg-type]
 
 
+_OS_FIXES = {
+    errno.ENOSPC: "the disk is full: free space, or write elsewhere (--out, scan.state_dir)",
+    errno.EDQUOT: "the disk quota is used up: free space, or write elsewhere",
+    errno.EROFS: "the file system is read-only: choose a writable --out or scan.state_dir",
+    errno.EACCES: "permission denied: run as a user who may write there, or choose another path",
+    errno.EPERM: "not permitted: run as a user who may write there, or choose another path",
+    errno.ENOENT: "it does not exist: check the path",
+    errno.ENOTDIR: "a part of the path is not a folder: check the path",
+}
+
+
+def cannot_run(exc: BaseException) -> str:
+    """One line naming why a command could not run (the thing, the problem, the fix)."""
+    if isinstance(exc, NoticeScanError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        code = exc.errno if exc.errno in _OS_FIXES else _errno_in(str(exc))
+        where = f"{exc.filename}: " if exc.filename else ""
+        problem = exc.strerror or str(exc)
+        fix = _OS_FIXES.get(code or -1, "check the path and the disk")
+        return f"could not run: {where}{problem}; fix: {fix}"
+    return (
+        f"could not run: unexpected {type(exc).__name__}: {exc} (a bug: please report it with "
+        "the traceback above)"
+    )
+
+
+def _errno_in(text: str) -> int | None:
+    """The errno pyarrow names only in its message (`... [errno 28] No space left on device`)."""
+    for code in _OS_FIXES:
+        if f"errno {code}]" in text.lower():
+            return code
+    return None
+
+
 def main() -> None:
-    """Console-script entry point: any NoticeScanError is one clear line and exit code 2."""
+    """Console-script entry point: whatever fails is one clear line and exit code 2."""
     try:
-        cli(prog_name="noticescan")
-    except NoticeScanError as e:
-        click.echo(f"noticescan: {e}", err=True)
+        code: Any = cli.main(prog_name="noticescan", standalone_mode=False)
+    except click.ClickException as e:  # usage errors: click's own message, exit 2
+        e.show()
+        sys.exit(e.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("noticescan: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except (NoticeScanError, OSError) as e:
+        click.echo(f"noticescan: {cannot_run(e)}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
+    except Exception as e:  # noqa: BLE001 - the contract: exit 2 and a line, never exit 1
+        traceback.print_exc()
+        click.echo(f"noticescan: {cannot_run(e)}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -39,9 +39,12 @@ T = TypeVar("T")
 class Limits:
     """Hard limits so that no file can hang, crash or exhaust a scan."""
 
-    max_file_mb: float = 200.0
+    max_file_mb: float = 200.0  # larger items (by their listed size) are never read
     max_chars: int = 20_000_000
     item_timeout_s: float = 120.0
+    # A worker's resident memory, sampled every 0.5 s by the pool (scanner/pool.py); not an
+    # address-space cap. What a parser could allocate faster than that is bounded where it is
+    # known (archive ratios, scanner/extract/xlsx_stream.py).
     worker_memory_mb: int = 3072
     archive_depth: int = 5
     archive_members: int = 10_000

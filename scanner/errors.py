@@ -63,11 +63,21 @@ class SkippedError(ItemError):
     status = "skipped"
 
 
-class ItemTimeoutError(ItemError):
-    """The item took longer than the per-item wall time."""
+class CharLimitError(TooLargeError):
+    """Extraction stopped at limits.max_chars with text left unread (the text before it counts)."""
 
-    status = "timeout"
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        super().__init__(f"text beyond limits.max_chars ({max_chars:,}) was not scanned")
 
 
 class ScanLockedError(NoticeScanError):
     """Another scan of the same configuration holds the lock."""
+
+
+class StateError(NoticeScanError):
+    """The state database cannot be read or written (corrupt, disk full, read-only)."""
+
+
+class OutputError(NoticeScanError):
+    """A scan's outputs cannot be written (disk full, read-only or missing folder, no right)."""

@@ -72,6 +72,7 @@ def analysis_key(config: ScanConfig) -> str:
         "ocr": json.loads(json.dumps(config.ocr, default=_plain)),
         "version": __version__,
         "hashing": hashing_facts(key),
+        "content_hash": "hmac-sha256",  # was plain sha256: stored hashes must not be carried
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -103,6 +104,7 @@ def parquet_item(source: str, row: tuple[Any, ...]) -> dict[str, Any]:
     out = dict(zip(ITEM_COLS, row[1 : 1 + len(ITEM_COLS)], strict=True))
     out["uri"] = row[0]
     out["source"] = source
+    out["unreachable"] = False  # read or listed by this scan; scanner.unreachable says otherwise
     if out["readers"] is not None:
         out["readers"] = json.loads(out["readers"])
     return out
@@ -133,7 +135,6 @@ class Baseline:
     emit: Emit
     emit_tables: EmitTables
     previous: Future[PreviousScan | None] | None = None  # its rows, when they can be trusted
-    protected: dict[str, list[str]] = field(default_factory=dict)  # unlistable, per source
     walked: dict[str, list[pa.Array]] = field(default_factory=dict)  # top-level uris seen
     done: dict[str, list[str]] = field(default_factory=dict)  # completed before a resume
     carried: int = 0
@@ -178,8 +179,6 @@ class Baseline:
                 batch.clear()
                 yield from self._listed(x, skips.get(x.source))
                 continue
-            if isinstance(x, ItemResult):
-                self.protected.setdefault(x.item.source, []).append(x.item.uri)
             if not (self.incremental or self.resume):
                 yield x  # a plain full scan: no look-up, no read-ahead
                 continue
@@ -206,9 +205,7 @@ class Baseline:
             self.walked.setdefault(changes.source, []).append(pa.array(kept, pa.string()))
 
     def _listed(self, chunk: Listing, skip: pa.Array | None) -> Iterator[Item | ItemResult]:
-        for err in chunk.errors:
-            self.protected.setdefault(err.item.source, []).append(err.item.uri)
-            yield err
+        yield from chunk.rows()
         if not (self.incremental or self.resume):
             yield from (chunk.item(i) for i in range(len(chunk)))
             return

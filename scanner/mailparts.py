@@ -21,6 +21,9 @@ from email.parser import BytesHeaderParser
 # Enough for any sane header block; a message whose headers are larger still gets its content
 # scanned, only its metadata may be incomplete.
 HEADER_PEEK_BYTES = 64 * 1024
+# A message can embed a message that embeds another (PST, .msg); past this depth the rest is
+# left to the pipeline's archive depth limit rather than rebuilt here.
+MAX_EMBED_DEPTH = 5
 
 _HEADER_PARSER = BytesHeaderParser(policy=email.policy.compat32)
 

@@ -5,7 +5,8 @@ The raw value of a detection exists only inside a worker, for as long as it take
 the value (`J*** S****`, `**** **** **** 1234`) and (b) an HMAC-SHA256 of the normalised value, so
 the same value can be correlated across items and scans without being recoverable by brute force
 (a plain hash of a card number or NINO can be reversed by enumeration; a keyed one cannot without
-the per-installation key).
+the per-installation key). Content hashes of whole items are keyed the same way: a file can be as
+small as one value.
 """
 
 from __future__ import annotations
@@ -191,6 +192,18 @@ class Redactor:
         return hmac.new(
             self._key, normalise(entity_type, value).encode(), hashlib.sha256
         ).hexdigest()
+
+    def content_hash(self, data: bytes) -> str:
+        """HMAC-SHA256 hex of an item's bytes (items.parquet `content_hash`).
+
+        A plain SHA-256 of a small file holding one NI number was reversed by enumerating NI
+        numbers (issue 13); keyed, the same bytes still hash alike within an installation (change
+        detection, dedupe) and nobody without the key can test a guess. The prefix keeps content
+        hashes apart from value hashes made with the same key.
+        """
+        mac = hmac.new(self._key, b"noticescan-content\0", hashlib.sha256)
+        mac.update(data)
+        return mac.hexdigest()
 
 
 PERSONAL_METADATA = frozenset({"sender", "recipients", "from", "to", "cc", "bcc", "reply_to"})

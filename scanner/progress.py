@@ -10,7 +10,7 @@ import sys
 import time
 from typing import TextIO
 
-from scanner.pipeline import ScanStats
+from scanner.stats import ScanStats
 
 LOG_EVERY_S = 10.0
 
@@ -28,9 +28,10 @@ def describe(stats: ScanStats) -> str:
 class ProgressDisplay:
     """Callable passed to run_scan; chooses live or log-line output from the stream."""
 
-    def __init__(self, stream: TextIO = sys.stderr, live: bool | None = None) -> None:
-        self.stream = stream
-        self.live = stream.isatty() if live is None else live
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None) -> None:
+        # Looked up now, not bound at import: stderr may have been replaced since (tests, hosts).
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty() if live is None else live
         self._last_log = time.monotonic()
 
     def __call__(self, stats: ScanStats, final: bool) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from scanner.errors import ConfigError
-from scanner.pipeline import ScanStats
+from scanner.stats import ScanStats
 
 LOG_EVERY_S = 10.0
 

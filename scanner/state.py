@@ -28,6 +28,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -35,11 +36,13 @@ from typing import Any, TextIO
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scanner.errors import NoticeScanError, ScanLockedError
+from scanner.errors import ScanLockedError, StateError
 
 STATE_FILE = "state.sqlite"
 BATCH_GROUPS = 500
 FLUSH_EVERY_S = 1.0
+# Statuses of a scan that ended (its outputs were published); any other status can be resumed.
+FINISHED = ("complete", "incomplete")
 
 # items.parquet columns kept per item, besides the keys (source, top, uri) and the fingerprint.
 ITEM_COLS = (
@@ -110,6 +113,9 @@ CREATE TABLE sync (
     config_id INTEGER NOT NULL, source TEXT NOT NULL, prefix TEXT NOT NULL, value TEXT NOT NULL,
     analysis TEXT NOT NULL, PRIMARY KEY (config_id, source, prefix)) WITHOUT ROWID;
 """,
+    # What each finished scan's walk reached (scanner.unreachable): sources read to the end, and
+    # the sources or folders that could not be read, so a later scan knows what is unverified.
+    3: "ALTER TABLE scans ADD COLUMN walk TEXT",
 }
 SCHEMA_VERSION = max(_STEPS)
 
@@ -119,7 +125,7 @@ class ScanRecord:
     """One scan as the state knows it."""
 
     id: str
-    status: str  # running (or killed), interrupted, complete
+    status: str  # running (or killed), interrupted, complete, incomplete (FINISHED)
     mode: str  # full or incremental
     started: str
     out_dir: Path
@@ -205,10 +211,7 @@ class StateDB:
             self.con.execute("PRAGMA synchronous=NORMAL")
             self._upgrade()
         except sqlite3.DatabaseError as e:
-            raise NoticeScanError(
-                f"state database {self.path} cannot be used ({e}); move it aside to start a "
-                "fresh history (the next scan then reads everything again)"
-            ) from e
+            raise self.error(e) from e
         self._pending_groups: list[Group] = []
         self._pending_n = 0
         self._last_flush = time.monotonic()
@@ -221,7 +224,7 @@ class StateDB:
                 self.con.execute("BEGIN IMMEDIATE")
                 (version,) = self.con.execute("PRAGMA user_version").fetchone()
                 if version > SCHEMA_VERSION:
-                    raise NoticeScanError(
+                    raise StateError(
                         f"state database {self.path} is at schema version {version}, newer than "
                         f"this noticescan knows ({SCHEMA_VERSION}); upgrade noticescan, or give "
                         "this configuration its own state_dir"
@@ -237,6 +240,31 @@ class StateDB:
                     if "analysis" not in columns:  # a state from before scans recorded it
                         self.con.execute("ALTER TABLE scans ADD COLUMN analysis TEXT")
                 self.con.execute(f"PRAGMA user_version = {step}")
+
+    def error(self, exc: sqlite3.Error) -> StateError:
+        """The one-line message for a state that cannot be used, naming the file and the fix."""
+        text = str(exc)
+        if "full" in text:
+            fix = f"free space on the disk holding {self.path.parent} (scan.state_dir)"
+        elif "readonly" in text or "read-only" in text:
+            fix = f"make {self.path.parent} writable for this user, or set scan.state_dir"
+        else:
+            fix = (
+                "move it aside to start a fresh history (the next scan then reads everything again)"
+            )
+        return StateError(f"state database {self.path} cannot be used ({text}); fix: {fix}")
+
+    def check_soon(self) -> Future[str | None]:
+        """Start PRAGMA quick_check on a thread; the future holds the problem found, or None.
+
+        Damaged pages otherwise surface only when a scan touches them, which for a full scan is
+        at its end, hours in. The check reads every page (0.1-0.3 s per 100k items), so it runs
+        beside the walk rather than before it: sqlite releases the GIL while it reads.
+        """
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="state-check")
+        future = pool.submit(_quick_check, self.path)
+        pool.shutdown(wait=False)
+        return future
 
     # -- configurations and scans -------------------------------------------------------------
 
@@ -277,13 +305,29 @@ class StateDB:
             (rec.id, config_id, rec.mode, rec.started, str(rec.out_dir), digest, rec.analysis),
         )
 
-    def finish_scan(self, scan_id: str, status: str, counts: dict[str, Any]) -> None:
-        """Record how a scan ended (after the last flush)."""
+    def finish_scan(
+        self, scan_id: str, status: str, counts: dict[str, Any], walk: dict[str, Any]
+    ) -> None:
+        """Record how a scan ended (after the last flush) and what its walk reached.
+
+        `walk` is {"read": [source ids walked to the end], "unreachable": [{"source", "what"}]}:
+        what `last_read` looks up later.
+        """
         self.flush()
         self.con.execute(
-            "UPDATE scans SET status = ?, finished = datetime('now'), counts = ? WHERE id = ?",
-            (status, json.dumps(counts), scan_id),
+            "UPDATE scans SET status = ?, finished = datetime('now'), counts = ?, walk = ? "
+            "WHERE id = ?",
+            (status, json.dumps(counts), json.dumps(walk), scan_id),
         )
+
+    def walks(self, config_id: int, scan_id: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(started, walk) of this configuration's finished scans before `scan_id`, newest first."""
+        for started, walk in self.con.execute(
+            "SELECT started, walk FROM scans WHERE config_id = ? AND id != ? AND walk IS NOT "
+            f"NULL AND status IN {FINISHED!r} ORDER BY started DESC, id DESC",
+            (config_id, scan_id),
+        ):
+            yield started, json.loads(walk)
 
     # -- reading groups -----------------------------------------------------------------------
 
@@ -337,6 +381,20 @@ class StateDB:
                     batch = batch[-1:]
             current.items.append(row[2:])
         yield from self._with_findings(config_id, batch)
+
+    def tops(self, config_id: int, source: str, scan_id: str) -> list[str]:
+        """Top-level uris of `source` that `scan_id` has not stored itself.
+
+        One string, split in C: a Python row per stored item cost more than the rest of the
+        sweep. NUL cannot occur in a path or a uri.
+        """
+        self.flush()
+        (joined,) = self.con.execute(
+            "SELECT group_concat(top, char(0)) FROM items WHERE config_id = ? "
+            "AND source = ? AND uri = top AND last_scan != ?",
+            (config_id, source, scan_id),
+        ).fetchone()
+        return joined.split("\0") if joined is not None else []
 
     def _with_findings(self, config_id: int, batch: list[Group]) -> Iterator[Group]:
         by_source: dict[str, list[Group]] = {}
@@ -474,16 +532,9 @@ class StateDB:
             self.con.execute("BEGIN IMMEDIATE")
             for source in sorted(walked):
                 keep = tuple(protected.get(source, ()))
-                # One string, split in C: a Python row per stored item cost more than the rest
-                # of the sweep. NUL cannot occur in a path or a uri.
-                (joined,) = self.con.execute(
-                    "SELECT group_concat(top, char(0)) FROM items WHERE config_id = ? "
-                    "AND source = ? AND uri = top AND last_scan != ?",
-                    (config_id, source, scan_id),
-                ).fetchone()
-                stored = pa.array(joined.split("\0") if joined is not None else [], pa.string())
+                stored = pa.array(self.tops(config_id, source, scan_id), pa.string())
                 unseen = stored.filter(pc.invert(pc.is_in(stored, value_set=walked[source])))
-                tops = [t for t in unseen.to_pylist() if not _under(t, keep)]
+                tops = [t for t in unseen.to_pylist() if not under(t, keep)]
                 for top in tops:
                     for table in ("items", "findings"):
                         self.con.execute(
@@ -521,5 +572,18 @@ def _after(prefix: str) -> str:
     return prefix + "\U0010ffff"
 
 
-def _under(uri: str, prefixes: tuple[str, ...]) -> bool:
+def under(uri: str, prefixes: Sequence[str]) -> bool:
+    """True when `uri` is one of `prefixes` or lies below one of them (a folder's contents)."""
     return any(uri == p or uri.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+def _quick_check(path: Path) -> str | None:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        rows = con.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    finally:
+        con.close()
+    problems = [str(r[0]) for r in rows if r[0] != "ok"]
+    return "; ".join(problems[:3]) or None

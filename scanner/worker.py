@@ -16,7 +16,6 @@ remembered outcome with its own uri (see SeenContent).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -26,8 +25,15 @@ from typing import Any
 from detectors.base import Detector
 from scanner.allowlist import AllowList
 from scanner.config import ScanConfig
-from scanner.errors import ItemError, TooLargeError, UnsupportedError
-from scanner.extract.base import Child, ExtractContext, Output, TableSegment, TextSegment
+from scanner.errors import CharLimitError, ItemError, TooLargeError, UnsupportedError
+from scanner.extract.base import (
+    Child,
+    ExtractContext,
+    Output,
+    TableSegment,
+    TextSegment,
+    output_chars,
+)
 from scanner.extract.registry import HEAD_BYTES, choose
 from scanner.models import Finding, Item, ItemResult, Status
 from scanner.privacy import Redactor, mask, mask_metadata
@@ -39,6 +45,9 @@ Send = Callable[[tuple[Any, ...]], None]
 # (a finding is a few hundred bytes, so the cache stays near 20 MB whatever the corpus).
 SEEN_ENTRIES = 4096
 SEEN_FINDINGS = 50_000
+# Characters of text detected at a time within one item (see _Run): large enough that spaCy's
+# batching pays, small enough that a huge table never sits in memory whole.
+DETECT_BATCH_CHARS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +148,7 @@ class ItemProcessor:
         data = item.data if item.data is not None else self.sources[item.source].read(item)
         result.read_s = time.perf_counter() - t0
         result.bytes_read = len(data)
-        result.content_hash = hashlib.sha256(data).hexdigest()
+        result.content_hash = self.redactor.content_hash(data)
         if len(data) > self.limits.max_file_bytes:
             raise TooLargeError(
                 f"item is larger than limits.max_file_mb ({self.limits.max_file_mb:g} MB)"
@@ -153,12 +162,10 @@ class ItemProcessor:
         if seen is not None:
             seen.apply(result, item.uri)
             return
-        children = 0
         ctx = ExtractContext(item.name, depth, self.limits, self.config.ocr)
-        segments: list[TextSegment | TableSegment] = []
-        chars = 0
+        run = _Run(self, item.uri, result.allow_listed)
         t1 = time.perf_counter()
-        nested_s = 0.0  # a child's time is the child's own, not its container's
+        children, nested_s = 0, 0.0  # a child's time is the child's own, not its container's
         stopped: list[ItemError] = []
         for out in _until_stopped(extractor.extract(data, ctx), stopped):
             if isinstance(out, Child):
@@ -166,29 +173,30 @@ class ItemProcessor:
                 self._child(task_id, item, out, depth, send)
                 children += 1
                 nested_s += time.perf_counter() - c0
-                continue
-            segments.append(out)
-            chars += _chars(out)
-            if chars > self.limits.max_chars:
-                result.status = Status.TOO_LARGE
-                result.message = (
-                    f"text beyond limits.max_chars ({self.limits.max_chars}) was not scanned"
-                )
-                break
-        if stopped:  # a limit or a lock met part-way: what was read before it is still scanned
+            elif run.add(out):
+                break  # an extractor that does not stop itself (see limit_chars)
+        run.finish()
+        if stopped and isinstance(stopped[0], CharLimitError):
+            run.truncated = True  # limit_chars stopped with text left; what came before counts
+        if run.truncated:
+            result.status = Status.TOO_LARGE
+            result.message = (
+                f"partial: {run.chars:,} characters read; text beyond limits.max_chars "
+                f"({self.limits.max_chars:,}) was not scanned"
+            )
+        elif stopped:  # a limit or a lock met part-way: what was read before it is still scanned
             result.status, result.message = Status(stopped[0].status), str(stopped[0])
-        result.extract_s = time.perf_counter() - t1 - nested_s
-        result.chars_extracted = chars
+        result.extract_s = time.perf_counter() - t1 - nested_s - run.detect_s
+        result.chars_extracted = run.chars
         del data
-        t2 = time.perf_counter()
-        result.findings = self._findings(item.uri, segments, result.allow_listed)
-        result.detect_s = time.perf_counter() - t2
+        result.findings = run.findings
+        result.detect_s = run.detect_s
         if not children and not stopped:
             outcome = Outcome(
                 result.status,
                 result.message,
                 extractor.name,
-                chars,
+                run.chars,
                 tuple(result.findings),
                 dict(result.allow_listed),
             )
@@ -222,15 +230,19 @@ class ItemProcessor:
             return
         self._process(task_id, nested, depth + 1, send)
 
-    def _findings(
-        self, uri: str, segments: list[TextSegment | TableSegment], allowed: dict[str, int]
+    def findings(
+        self,
+        uri: str,
+        segments: list[TextSegment | TableSegment],
+        seen: set[Any],
+        allowed: dict[str, int],
     ) -> list[Finding]:
         """Mask and hash each detection; the allow-list drops the organisation's own values.
 
-        The allow-list is asked here, where the raw value still exists, so that an allowed
-        value leaves the worker only as a count in `allowed` (entity type -> detections).
+        `seen` drops repeats across an item's batches. The allow-list is asked here, where the
+        raw value still exists, so that an allowed value leaves the worker only as a count in
+        `allowed` (entity type -> detections).
         """
-        seen: set[tuple[str, str, int, int]] = set()
         findings = []
         for d in self.detector.detect(segments):
             category = self.category_of.get(d.entity_type)
@@ -263,8 +275,9 @@ def _until_stopped(outputs: Iterator[Output], stopped: list[ItemError]) -> Itera
     """Pass outputs through; an ItemError ends them and is kept in `stopped`, not raised.
 
     An extractor raises EncryptedError/TooLargeError after yielding what it could read (the
-    readable members of a partly encrypted zip, the pages within the OCR budget); those
-    segments must still reach the detectors instead of being dropped with the exception.
+    readable members of a partly encrypted zip, the pages within the OCR budget, the text before
+    limits.max_chars); those segments must still reach the detectors instead of being dropped
+    with the exception.
     """
     try:
         yield from outputs
@@ -272,10 +285,50 @@ def _until_stopped(outputs: Iterator[Output], stopped: list[ItemError]) -> Itera
         stopped.append(e)
 
 
-def _chars(seg: TextSegment | TableSegment) -> int:
-    if isinstance(seg, TextSegment):
-        return len(seg.text)
-    return sum(len(c) for row in seg.rows for c in row) + sum(len(h) for h in seg.header)
+class _Run:
+    """One item's text on its way to the detector, detected a batch at a time.
+
+    Holding every segment until the end held a 200 MB CSV as Python strings (seven times its
+    size); a batch of DETECT_BATCH_CHARS is detected and dropped as soon as it is full, so a
+    worker's memory does not grow with the item (findings aside).
+    """
+
+    def __init__(self, processor: ItemProcessor, uri: str, allowed: dict[str, int]) -> None:
+        self.processor = processor
+        self.uri = uri
+        self.allowed = allowed
+        self.max_chars = processor.limits.max_chars
+        self.pending: list[TextSegment | TableSegment] = []
+        self.pending_chars = 0
+        self.chars = 0
+        self.truncated = False
+        self.findings: list[Finding] = []
+        self.detect_s = 0.0
+        self._seen: set[Any] = set()
+
+    def add(self, segment: TextSegment | TableSegment) -> bool:
+        """Queue a segment; True when the item's text passed limits.max_chars (stop reading)."""
+        n = output_chars(segment)
+        self.chars += n
+        self.pending.append(segment)
+        self.pending_chars += n
+        if self.pending_chars >= DETECT_BATCH_CHARS:
+            self._detect()
+        if self.chars > self.max_chars:
+            self.truncated = True
+        return self.truncated
+
+    def finish(self) -> None:
+        """Detect what is still queued."""
+        self._detect()
+
+    def _detect(self) -> None:
+        if not self.pending:
+            return
+        t0 = time.perf_counter()
+        self.findings += self.processor.findings(self.uri, self.pending, self._seen, self.allowed)
+        self.detect_s += time.perf_counter() - t0
+        self.pending, self.pending_chars = [], 0
 
 
 def _public(item: Item) -> Item:

@@ -18,7 +18,6 @@ URIs start with the archive's path as the local source writes it: `/a/b.mbox#3` 
 
 from __future__ import annotations
 
-import email.utils
 import mailbox
 import os
 from collections.abc import Iterator
@@ -26,20 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-import extract_msg
-
 from scanner.config import ScanConfig, SourceConfig
-from scanner.errors import ConfigError, TooLargeError
+from scanner.errors import ConfigError, SourceError, TooLargeError
 from scanner.extract import pst as pstfile
-from scanner.mailparts import (
-    HEADER_PEEK_BYTES,
-    MailParts,
-    as_utc,
-    build_rfc822,
-    header_date,
-    message_metadata,
-    parse_headers,
-)
+from scanner.extract.msg import msg_to_rfc822
+from scanner.mailparts import HEADER_PEEK_BYTES, header_date, message_metadata, parse_headers
 from scanner.models import Item, ItemResult, Status
 from sources.local import display
 from sources.options import check_keys
@@ -115,48 +105,6 @@ def read_mbox_message(path: Path, start: int, end: int) -> bytes:
     return data
 
 
-def msg_to_rfc822(path: Path) -> tuple[bytes, dict[str, str], datetime | None]:
-    """Rebuild an Outlook .msg (extract-msg) as RFC 822, with its metadata and date."""
-    msg: Any = extract_msg.openMsg(str(path))
-    try:
-        headers: list[tuple[str, str]] = []
-        if msg.header is not None:
-            headers = [(k, str(v)) for k, v in msg.header.items()]
-        if not any(k.lower() == "from" for k, _ in headers) and msg.sender:
-            headers.append(("From", str(msg.sender)))
-        for name, value in (("To", msg.to), ("Cc", msg.cc), ("Subject", msg.subject)):
-            if value and not any(k.lower() == name.lower() for k, _ in headers):
-                headers.append((name, str(value)))
-        when = as_utc(msg.date) if isinstance(msg.date, datetime) else None
-        if when and not any(k.lower() == "date" for k, _ in headers):
-            headers.append(("Date", email.utils.format_datetime(when)))
-        parts = MailParts(headers=headers, text=msg.body)
-        html = msg.htmlBody
-        if html:
-            parts.html = html.decode("utf-8", "replace") if isinstance(html, bytes) else str(html)
-        for attachment in msg.attachments:
-            data = attachment.data
-            name = attachment.getFilename() or "attachment"
-            if isinstance(data, bytes):
-                parts.attachments.append((name, data))
-            elif data is not None and hasattr(data, "exportBytes"):
-                parts.messages.append((name + ".msg.eml", _embedded_msg(data)))
-        raw = build_rfc822(parts)
-    finally:
-        msg.close()
-    parsed = parse_headers(raw)
-    return raw, message_metadata(parsed), when or header_date(parsed)
-
-
-def _embedded_msg(inner: Any) -> bytes:
-    """Rebuild an attached .msg (opened by extract-msg) from its headers and body."""
-    parts = MailParts(
-        headers=[(k, str(v)) for k, v in (inner.header.items() if inner.header else [])],
-        text=inner.body,
-    )
-    return build_rfc822(parts)
-
-
 class ArchiveSource:
     """One `[[source]] type = "archive"`: a mail archive file or a folder holding archives."""
 
@@ -175,14 +123,22 @@ class ArchiveSource:
                 'add path = "exports/mailbox.pst"',
             )  # fmt: skip
         self.path = (scan.base_dir / raw).resolve()
-        if not self.path.exists():
-            raise ConfigError(config.key("path"), f"{self.path} does not exist", "correct the path")
+        self.root_uri = _uri(self.path)
         self._open_pst: tuple[Path, Any] | None = None
 
     # -- listing ------------------------------------------------------------------------------
 
     def walk(self) -> Iterator[Item | ItemResult]:
-        """Yield one Item per message in every archive under `path`."""
+        """Yield one Item per message in every archive under `path`.
+
+        A missing path is an unreachable source, not a bad config: an archive on a share that
+        is not mounted tonight must not stop the scan of every other source.
+        """
+        if not self.path.exists():
+            raise SourceError(
+                f"archive source {self.id}: {self.root_uri} does not exist; check the path "
+                f"({self.config.key('path')}) or the mount it is on"
+            )
         if self.path.is_file():
             yield from self._walk_file(self.path)
             return

@@ -23,6 +23,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.models import Item, ItemResult
+from sources.listing import Listing
 
 
 class Source(Protocol):
@@ -104,4 +105,19 @@ class NamesPrincipals(Protocol):
 
     def principal_lookups(self) -> PrincipalLookups:
         """What the walk resolved and what stayed a SID."""
+
+
+@runtime_checkable
+class Rooted(Protocol):
+    """A source one uri names whole (a folder, a share, a mail server): what an outage names."""
+
+    root_uri: str
+
+
+@runtime_checkable
+class Listed(Protocol):
+    """A source whose walk is a plain file listing, offered as columns (sources.listing)."""
+
+    def listing(self, chunk: int = ...) -> Iterator[Listing]:
+        """The walk as Listing chunks."""
         ...

@@ -177,6 +177,7 @@ class ImapSource:
         self.saved: dict[str, str] = {}
         self.points: dict[str, str] = {}
         self._condstore = False
+        self.root_uri = self.uri_root  # what an outage of the server names (scanner.unreachable)
         self._conn: imaplib.IMAP4 | None = None
         self._selected: str | None = None
 

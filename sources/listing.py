@@ -37,9 +37,14 @@ class Listing:
     owners: list[str | None] = field(default_factory=list)
     refs: list[Any] = field(default_factory=list)  # Item.ref, for read()
     errors: list[ItemResult] = field(default_factory=list)  # folders that could not be listed
+    skipped: list[ItemResult] = field(default_factory=list)  # links, pipes, devices: not read
 
     def __len__(self) -> int:
         return len(self.uris)
+
+    def rows(self) -> list[ItemResult]:
+        """The walk's own rows: what could not be listed, then what was deliberately skipped."""
+        return self.errors + self.skipped
 
     def item(self, i: int) -> Item:
         """The Item the source's walk() would have yielded for file i."""

@@ -4,6 +4,11 @@ The walk is an explicit stack over os.scandir so it streams (no list of the tree
 stat data the directory listing already returned. File names are bytes on Linux; a name that is
 not valid UTF-8 keeps its real path in `ref` (surrogate-escaped) and shows as a readable,
 backslash-escaped string in the uri, because Parquet strings must be UTF-8.
+
+Only regular files are read. A symlink is never followed (it may loop, or lead out of the
+source into anything on the machine), and FIFOs, sockets and devices are not files (reading a
+FIFO blocks forever, a device never ends): each gets a `skipped` row saying what it is, so the
+output shows it exists and why it was not read.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from scanner.config import ScanConfig, SourceConfig
-from scanner.errors import ConfigError, SourceError, TooLargeError
+from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
 from sources.listing import CHUNK, Listing
 from sources.options import check_keys
 
 WALK_CHUNK = 256  # files per step of walk(): the workers get the first items at once
+SKIPPED = Status.SKIPPED
 
 
 def display(path: str) -> str:
@@ -43,6 +49,20 @@ def _owner(uid: int) -> str:
 
 
 _by_name = attrgetter("name")
+
+# What a non-regular entry is, and why it is not read (the `error` of its skipped row).
+_SPECIAL = (
+    (stat.S_ISLNK, "symbolic link: not followed (it may loop or lead outside the source)"),
+    (stat.S_ISFIFO, "named pipe (FIFO): not a file, not read"),
+    (stat.S_ISSOCK, "socket: not a file, not read"),
+    (stat.S_ISCHR, "character device: not a file, not read"),
+    (stat.S_ISBLK, "block device: not a file, not read"),
+)
+
+
+def special_kind(mode: int) -> str:
+    """Why an entry that is not a regular file or a folder is skipped."""
+    return next((why for test, why in _SPECIAL if test(mode)), "not a regular file, not read")
 
 
 def _globs(config: SourceConfig, key: str) -> tuple[str, ...]:
@@ -77,6 +97,7 @@ class LocalSource:
                 config.key("path"), "is required for a local source", 'add path = "/srv/share"'
             )
         self.root = (scan.base_dir / raw).resolve() if not os.path.isabs(raw) else Path(raw)
+        self.root_uri = display(str(self.root))
         self.include = _globs(config, "include")
         self.exclude = _globs(config, "exclude")
         depth = config.options.get("max_depth", -1)
@@ -89,7 +110,7 @@ class LocalSource:
         self.max_depth = depth
         check_keys(config, {"id", "path", "include", "exclude", "max_depth"})
 
-    def _error(self, path: str, problem: str) -> ItemResult:
+    def _row(self, path: str, problem: str, status: Status = Status.ERROR) -> ItemResult:
         item = Item(
             uri=display(path),
             source=self.id,
@@ -97,12 +118,12 @@ class LocalSource:
             name=display(os.path.basename(path)),
             location=self.location,
         )
-        return ItemResult(item=item, status=Status.ERROR, message=problem)
+        return ItemResult(item=item, status=status, message=problem)
 
     def walk(self) -> Iterator[Item | ItemResult]:
-        """Depth-first walk; unreadable folders become error rows, symlinks are not followed."""
+        """Depth-first walk; unreadable folders become error rows, special files skipped rows."""
         for chunk in self.listing(WALK_CHUNK):
-            yield from chunk.errors
+            yield from chunk.rows()
             for i in range(len(chunk)):
                 yield chunk.item(i)
 
@@ -133,7 +154,7 @@ class LocalSource:
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=_by_name, reverse=True)
             except OSError as e:
-                out.errors.append(self._error(folder, f"folder cannot be listed: {e.strerror}"))
+                out.errors.append(self._row(folder, f"folder cannot be listed: {e.strerror}"))
                 continue
             for entry in entries:
                 if self.exclude and matches(entry.path[cut:], entry.name, self.exclude):
@@ -143,13 +164,14 @@ class LocalSource:
                         if self.max_depth < 0 or depth < self.max_depth:
                             stack.append((entry.path, depth + 1))
                         continue
-                    if not entry.is_file(follow_symlinks=False):
-                        continue  # symlinks, sockets, devices: never followed or read
                     if self.include and not matches(entry.path[cut:], entry.name, self.include):
                         continue
                     st = entry.stat(follow_symlinks=False)
                 except OSError as e:
-                    out.errors.append(self._error(entry.path, f"cannot be examined: {e.strerror}"))
+                    out.errors.append(self._row(entry.path, f"cannot be examined: {e.strerror}"))
+                    continue
+                if not stat.S_ISREG(st.st_mode):  # symlinks, pipes, sockets, devices
+                    out.skipped.append(self._row(entry.path, special_kind(st.st_mode), SKIPPED))
                     continue
                 # Inline, not self._add(): this loop runs once per file of the estate.
                 path, name = entry.path, entry.name
@@ -162,7 +184,7 @@ class LocalSource:
             if len(out.uris) >= chunk:
                 yield out
                 out = self._listing()
-        if out.uris or out.errors:
+        if out.uris or out.rows():
             yield out
 
     def _listing(self) -> Listing:
@@ -178,11 +200,25 @@ class LocalSource:
         out.refs.append(path)
 
     def read(self, item: Item) -> bytes:
-        """Read the whole file, refusing past limits.max_file_bytes."""
+        """Read the whole file, refusing (unread) one over limits.max_file_bytes.
+
+        The size is checked on the open file before reading: a file that grew past the limit
+        since it was listed is refused without reading its first bytes. O_NONBLOCK: a file
+        swapped for a FIFO since the listing must not block the worker (fstat then refuses it).
+        """
         limit = self.limits.max_file_bytes
-        with open(item.ref, "rb") as fh:
+        fd = os.open(item.ref, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise ItemError(f"{special_kind(st.st_mode)} (it was a file when listed)")
+            if st.st_size > limit:
+                raise TooLargeError(
+                    f"{st.st_size:,} bytes is over limits.max_file_mb "
+                    f"({self.limits.max_file_mb:g} MB): not read"
+                )
             data = fh.read(limit + 1)
-        if len(data) > limit:
+        if len(data) > limit:  # grew while being read
             raise TooLargeError(
                 f"file is larger than limits.max_file_mb ({self.limits.max_file_mb:g} MB)"
             )

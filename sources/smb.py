@@ -114,6 +114,7 @@ class SmbSource:
         self.host, self.port, self.share, self.root = _parse_url(
             _opt(config, "url", str), config.key("url")
         )
+        self.root_uri = self.uri("")
         self.username = env_value(config, "username_env", required=False)
         self.password = env_value(config, "password_env", required=False)
         self.auth = _opt(config, "auth", str, "ntlm" if self.username else "negotiate")
@@ -258,7 +259,9 @@ class SmbSource:
             for name, info in entries:
                 child = f"{rel}/{name}" if rel else name
                 if info["attributes"] & SKIP_ATTRIBUTES:
-                    continue  # a link or junction may loop; the library itself follows DFS roots
+                    # A link or junction may loop; the library itself follows DFS roots.
+                    yield self._skipped(rel, name, "reparse point (link or junction): not followed")
+                    continue
                 if info["attributes"] & FileAttributes.FILE_ATTRIBUTE_DIRECTORY:
                     if not self._excluded(child) and (self.max_depth < 0 or depth < self.max_depth):
                         subdirs.append(child)
@@ -325,6 +328,18 @@ class SmbSource:
             metadata=metadata,
             ref=child,
         )
+
+    def _skipped(self, rel: str, name: str, why: str) -> ItemResult:
+        child = f"{rel}/{name}" if rel else name
+        item = Item(
+            uri=self.uri(child),
+            source=self.id,
+            store=self.config.store,
+            name=name,
+            parent_uri=self.uri(rel),
+            location=self.config.location,
+        )
+        return ItemResult(item=item, status=Status.SKIPPED, message=why)
 
     def _folder_error(self, rel: str, exc: BaseException) -> ItemResult:
         name = rel.rsplit("/", 1)[-1] or self.share

@@ -22,14 +22,29 @@ from datetime import datetime
 from typing import ClassVar, Protocol
 
 from scanner.config import Limits, OcrSettings
+from scanner.errors import CharLimitError
 
 
 @dataclass(frozen=True, slots=True)
 class TextSegment:
-    """A run of text with its location inside the item."""
+    """A run of text with its location inside the item.
+
+    A long line is cut into windows that overlap (scanner.extract.text.windows), so that a value
+    across a cut is still whole in one of them. `offset` is where this window's text starts in
+    its location's text; its first `before` and last `after` characters are context shared with
+    the neighbouring windows, which own them: a detection counts only where it starts in this
+    window's own part, so nothing is reported twice and offsets are the location's.
+    """
 
     location: str
     text: str
+    offset: int = 0
+    before: int = 0
+    after: int = 0
+
+    def owns(self, start: int) -> bool:
+        """Whether a detection starting at `start` (in `text`) belongs to this window."""
+        return self.before <= start < len(self.text) - self.after
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +120,12 @@ def column_letter(index: int) -> str:
 
 
 def output_chars(out: Output) -> int:
-    """Characters of text an output carries (0 for a Child, whose text is counted on its own)."""
+    """Characters of text an output carries (0 for a Child, whose text is counted on its own).
+
+    A window's shared context is counted once, by the window that owns it.
+    """
     if isinstance(out, TextSegment):
-        return len(out.text)
+        return len(out.text) - out.before - out.after
     if isinstance(out, TableSegment):
         return sum(map(len, out.header)) + sum(len(c) for row in out.rows for c in row)
     return 0
@@ -117,11 +135,16 @@ def limit_chars(outputs: Iterable[Output], max_chars: int) -> Iterator[Output]:
     """Pass outputs through until `max_chars` characters have gone by, then stop reading.
 
     Stopping the underlying generator early is the point: a 2 GB log or a million-row sheet
-    is not parsed to the end only for the pipeline to throw the surplus away.
+    is not parsed to the end only for the pipeline to throw the surplus away. Stopping is never
+    silent: when anything is left, CharLimitError says so (the worker keeps what came before it
+    and records the item as `too_large`); text that ends exactly at the limit is complete.
     """
     produced = 0
-    for out in outputs:
+    it = iter(outputs)
+    for out in it:
         yield out
         produced += output_chars(out)
         if produced >= max_chars:
+            if next(it, None) is not None:
+                raise CharLimitError(max_chars)
             return

@@ -1,11 +1,13 @@
-"""Mail: RFC 822 .eml files, Outlook .msg files and Unix mbox mailboxes.
+"""Mail: RFC 822 .eml files and Unix mbox mailboxes (Outlook .msg: scanner/extract/msg.py).
 
 A message is located the way a person would point at it: `header:From`, `header:To`,
 `header:Cc`, `subject`, `body`. Attachments become Child items (`/attachments/NAME`) dated with
 the message's Date, so that retention rules age an attachment with the mail that carried it;
-messages in an mbox become Child items `#N`. Names are cleaned of undecodable bytes (surrogates
-would crash the Parquet writer) but otherwise kept as sent: escaping `<script>` is the report's
-job, and a rewritten name would no longer match what the user sees in their mail client.
+messages in an mbox become Child items `#N`; a forwarded or attached message (message/rfc822)
+becomes a Child `.eml` item, so its own headers, subject and body are read as a message. Names
+are cleaned of undecodable bytes (surrogates would crash the Parquet writer) but otherwise kept
+as sent: escaping `<script>` is the report's job, and a rewritten name would no longer match
+what the user sees in their mail client.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ import email.policy
 import email.utils
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import Message
 from typing import Any, ClassVar
 
 from scanner.extract import sniff
 from scanner.extract.base import Child, ExtractContext, Output, TextSegment, limit_chars
 from scanner.extract.text import html_to_text
-from scanner.mailparts import parse_date
+from scanner.mailparts import message_metadata, parse_date
 
 ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
 HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]{0,60}):[ \t]?", re.MULTILINE)
@@ -75,8 +77,46 @@ def header_segments(headers: dict[str, str], subject: str) -> Iterator[TextSegme
         yield TextSegment("subject", subject)
 
 
+# Parts that are whole messages: each becomes a child item, read with its own headers.
+MESSAGE_TYPES = {"message/rfc822", "message/global"}
+
+
+def _parts(part: Message, top: bool = True) -> Iterator[Message]:
+    """The message's leaf parts in order; an attached message is one part, not descended into.
+
+    Message.walk() descends into a forwarded message, so its body ran into the outer one and
+    its From, To and Subject were lost (issue 13).
+    """
+    if not top and part.get_content_type() in MESSAGE_TYPES:
+        yield part
+    elif part.is_multipart():
+        subs: list[Message] = part.get_payload()  # type: ignore[assignment]  # multipart: a list
+        for sub in subs:
+            yield from _parts(sub, False)
+    else:
+        yield part
+
+
+def _attached_message(part: Message, filename: str | None, date: datetime | None) -> Child:
+    """A message/rfc822 part as a child `.eml` item (named by its file name, else its subject)."""
+    payload = part.get_payload()
+    inner: Any = payload[0] if isinstance(payload, list) and payload else None
+    if inner is not None:
+        raw = inner.as_bytes()
+        subject = _decode_header(inner.get("Subject", "")) or "message"
+    else:  # encoded as an opaque body (some mailers base64 it): the bytes are the message
+        decoded = part.get_payload(decode=True)
+        raw = decoded if isinstance(decoded, bytes) else b""
+        subject = "message"
+    name = safe_name(_decode_header(filename or "") or f"{subject}.eml", "message.eml")
+    metadata = {"content_type": part.get_content_type()}
+    if inner is not None:
+        metadata.update(message_metadata(inner))
+    return Child(f"/attachments/{name}", name, raw, date, metadata)
+
+
 def eml_outputs(data: bytes) -> Iterator[Output]:
-    """Headers, body and attachments of one RFC 822 message."""
+    """Headers, body and attachments of one RFC 822 message; attached messages are children."""
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     headers = {name: " ".join(str(v) for v in msg.get_all(name, [])) for name in ADDRESS_HEADERS}
     decoded = {k: _decode_header(v) for k, v in headers.items()}
@@ -85,20 +125,12 @@ def eml_outputs(data: bytes) -> Iterator[Output]:
     plain: list[str] = []
     html: list[str] = []
     children: list[Child] = []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
+    for part in _parts(msg):
         filename = _filename(part)
         ctype = part.get_content_type()
         disposition = part.get_content_disposition()
-        if ctype == "message/rfc822":
-            inner: Any = part.get_payload(0) if isinstance(part.get_payload(), list) else None
-            if inner is not None:
-                name = safe_name(
-                    filename or f"{_decode_header(inner.get('Subject', 'message'))}.eml",
-                    "message.eml",
-                )
-                children.append(Child(f"/attachments/{name}", name, inner.as_bytes(), date))
+        if ctype in MESSAGE_TYPES:
+            children.append(_attached_message(part, filename, date))
         elif filename or disposition == "attachment" or not ctype.startswith("text/"):
             payload = part.get_payload(decode=True)
             name = safe_name(_decode_header(filename or ""), f"attachment-{len(children) + 1}")
@@ -215,54 +247,3 @@ class MboxExtractor:
                 parse_date(date_match.group(1).decode("ascii", "replace")) if date_match else None
             )
             yield Child(f"#{n}", f"message {n}.eml", raw, date)
-
-
-class MsgExtractor:
-    """Outlook .msg files via extract-msg; embedded messages become .msg children."""
-
-    name: ClassVar[str] = "msg"
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        """OLE with MAPI property streams (`__substg1.0_`) or named .msg."""
-        if not sniff.is_ole(head):
-            return False
-        return sniff.has_ole_stream(head, "__substg1.0_") or sniff.suffix(filename) == "msg"
-
-    def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
-        """Headers, subject, body (plain, else html as text), attachments."""
-        yield from limit_chars(self._outputs(data), ctx.limits.max_chars)
-
-    def _outputs(self, data: bytes) -> Iterator[Output]:
-        import extract_msg
-
-        # Any: openMsg returns a Message, Contact, Appointment... depending on the item class,
-        # and only some of them carry each field; getattr keeps a contact card readable.
-        msg: Any = extract_msg.openMsg(data, delayAttachments=False)
-        try:
-            headers = {h: getattr(msg, h.lower(), None) or "" for h in ("To", "Cc", "Bcc")}
-            headers["From"] = getattr(msg, "sender", None) or ""
-            yield from header_segments(headers, getattr(msg, "subject", "") or "")
-            date = msg.date if isinstance(getattr(msg, "date", None), datetime) else None
-            if date is not None:
-                date = (date if date.tzinfo else date.replace(tzinfo=UTC)).astimezone(UTC)
-            body = getattr(msg, "body", None) or ""
-            if not body.strip() and getattr(msg, "htmlBody", None):
-                body = html_to_text(msg.htmlBody.decode("utf-8", "replace"))
-            if body.strip():
-                yield TextSegment("body", body)
-            att: Any
-            for n, att in enumerate(getattr(msg, "attachments", []), 1):
-                payload = att.data
-                if payload is None:
-                    continue
-                if isinstance(payload, bytes):
-                    raw_name = att.longFilename or att.shortFilename or att.name or ""
-                    name = safe_name(raw_name, f"attachment-{n}")
-                else:  # an embedded message
-                    name = safe_name(
-                        f"{getattr(payload, 'subject', '') or 'message'}.msg", f"message-{n}.msg"
-                    )
-                    payload = payload.exportBytes()
-                yield Child(f"/attachments/{name}", name, payload, date)
-        finally:
-            msg.close()

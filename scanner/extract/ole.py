@@ -16,6 +16,7 @@ from typing import ClassVar
 from scanner.errors import EncryptedError, UnsupportedError
 from scanner.extract import sniff
 from scanner.extract.base import ExtractContext, Output
+from scanner.extract.msg import MsgExtractor
 
 
 def ensure_not_encrypted(data: bytes, name: str) -> None:
@@ -58,7 +59,6 @@ class OleExtractor:
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Encrypted OOXML is `encrypted`; doc, ppt, xls, msg go to their extractor; others fail."""
         from scanner.extract.legacy import DocExtractor, PptExtractor
-        from scanner.extract.mail import MsgExtractor
         from scanner.extract.sheets import XlsExtractor
 
         streams = ole_streams(data)

@@ -26,7 +26,14 @@ import pypff
 
 from scanner.errors import TooLargeError
 from scanner.extract.base import Child, ExtractContext, Output
-from scanner.mailparts import MailParts, as_utc, build_rfc822, message_metadata, parse_headers
+from scanner.mailparts import (
+    MAX_EMBED_DEPTH,
+    MailParts,
+    as_utc,
+    build_rfc822,
+    message_metadata,
+    parse_headers,
+)
 
 # MAPI property tags (MS-OXPROPS) read from recipient and message record sets.
 PR_DISPLAY_NAME = 0x3001
@@ -36,9 +43,6 @@ PR_RECIPIENT_TYPE = 0x0C15
 PR_SENDER_EMAIL_ADDRESS = 0x0C1F
 PR_SENDER_SMTP_ADDRESS = 0x5D01
 RECIPIENT_HEADERS = {1: "To", 2: "Cc", 3: "Bcc"}
-# An embedded message can embed another; past this depth the rest is left to the pipeline's
-# archive depth limit rather than recursing here.
-MAX_EMBED_DEPTH = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ from scanner.extract.compressed import Bzip2Extractor, GzipExtractor, TarExtract
 from scanner.extract.delimited import DelimitedExtractor
 from scanner.extract.images import ImageExtractor
 from scanner.extract.legacy import DocExtractor, PptExtractor
-from scanner.extract.mail import EmlExtractor, MboxExtractor, MsgExtractor
+from scanner.extract.mail import EmlExtractor, MboxExtractor
+from scanner.extract.msg import MsgExtractor
 from scanner.extract.nondoc import EmptyExtractor, NotADocumentExtractor
 from scanner.extract.odf import OdpExtractor, OdtExtractor
 from scanner.extract.ole import OleExtractor

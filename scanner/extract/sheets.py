@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
-from scanner.extract import sniff
+from scanner.extract import sniff, xlsx_stream
 from scanner.extract.base import ExtractContext, Output, limit_chars
 from scanner.extract.delimited import iter_chunks
 from scanner.extract.metadata import odf_properties, ole_summary, xlsx_metadata
@@ -77,9 +77,13 @@ class XlsxExtractor:
         )
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
-        """Properties, cell comments and their authors (small, so first); then every cell."""
+        """Properties, cell comments and their authors (small, so first); then every cell.
+
+        A sheet of absurd extent is streamed, not made a grid.
+        """
         yield from xlsx_metadata(data)
-        yield from limit_chars(calamine_tables(data), ctx.limits.max_chars)
+        tables = xlsx_stream.tables(data) if xlsx_stream.too_dense(data) else calamine_tables(data)
+        yield from limit_chars(tables, ctx.limits.max_chars)
 
 
 class XlsExtractor:

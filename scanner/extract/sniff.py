@@ -90,18 +90,71 @@ def has_ole_stream(head: bytes, name: str) -> bool:
     return name.encode("utf-16-le") in head
 
 
-def looks_textual(head: bytes) -> bool:
-    """Tell whether `head` is text: UTF-8/16 with BOM, clean UTF-8, or a single-byte charset.
+# Where the zero bytes of mostly-Latin text fall in each wide encoding (offsets in a unit), and
+# the offset that holds the character. UTF-32 first: its zeros would also fit UTF-16.
+_WIDE = (
+    ("utf-32-le", 4, (1, 2, 3), 0),
+    ("utf-32-be", 4, (0, 1, 2), 3),
+    ("utf-16-le", 2, (1,), 0),
+    ("utf-16-be", 2, (0,), 1),
+)
+WIDE_SAMPLE = 4096
 
-    NUL bytes mean binary unless a UTF-16 BOM says otherwise; that cheap test rejects almost every
-    binary format before charset-normalizer runs.
+
+def wide_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 text without a BOM, told by where its zero bytes fall; else None.
+
+    Windows writes UTF-16 without a BOM more often than one would hope (exports, PowerShell
+    redirections); read as bytes it is "binary", so its names and numbers were never scanned.
+    Latin text in a wide encoding has a zero in every high byte and almost none in the low one;
+    the sample must then decode cleanly to printable text.
+    """
+    n = min(len(head), WIDE_SAMPLE)
+    n -= n % 4
+    if n < 16:
+        return None
+    sample = head[:n]
+    for codec, unit, zero_at, char_at in _WIDE:
+        units = n // unit
+        if sample[char_at::unit].count(0) > units // 20:
+            continue
+        if any(sample[i::unit].count(0) < units * 6 // 10 for i in zero_at):
+            continue
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(c.isprintable() or c in "\t\r\n\f" for c in text)
+        if printable * 100 >= len(text) * 95:
+            return codec
+    return None
+
+
+def sprinkled_nuls(head: bytes) -> bool:
+    """A few NUL bytes in what is otherwise text (a crashed writer's padding, a bad export).
+
+    Compressed and binary formats hold a NUL in about every 256 bytes; this allows one in 2,000,
+    so they are still turned away before charset-normalizer runs.
+    """
+    return head.count(0) <= max(8, len(head) // 2000)
+
+
+def looks_textual(head: bytes) -> bool:
+    """Tell whether `head` is text: a BOM, UTF-16/32 without one, UTF-8, or a single-byte charset.
+
+    NUL bytes mean binary unless they are those of a wide encoding or a few stray ones; that
+    cheap test rejects almost every binary format before charset-normalizer runs.
     """
     if not head:
         return False
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return True
     if b"\x00" in head:
-        return False
+        if wide_encoding(head):
+            return True
+        if not sprinkled_nuls(head):
+            return False
+        head = head.replace(b"\x00", b"")
     try:
         head.decode("utf-8")
         return True

@@ -3,14 +3,17 @@
 The charset is detected, not assumed: twenty-year-old shares hold cp1252, Latin-1 and UTF-16
 files beside UTF-8 ones, and decoding them as UTF-8 with `replace` would silently mangle names
 such as "Zoë Müller" so that no detector can find them. Strict UTF-8 is tried first because it is
-both the commonest case and the fastest; charset-normalizer decides the rest.
+both the commonest case and the fastest; charset-normalizer decides the rest. UTF-16/32 without
+a BOM and text with a few stray NUL bytes are text too (issue 13: their data was missed).
 """
 
 from __future__ import annotations
 
+import codecs
+import io
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import ClassVar
+from typing import ClassVar, TextIO
 
 from scanner.errors import UnsupportedError
 from scanner.extract import sniff
@@ -19,20 +22,54 @@ from scanner.extract.base import ExtractContext, Output, TextSegment, limit_char
 # A block is cut at this many characters so that one huge line (minified JSON, a log without
 # newlines) still reaches detectors in pieces of a size they handle well.
 BLOCK_CHARS = 4000
+# Context each window shares with its neighbours: longer than any value a detector reports (an
+# address with its postcode, a spaced IBAN) plus the context words before it ("NI number:").
+OVERLAP_CHARS = 256
 
 HTML_SUFFIXES = {"html", "htm", "xhtml"}
+CHECK_CHUNK = 1 << 20  # bytes checked at a time when proving a file is UTF-8
+SAMPLE_CHARS = 20_000  # characters of a stream's start given for sniffing (csv dialects)
 
 
-def decode(data: bytes, what: str = "file") -> str:
-    """Bytes to str with the detected charset; UnsupportedError when it is not text at all."""
+def text_codec(data: bytes, what: str = "file") -> tuple[str, bytes]:
+    """The codec that reads `data` as text, and the bytes to decode with it.
+
+    A BOM decides; then UTF-16/32 without one (sniff.wide_encoding); otherwise stray NUL bytes
+    are dropped (they are not text in any single-byte or UTF-8 file) and the charset is UTF-8
+    when every byte fits, else charset-normalizer's pick. UnsupportedError when it is not text.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "replace")
+        return "utf-8-sig", data
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32", data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace")
+        return "utf-16", data
+    wide = sniff.wide_encoding(data[: sniff.WIDE_SAMPLE])
+    if wide:
+        return wide, data
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")
+    if _utf8(data):
+        return "utf-8", data
+    return _detected(data, what), data
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether all of `data` is UTF-8, checked a chunk at a time (no str of the whole file)."""
+    if data.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        return data.decode("utf-8")
+        for at in range(0, len(view), CHECK_CHUNK):
+            decoder.decode(view[at : at + CHECK_CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
+        return False
+    return True
+
+
+def _detected(data: bytes, what: str) -> str:
     from charset_normalizer import from_bytes
     from charset_normalizer.md import mess_ratio
 
@@ -45,26 +82,58 @@ def decode(data: bytes, what: str = "file") -> str:
     western = sample.decode("cp1252", "replace")
     if best is None or mess_ratio(western, 1.0) <= mess_ratio(str(best)[: len(western)], 1.0):
         if "\ufffd" not in western:
-            return data.decode("cp1252", "replace")
+            return "cp1252"
     if best is None:
         raise UnsupportedError(
             f"{what}: no text encoding fits its bytes; it is probably binary data with a text "
             "extension - add an extractor for its real format if it matters"
         )
-    return str(best)
+    return str(best.encoding)
+
+
+def decode(data: bytes, what: str = "file") -> str:
+    """Bytes to str with the detected charset; UnsupportedError when it is not text at all."""
+    codec, data = text_codec(data, what)
+    return data.decode(codec, "replace")
+
+
+def text_stream(data: bytes, what: str = "file") -> tuple[TextIO, str]:
+    """`data` as a text stream decoded on the fly, and a sample of its start (for sniffing).
+
+    For files read line by line (csv): the whole text never exists as one str.
+    """
+    codec, data = text_codec(data, what)
+    sample = data[: 4 * SAMPLE_CHARS].decode(codec, "replace")[:SAMPLE_CHARS]
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, errors="replace", newline="")
+    return stream, sample
+
+
+def windows(location: str, text: str) -> Iterator[TextSegment]:
+    """`text` as one segment, or, past BLOCK_CHARS, as windows that overlap by OVERLAP_CHARS.
+
+    Each window owns BLOCK_CHARS characters and carries up to OVERLAP_CHARS of its neighbours'
+    on both sides, so a value across a cut is whole in the window where it starts, and a
+    fragment of it at the edge of the next one is not counted (TextSegment.owns).
+    """
+    if len(text) <= BLOCK_CHARS:
+        yield TextSegment(location, text)
+        return
+    for own in range(0, len(text), BLOCK_CHARS):
+        start = max(0, own - OVERLAP_CHARS)
+        end = min(len(text), own + BLOCK_CHARS + OVERLAP_CHARS)
+        after = max(0, end - (own + BLOCK_CHARS))
+        yield TextSegment(location, text[start:end], start, own - start, after)
 
 
 def line_blocks(text: str) -> Iterator[TextSegment]:
     """One segment per non-blank line, located `line N`, so a finding points at its exact line.
 
-    A line longer than BLOCK_CHARS (minified JSON, a log without newlines) is cut into slices
-    that all keep that line's number.
+    A line longer than BLOCK_CHARS (minified JSON, a log without newlines) is cut into
+    overlapping windows that all keep that line's number.
     """
     for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        for i in range(0, len(line), BLOCK_CHARS):
-            yield TextSegment(f"line {number}", line[i : i + BLOCK_CHARS])
+        if line.strip():
+            yield from windows(f"line {number}", line)
 
 
 class _HtmlText(HTMLParser):
@@ -116,8 +185,7 @@ def html_to_text(html: str) -> str:
 def paragraphs(text: str, label: str = "paragraph") -> Iterator[TextSegment]:
     """Blank-line separated paragraphs located as `paragraph N` (for text without source lines)."""
     for n, para in enumerate((p for p in text.split("\n\n") if p.strip()), 1):
-        for i in range(0, len(para), BLOCK_CHARS):
-            yield TextSegment(f"{label} {n}", para[i : i + BLOCK_CHARS].strip())
+        yield from windows(f"{label} {n}", para.strip())
 
 
 class TextExtractor:

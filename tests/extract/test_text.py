@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+
+import pytest
+
 from scanner.config import Limits
+from scanner.extract.base import output_chars
 from tests.extract.files import PERSON, one
 
 
@@ -29,13 +34,15 @@ def test_one_huge_line_is_cut_but_keeps_its_line_number() -> None:
     node = one(data, "min.json")
     locations = [o.location for o in node.outputs]
     assert locations == ["line 1", "line 2", "line 2", "line 2"]
-    assert sum(len(o.text) for o in node.outputs) == 6 + 9000
+    # Windows overlap (a value across a cut stays whole); each character is owned once.
+    assert sum(output_chars(o) for o in node.outputs) == 6 + 9000
 
 
 def test_max_chars_stops_a_long_log_early() -> None:
     data = b"".join(b"event %d user jane@example.com\n" % i for i in range(100000))
     node = one(data, "app.log", Limits(max_chars=10_000))
     assert 10_000 <= sum(len(o.text) for o in node.outputs) < 10_100  # not 3 MB
+    assert node.status == "too_large"  # and never silently: the rest was not read
 
 
 def test_html_visible_text_only() -> None:
@@ -73,3 +80,47 @@ def test_tsv_and_big_csv_chunks() -> None:
 def test_same_text_without_csv_suffix_is_plain_text() -> None:
     node = one(b"a,b\n1,2\n", "notes.txt")
     assert node.extractor == "text"
+
+
+WIDE_TEXT = f"Kunde: {PERSON}, Telefon 07700 900461, Straße 5\r\nZweite Zeile: Grüße\r\n" * 40
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_text_without_a_bom_is_text(codec: str) -> None:
+    """Issue 13: UTF-16 without a BOM was `unsupported`, so its data was never scanned."""
+    data = WIDE_TEXT.encode(codec)
+    assert not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    node = one(data, "export.txt")
+    assert (node.extractor, node.status) == ("text", "ok"), node.message
+    assert node.texts()["line 1"] == f"Kunde: {PERSON}, Telefon 07700 900461, Straße 5"
+
+
+def test_wide_csv_without_a_bom_is_a_table() -> None:
+    data = "Name;Mobile\r\nHarriet Oakley;07700 900461\r\n".encode("utf-16-le")
+    node = one(data, "contacts.csv")
+    assert (node.extractor, node.status) == ("csv", "ok")
+    assert node.cells() == {"A2": "Harriet Oakley", "B2": "07700 900461"}
+
+
+def test_text_with_a_few_nul_bytes_is_text() -> None:
+    """Issue 13: a few stray NUL bytes (a crashed writer's padding) made a log `unsupported`."""
+    lines = [f"2024-03-0{d} login ok user=harriet.oakley@example.co.uk" for d in range(1, 10)]
+    data = ("\n".join(lines) + "\n").encode()
+    data = data[:100] + b"\x00\x00\x00" + data[100:300] + b"\x00" + data[300:]
+    node = one(data, "app.log")
+    assert (node.extractor, node.status) == ("text", "ok"), node.message
+    assert all("\x00" not in t for t in node.texts().values())
+    assert node.texts()["line 9"] == lines[8]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 64,  # every byte value: a NUL in every 256
+        gzip.compress(b"Harriet Oakley 07700 900461\n" * 2000),
+        b"\x00" * 4096,
+    ],
+    ids=["all-bytes", "gzip", "zeros"],
+)
+def test_binary_is_still_not_text(data: bytes) -> None:
+    assert one(data, "blob.txt").status == "unsupported"

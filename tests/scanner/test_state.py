@@ -15,7 +15,8 @@ from scanner.state import FINDING_COLS, ITEM_COLS, Group, ScanLock, ScanRecord, 
 
 
 def test_state_columns_mirror_the_parquet_schemas() -> None:
-    assert set(ITEMS_SCHEMA.names) == {"uri", "source", *ITEM_COLS}
+    # `unreachable` says how this scan came by the row (scanner.unreachable): not stored.
+    assert set(ITEMS_SCHEMA.names) == {"uri", "source", "unreachable", *ITEM_COLS}
     assert tuple(FINDINGS_SCHEMA.names) == FINDING_COLS
 
 

@@ -21,7 +21,7 @@ import msgforge
 import pytest
 
 from scanner.config import Limits, from_dict
-from scanner.errors import ConfigError, TooLargeError
+from scanner.errors import ConfigError, SourceError, TooLargeError
 from scanner.extract.base import ExtractContext
 from scanner.extract.pst import iter_pst_messages
 from scanner.extract.registry import HEAD_BYTES, choose
@@ -238,7 +238,6 @@ def test_corrupt_archives_are_error_rows_and_the_rest_is_listed(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("options", "key", "problem"),
     [
-        ({"path": "nowhere.pst"}, "source[1].path", "does not exist"),
         ({"paht": "x"}, "source[1].paht", "not a setting of archive sources"),
     ],
 )
@@ -247,3 +246,11 @@ def test_bad_config(tmp_path: Path, options: dict[str, Any], key: str, problem: 
     with pytest.raises(ConfigError) as e:
         ArchiveSource(cfg.sources[0], cfg)
     assert e.value.key == key and problem in str(e.value)
+
+
+def test_missing_path_is_an_unreachable_source_not_a_bad_config(tmp_path: Path) -> None:
+    """An archive on a share not mounted tonight: the walk fails, the other sources go on."""
+    cfg = from_dict({"source": [{"type": "archive", "path": "nowhere.pst"}]}, tmp_path)
+    source = ArchiveSource(cfg.sources[0], cfg)
+    with pytest.raises(SourceError, match="nowhere.pst does not exist"):
+        list(source.walk())

@@ -44,8 +44,10 @@ def tree(tmp_path: Path) -> Path:
 
 def test_walk_and_listing_give_the_same_items(tmp_path: Path, tree: Path) -> None:
     src = source(tmp_path, tree)
-    walked = list(src.walk())
-    assert all(isinstance(x, Item) for x in walked)
+    rows = list(src.walk())
+    walked = [x for x in rows if isinstance(x, Item)]
+    (link,) = [x for x in rows if isinstance(x, ItemResult)]  # the symlink: a row, not followed
+    assert link.item.uri == str(tree / "link.txt") and link.status == "skipped"
     chunks = list(src.listing(chunk=2))  # several chunks
     assert len(chunks) > 1
     listed = [c.item(i) for c in chunks for i in range(len(c))]
@@ -89,3 +91,61 @@ def test_unlistable_folder_is_an_error_row_in_both(tmp_path: Path, tree: Path) -
         assert [e.item.uri for c in src.listing() for e in c.errors] == [str(tree / "b")]
     finally:
         (tree / "b").chmod(0o755)
+
+
+def test_links_pipes_sockets_and_devices_get_a_skipped_row_and_are_never_opened(
+    tmp_path: Path,
+) -> None:
+    """Issue 13: a FIFO blocked the walk's reader forever; symlinks and FIFOs had no row."""
+    import socket
+    import stat
+
+    root = tmp_path / "special"
+    root.mkdir()
+    (root / "real.txt").write_text("Call Marcus Bell on 07700 900123")
+    (root / "loop").symlink_to(root / "loop")  # a link to itself
+    (root / "escape").symlink_to("/etc/shadow")
+    os.mkfifo(root / "pipe")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(root / "sock"))
+    os.mknod(root / "null", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    rows = {x.item.uri.rsplit("/", 1)[1]: x for x in source(tmp_path, root).walk()
+            if isinstance(x, ItemResult)}  # fmt: skip
+    why = {name: (r.status, r.message) for name, r in rows.items()}
+    assert why == {
+        "loop": ("skipped", "symbolic link: not followed (it may loop or lead outside the source)"),
+        "escape": (
+            "skipped",
+            "symbolic link: not followed (it may loop or lead outside the source)",
+        ),
+        "pipe": ("skipped", "named pipe (FIFO): not a file, not read"),
+        "sock": ("skipped", "socket: not a file, not read"),
+        "null": ("skipped", "character device: not a file, not read"),
+    }
+    items = [x for x in source(tmp_path, root).walk() if isinstance(x, Item)]
+    assert [x.name for x in items] == ["real.txt"]
+
+
+def test_read_refuses_a_file_over_the_limit_without_reading_it(tmp_path: Path) -> None:
+    """Issue 13: a file over max_file_mb was read up to the limit anyway."""
+    from scanner.errors import TooLargeError
+
+    root = tmp_path / "big"
+    root.mkdir()
+    with open(root / "big.log", "wb") as fh:
+        fh.truncate(3 * 1024 * 1024)  # sparse: 3 MB that cost nothing to make
+    src = source(tmp_path, root)
+    src.limits = config_mod.Limits(max_file_mb=1.0)
+    (item,) = [x for x in src.walk() if isinstance(x, Item)]
+    before = _bytes_read()
+    with pytest.raises(TooLargeError, match="not read"):
+        src.read(item)
+    assert _bytes_read() - before < 64 * 1024  # the old reader read the whole first MB
+
+
+def _bytes_read() -> int:
+    """Bytes read() by this process so far (Linux /proc/self/io `rchar`)."""
+    for line in Path("/proc/self/io").read_text().splitlines():
+        if line.startswith("rchar:"):
+            return int(line.split()[1])
+    raise AssertionError("no rchar in /proc/self/io")
