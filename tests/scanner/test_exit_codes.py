@@ -176,10 +176,19 @@ def test_a_full_disk_under_the_state_cannot_run_and_moves_nothing(tmp_path: Path
 def test_a_full_disk_under_the_report_cannot_run_and_latest_stays(tmp_path: Path) -> None:
     """`latest` pointed at a scan holding only report.html.partial after ENOSPC on the report.
 
-    2,000 refused files make small Parquet files but a report listing 2,000 problem rows, so a
-    tmpfs a few times the data files' size fills while the report is written.
+    A first scan on an ordinary disk measures what the data files and the report take; the
+    tmpfs then holds the data files but only half the report, so the disk fills while the report
+    is written (whatever size the report has grown to).
     """
-    with tmpfs(tmp_path / "small", 160) as small:
+    (tmp_path / "sizing").mkdir()
+    sizing = listed_only(tmp_path / "sizing", tmp_path / "notes", 2000)
+    assert run_cli("scan", "--config", str(sizing), "-q").returncode == 0
+    (done,) = (p for p in (tmp_path / "sizing" / "scans").iterdir() if p.name[0].isdigit())
+    pages = {p.name: -(-p.stat().st_size // 4096) * 4 for p in done.iterdir()}  # KB in pages
+    report_kb = pages.pop("report.html")
+    assert report_kb >= 16, "the report is too small for this test to tell anything"
+    size_kb = sum(pages.values()) + 16 + report_kb // 2
+    with tmpfs(tmp_path / "small", size_kb) as small:
         config = listed_only(tmp_path, tmp_path / "notes", 2000, out=str(small / "scans"))
         r = run_cli("scan", "--config", str(config), "-q")
         assert r.returncode == 2, r.stdout + r.stderr

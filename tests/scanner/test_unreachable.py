@@ -81,7 +81,7 @@ def test_unlistable_folder_during_incremental_keeps_its_items_and_findings(
     (gap,) = meta["unreachable"]
     first_meta = json.loads((one / "scan.json").read_text())
     assert gap["what"] == str(root / "hr") and gap["last_read"] == first_meta["started"]
-    assert "Permission denied" in gap["error"] and gap["store"] == "undeclared"
+    assert "Permission denied" in gap["error"] and gap["store"] == "path-1"  # PATH's own store
     assert meta["counts"]["gone"] == 0 and meta["counts"]["unreachable"] == 3
 
     # Every item and finding of the first scan is still there; hr's marked, not re-verified.
