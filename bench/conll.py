@@ -23,6 +23,7 @@ _ATTACH_LEFT = frozenset(
 )
 # No space after these tokens (opening punctuation, the sigils of handles and hashtags).
 _ATTACH_RIGHT = frozenset("( [ { @ # $ £ € ``".split())
+_CLITICS = frozenset("t s re ve ll d m".split())
 DOC_START = "-DOCSTART-"
 
 
@@ -73,14 +74,19 @@ def detokenize(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
     pos = 0
     quote_open = False
     prev = ""
-    for tok in tokens:
-        glue = not out or tok in _ATTACH_LEFT or prev in _ATTACH_RIGHT
+    clitic = False  # inside `Don ' t`, tokenised from `Don't`
+    for i, tok in enumerate(tokens):
+        glue = not out or tok in _ATTACH_LEFT or prev in _ATTACH_RIGHT or clitic
+        clitic = False
         if tok == '"':
             # An opening quote takes a space before it, a closing one does not.
             glue = not out or quote_open or prev in _ATTACH_RIGHT
             quote_open = not quote_open
         elif prev == '"' and quote_open:
             glue = True
+        elif tok in ("'", "’") and prev[-1:].isalpha() and i + 1 < len(tokens):
+            clitic = tokens[i + 1].casefold() in _CLITICS
+            glue = glue or clitic
         if not glue:
             out.append(" ")
             pos += 1

@@ -91,6 +91,8 @@ class Score:
 
 
 Spans = list[tuple[int, int]]
+# Which recognizer made each finding, kept for --show (not part of the scoring).
+FOUND_BY: dict[tuple[str, int, int], str] = {}
 System = Callable[[list[Document]], list[Spans]]
 
 
@@ -110,8 +112,10 @@ def noticescan_system() -> System:
         out: list[Spans] = []
         for i in range(0, len(docs), BATCH):
             items = [[TextSegment("body", d.text)] for d in docs[i : i + BATCH]]
-            for found in det.detect_many(items):
-                out.append([(x.start, x.end) for x in found if x.entity_type == "PERSON"])
+            for d, found in zip(docs[i : i + BATCH], det.detect_many(items), strict=True):
+                people = [x for x in found if x.entity_type == "PERSON"]
+                FOUND_BY.update({(d.id, x.start, x.end): x.detector for x in people})
+                out.append([(x.start, x.end) for x in people])
         return out
 
     return run
@@ -161,7 +165,8 @@ def show(docs: list[Document], preds: list[Spans], n: int) -> None:
     for label, rows in (("missed", misses), ("wrong", wrong)):
         for d, a, b in rows[:n]:
             ctx = d.text[max(0, a - 40) : b + 40].replace("\n", " ")
-            print(f"  {label:6} {d.text[a:b]!r:32} … {ctx}")
+            by = FOUND_BY.get((d.id, a, b), "")[:12]
+            print(f"  {label:6} {d.text[a:b]!r:32} {by:12} … {ctx}")
 
 
 def _row(name: str, s: Score) -> str:

@@ -24,13 +24,9 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import Detection
-from detectors.names import (
-    NAME_CELL,
-    NOT_NAMES,
-    SpacyPersonRecognizer,
-    looks_like_company,
-    plausible_name,
-)
+from detectors.listed_names import later_mentions
+from detectors.name_shapes import NAME_CELL, NOT_NAMES, looks_like_company, plausible_name
+from detectors.names import SpacyPersonRecognizer
 from detectors.pattern import ShapeRecognizer, normalise_context
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -156,6 +152,11 @@ class PresidioDetector:
         chosen += _settle(cluster)
         return sorted(chosen, key=lambda r: (r.start, r.end))
 
+    def named(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """PERSON results that reach their floor."""
+        floor = self.floor("PERSON")
+        return [r for r in results if r.entity_type == "PERSON" and r.score >= floor]
+
     @property
     def wants_people(self) -> bool:
         """Whether names are detected at all (PERSON enabled and reachable)."""
@@ -258,6 +259,8 @@ class _Plan:
                 found = self.det.shape_results(seg.text, "", False)
                 for a, b in next(runs):
                     found += self.det.people(seg.text[a:b], next(it), a)
+                if self.det.wants_people:
+                    found += later_mentions(seg.text, self.det.named(found))
                 for r in self.det.resolve(found):
                     yield _detection(seg.location, r, seg.text, 0)
                 continue

@@ -20,129 +20,16 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from detectors.name_shapes import (
+    looks_like_company,
+    name_evidence,
+    plausible_name,
+    trim,
+    used_in_lower_case,
+)
 from detectors.pattern import Shape, ShapeRecognizer
 
-PLACES = frozenset(
-    "london manchester birmingham leeds glasgow edinburgh liverpool bristol sheffield cardiff "
-    "belfast newcastle nottingham leicester coventry bradford southampton portsmouth brighton "
-    "plymouth derby reading oxford cambridge york bath exeter norwich aberdeen dundee swansea "
-    "sunderland wolverhampton stoke hull preston milton keynes luton bolton salford wigan "
-    "chester lincoln durham carlisle lancaster worcester hereford gloucester canterbury "
-    "winchester salisbury truro inverness stirling perth kent surrey essex sussex devon cornwall "
-    "yorkshire lancashire cheshire dorset somerset wiltshire hampshire norfolk suffolk "
-    "rotterdam amsterdam paris berlin dublin brussels madrid barcelona lisbon rome milan munich "
-    "frankfurt hamburg vienna zurich geneva copenhagen stockholm oslo helsinki warsaw prague "
-    "budapest athens luxembourg antwerp lyon marseille cork galway england scotland wales "
-    "ireland britain europe france germany spain italy netherlands belgium poland sweden".split()
-)
-NOT_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "june july august september october november december q1 q2 q3 q4 hr finance team sales "
-    "support admin accounts payroll it legal gdpr regards thanks kind dear sir madam ref "
-    "attendees minutes notes subject re fw fwd".split()
-)
-COMPANY_LOOKALIKES: tuple[str, ...] = (
-    "johnson matthey",
-    "marks and spencer",
-    "marks & spencer",
-    "john lewis",
-    "rolls-royce",
-    "rolls royce",
-    "morgan stanley",
-    "ernst & young",
-    "slaughter and may",
-    "allen & overy",
-    "clifford chance",
-    "smith & nephew",
-    "taylor wimpey",
-    "aston martin",
-    "paddy power",
-    "sainsbury",
-    "morrisons",
-    "wm morrison",
-    "barclays",
-    "lloyds",
-    "dyson",
-    "whitbread",
-    "schroders",
-    "halfords",
-    "jd sports",
-    "tate & lyle",
-    "procter & gamble",
-    "johnson & johnson",
-    "goldman sachs",
-    "merrill lynch",
-    "thomas cook",
-    "harvey nichols",
-    "ted baker",
-    "laura ashley",
-    "ralph lauren",
-    "hugo boss",
-    "calvin klein",
-    "tommy hilfiger",
-)
-_LONGEST_LOOKALIKE = max(len(c) for c in COMPANY_LOOKALIKES)
-COMPANY_SUFFIX = re.compile(
-    r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
-    r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust)\b"
-)
 _LOWER_WORD = re.compile(r"(?<![\w'’@.\-])[a-z]+(?![\w'’@.\-])")  # not inside e-mail addresses
-_PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
-_TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
-NAME_CELL = re.compile(
-    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zà-ÿ'’\-]+(?:[ \-][A-Z][a-zà-ÿ'’\-]+){0,3}"
-    # HR and CRM exports: `SMITH, John`, `Smith, John Paul`
-    r"|[A-Z][A-Za-zà-ÿ'’\-]+, [A-Z][a-zà-ÿ'’\-]+(?: [A-Z][a-zà-ÿ'’\-]+)?"
-)
-
-
-def looks_like_company(text: str, start: int, end: int) -> bool:
-    """Company evidence for text[start:end].
-
-    A suffix after it (here or after the same words elsewhere in the text), or the span sits
-    inside a known surname-like company name.
-    """
-    if COMPANY_SUFFIX.match(text[end : end + 16]):
-        return True
-    lo = max(0, start - _LONGEST_LOOKALIKE)
-    window = text[lo : end + _LONGEST_LOOKALIKE].casefold()
-    for company in COMPANY_LOOKALIKES:
-        pos = window.find(company)
-        while pos != -1:
-            if lo + pos < end and lo + pos + len(company) > start:
-                return True
-            pos = window.find(company, pos + 1)
-    value = text[start:end]
-    pos = text.find(value)
-    while pos != -1:
-        if COMPANY_SUFFIX.match(text[pos + len(value) : pos + len(value) + 16]):
-            return True
-        pos = text.find(value, pos + 1)
-    return False
-
-
-def plausible_name(value: str) -> bool:
-    """Shape filter shared by NER spans and table cells."""
-    words = value.split()
-    if not words or len(words) > 4 or any(c.isdigit() or c in "@/:_#" for c in value):
-        return False
-    lowered = value.casefold()
-    if COMPANY_SUFFIX.match(words[-1]) or words[0].casefold() in {"the", "a", "an"}:
-        return False
-    if _PLACE_HYPHEN.search(value):  # `Stratford-upon-Avon`, `Vaillant-sur-Morvan`
-        return False
-    if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
-        return False
-    if not all(w[:1].isupper() for w in words if w.casefold() not in {"de", "van", "von", "da"}):
-        return False
-    if any(w.isupper() and len(w) <= 3 for w in words):  # acronyms: `VAT GB`, `HR`, `NHS`
-        return False
-    return not (len(words) == 1 and value.isupper() and len(value) > 3)
-
-
-def name_score(value: str) -> float:
-    """Two or more words 0.85, one word 0.6 (a lone word is as often a brand or place)."""
-    return 0.85 if len(value.split()) > 1 else 0.6
 
 
 class SpacyPersonRecognizer(EntityRecognizer):
@@ -168,23 +55,18 @@ class SpacyPersonRecognizer(EntityRecognizer):
         for ent in nlp_artifacts.entities:
             if ent.label_ not in ("PERSON", "PER"):
                 continue
-            start, end = ent.start_char, ent.end_char
-            cut = text.find("\n", start, end)
-            end = cut if cut >= 0 else end  # a span never runs into the next line
+            start, end, title = trim(text, ent.start_char, ent.end_char)
             value = text[start:end]
-            title = _TITLES.match(value)
-            if title:
-                start += title.end()
-            if text[end - 2 : end] in ("'s", "’s"):
-                end -= 2
-            value = text[start:end].strip()
-            if not plausible_name(value) or looks_like_company(text, start, end):
+            if text[start - 1 : start] in ("#", "@") or not plausible_name(value):
+                continue  # hashtags and handles are not written names
+            score = name_evidence(value) or (0.85 if title else 0.0)
+            if not score or looks_like_company(text, start, end):
                 continue
             if lower_words is None:
                 lower_words = set(_LOWER_WORD.findall(text))
-            if all(w.casefold() in lower_words for w in value.split()):
+            if used_in_lower_case(value, lower_words):
                 continue  # `Reporting Bugs`: every word is also used as a common word here
-            out.append(self._result(start, end, name_score(value)))
+            out.append(self._result(start, end, score))
         return out
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:

@@ -22,6 +22,7 @@ from detectors.categories import CATEGORY_OF
 from detectors.contact import EmailAddressRecognizer, IpAddressRecognizer, PhoneNumberRecognizer
 from detectors.dob import DateOfBirthRecognizer
 from detectors.health import HealthRecognizer
+from detectors.listed_names import ListedNameRecognizer
 from detectors.names import CuedNameRecognizer, SpacyPersonRecognizer
 from detectors.uk_ids import (
     DvlaLicenceRecognizer,
@@ -34,6 +35,7 @@ from scanner.config import DetectorSettings
 RECOGNIZERS: tuple[type[Any], ...] = (
     SpacyPersonRecognizer,
     CuedNameRecognizer,
+    ListedNameRecognizer,
     StreetAddressRecognizer,
     PostcodeRecognizer,
     EmailAddressRecognizer,

@@ -1,6 +1,6 @@
 import pytest
 
-from detectors.names import plausible_name
+from detectors.name_shapes import plausible_name
 from tests.detectors.helpers import check
 
 NAMES = [

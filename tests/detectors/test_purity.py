@@ -1,4 +1,8 @@
-"""Detectors are pure: text in, detections out. No files, network, logging or printing."""
+"""Detectors are pure: text in, detections out. No files, network, logging or printing.
+
+One exception, named here: detectors/gazetteer.py reads the name and place lists shipped inside
+the package (importlib.resources, read-only package data), never a file given to the scanner.
+"""
 
 import ast
 from pathlib import Path
@@ -48,9 +52,13 @@ def violations(source: str) -> list[str]:
     return found
 
 
+PACKAGE_DATA = {"gazetteer.py": ["uses .read_text"]}
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
 def test_detector_module_is_pure(path):
-    assert violations(path.read_text()) == []
+    found = [v.split(": ", 1)[1] for v in violations(path.read_text())]
+    assert found == PACKAGE_DATA.get(path.name, [])
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,102 @@
+"""Forename, surname and common-word lists: evidence that a capitalised word is part of a name.
+
+The small spaCy model both misses names (`Janka M. Szász` in a signature) and invents them
+(`Career`, `Everton`, `Linkin Park`). A name list decides both ways: a span whose words are
+known forenames or surnames is kept even where the shape filters would drop it, and a lone
+capitalised word that is neither is dropped even though the model said PERSON.
+
+The lists (detectors/data/, built by scripts/build_name_lists.py) hold ~21k forenames and
+~39k surnames of the Latin-script countries Faker covers plus the US census, and ~32k place
+names from GeoNames (which vetoes `Santa Clara` and `Zandvoort`), casefolded here.
+A forename that is also a common English word (`Will`, `May`, `Hope`) is weaker evidence:
+`is_forename()` is False for it, `known()` still True. Loading costs ~30 ms once per process.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+# Words that open a surname and are written in lower case (`van der Berg`, `de la Cruz`).
+PARTICLES = frozenset(
+    "van von der den de del della di da das dos du la le st st. bin ibn al el ten ter".split()
+)
+
+
+def _load(name: str) -> frozenset[str]:
+    """One list shipped inside the package (read-only data, never a scanned file)."""
+    text = files("detectors").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().casefold()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+@cache
+def forenames() -> frozenset[str]:
+    """Casefolded forenames."""
+    return _load("forenames.txt")
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Casefolded surnames."""
+    return _load("surnames.txt")
+
+
+@cache
+def places() -> frozenset[str]:
+    """Casefolded place names: countries, US states and counties, cities of 15,000+."""
+    return _load("places.txt")
+
+
+def is_place(value: str) -> bool:
+    """The whole value is a known place name (`Santa Clara`, `Zandvoort`)."""
+    return fold(value) in places()
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Casefolded frequent English words (stop words and the lorem list)."""
+    return _load("common_words.txt")
+
+
+def fold(word: str) -> str:
+    """Casefold and drop a possessive and trailing dots: `O'Neil's` -> `o'neil`."""
+    word = word.strip('.,;:!?"()[]').replace("’", "'")
+    if word.endswith("'s") or word.endswith("'S"):
+        word = word[:-2]
+    return word.casefold()
+
+
+def _plain(word: str) -> str:
+    """Without accents, for lists that spell `Szasz` where the text has `Szász`."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def is_forename(word: str) -> bool:
+    """A known forename that is not also a common English word."""
+    w = fold(word)
+    return w not in common_words() and (w in forenames() or _plain(w) in forenames())
+
+
+def is_surname(word: str) -> bool:
+    """A known surname (many are also common words: `Church`, `Black`)."""
+    w = fold(word)
+    return w in surnames() or _plain(w) in surnames()
+
+
+def known(word: str) -> bool:
+    """Any list knows the word as a name (common-word homographs included)."""
+    w = fold(word)
+    if w in forenames() or w in surnames():
+        return True
+    plain = _plain(w)
+    return plain != w and (plain in forenames() or plain in surnames())
+
+
+def is_common(word: str) -> bool:
+    """A frequent English word (`The`, `Will`, `Street`)."""
+    return fold(word) in common_words()
