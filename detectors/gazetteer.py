@@ -48,7 +48,7 @@ def surnames() -> frozenset[str]:
 
 @cache
 def places() -> frozenset[str]:
-    """Casefolded place names: countries, US states and counties, cities of 15,000+."""
+    """Casefolded place names: countries, US states, cities of 15,000+."""
     return _load("places.txt")
 
 
@@ -77,8 +77,10 @@ def _plain(word: str) -> str:
 
 
 def is_forename(word: str) -> bool:
-    """A known forename that is not also a common English word."""
+    """A known forename that is not also a common English word (`Anne-Marie`: its first part)."""
     w = fold(word)
+    if "-" in w and w not in forenames():
+        w = w.split("-", 1)[0]
     return w not in common_words() and (w in forenames() or _plain(w) in forenames())
 
 

@@ -23,6 +23,7 @@ from detectors.name_shapes import (
     NOT_NAMES,
     PLACES,
     TITLE_WORDS,
+    forename_surname,
     looks_like_company,
     plausible_name,
     word_kind,
@@ -57,22 +58,28 @@ def name_in_run(words: list[str]) -> tuple[int, int] | None:
     that goes on (`Victoria Skating Rink`, `Eddy Duchin Story`) or starts earlier (`Hyatt
     Regency Santa Clara`) is the name of a place, a work or an organisation.
     """
+    while len(words) > 2 and word_kind(words[-1]) == "initial":
+        words = words[:-1]  # `Klaus Faust B.Sc.`: a degree, not a middle initial
     i = _first_name_at(words)
     if i < 0 or len(words) - i > 4 or len(words) - i < 2:
         return None
-    if any(not is_common(w) and w.casefold() not in TITLE_WORDS for w in words[:i]):
+    if any(not is_common(w) and w.casefold().strip(".") not in TITLE_WORDS for w in words[:i]):
         return None
     name = words[i:]
     core = [w for w in name if word_kind(w) in ("name", "caps")]
     if not core or word_kind(name[-1]) == "initial":
         return None
     first, last = core[0], core[-1]
-    if last.casefold() in NON_NAME_HEADS or is_place(" ".join(name)):
-        return None
-    if not is_surname(last) and (
-        is_common(last) or last.endswith("s") or (is_place(first) and len(core) == 2)
+    if is_place(" ".join(name)) or (
+        last.casefold() in NON_NAME_HEADS and not forename_surname(core)
     ):
+        return None
+    if is_common(last) and not forename_surname(core):
+        return None  # `Christian Faith`, `Emmy-winning Apple`
+    if not is_surname(last) and (last.endswith("s") or (is_place(first) and len(core) == 2)):
         return None  # `Boston Bruins`, `Texas Longhorns`, `Santa Barbara`
+    if any(w.endswith(("'s", "’s")) for w in name[:-1]):
+        return None  # `Columbia's Tow Center`, `London King's Cross`
     if word_kind(name[0]) == "initial":
         # `J. Cole` needs a listed surname; a lone initial before a word is often an abbreviation.
         if not is_surname(last) or is_common(last):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from detectors.gazetteer import PARTICLES, is_common, is_forename, is_place, is_surname, known
+from detectors.gazetteer import PARTICLES, fold, is_common, is_forename, is_place, is_surname, known
 
 PLACES = frozenset(
     "london manchester birmingham leeds glasgow edinburgh liverpool bristol sheffield cardiff "
@@ -40,7 +40,7 @@ DEMONYMS = frozenset(
     "american british english french german spanish italian dutch irish scottish welsh danish "
     "swedish norwegian finnish polish russian chinese japanese indian australian canadian "
     "mexican brazilian greek turkish portuguese belgian swiss austrian czech hungarian "
-    "romanian bulgarian croatian serbian ukrainian israeli arab muslim christian jewish "
+    "romanian bulgarian croatian serbian ukrainian israeli arab muslim jewish "
     "catholic protestant roman african asian european latin".split()
 )
 # Last words that make a capitalised span a place, a team or an organisation, not a person.
@@ -109,12 +109,27 @@ COMPANY_SUFFIX = re.compile(
     r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
     r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust|Corp|Corporation)\b"
 )
+# Frequent surnames that are also common words or place heads: after a listed forename they are
+# the surname (`Amanda Hall`, `Jack Hill`); elsewhere the word (`Victoria Park`, `Town Hall`).
+WORD_SURNAMES = frozenset(
+    "hall hill wood woods long young king green white black brown gray grey price rose bell "
+    "cook baker turner walker wright hunter carter cooper fisher ward mason porter marsh cross "
+    "field fields ford lane bishop bird fox wolf day stone page parks park rich sharp short "
+    "strong little moss read reid shepherd mills mill church bridge bridges brook brooks bush "
+    "banks burns lake lamb lord love major march may miles mann marshall moon nash noble north "
+    "oliver palmer parsons payne pool potter power rice ridge rivers rock rowe sage sands "
+    "savage sawyer singer smart snow south spencer steel street summers swan taylor tanner "
+    "thatcher tower townsend vine wall walls warren waters webb west wells wheeler wild wilde "
+    "winter wise woodward york".split()
+)
 # Words that may stand before a name without being part of it.
 TITLE_WORDS = frozenset(
     "mr mrs ms miss mx dr prof sir dame lord lady rev president minister senator governor "
     "mayor judge justice colonel general captain major sergeant officer inspector detective "
     "chancellor secretary ambassador prince princess pope father sister brother coach chairman "
-    "ceo director manager chief councillor cllr".split()
+    "ceo director manager chief councillor cllr contact attn attention from to cc by payee "
+    "payer signed name employee patient customer client tenant applicant candidate dear hi "
+    "hello hey thanks regards cheers".split()
 )
 _PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
 TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
@@ -175,7 +190,7 @@ def looks_like_company(text: str, start: int, end: int) -> bool:
 
 def plausible_name(value: str) -> bool:
     """Shape filter shared by NER spans, cue patterns and table cells (no list look-up)."""
-    words = value.split()
+    words = [w.rstrip(",") for w in value.split()]  # `Hardy, Fiona`
     if not words or len(words) > 5 or any(c.isdigit() or c in "@/:_#" for c in value):
         return False
     lowered = value.casefold()
@@ -185,15 +200,22 @@ def plausible_name(value: str) -> bool:
         return False
     if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
         return False
-    if words[-1].casefold() in NON_NAME_HEADS or words[0].casefold() in DEMONYMS:
-        return False
-    if is_place(value) and not (len(words) == 1 and is_forename(value)):
-        return False  # `Santa Clara`, `Zandvoort`; but `Florence` alone may be a person
+    if words[0].casefold() in DEMONYMS or (
+        words[-1].casefold() in NON_NAME_HEADS and not forename_surname(words)
+    ):
+        return False  # `Victoria Station`, `German Air Force`; but `Jack Hill`, `Amanda Hall`
+    if is_place(value) and not (len(words) == 1 and known(value)):
+        return False  # `Santa Clara`, `Zandvoort`; but `Obama` or `Florence` alone may be a person
     kinds = [word_kind(w) for w in words]
     if "bad" in kinds or not any(k in ("name", "caps") for k in kinds):
         return False
     # Acronyms (`VAT GB`, `HR`, `NHS`) are all capitals; a name in capitals must be a known one.
     return all(known(w) for w, k in zip(words, kinds, strict=True) if k == "caps")
+
+
+def forename_surname(words: list[str]) -> bool:
+    """A listed forename, then a surname that is also a word (`Amanda Hall`, `Wayne Long`)."""
+    return len(words) > 1 and is_forename(words[0]) and fold(words[-1]) in WORD_SURNAMES
 
 
 def name_evidence(value: str) -> float:

