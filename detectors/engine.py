@@ -25,6 +25,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import Detection
 from detectors.listed_names import later_mentions
+from detectors.mail_names import AddressListRecognizer
 from detectors.name_shapes import NAME_CELL, NOT_NAMES, looks_like_company, plausible_name
 from detectors.names import SpacyPersonRecognizer
 from detectors.pattern import ShapeRecognizer, normalise_context
@@ -88,6 +89,8 @@ class PresidioDetector:
         self.settings = settings
         chosen = list(recognizers) if recognizers is not None else build_recognizers(settings)
         self.shapes: list[ShapeRecognizer] = [r for r in chosen if isinstance(r, ShapeRecognizer)]
+        lists = [r for r in chosen if isinstance(r, AddressListRecognizer)]
+        self.address_list = lists[0] if lists else None
         people = [r for r in chosen if isinstance(r, SpacyPersonRecognizer)]
         self.person = people[0] if people else None
         self.nlp = (nlp or load_nlp()) if self.person else None
@@ -257,6 +260,9 @@ class _Plan:
         for seg in self.segments:
             if isinstance(seg, TextSegment):
                 found = self.det.shape_results(seg.text, "", False)
+                if self.det.address_list and seg.location.casefold().startswith("header:"):
+                    # A header value is an address list as a whole, no `To:` label in front.
+                    found += self.det.address_list.header(seg.text)
                 for a, b in next(runs):
                     found += self.det.people(seg.text[a:b], next(it), a)
                 if self.det.wants_people:

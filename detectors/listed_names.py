@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.gazetteer import is_common, is_forename, is_place, is_surname
+from detectors.gazetteer import is_common, is_forename, is_place, is_surname, known
 from detectors.name_shapes import (
     NON_NAME_HEADS,
     NOT_NAMES,
@@ -54,9 +54,10 @@ def _first_name_at(words: list[str]) -> int:
 def name_in_run(words: list[str]) -> tuple[int, int] | None:
     """Word range [i, j) of the name inside a capitalised run, or None.
 
-    The name must end the run and nothing but titles and common words may precede it: a run
-    that goes on (`Victoria Skating Rink`, `Eddy Duchin Story`) or starts earlier (`Hyatt
-    Regency Santa Clara`) is the name of a place, a work or an organisation.
+    The name must end the run, its middle words must be names or initials, and nothing but
+    titles, labels and common words may precede it: a run that goes on (`Victoria Skating
+    Rink`, `Eddy Duchin Story`) or starts earlier (`Hyatt Regency Santa Clara`) is the name
+    of a place, a work or an organisation.
     """
     while len(words) > 2 and word_kind(words[-1]) == "initial":
         words = words[:-1]  # `Klaus Faust B.Sc.`: a degree, not a middle initial
@@ -80,9 +81,11 @@ def name_in_run(words: list[str]) -> tuple[int, int] | None:
         return None  # `Boston Bruins`, `Texas Longhorns`, `Santa Barbara`
     if any(w.endswith(("'s", "’s")) for w in name[:-1]):
         return None  # `Columbia's Tow Center`, `London King's Cross`
+    if any(not known(w) for w in core[1:-1]):
+        return None  # `Victoria Skating Rink`: a middle word that is no name
     if word_kind(name[0]) == "initial":
-        # `J. Cole` needs a listed surname; a lone initial before a word is often an abbreviation.
-        if not is_surname(last) or is_common(last):
+        # `J. Cole` needs its full stop and a listed surname: `I Love`, `C Min` are not names.
+        if not name[0].endswith(".") or not is_surname(last) or is_common(last):
             return None
     elif len(core) < 2:
         return None
@@ -92,13 +95,13 @@ def name_in_run(words: list[str]) -> tuple[int, int] | None:
 
 
 def handle_is_person(handle: str) -> bool:
-    """A handle made of a forename and a surname: `kyliegillies`, `Matt_Levinson`."""
+    """A handle that starts with a forename: `kyliegillies`, `Matt_Levinson`, `SharonBirdMP`."""
     parts = _HANDLE_PART.findall(handle)
     if len(parts) > 1:
-        return is_forename(parts[0]) and (is_surname(parts[1]) or is_forename(parts[1]))
+        return len(parts[0]) > 2 and is_forename(parts[0])
     lowered = handle.casefold()
-    for cut in range(len(lowered) - 3, 2, -1):  # a forename, then a surname
-        if is_forename(lowered[:cut]) and is_surname(lowered[cut:]):
+    for cut in range(len(lowered) - 3, 2, -1):  # the longest forename prefix, then a rest
+        if is_forename(lowered[:cut]) and (cut > 3 or is_surname(lowered[cut:])):
             return True
     return False
 

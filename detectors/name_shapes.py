@@ -134,6 +134,7 @@ TITLE_WORDS = frozenset(
 _PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
 TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
 _INITIAL = re.compile(r"[A-Z]\.?")
+_CLITIC = re.compile(r"['’](?:d|ll|m|re|ve|t)$|n['’]t$", re.IGNORECASE)
 _ABBREVIATED = frozenset("jr. sr. jnr. snr. st.".split())
 # Prefixes after which a capital inside a surname is ordinary: McDonald, MacArthur, DiCaprio.
 _CAMEL_OK = frozenset("mc mac fitz de di da la le van von o d".split())
@@ -148,6 +149,8 @@ def word_kind(word: str) -> str:
     """`name`, `caps` (all capitals), `initial`, `particle`, or `bad` for one word of a span."""
     if _INITIAL.fullmatch(word):
         return "initial"
+    if _CLITIC.search(word):
+        return "bad"  # `I'd`, `Don't`: a contraction, not a name word
     if word.endswith(".") and word.casefold() not in _ABBREVIATED:
         return "bad"  # `Oke. Alright. Fine.`: a full stop ends a sentence, not a name word
     if word.casefold() in PARTICLES and word.islower():
