@@ -25,13 +25,14 @@ PARTICLES = frozenset(
 
 
 def _load(name: str) -> frozenset[str]:
-    """One list shipped inside the package (read-only data, never a scanned file)."""
+    """One list shipped inside the package (read-only data, never a scanned file).
+
+    Each entry also under its unaccented spelling: `Andres`, `Gaetan`, `Jurgen` as typed on
+    keyboards without accents.
+    """
     text = files("detectors").joinpath("data", name).read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().casefold()
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    )
+    words = {w.strip().casefold() for w in text.splitlines() if w.strip() and w[0] != "#"}
+    return frozenset(words | {_plain(w) for w in words})
 
 
 @cache
@@ -76,27 +77,28 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+def _in(words: frozenset[str], word: str) -> bool:
+    """The folded word, or its unaccented spelling, is in the list."""
+    w = fold(word)
+    return w in words or _plain(w) in words
+
+
 def is_forename(word: str) -> bool:
     """A known forename that is not also a common English word (`Anne-Marie`: its first part)."""
     w = fold(word)
-    if "-" in w and w not in forenames():
+    if "-" in w and not _in(forenames(), w):
         w = w.split("-", 1)[0]
-    return w not in common_words() and (w in forenames() or _plain(w) in forenames())
+    return w not in common_words() and _in(forenames(), w)
 
 
 def is_surname(word: str) -> bool:
     """A known surname (many are also common words: `Church`, `Black`)."""
-    w = fold(word)
-    return w in surnames() or _plain(w) in surnames()
+    return _in(surnames(), word)
 
 
 def known(word: str) -> bool:
     """Any list knows the word as a name (common-word homographs included)."""
-    w = fold(word)
-    if w in forenames() or w in surnames():
-        return True
-    plain = _plain(w)
-    return plain != w and (plain in forenames() or plain in surnames())
+    return _in(forenames(), word) or _in(surnames(), word)
 
 
 def is_common(word: str) -> bool:

@@ -12,7 +12,8 @@ as noise. An address list has a grammar, so we parse it:
 - group mailboxes (`All Employees`, `IT Support`, `Undisclosed recipients`) are not people.
 Lists are found in three places: whole header segments (`header:To`, handed over by the engine),
 header lines inside bodies (forwarded and quoted `From:`/`To:`/`Cc:`/`X-To:` blocks, with their
-indented continuation lines), and Notes addresses anywhere (`Forwarded by Sally Beck/HOU/ECT`).
+indented continuation lines), and, anywhere, Notes addresses (`Forwarded by Sally Beck/HOU/ECT`)
+and display names before an address (`-- Andres Klode <jak@example.org>` in a changelog).
 Structure is the evidence, so no name-list look-up is needed: score 0.9.
 """
 
@@ -30,6 +31,11 @@ SCORE = 0.9
 _LABEL_LINE = re.compile(
     r"(?im)^[ \t>]*(?:from|to|cc|bcc|x-from|x-to|x-cc|x-bcc|reply-to|sender|sent by|"
     r"attendees|recipients?)[ \t]*:[ \t]*(.+(?:\n[ \t]+\S.*)*)"
+)
+# `Name <user@domain>` anywhere: a display name in a changelog, a signature, a pasted header.
+_DISPLAY = re.compile(
+    r"(?<![\w@.\-])([A-Z][\w.'’\-]*(?:[ \t]+(?:[a-z]{1,3}[ \t]+)?[A-Z][\w.'’\-]*){1,3})"
+    r"[ \t]*[<(\[](?:mailto:)?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+[>)\]]"
 )
 # `Name/Org/Org@Domain` or `Name/Org/Org` (Notes canonical names), a capitalised name first.
 _NOTES = re.compile(
@@ -120,11 +126,12 @@ class AddressListRecognizer(ShapeRecognizer):
     SHAPES = (
         Shape("header list", _LABEL_LINE.pattern, SCORE),
         Shape("notes", _NOTES.pattern, SCORE),
+        Shape("display name", _DISPLAY.pattern, SCORE),
     )
     CONTEXT = ()
     DAMPING = ()
     BOOST = 0.0
-    PREFILTER = re.compile(r":|\w/\w")
+    PREFILTER = re.compile(r":|\w/\w|@")
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Names in `To:`-style lines, then Notes names outside them."""
@@ -133,6 +140,10 @@ class AddressListRecognizer(ShapeRecognizer):
             covered.append(m.span(1))
             for a, b in list_names(text, m.start(1), m.end(1)):
                 yield a, b, SCORE, "header list"
+        if "@" in text:
+            for m in _DISPLAY.finditer(text):
+                if not any(a <= m.start() < b for a, b in covered) and is_person(m.group(1)):
+                    yield m.start(1), m.end(1), SCORE, "display name"
         if "/" not in text:
             return
         for m in _NOTES.finditer(text):

@@ -62,7 +62,8 @@ NOT_NAMES = frozenset(
     "june july august september october november december q1 q2 q3 q4 hr finance team sales "
     "support admin accounts payroll it legal gdpr regards thanks kind dear sir madam ref "
     "attendees minutes notes subject re fw fwd copyright holder holders licence license author "
-    "authors maintainer contributors version core mum dad mom".split()
+    "authors maintainer contributors version core mum dad mom jan feb mar apr jun jul aug sep "
+    "sept oct nov dec mon tue wed thu fri sat sun".split()
 )
 COMPANY_LOOKALIKES: tuple[str, ...] = (
     "johnson matthey",
@@ -118,7 +119,7 @@ WORD_SURNAMES = frozenset(
     "strong little moss read reid shepherd mills mill church bridge bridges brook brooks bush "
     "banks burns lake lamb lord love major march may miles mann marshall moon nash noble north "
     "oliver palmer parsons payne pool potter power rice ridge rivers rock rowe sage sands "
-    "savage sawyer singer smart snow south spencer steel street summers swan taylor tanner "
+    "savage sawyer singer smart snow south spencer steel summers swan taylor tanner "
     "thatcher tower townsend vine wall walls warren waters webb west wells wheeler wild wilde "
     "winter wise woodward york".split()
 )
@@ -241,6 +242,15 @@ def name_evidence(value: str) -> float:
     return 0.0
 
 
+_LEAD_WORD = re.compile(r"(\S+)[ \t]+(?=\S)")
+
+
+def _not_a_name_word(word: str) -> bool:
+    """Boilerplate or a common word that is no name (`Copyright`, `Remove`, `Thanks`)."""
+    w = word.casefold()
+    return w in NOT_NAMES or (is_common(word) and not known(word))
+
+
 _EDGE = " \t\r\n'\"‘’“”,;:!?()[]{}<>*|-–—"
 
 
@@ -256,6 +266,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int, bool]:
     title = TITLES.match(text, start, end)
     if title:
         start = title.end()
+    while (lead := _LEAD_WORD.match(text, start, end)) and _not_a_name_word(lead.group(1)):
+        start = lead.end()  # `Copyright Thomas Nagy`, `Remove Hartmut Penner`
     while end > start and text[end - 1] in _EDGE:
         end -= 1
     if text[end - 2 : end] in ("'s", "’s"):
@@ -264,6 +276,14 @@ def trim(text: str, start: int, end: int) -> tuple[int, int, bool]:
         end -= 1  # a full stop after a word ends the sentence; after an initial it is the name's
     while end > start and text[end - 1] in _EDGE:
         end -= 1
+    # `Howard Chu All Rights Reserved`: the name stops at the first common word after it.
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for w in words[1:]:
+        if _not_a_name_word(w[0]) and w[0].casefold() not in PARTICLES:
+            end = start + w.start()
+            while end > start and text[end - 1] in _EDGE:
+                end -= 1
+            break
     return start, end, bool(title)
 
 
