@@ -155,16 +155,28 @@ _IN_LONGER_NAME = re.compile(rf"(?:\b[Tt]he|[{UPPER}][\w'’\-]*)[ \t]+$")
 _BEFORE_LONGER_NAME = re.compile(rf"[ \t]+(?:[{UPPER}][\w'’\-]*|family|brand|company|group)\b")
 
 
-def later_mentions(text: str, people: list[RecognizerResult]) -> list[RecognizerResult]:
-    """Other mentions of a name's first or last word, in the same text, not yet reported."""
+def name_parts(text: str, people: list[RecognizerResult]) -> set[str]:
+    """First and last words of full names found in a text (`Howard`, `Sattler`)."""
     parts: set[str] = set()
     for r in people:
-        words = [w for w in text[r.start : r.end].split() if word_kind(w) == "name"]
-        if len(words) < 2 or not is_forename(words[0]):
-            continue
+        value = text[r.start : r.end].replace(",", " ")
+        words = [w for w in value.split() if word_kind(w) == "name"]
+        if len(words) < 2 or not (is_forename(words[0]) or is_forename(words[-1])):
+            continue  # `Sattler, Howard` from an address list has the forename last
         for w in (words[0], words[-1]):
             if len(w) > 2 and not is_common(w) and w.casefold() not in PLACES:
                 parts.add(w)
+    return parts
+
+
+def later_mentions(
+    text: str, people: list[RecognizerResult], parts: set[str]
+) -> list[RecognizerResult]:
+    """Other mentions of name parts (from this text or others of the same item) not yet found.
+
+    The parts of an item's names are shared across its segments, so a mail whose header names
+    `Vince Kaminski` has `Vince` in the body found too.
+    """
     if not parts:
         return []
     taken = [(r.start, r.end) for r in people]

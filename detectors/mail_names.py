@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from detectors.gazetteer import known
-from detectors.name_shapes import NOT_NAMES, plausible_name, word_kind
+from detectors.name_shapes import GROUP_WORDS, NOT_NAMES, plausible_name, word_kind
 from detectors.pattern import Shape, ShapeRecognizer
 
 SCORE = 0.9
@@ -41,12 +41,6 @@ _DISPLAY = re.compile(
 _NOTES = re.compile(
     r"(?<![\w/@.])([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})"
     r"(/[A-Za-z][\w&\-]*(?:/[A-Za-z][\w&\-]*)*(?:@[A-Za-z][\w&.\-]*)?)"
-)
-_GROUP_WORDS = frozenset(
-    "all everyone team group staff employees announcements recipients undisclosed list "
-    "department committee desk office support admin info sales service services news "
-    "newsletter distribution noreply mailer daemon postmaster helpdesk help account accounts "
-    "enron".split()
 )
 _TAIL = re.compile(r"\s+on\s+\d|\s*[<\[(]")  # `Name on 05/10/2001 ...`, `Name <a@b>`, `[mailto:`
 
@@ -90,7 +84,7 @@ def is_person(value: str) -> bool:
     words = value.replace(",", " ").split()
     if not plausible_name(value.replace(",", " ")):
         return False
-    if any(w.casefold() in _GROUP_WORDS or w.casefold() in NOT_NAMES for w in words):
+    if any(w.casefold() in GROUP_WORDS or w.casefold() in NOT_NAMES for w in words):
         return False
     return len(words) > 1 or known(words[0])
 

@@ -110,6 +110,13 @@ COMPANY_SUFFIX = re.compile(
     r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
     r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust|Corp|Corporation)\b"
 )
+# Words of group mailboxes and teams that sign or receive mail (`Accounts Payable`, `IT Support`).
+GROUP_WORDS = frozenset(
+    "all everyone team group staff employees announcements recipients undisclosed list "
+    "department committee desk office support admin info sales service services news "
+    "newsletter distribution noreply mailer daemon postmaster helpdesk help account accounts "
+    "payable receivable customer customers operations management board".split()
+)
 # Frequent surnames that are also common words or place heads: after a listed forename they are
 # the surname (`Amanda Hall`, `Jack Hill`); elsewhere the word (`Victoria Park`, `Town Hall`).
 WORD_SURNAMES = frozenset(

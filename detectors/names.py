@@ -20,7 +20,9 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from detectors.gazetteer import is_forename
 from detectors.name_shapes import (
+    GROUP_WORDS,
     looks_like_company,
     name_evidence,
     plausible_name,
@@ -82,19 +84,42 @@ class SpacyPersonRecognizer(EntityRecognizer):
         )
 
 
-_NAME = r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){0,2}"
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_NAME = rf"[{_UP}][\w'’\-]+(?:[ \t](?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]"
+_LABELS = (
+    "name|full name|employee|employee name|contact|contact person|patient|applicant|candidate|"
+    "tenant|landlord|signed|signature|payee|payer|beneficiary|account holder|account name|"
+    "card ?holder|guarantor|next of kin|emergency contact|owner|author|prepared by|approved by|"
+    "reviewed by|requested by|authori[sz]ed by|assigned to|manager|supervisor|witness|"
+    "claimant|customer|client|member|guest|visitor|student|parent|guardian|driver|passenger|"
+    "attn|attention|c/o|sent by|on behalf of"
+)
+_SIGN_OFF = (
+    "thanks|thank you|many thanks|regards|kind regards|best regards|warm regards|best wishes|"
+    "best|cheers|sincerely|yours sincerely|yours faithfully|yours truly|yours|love|rgds|br"
+)
 
 
 class CuedNameRecognizer(ShapeRecognizer):
-    """Names after a title or a salutation/label cue, where the model may miss them."""
+    """Names after a title, a greeting, a label or a sign-off, where the model may miss them."""
 
     ENTITY = "PERSON"
     SHAPES = (
-        Shape("title", rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? ({_NAME})", 0.85, group=1),
+        Shape("title", rf"\b{_TITLE}({_NAME})", 0.85, group=1),
         Shape(
             "dear",
-            rf"\b(?:Dear|Hi|Hello) (?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? )?({_NAME})(?=[,\n])",
+            rf"\b(?:Dear|Hi|Hello|Hey|Morning|Thanks|Thank you|Cheers)[ \t,]+(?:{_TITLE})?"
+            rf"({_NAME})(?=[ \t]*(?:[,\n!:]|$))",
             0.85,
+            group=1,
+        ),
+        # Mail written in lower case: `hi vince,`, `thanks, sally` (checked against the lists).
+        Shape(
+            "greeting",
+            r"(?i:\b(?:dear|hi|hello|hey|thanks|thank you|cheers)[ \t,]+)([a-z][a-z'’\-]+)"
+            r"(?=[ \t]*(?:[,\n!]|$))",
+            0.6,
             group=1,
         ),
         # Chat and meeting transcripts: `[09:14] Karl Townsend: morning`
@@ -106,19 +131,34 @@ class CuedNameRecognizer(ShapeRecognizer):
         ),
         Shape(
             "label",
-            rf"(?im:^[ \t]*(?:name|full name|employee|employee name|contact|patient|applicant|"
-            rf"candidate|tenant|signed|signature)[ \t]*:[ \t]*)({_NAME})(?=[ \t]*(?:$|,|\())",
+            rf"(?im:^[ \t]*(?:{_LABELS})[ \t]*:[ \t]*(?:{_TITLE})?)({_NAME})"
+            rf"(?=[ \t]*(?:$|,|\(|<|\[| - | \|))",
+            0.85,
+            group=1,
+        ),
+        # A signature: the name alone on its line after `Thanks,` / `Kind regards`.
+        Shape(
+            "sign-off",
+            rf"(?im:^[ \t]*(?:{_SIGN_OFF})[ \t]*[,.!]?[ \t]*\n(?:[ \t]*\n)?[ \t]*)({_NAME})"
+            r"(?=[ \t]*$)",
             0.85,
             group=1,
         ),
     )
     DAMPING = ()
     BOOST = 0.0
-    PREFILTER = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear|Hi|Hello)\b|:", re.IGNORECASE)
+    PREFILTER = re.compile(
+        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
+        r"best|sincerely|yours|love|rgds|br)\b|:",
+        re.IGNORECASE,
+    )
 
     def validate(self, value: str) -> bool:
-        """Apply the same shape filter as to the model's spans."""
-        return plausible_name(value)
+        """The shape filter; a lower-case word only when it is a listed forename."""
+        if value.islower():
+            return is_forename(value)
+        words = value.casefold().split()
+        return plausible_name(value) and not any(w in GROUP_WORDS for w in words)
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
         """Company evidence drops the span."""

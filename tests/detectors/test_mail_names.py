@@ -92,3 +92,17 @@ def test_header_blocks_in_bodies(detector, text, names):
 )
 def test_list_names(value, names):
     assert [value[a:b] for a, b in list_names(value)] == names
+
+
+def test_a_name_in_the_header_is_found_again_in_the_body(detector):
+    segments = [
+        TextSegment("header:X-From", "Vince J Kaminski"),
+        TextSegment("body", "Vince,\n\nKaminski's team will price it.\n"),
+    ]
+    body = [
+        (d.start, d.end)
+        for d in detector.detect(segments)
+        if d.location == "body" and d.entity_type == "PERSON"
+    ]
+    text = segments[1].text
+    assert sorted(body) == [(0, 5), (text.index("Kaminski"), text.index("Kaminski") + 8)]

@@ -32,6 +32,14 @@ NAMES = [
     ("Kind regards,\n\nGareth Pritchard\nSenior Buyer\n", ["Gareth Pritchard"]),
     ("Payee: Gareth Pritchard\nAmount: 120.00", ["Gareth Pritchard"]),
     ("Contact: Ingrid Solberg, tel 22 33 44 55", ["Ingrid Solberg"]),
+    # Cues: greetings (also in lower case, for listed forenames), sign-offs, labels.
+    ("hi vince, the deal is attached.", ["vince"]),
+    ("Thanks,\nSally\n", ["Sally"]),
+    ("Kind regards\n\nJanka M. Szász\n", ["Janka M. Szász"]),
+    ("Beneficiary: Ingrid Solberg (DK)\nIBAN follows", ["Ingrid Solberg"]),
+    ("Dear Mr Óscar Núñez,\nplease find", ["Óscar Núñez"]),
+    ("thanks, will do", []),
+    ("Regards,\nAccounts Payable\n", []),
     # Frequent surnames that are also words, after a listed forename.
     ("Contact Wayne Long on the usual number.", ["Wayne Long"]),
     ("Carol Hall presented her passport at reception.", ["Carol Hall"]),
