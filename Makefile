@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-independent bench-extract bench-smb bench-incremental bench-throughput clean estate
+.PHONY: demo test lint bench-quality bench-independent bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-throughput: $(STAMP)
 bench-extract: $(STAMP)
 	$(BIN)/python -m bench.extract
 
+## bench-ocr: OCR pages/s per core and recall of planted values on clean, noisy and rotated pages
+bench-ocr: $(STAMP)
+	$(BIN)/python -m bench.ocr
+
 ## bench-smb: SMB read throughput over loopback (a real smbd) vs local disk
 bench-smb: $(STAMP)
 	bash scripts/install-test-deps.sh
@@ -62,6 +66,10 @@ bench-smb: $(STAMP)
 ## bench-incremental: unchanged 100k-file re-scan vs a bare directory walk
 bench-incremental: $(STAMP)
 	$(BIN)/python -m bench.incremental
+
+## bench-person: one data-subject lookup on 10 million findings, one core
+bench-person: $(STAMP)
+	$(BIN)/python -m bench.person
 
 clean:
 	rm -rf $(VENV) examples/estate examples/estate.manifest.json $(OUT) .pytest_cache

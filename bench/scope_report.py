@@ -1,11 +1,13 @@
 """Benchmark: the notice's rules and the HTML report over a synthetic scan of N items.
 
-    python -m bench.scope_report [--items 1000000] [--findings-per-item 3]
+    python -m bench.scope_report [--items 1000000] [--findings-per-item 3] [--decisions 10000]
 
 Writes items.parquet and findings.parquet (vectorised, not row by row), then times
 `reports.scope.evaluate` and `reports.html.render` and prints rows, seconds, rows/s, peak RSS
 and output sizes. A quarter of the items sit in an undeclared store, a tenth are old, some are
-world-readable or abroad, so every rule produces rows at scale.
+world-readable or abroad, so every rule produces rows at scale. With --decisions N, the rules
+run again with a review file of N acceptances and N false-positive marks (reports/review.py),
+and both times are printed side by side.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reports import html, scope  # noqa: E402
+from reports import decisions, html, scope  # noqa: E402
 from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA  # noqa: E402
 from reports.scope import VIOLATIONS_FILE as VIOLATIONS  # noqa: E402
 from scanner import config as config_mod  # noqa: E402
@@ -90,6 +92,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--items", type=int, default=1_000_000)
     ap.add_argument("--findings-per-item", type=int, default=3)
+    ap.add_argument("--decisions", type=int, default=0, help="also time N+N review decisions")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         scan_dir = Path(tmp) / "scan"
@@ -117,6 +120,8 @@ def main() -> None:
             f"  peak RSS before/after: {rss0:,.0f} / {rss1:,.0f} MiB;"
             f" violations.parquet {(scan_dir / VIOLATIONS).stat().st_size / 2**20:.1f} MiB"
         )
+        if args.decisions:
+            with_decisions(scan_dir, Path(tmp), args.decisions, dt)
         t = time.perf_counter()
         out = html.render(scan_dir)
         dt = time.perf_counter() - t
@@ -125,6 +130,35 @@ def main() -> None:
             f"html.render: {dt:.1f} s, report.html {out.stat().st_size / 2**20:.1f} MiB,"
             f" peak RSS {rss2:,.0f} MiB"
         )
+
+
+def with_decisions(scan_dir: Path, tmp: Path, n: int, before: float) -> None:
+    """Evaluate again with n acceptances and n false-positive marks; print both times."""
+    import duckdb
+
+    v = duckdb.sql(
+        f"SELECT kind, store, item_uri, category FROM '{scan_dir / VIOLATIONS}' LIMIT {n}"
+    ).fetchall()
+    f = duckdb.sql(
+        f"SELECT item_uri, category, value_hash, location FROM '{scan_dir}/findings.parquet'"
+        f" ORDER BY item_uri DESC LIMIT {n}"
+    ).fetchall()
+    day = datetime(2025, 1, 1).date()
+    made = [decisions.Decision("accept", s, i, c, "b", "b", day, kind=k) for k, s, i, c in v]
+    made += [
+        decisions.Decision("false_positive", "x", i, c, "b", "b", day, finding=h, location=loc)
+        for i, c, h, loc in f
+    ]
+    review = tmp / "bench.review.toml"
+    decisions.save(review, made)
+    cfg = config_mod.from_dict({"scan": {"review_file": str(review)}, "store": STORES}, tmp)
+    t = time.perf_counter()
+    result = scope.evaluate(scan_dir, cfg)
+    dt = time.perf_counter() - t
+    print(
+        f"scope.evaluate with {len(v):,} acceptances + {len(f):,} false-positive marks: {dt:.1f} s"
+        f" (without: {before:.1f} s); review states {result.by_review}"
+    )
 
 
 if __name__ == "__main__":

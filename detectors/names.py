@@ -85,7 +85,9 @@ class SpacyPersonRecognizer(EntityRecognizer):
 
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
-_NAME = rf"[{_UP}][\w'’\-]+(?:[ \t](?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
+_NAME = (
+    rf"(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+(?:[ \t](?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
+)
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]"
 _LABELS = (
     "name|full name|employee|employee name|contact|contact person|patient|applicant|candidate|"

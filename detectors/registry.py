@@ -20,6 +20,7 @@ from detectors.base import Detector
 from detectors.cards import PaymentCardRecognizer
 from detectors.categories import CATEGORY_OF
 from detectors.contact import EmailAddressRecognizer, IpAddressRecognizer, PhoneNumberRecognizer
+from detectors.custom import configured_recognizer
 from detectors.dob import DateOfBirthRecognizer
 from detectors.health import HealthRecognizer
 from detectors.listed_names import ListedNameRecognizer
@@ -60,9 +61,18 @@ ENTITIES: tuple[str, ...] = tuple(CATEGORY_OF)
 
 
 def build_recognizers(settings: DetectorSettings) -> list[Any]:
-    """One instance of every built-in recognizer whose entity is not disabled."""
+    """One instance of every built-in recognizer, then of every custom one, not disabled.
+
+    Custom recognizers (`[[detectors.custom]]`, detectors/custom.py) are ShapeRecognizers like
+    the built-in ones, so the engine treats them alike.
+    """
     settings.validate()
-    return [cls() for cls in RECOGNIZERS if cls.ENTITY not in settings.disabled]
+    built_in = [cls() for cls in RECOGNIZERS if cls.ENTITY not in settings.disabled]
+    return built_in + [
+        configured_recognizer(c.entity, c.patterns, c.score, c.context, c.validator)
+        for c in settings.custom
+        if c.entity not in settings.disabled
+    ]
 
 
 def build_analyzer(settings: DetectorSettings | None = None) -> Any:

@@ -4,7 +4,8 @@ A nightly scan is only useful if someone learns what is new: the diff compares t
 through their Parquet files (DuckDB anti-joins, so a million-row scan is compared without loading
 it into Python). A violation is identified by (kind, store, item_uri, category): the same breach
 found again is not new, and one that disappeared (file deleted, data removed, notice extended)
-is resolved.
+is resolved. A violation in both scans whose review state changed (accepted, marked a false
+positive, acceptance expired, item changed since the decision, reopened) is a review change.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 
 from scanner.errors import NoticeScanError
 
 VIOLATION_KEY = ("kind", "store", "item_uri", "category")
-VIOLATION_COLS = (*VIOLATION_KEY, "reason")
+VIOLATION_COLS = (*VIOLATION_KEY, "reason", "review")
+# A violation in both scans whose review state differs (accepted, expired, reopened ...).
+REVIEW_CHANGE_COLS = (*VIOLATION_KEY, "old_review", "new_review", "review_by", "review_why")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +39,19 @@ class DiffResult:
     new: list[dict[str, Any]] = field(default_factory=list)
     resolved: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0  # violations present in both
+    review_changes: list[dict[str, Any]] = field(default_factory=list)  # REVIEW_CHANGE_COLS
     items_added: int = 0
     items_removed: int = 0
     items_changed: int = 0  # same uri, different content hash
+
+    @property
+    def worse(self) -> bool:
+        """New violations that count, or reviewed ones that count again (expired, changed)."""
+        settled = ("accepted", "false_positive")
+        return any(v["review"] not in settled for v in self.new) or any(
+            c["old_review"] in settled and c["new_review"] not in settled
+            for c in self.review_changes
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-safe form (the `diff --format json` output)."""
@@ -47,6 +61,7 @@ class DiffResult:
             "new": self.new,
             "resolved": self.resolved,
             "unchanged": self.unchanged,
+            "review_changes": self.review_changes,
             "items": {
                 "added": self.items_added,
                 "removed": self.items_removed,
@@ -66,6 +81,10 @@ def _scan_id(scan_dir: Path) -> str:
         ) from e
 
 
+def _q(p: Path) -> str:
+    return str(p).replace("'", "''")
+
+
 def _violations(scan_dir: Path) -> Path:
     path = scan_dir / "violations.parquet"
     if not path.exists():
@@ -79,25 +98,35 @@ def _violations(scan_dir: Path) -> Path:
 def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
     """Compare two scan folders (their violations.parquet and items.parquet)."""
     old_id, new_id = _scan_id(old_dir), _scan_id(new_dir)
-    old_v, new_v = _violations(old_dir), _violations(new_dir)
     con = duckdb.connect()
+    for name, folder in (("old_v", old_dir), ("new_v", new_dir)):
+        path = _violations(folder)
+        # A scan from before review decisions has no review columns: all its rows were open.
+        review = "" if "review" in pq.read_schema(path).names else ", 'open' AS review"
+        extra = "" if review == "" else ", NULL AS review_by, NULL AS review_why"
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT *{review}{extra} FROM read_parquet('{_q(path)}')"
+        )
     key = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in VIOLATION_KEY)
     cols = ", ".join(f"a.{c}" for c in VIOLATION_COLS)
     order = ", ".join(f"a.{c}" for c in VIOLATION_KEY)
 
-    def only_in(a: Path, b: Path) -> list[dict[str, Any]]:
+    def only_in(a: str, b: str) -> list[dict[str, Any]]:
         rows = con.execute(
-            f"SELECT DISTINCT {cols} FROM read_parquet(?) a WHERE NOT EXISTS "
-            f"(SELECT 1 FROM read_parquet(?) b WHERE {key}) ORDER BY {order}",
-            [str(a), str(b)],
+            f"SELECT DISTINCT {cols} FROM {a} a WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {b} b WHERE {key}) ORDER BY {order}"
         ).fetchall()
         return [dict(zip(VIOLATION_COLS, r, strict=True)) for r in rows]
 
     both = con.execute(
-        f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(VIOLATION_KEY)} FROM read_parquet(?)) a"
-        f" WHERE EXISTS (SELECT 1 FROM read_parquet(?) b WHERE {key})",
-        [str(new_v), str(old_v)],
+        f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(VIOLATION_KEY)} FROM new_v) a"
+        f" WHERE EXISTS (SELECT 1 FROM old_v b WHERE {key})"
     ).fetchone()
+    changes = con.execute(
+        f"SELECT DISTINCT {', '.join(f'a.{c}' for c in VIOLATION_KEY)}, b.review, a.review,"
+        f" a.review_by, a.review_why FROM new_v a JOIN old_v b ON {key}"
+        f" WHERE a.review IS DISTINCT FROM b.review ORDER BY {order}"
+    ).fetchall()
     old_i, new_i = str(old_dir / "items.parquet"), str(new_dir / "items.parquet")
     added, removed, changed = con.execute(
         "SELECT count(*) FILTER (WHERE o.uri IS NULL), count(*) FILTER (WHERE n.uri IS NULL), "
@@ -110,9 +139,10 @@ def diff_scans(old_dir: Path, new_dir: Path) -> DiffResult:
     return DiffResult(
         old_scan=old_id,
         new_scan=new_id,
-        new=only_in(new_v, old_v),
-        resolved=only_in(old_v, new_v),
+        new=only_in("new_v", "old_v"),
+        resolved=only_in("old_v", "new_v"),
         unchanged=int(both[0]) if both else 0,
+        review_changes=[dict(zip(REVIEW_CHANGE_COLS, r, strict=True)) for r in changes],
         items_added=int(added),
         items_removed=int(removed),
         items_changed=int(changed),

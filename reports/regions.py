@@ -24,10 +24,14 @@ REGIONS: dict[str, frozenset[str]] = {
 # Principals that mean "anyone in the organisation or beyond": a declared reader list can never
 # cover them. Compared after `bare_principal`, so "BUILTIN\\Users" and "NT AUTHORITY\\Authenticated
 # Users" land here; SIDs are the well-known ones for Everyone, Anonymous, Authenticated Users and
-# BUILTIN\\Users.
+# BUILTIN\\Users. Office 365 sharing links are principals of their own (sources/graph_files.py):
+# "anyone" links and organisation-wide links, and SharePoint's "Everyone except external users".
 BROAD_PRINCIPALS = frozenset(
     {
         "everyone",
+        "everyone except external users",
+        "anyone with the link",
+        "people in the organisation with the link",
         "world",
         "all users",
         "anonymous logon",

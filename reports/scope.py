@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from reports import regions
 from reports.parquet import SUMMARY_SCHEMA, VIOLATIONS_SCHEMA, RowWriter, write_table
+from reports.review import COUNTED_SQL, apply_decisions
 from scanner.config import ScanConfig, Store, undeclared_store
 from scanner.errors import NoticeScanError
 from scanner.models import UNDECLARED_STORE
@@ -47,12 +48,13 @@ SUMMARY_FILE = "summary.parquet"
 class ScopeSummary:
     """What one evaluation found; `violations` is the row count that decides the exit code."""
 
-    violations: int
+    violations: int  # open ones only: accepted and false-positive rows are reviewed
     by_kind: dict[str, int] = field(default_factory=dict)
     items_with_findings: int = 0
     violation_items: int = 0
     violations_path: Path | None = None
     summary_path: Path | None = None
+    by_review: dict[str, int] = field(default_factory=dict)  # every row, by review state
 
 
 def scan_started(scan_dir: Path) -> datetime:
@@ -128,15 +130,18 @@ def evaluate(scan_dir: Path, config: ScanConfig) -> ScopeSummary:
             out = scan_dir / VIOLATIONS_FILE
             writer = RowWriter(out, VIOLATIONS_SCHEMA)
             try:
-                by_kind = _write_violations(con, writer)
+                _write_violations(con, writer)
             except BaseException:
                 writer.abandon()
                 raise
+            reviewed = apply_decisions(con, out, config.review_file, started)
+            by_kind = {k: reviewed.counted_by_kind.get(k, 0) for k in KINDS}
             summary = scan_dir / SUMMARY_FILE
             write_table(summary, SUMMARY_SCHEMA, _summary_rows(con, out))
             counts = con.execute(
                 f"SELECT (SELECT count(DISTINCT item_uri) FROM ic),"
-                f" (SELECT count(DISTINCT item_uri) FROM read_parquet({_sql_str(out)}))"
+                f" (SELECT count(DISTINCT item_uri) FROM read_parquet({_sql_str(out)})"
+                f" WHERE {COUNTED_SQL})"
             ).fetchone()
         finally:
             con.close()
@@ -148,6 +153,7 @@ def evaluate(scan_dir: Path, config: ScanConfig) -> ScopeSummary:
         violation_items=int(counts[1]),
         violations_path=out,
         summary_path=summary,
+        by_review=reviewed.by_state,
     )
 
 
@@ -331,17 +337,11 @@ FROM v JOIN stores s ON s.id = v.store
 """
 
 
-def _write_violations(con: duckdb.DuckDBPyConnection, writer: RowWriter) -> dict[str, int]:
+def _write_violations(con: duckdb.DuckDBPyConnection, writer: RowWriter) -> None:
     """Stream the violation rows from DuckDB into Parquet, batch by batch."""
     for batch in con.sql(_WRITE).to_arrow_reader(100_000):
         writer.write_batch(batch)
     writer.publish()
-    counts = dict(
-        con.execute(
-            f"SELECT kind, count(*) FROM read_parquet({_sql_str(writer.path)}) GROUP BY kind"
-        ).fetchall()
-    )
-    return {k: int(counts.get(k, 0)) for k in KINDS}
 
 
 def _summary_rows(con: duckdb.DuckDBPyConnection, violations: Path) -> list[dict[str, Any]]:
@@ -352,7 +352,7 @@ def _summary_rows(con: duckdb.DuckDBPyConnection, violations: Path) -> list[dict
             SELECT store, category, count(*) AS items, sum(n) AS findings FROM ic GROUP BY ALL
         ), viol AS (
             SELECT store, category, count(DISTINCT item_uri) AS violation_items
-            FROM read_parquet({_sql_str(violations)}) GROUP BY ALL
+            FROM read_parquet({_sql_str(violations)}) WHERE {COUNTED_SQL} GROUP BY ALL
         ), declared AS (
             SELECT id AS store, unnest(categories) AS category FROM stores WHERE declared
         ), cells AS (

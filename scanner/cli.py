@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -18,6 +20,7 @@ from scanner.pipeline import Progress, ScanSummary, run_scan
 from scanner.progress import ProgressDisplay
 from scanner.runlog import LogProgress, RunLog, stats_fields
 
+F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -172,6 +175,7 @@ def after_scan(summary: ScanSummary, config: ScanConfig) -> int:
 def finish_scan(scan_dir: Path, config: ScanConfig) -> int:
     """Apply the notice's rules, write report.html, print the verdict; 1 when anything is beyond."""
     from reports import html, scope
+    from reports.review import review_note
 
     result = scope.evaluate(scan_dir, config)
     report = html.render(scan_dir)
@@ -183,6 +187,9 @@ def finish_scan(scan_dir: Path, config: ScanConfig) -> int:
         )
     else:
         click.echo("within the notice: no violations")
+    note = review_note(result.by_review)
+    if note:  # reviewed violations are reported, never silently dropped
+        click.echo(note)
     click.echo(f"report: {report}")
     return EXIT_VIOLATIONS if result.violations else EXIT_OK
 
@@ -220,18 +227,23 @@ def report(scan_dir: Path, config_path: Path | None, out: Path | None) -> None:
     sys.exit(code)
 
 
+def _table_format(help_text: str) -> Callable[[F], F]:
+    """The `--format table|csv|json` option of the commands that print rows."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @cli.command()
 @click.argument("scan_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.argument("sql")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format; csv and json stream, so they suit large exports.",
-)
+@_table_format("Output format; csv and json stream, so they suit large exports.")
 def query(scan_dir: Path, sql: str, fmt: str) -> None:
     """Run SQL (DuckDB) over SCAN_DIR's Parquet files and print the result.
 
@@ -261,9 +273,12 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     """List violations that are new in NEW and resolved since OLD (two scan folders).
 
     A violation is the same when its kind, store, item and category are: found again is not
-    new. Also counts items added, removed and changed (content hash) between the scans.
+    new. Review changes (~) are violations in both whose review state changed: accepted,
+    false positive, acceptance expired, item changed since the decision, reopened. Also counts
+    items added, removed and changed (content hash) between the scans.
     Example: noticescan diff scans/20261124T020000Z-1a2b scans/latest. Exit code 1 when NEW
-    has violations that OLD did not, else 0; 2 when a folder is not a scanned, evaluated scan.
+    has open violations that OLD did not, or reviewed ones count again (expired, changed),
+    else 0; 2 when a folder is not a scanned, evaluated scan.
     """
     from reports.diff import diff_scans
 
@@ -278,12 +293,145 @@ def diff(old: Path, new: Path, fmt: str) -> None:
                     f"{sign} {v['kind']}  {v['store']}  {v['category']}  {v['item_uri']}"
                     + (f"  ({v['reason']})" if v["reason"] else "")
                 )
+        for c in result.review_changes:
+            click.echo(
+                f"~ {c['kind']}  {c['store']}  {c['category']}  {c['item_uri']}  "
+                f"(review: {c['old_review']} -> {c['new_review']})"
+            )
         click.echo(
             f"violations: {len(result.new):,} new, {len(result.resolved):,} resolved, "
-            f"{result.unchanged:,} unchanged; items: {result.items_added:,} added, "
+            f"{result.unchanged:,} unchanged, {len(result.review_changes):,} review changes; "
+            f"items: {result.items_added:,} added, "
             f"{result.items_removed:,} removed, {result.items_changed:,} changed"
         )
-    sys.exit(EXIT_VIOLATIONS if result.new else EXIT_OK)
+    sys.exit(EXIT_VIOLATIONS if result.worse else EXIT_OK)
+
+
+@cli.command()
+@click.argument("scan_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("action", type=click.Choice(["accept", "false-positive", "reopen"]))
+@click.option("--kind", help="Only violations of this kind (e.g. retention_exceeded).")
+@click.option("--store", help="Only violations in this store (its id).")
+@click.option("--category", help="Only violations of this category (e.g. billing).")
+@click.option("--item", help="Only items whose uri or name matches this glob (*, ?, [..]).")
+@click.option("--finding", help="Only items holding this finding (value_hash, 8+ hex digits).")
+@click.option("--all", "everything", is_flag=True, help="Every violation, when no filter is given.")
+@click.option("--why", help="The reason, kept with the decision (needed to accept or dismiss).")
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day the decision holds (YYYY-MM-DD); after it the violation counts again.",
+)
+@click.option("--by", help="Who decides (default: the login name).")
+@click.option(
+    "--file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Decisions file (default: the config's scan.review_file, beside the config).",
+)
+def review(
+    scan_dir: Path,
+    action: str,
+    kind: str | None,
+    store: str | None,
+    category: str | None,
+    item: str | None,
+    finding: str | None,
+    everything: bool,
+    why: str | None,
+    until: datetime | None,
+    by: str | None,
+    file: Path | None,
+) -> None:
+    """Record review decisions about SCAN_DIR's violations, for every later scan to apply.
+
+    accept: an accepted risk (who, why, until when). false-positive: the findings behind the
+    selected violations are not personal data. reopen: remove the decisions about them. The
+    filters combine; with none, --all is needed. Decisions go to a TOML file beside the config
+    (noticescan.toml -> noticescan.review.toml; scan.review_file changes it) to keep in
+    version control. Later scans show accepted and false-positive violations apart and leave
+    them out of the exit code; an acceptance ends after --until, and a decision whose item has
+    changed since asks for review again. Example: noticescan review scans/latest accept
+    --kind retention_exceeded --item '*/2016/*' --why "HMRC enquiry open" --until 2027-03-31
+    """
+    import getpass
+
+    from reports import review_command
+
+    if until is not None and until.date() < datetime.now().date():
+        raise click.BadParameter(f"{until.date()} is in the past", param_hint="--until")
+    selection = review_command.Selection(kind, store, category, item, finding, everything)
+    who = by or getpass.getuser()
+    day = until.date() if until else None
+    outcome = review_command.run(scan_dir, action, selection, why, who, day, file)
+    click.echo("\n".join(outcome.lines))
+
+
+@cli.command()
+@click.argument("scan_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--name", help='Full name: "Jane Smith" or "Smith, Jane" (titles, case, accents ignored).'
+)
+@click.option("--email", help="E-mail address.")
+@click.option("--phone", help="Phone number as written or dialled (UK numbers without +44 too).")
+@click.option("--nino", help="UK National Insurance number.")
+@click.option("--dob", help="Date of birth, YYYY-MM-DD.")
+@click.option("--iban", help="IBAN (checked: length and mod-97).")
+@click.option("--postcode", help="UK postcode.")
+@click.option(
+    "--history",
+    "all_scans",
+    is_flag=True,
+    help="SCAN_DIR is OUT: search every scan under it, oldest first (erasure evidence).",
+)
+@_table_format("table for people; csv, or json (a list of objects) for scripts.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write the evidence bundle here: matches.parquet, matches.csv, person.html.",
+)
+def person(
+    scan_dir: Path,
+    name: str | None,
+    email: str | None,
+    phone: str | None,
+    nino: str | None,
+    dob: str | None,
+    iban: str | None,
+    postcode: str | None,
+    all_scans: bool,
+    fmt: str,
+    out_dir: Path | None,
+) -> None:
+    """Find one person's data in SCAN_DIR, for a subject access or erasure request.
+
+    Each value given is normalised and hashed with the scan's key exactly as the scanner did,
+    and every item holding it is listed: store, source, item, location, entity type, category,
+    which option matched, modified date. An item holding two or more of the values is a strong
+    match; one value alone (a name above all) is weak. Names are also found as "Surname,
+    Forename" and "F. Surname". Output never holds the values, only the option names; the
+    --out bundle shows them masked.
+    Example: noticescan person scans/latest --name "Jane Smith" --email jane@example.com
+    --out dsar-2026-014. With --history, SCAN_DIR is OUT and each scan says where the person
+    was found, so absence after deletion can be shown. Exit code 0 when the search ran (found
+    or not), 2 on a bad value or a key that is not the scan's, 3 when some scan of the history
+    could not be searched.
+    """
+    from reports.person import run
+
+    values = {"name": name, "email": email, "phone": phone, "nino": nino, "dob": dob}
+    values |= {"iban": iban, "postcode": postcode}
+    code = run(
+        scan_dir,
+        values,
+        all_scans=all_scans,
+        fmt=fmt,
+        out_dir=out_dir,
+        out=sys.stdout,
+        err=sys.stderr,
+    )
+    sys.exit(code)
 
 
 def _with(cfg: ScanConfig, **changes: object) -> ScanConfig:

@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scanner import allowlist
+from scanner.allowlist import AllowListConfig
+from scanner.customdetectors import CustomDetector
 from scanner.errors import ConfigError
 
 CATEGORIES = (
@@ -51,6 +54,41 @@ class Limits:
         return int(self.max_file_mb * 1024 * 1024)
 
 
+# Where Debian, Ubuntu, Fedora and Homebrew put Tesseract's language data (*.traineddata).
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+    "/opt/homebrew/share/tessdata",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSettings:
+    """Optical character recognition of images and PDF pages without a text layer (Tesseract).
+
+    `dpi` is the resolution PDF pages are rendered at (bench/ocr --dpi-sweep: 300 costs 1.5x the
+    CPU of 200 for no better recall; 150 was as good on 11 pt letters but lost NI numbers on a
+    clean test page); `max_pages` is the page budget per item, so one 500-page scanned archive
+    cannot take a worker for an hour.
+    """
+
+    enabled: bool = True
+    languages: tuple[str, ...] = ("eng",)
+    dpi: int = 200
+    max_pages: int = 50
+    tessdata: str = ""
+
+    def tessdata_dir(self) -> Path | None:
+        """The folder holding the language files: `tessdata`, $TESSDATA_PREFIX, or a known one."""
+        candidates = [self.tessdata, os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_DIRS]
+        for folder in filter(None, candidates):
+            if (Path(folder) / f"{self.languages[0]}.traineddata").is_file():
+                return Path(folder)
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class DetectorSettings:
     """Which entities to report and from what score."""
@@ -58,15 +96,21 @@ class DetectorSettings:
     threshold: float = 0.5
     disabled: tuple[str, ...] = ()
     thresholds: dict[str, float] = field(default_factory=dict)
+    custom: tuple[CustomDetector, ...] = ()  # [[detectors.custom]] (scanner/customdetectors.py)
+
+    def category_of(self) -> dict[str, str]:
+        """Entity type -> category, the built-in table plus this config's custom detectors."""
+        from detectors.categories import CATEGORY_OF  # a plain table: no detector is loaded
+
+        return {**CATEGORY_OF, **{c.entity: c.category for c in self.custom}}
 
     def validate(self) -> None:
         """Reject unknown entity names and thresholds outside 0..1, naming the key.
 
         A typo in an entity name would otherwise silently report everything, or nothing.
         """
-        from detectors.categories import CATEGORY_OF  # a plain table: no detector is loaded
-
-        known = ", ".join(sorted(CATEGORY_OF))
+        entities = self.category_of()
+        known = ", ".join(sorted(entities))
         if not 0 <= self.threshold <= 1:
             raise ConfigError(
                 "detectors.threshold",
@@ -74,13 +118,13 @@ class DetectorSettings:
                 "use e.g. 0.5",
             )
         for name in self.disabled:
-            if name not in CATEGORY_OF:
+            if name not in entities:
                 raise ConfigError(
                     "detectors.disabled", f"unknown entity {name!r}", f"use one of {known}"
                 )
         for name, value in self.thresholds.items():
             key = f"detectors.thresholds.{name}"
-            if name not in CATEGORY_OF:
+            if name not in entities:
                 raise ConfigError(key, f"unknown entity {name!r}", f"use one of {known}")
             if not 0 <= value <= 1:
                 raise ConfigError(key, f"must be between 0 and 1, got {value}", "use e.g. 0.6")
@@ -136,6 +180,10 @@ class ScanConfig:
     stores: tuple[Store, ...]
     sources: tuple[SourceConfig, ...]
     config_path: Path | None = None
+    # Review decisions (reports/decisions.py): `scan.review_file`, default beside the config.
+    review_file: Path | None = None
+    allowlist: AllowListConfig = field(default_factory=AllowListConfig)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
     def store(self, store_id: str) -> Store:
         """The store with this id; unknown ids map to the undeclared store."""
@@ -219,14 +267,53 @@ def _parse_limits(table: dict[str, Any]) -> Limits:
     return Limits(**values)
 
 
+def _parse_ocr(table: dict[str, Any]) -> OcrSettings:
+    _check_keys(table, {"enabled", "languages", "dpi", "max_pages", "tessdata"}, "ocr")
+    languages = _str_list(table, "languages", "ocr.languages") or ("eng",)
+    settings = OcrSettings(
+        enabled=_get(table, "enabled", bool, "ocr.enabled", True),
+        languages=languages,
+        dpi=_get(table, "dpi", int, "ocr.dpi", 200),
+        max_pages=_get(table, "max_pages", int, "ocr.max_pages", 50),
+        tessdata=_get(table, "tessdata", str, "ocr.tessdata", ""),
+    )
+    if not 72 <= settings.dpi <= 600:
+        raise ConfigError("ocr.dpi", f"must be between 72 and 600, got {settings.dpi}", "use 200")
+    _positive(settings.max_pages, "ocr.max_pages")
+    if settings.tessdata and not Path(settings.tessdata).is_dir():
+        raise ConfigError(
+            "ocr.tessdata",
+            f"{settings.tessdata} is not a folder",
+            "point it at the tessdata folder",
+        )
+    folder = settings.tessdata_dir()
+    # Without any language data OCR items say so at scan time; a named language that is missing
+    # beside installed ones is a typo or a forgotten package, which the config should name now.
+    if settings.enabled and folder is not None:
+        for lang in languages:
+            if not (folder / f"{lang}.traineddata").is_file():
+                raise ConfigError(
+                    "ocr.languages",
+                    f"{lang!r} is not installed (no {lang}.traineddata in {folder})",
+                    f"install the Debian package tesseract-ocr-{lang} or remove it from the list",
+                )
+    return settings
+
+
 def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
-    _check_keys(table, {"threshold", "disabled", "thresholds"}, "detectors")
+    from detectors.categories import CATEGORY_OF
+    from scanner.customdetectors import check_examples, parse_custom
+
+    _check_keys(table, {"threshold", "disabled", "thresholds", "custom"}, "detectors")
     threshold = _get(table, "threshold", float, "detectors.threshold", 0.5)
     disabled = _str_list(table, "disabled", "detectors.disabled") or ()
     raw = _get(table, "thresholds", dict, "detectors.thresholds", {})
     thresholds = {e: _get(raw, e, float, f"detectors.thresholds.{e}") for e in raw}
-    settings = DetectorSettings(threshold=threshold, disabled=disabled, thresholds=thresholds)
+    custom = parse_custom(table.get("custom", []), CATEGORIES, set(CATEGORY_OF))
+    settings = DetectorSettings(threshold, disabled, thresholds, custom)
     settings.validate()
+    for n, spec in enumerate(custom, 1):
+        check_examples(spec, n, thresholds.get(spec.entity, threshold))
     return settings
 
 
@@ -294,9 +381,9 @@ def _parse_source(table: dict[str, Any], index: int, stores: dict[str, Store]) -
 
 def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = None) -> ScanConfig:
     """Validate a parsed TOML document; relative paths resolve against `base_dir`."""
-    _check_keys(data, {"scan", "limits", "detectors", "store", "source"}, "")
+    _check_keys(data, {"scan", "limits", "ocr", "detectors", "store", "source", "allowlist"}, "")
     scan = _get(data, "scan", dict, "scan", {})
-    _check_keys(scan, {"out", "workers", "secret_file", "state_dir"}, "scan")
+    _check_keys(scan, {"out", "workers", "secret_file", "state_dir", "review_file"}, "scan")
     workers = _get(scan, "workers", int, "scan.workers", 0)
     if workers < 0:
         raise ConfigError(
@@ -336,6 +423,10 @@ def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = N
                 f"{sid!r} names more than one source",
                 "give each [[source]] a unique id",
             )
+    detectors = _parse_detectors(_get(data, "detectors", dict, "detectors", {}))
+    review = _get(scan, "review_file", str, "scan.review_file", "")
+    if not review and config_path is not None:  # noticescan.toml -> noticescan.review.toml
+        review = config_path.with_suffix(".review.toml").name
     return ScanConfig(
         base_dir=base_dir,
         out=(base_dir / _get(scan, "out", str, "scan.out", "scans")).resolve(),
@@ -345,10 +436,17 @@ def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = N
             base_dir / _get(scan, "state_dir", str, "scan.state_dir", ".noticescan")
         ).resolve(),
         limits=_parse_limits(_get(data, "limits", dict, "limits", {})),
-        detectors=_parse_detectors(_get(data, "detectors", dict, "detectors", {})),
+        detectors=detectors,
         stores=tuple(stores.values()),
         sources=tuple(sources),
         config_path=config_path,
+        review_file=(base_dir / review).resolve() if review else None,
+        allowlist=allowlist.parse_config(
+            _get(data, "allowlist", dict, "allowlist", {}),
+            base_dir,
+            set(detectors.category_of()),
+        ),
+        ocr=_parse_ocr(_get(data, "ocr", dict, "ocr", {})),
     )
 
 
@@ -379,6 +477,10 @@ def for_paths(paths: list[Path], out: Path | None) -> ScanConfig:
     data: dict[str, Any] = {
         "source": sources,
         # State beside the outputs the user chose, never in whatever folder the shell is in.
-        "scan": {"out": str(out_dir), "state_dir": str(out_dir / ".noticescan")},
+        "scan": {
+            "out": str(out_dir),
+            "state_dir": str(out_dir / ".noticescan"),
+            "review_file": str(out_dir / "noticescan.review.toml"),
+        },
     }
     return from_dict(data, Path.cwd())

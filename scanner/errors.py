@@ -21,6 +21,14 @@ class ConfigError(NoticeScanError):
         super().__init__(f"config error: {key}: {problem}; fix: {fix}")
 
 
+class InputError(NoticeScanError):
+    """A value given on the command line cannot be used: names the option, problem and fix."""
+
+    def __init__(self, option: str, problem: str, fix: str) -> None:
+        self.option = option
+        super().__init__(f"{option}: {problem}; fix: {fix}")
+
+
 class SourceError(NoticeScanError):
     """A source cannot be reached or listed (the scan records it and goes on with other sources)."""
 
@@ -47,6 +55,12 @@ class UnsupportedError(ItemError):
     """No extractor understands this content."""
 
     status = "unsupported"
+
+
+class SkippedError(ItemError):
+    """The item is not a document (a program, a font, a film): there is no text to look at."""
+
+    status = "skipped"
 
 
 class ItemTimeoutError(ItemError):

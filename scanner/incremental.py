@@ -11,6 +11,11 @@ scan's Parquet files (scanner.carry): no Item, SQLite row or dict per unchanged 
 items, and listed files the previous scan does not hold, are looked up in the state in batches
 (one query per BATCH items, so a 100k-item share costs 200 queries, not 100k).
 
+A change-tracking source (sources.base.ChangeTracking) lists some containers as changes only:
+after such a container it yields Changes, and the stored groups under the container's prefix
+that it did not list (and did not report removed) are carried forward from the state as they
+are, so the output is complete although the server was asked only what changed.
+
 Groups the workers finish are stored whole (see Grouper), so the state always holds, per
 top-level item, a complete and consistent picture.
 """
@@ -29,12 +34,13 @@ from typing import Any
 import pyarrow as pa
 
 from reports.parquet import finding_row, item_row, listing_columns
-from scanner import __version__
+from scanner import __version__, allowlist
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.models import Item, ItemResult
-from scanner.privacy import load_key, mask_metadata
+from scanner.privacy import hashing_facts, load_key, mask_metadata
 from scanner.state import FINDING_COLS, ITEM_COLS, Group, StateDB
+from sources.base import Changes
 from sources.listing import Listing
 
 BATCH = 500
@@ -51,17 +57,21 @@ EmitTables = Callable[[pa.Table, pa.Table], None]
 
 
 def analysis_key(config: ScanConfig) -> str:
-    """What findings depend on besides the content: settings, limits, version, the HMAC key.
+    """What findings depend on besides the content: settings, allow-list, limits, version, hashing.
 
-    Items recorded under another key are read again, so changing a threshold re-evaluates
-    everything on the next scan without losing the history of what was where.
+    Hashing is the HMAC key's fingerprint and the normalisation version. Items recorded under
+    another analysis key are read again, so changing a threshold re-evaluates everything on the
+    next scan without losing the history of what was where, and a change to normalisation never
+    mixes old and new hashes in one scan.
     """
-    key_id = hashlib.sha256(b"noticescan-state\0" + load_key(config.secret_file)).hexdigest()
+    key = load_key(config.secret_file)
     doc = {
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
+        "allowlist": allowlist.fingerprint(config.allowlist, key),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
+        "ocr": json.loads(json.dumps(config.ocr, default=_plain)),
         "version": __version__,
-        "key": key_id[:16],
+        "hashing": hashing_facts(key),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -127,24 +137,28 @@ class Baseline:
     walked: dict[str, list[pa.Array]] = field(default_factory=dict)  # top-level uris seen
     done: dict[str, list[str]] = field(default_factory=dict)  # completed before a resume
     carried: int = 0
+    tracking: set[str] = field(default_factory=set)  # sources resumed from a sync point
+    # Top-level uris a tracking source walked since its last Changes: the container it closes.
+    listed: dict[str, list[str]] = field(default_factory=dict)
 
     def replay(self) -> int:
         """Re-emit every group the interrupted scan completed; returns the number of groups."""
         n = 0
         for g in self.db.done_in(self.config_id, self.scan_id):
-            self.emit(
-                [parquet_item(g.source, r) for r in g.items], parquet_findings(g.findings), True
-            )
+            self._emit_stored(g)
             self.done.setdefault(g.source, []).append(g.top)
             n += 1
         return n
+
+    def _emit_stored(self, g: Group) -> None:
+        self.emit([parquet_item(g.source, r) for r in g.items], parquet_findings(g.findings), True)
 
     def walked_uris(self, source: str) -> pa.ChunkedArray:
         """Every top-level uri this scan's walk of `source` yielded (for the state's sweep)."""
         return pa.chunked_array(self.walked.get(source, []), pa.string())
 
     def triage(
-        self, stream: Iterator[Item | ItemResult | Listing], stopping: Callable[[], bool]
+        self, stream: Iterator[Item | ItemResult | Listing | Changes], stopping: Callable[[], bool]
     ) -> Iterator[Item | ItemResult]:
         """Yield what must be scanned (and walk error rows); carry or skip the rest."""
         batch: list[Item | ItemResult] = []
@@ -152,6 +166,13 @@ class Baseline:
         for x in stream:
             if stopping():
                 return  # Ctrl-C while carrying a large unchanged tree forward
+            if isinstance(x, Changes):
+                yield from self._decide(batch)
+                batch.clear()
+                self._unchanged(x)
+                continue
+            if isinstance(x, Item) and x.source in self.tracking:
+                self.listed.setdefault(x.source, []).append(x.uri)
             if isinstance(x, Listing):
                 yield from self._decide(batch)
                 batch.clear()
@@ -167,6 +188,22 @@ class Baseline:
                 yield from self._decide(batch)
                 batch.clear()
         yield from self._decide(batch)
+
+    def _unchanged(self, changes: Changes) -> None:
+        """Carry the container's stored groups that its changes-only listing did not mention."""
+        mentioned = set(self.listed.pop(changes.source, ()))
+        mentioned.update(changes.removed)
+        kept: list[str] = []
+        for groups in self.db.groups_under(
+            self.config_id, changes.source, changes.prefix, self.scan_id
+        ):
+            for g in groups:
+                if g.top not in mentioned:
+                    self._emit_stored(g)
+                    self.carried += len(g.items)
+                    kept.append(g.top)
+        if kept:  # seen, for the sweep: what is neither listed nor carried is gone
+            self.walked.setdefault(changes.source, []).append(pa.array(kept, pa.string()))
 
     def _listed(self, chunk: Listing, skip: pa.Array | None) -> Iterator[Item | ItemResult]:
         for err in chunk.errors:
@@ -278,6 +315,9 @@ class Grouper:
         self.scan_id = scan_id
         self.emit = emit
         self.pending: dict[str, list[ItemResult]] = {}
+        # Top-level items whose content could not be read this scan, per source: a sync point
+        # past them would never list them again (see scanner.syncpoints).
+        self.unread: dict[str, list[str]] = {}
 
     def add(self, result: ItemResult, top_uri: str) -> None:
         """One result of the task whose top-level item is `top_uri`."""
@@ -286,6 +326,8 @@ class Grouper:
         if result.item.uri != top_uri:
             return
         del self.pending[top_uri]
+        if result.status == "error" and result.content_hash is None:
+            self.unread.setdefault(result.item.source, []).append(top_uri)
         item_rows = [item_row(r) for r in results]
         finding_rows = [finding_row(f) for r in results for f in r.findings]
         self.emit(item_rows, finding_rows, False)

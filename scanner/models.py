@@ -84,3 +84,5 @@ class ItemResult:
     extract_s: float = 0.0
     detect_s: float = 0.0
     findings: list[Finding] = field(default_factory=list)
+    # Detections the allow-list dropped (scanner/allowlist.py), by entity type: counts only.
+    allow_listed: dict[str, int] = field(default_factory=dict)

@@ -26,17 +26,30 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA, RowWriter, item_row
+from reports.parquet import (
+    FINDINGS_BLOOM,
+    FINDINGS_SCHEMA,
+    ITEMS_BLOOM,
+    ITEMS_SCHEMA,
+    RowWriter,
+    item_row,
+)
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.errors import SourceError
 from scanner.incremental import Baseline, Grouper, analysis_key
 from scanner.models import Item, ItemResult
 from scanner.pool import WorkerPool
+from scanner.privacy import hashing_facts, load_key
 from scanner.state import ScanLock, ScanRecord, StateDB, config_identity
-from sources.base import Source
+from scanner.syncpoints import SyncPoints
+from sources.base import Changes, Source
 from sources.listing import Listing
+from sources.principals import principal_report
 from sources.registry import build_sources
+
+# Outcomes that are not failures: read, or knowingly not read (not a document, unknown format).
+NOT_ERRORS = ("ok", "skipped", "unsupported")
 
 
 @dataclass
@@ -50,11 +63,18 @@ class ScanStats:
     carried_from_previous: int = 0  # of carried: copied in bulk from the previous scan's files
     by_status: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
+    # Detections the allow-list dropped in the items this scan read (carried items: not again).
+    allow_listed: Counter[str] = field(default_factory=Counter)
 
     @property
     def errors(self) -> int:
-        """Items that ended in any status other than ok/skipped."""
-        return sum(n for s, n in self.by_status.items() if s not in ("ok", "skipped"))
+        """Items that could not be read as they should: error, timeout, encrypted, too_large."""
+        return sum(n for s, n in self.by_status.items() if s not in NOT_ERRORS)
+
+    @property
+    def skipped(self) -> int:
+        """Items with nothing to read or no reader: not documents, unknown formats."""
+        return self.by_status["skipped"] + self.by_status["unsupported"]
 
     def add(self, result: ItemResult) -> None:
         """Count one finished item."""
@@ -118,7 +138,7 @@ def _versions() -> dict[str, str]:
 
 def _walk(
     sources: list[Source], source_errors: list[str], failed: set[str], listings: bool
-) -> Iterator[Item | ItemResult | Listing]:
+) -> Iterator[Item | ItemResult | Listing | Changes]:
     for src in sources:
         # A source's listing (sources.listing) serves re-scans that compare before reading.
         lister = getattr(src, "listing", None) if listings else None
@@ -205,8 +225,8 @@ def _run(
     out.mkdir(parents=True, exist_ok=True)
     db.start_scan(config_id, rec, config.digest())
     db.bind(config_id, rec.id)
-    items_w = RowWriter(out / "items.parquet", ITEMS_SCHEMA)
-    findings_w = RowWriter(out / "findings.parquet", FINDINGS_SCHEMA)
+    items_w = RowWriter(out / "items.parquet", ITEMS_SCHEMA, bloom=ITEMS_BLOOM)
+    findings_w = RowWriter(out / "findings.parquet", FINDINGS_SCHEMA, bloom=FINDINGS_BLOOM)
     stats = ScanStats()
     source_errors: list[str] = []
     failed: set[str] = set()
@@ -244,6 +264,15 @@ def _run(
         db, config_id, rec.id, analysis, incremental, resumed, emit, emit_tables, prev_scan
     )
     grouper = Grouper(db, analysis, rec.id, emit)
+
+    def on_result(result: ItemResult, top_uri: str) -> None:
+        stats.allow_listed.update(result.allow_listed)
+        grouper.add(result, top_uri)
+
+    sync = SyncPoints(db, config_id, analysis)
+    if incremental:  # a full scan lists everything, and then saves where to resume from
+        sync.hand_out(sources)
+        baseline.tracking = sync.resumed
     if resumed:
         baseline.replay()
     stop = _Stop()
@@ -264,7 +293,7 @@ def _run(
                     emit([item_row(nxt)], [], False)
                 else:
                     if pool is None:
-                        pool = WorkerPool(config, config.workers, grouper.add)
+                        pool = WorkerPool(config, config.workers, on_result)
                     pool.submit(nxt)
             if exhausted and (pool is None or pool.in_flight == 0):
                 break
@@ -285,10 +314,12 @@ def _run(
         walked = {s.id: baseline.walked_uris(s.id) for s in sources if s.id not in failed}
         configured = {s.id for s in sources}
         gone = db.sweep(config_id, rec.id, walked, configured, baseline.protected)
+        sync.save(sources, failed, grouper.unread, baseline.protected)
     db.flush()
     items_w.publish()
     findings_w.publish()
     status = "interrupted" if stop.requested else "complete"
+    principals = principal_report(sources)
     counts = {
         "items": stats.items,
         "bytes": stats.bytes,
@@ -299,6 +330,9 @@ def _run(
         "carried": stats.carried,
         "carried_from_previous": stats.carried_from_previous,
         "gone": gone,
+        "allow_listed": stats.allow_listed.total(),
+        "allow_listed_by_entity": dict(sorted(stats.allow_listed.items())),
+        "unresolved_principals": sum(p["unresolved_count"] for p in principals.values()),
     }
     _write_scan_json(
         out,
@@ -311,6 +345,7 @@ def _run(
             "config_identity": identity,
             "counts": counts,
             "source_errors": source_errors,
+            "principals": principals,
         },
         config,
     )
@@ -327,6 +362,7 @@ def _write_scan_json(out: Path, facts: dict[str, Any], config: ScanConfig) -> No
         "finished": datetime.now(UTC).isoformat(),
         "config_digest": config.digest(),
         "config": config.as_dict(),
+        "hashing": hashing_facts(load_key(config.secret_file)),
         "versions": _versions(),
     }
     tmp = out / "scan.json.partial"

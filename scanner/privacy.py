@@ -20,9 +20,12 @@ from pathlib import Path
 
 import phonenumbers
 
-from scanner.errors import ConfigError
+from scanner.errors import ConfigError, NoticeScanError
 
 KEY_ENV = "NOTICESCAN_HMAC_KEY"
+# Bump whenever normalise() gives any value a different form: every stored hash changes with it,
+# so scans record it (scan.json `hashing`) and the incremental analysis key includes it.
+NORMALISATION_VERSION = 2
 
 
 def default_key_path() -> Path:
@@ -31,8 +34,12 @@ def default_key_path() -> Path:
     return Path(base) / "noticescan" / "hmac.key"
 
 
-def load_key(secret_file: Path | None) -> bytes:
-    """The HMAC key: env NOTICESCAN_HMAC_KEY, else the key file (created 0600 on first run)."""
+def load_key(secret_file: Path | None, create: bool = True) -> bytes:
+    """The HMAC key: env NOTICESCAN_HMAC_KEY, else the key file (created 0600 on first run).
+
+    `create=False` is for readers of finished scans (`noticescan person`): a missing key is an
+    error there, since a fresh key would match nothing the scan wrote.
+    """
     env = os.environ.get(KEY_ENV)
     if env:
         if len(env) < 16:
@@ -42,7 +49,12 @@ def load_key(secret_file: Path | None) -> bytes:
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:
-        pass
+        if not create:
+            raise NoticeScanError(
+                f"{path}: no HMAC key here and {KEY_ENV} is not set; the scan's hashes can only "
+                f"be matched with the key that wrote them: run this where the scan ran, or set "
+                f"{KEY_ENV} to that key"
+            ) from None
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()
     try:
@@ -52,6 +64,20 @@ def load_key(secret_file: Path | None) -> bytes:
     with os.fdopen(fd, "wb") as fh:
         fh.write(key)
     return key
+
+
+def key_fingerprint(key: bytes) -> str:
+    """Names a key without revealing it: the HMAC of a fixed label under that key.
+
+    Recorded in scan.json, so a reader holding a key can tell whether it is the scan's key
+    (a wrong key would silently match nothing), and used in the incremental analysis key.
+    """
+    return hmac.new(key, b"noticescan key fingerprint v1", hashlib.sha256).hexdigest()[:16]
+
+
+def hashing_facts(key: bytes) -> dict[str, object]:
+    """What a scan's value hashes depend on, for scan.json `hashing`."""
+    return {"key_fingerprint": key_fingerprint(key), "normalisation": NORMALISATION_VERSION}
 
 
 _DIGITISH = re.compile(r"[\s\-./()]")
@@ -67,7 +93,11 @@ def normalise(entity_type: str, value: str) -> str:
             )
         except phonenumbers.NumberParseException:
             pass
-    if entity_type in {"PERSON", "ADDRESS"}:
+    if entity_type == "PERSON":
+        return normalise_name(value)
+    if entity_type == "EMAIL_ADDRESS":
+        return v
+    if entity_type == "ADDRESS":
         return " ".join(v.split())
     if entity_type in {"UK_POSTCODE", "UK_NINO", "UK_DRIVING_LICENCE", "VAT_NUMBER", "IBAN_CODE"}:
         return "".join(v.split())  # `SW1A 1AA` and `SW1A1AA` are one postcode
@@ -81,6 +111,41 @@ def normalise(entity_type: str, value: str) -> str:
     if digits and digits * 2 >= len(v.replace(" ", "")):
         return _DIGITISH.sub("", v)
     return " ".join(v.split())
+
+
+# --- names -----------------------------------------------------------------------------------
+# One form for the ways one name is written, shared by the scanner (hashing what it finds) and
+# `noticescan person` (hashing what it is asked for): `Dr Zoë O’Brien` and `zoe o'brien` are one
+# value. Word order is kept (`Smith, John` is not `John Smith`): the query builds each order it
+# looks for (reports/subject.py), and the report can then say which form an item holds.
+
+TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady rev".split())
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+def fold(text: str) -> str:
+    """Casefold with diacritics removed (`Zoë` -> `zoe`): names are typed both ways."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def normalise_name(value: str) -> str:
+    """The hashed form of a PERSON value.
+
+    Folded (case, diacritics, curly apostrophes), dots read as spaces so `J. Smith`, `J Smith`
+    and `J.Smith` meet, one space after a comma (`SMITH,John` is `smith, john`), and leading
+    titles dropped in each comma part (`Mr J. Smith` is `j smith`, `Smith, Dr John` is
+    `smith, john`).
+    """
+    v = fold(value).translate(_APOSTROPHES).replace(".", " ")
+    parts = []
+    for part in v.split(","):
+        words = part.split()
+        while len(words) > 1 and words[0] in TITLES:
+            words.pop(0)
+        if words:
+            parts.append(" ".join(words))
+    return ", ".join(parts)
 
 
 def mask(entity_type: str, value: str) -> str:

@@ -16,12 +16,12 @@ LOG_EVERY_S = 10.0
 
 
 def describe(stats: ScanStats) -> str:
-    """One-line summary: items, MB, items/s, errors, findings."""
+    """One-line summary: items, MB, items/s, errors, skipped/unsupported, findings."""
     elapsed = max(time.monotonic() - stats.started, 1e-6)
     return (
         f"{stats.items:,} items  {stats.bytes / 1e6:,.1f} MB  "
         f"{stats.items / elapsed:,.1f} items/s  "
-        f"{stats.errors:,} errors  {stats.findings:,} findings"
+        f"{stats.errors:,} errors  {stats.skipped:,} skipped  {stats.findings:,} findings"
     )
 
 

@@ -74,6 +74,7 @@ def stats_fields(stats: ScanStats) -> dict[str, Any]:
         "bytes": stats.bytes,
         "findings": stats.findings,
         "errors": stats.errors,
+        "skipped": stats.skipped,
         "items_per_s": round(stats.items / elapsed, 1),
         "elapsed_s": round(elapsed, 1),
     }

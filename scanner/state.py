@@ -81,7 +81,11 @@ def _q(cols: Sequence[str]) -> str:
     return ", ".join(f'"{c}"' for c in cols)  # "end" is an SQL keyword
 
 
-_SCHEMA = f"""
+# The schema, one step per version (detect-secrets' upgrades, sqlite-utils' migrations): a state
+# file records the version it is at (PRAGMA user_version) and is brought up step by step. Version
+# 1 is the schema before versioning; such a file has user_version 0 and may lack scans.analysis.
+_STEPS: dict[int, str] = {
+    1: f"""
 CREATE TABLE IF NOT EXISTS configs (
     id INTEGER PRIMARY KEY, identity TEXT UNIQUE NOT NULL, created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS scans (
@@ -98,7 +102,16 @@ CREATE INDEX IF NOT EXISTS items_tops ON items (config_id, source, last_scan) WH
 CREATE TABLE IF NOT EXISTS findings (
     config_id INTEGER NOT NULL, source TEXT NOT NULL, top TEXT NOT NULL, {_q(FINDING_COLS)});
 CREATE INDEX IF NOT EXISTS findings_by_top ON findings (config_id, source, top);
-"""
+""",
+    # Where change-tracking sources resume (sources.base.ChangeTracking): per container prefix,
+    # the source's own value (a delta link, a SyncState, UIDs), valid under one analysis key.
+    2: """
+CREATE TABLE sync (
+    config_id INTEGER NOT NULL, source TEXT NOT NULL, prefix TEXT NOT NULL, value TEXT NOT NULL,
+    analysis TEXT NOT NULL, PRIMARY KEY (config_id, source, prefix)) WITHOUT ROWID;
+""",
+}
+SCHEMA_VERSION = max(_STEPS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,10 +203,7 @@ class StateDB:
             # NORMAL in WAL survives a killed process (only power loss can lose the last batch,
             # which the next scan then simply reads again).
             self.con.execute("PRAGMA synchronous=NORMAL")
-            self.con.executescript(_SCHEMA)
-            columns = {r[1] for r in self.con.execute("PRAGMA table_info(scans)")}
-            if "analysis" not in columns:  # a state from before scans recorded it
-                self.con.execute("ALTER TABLE scans ADD COLUMN analysis TEXT")
+            self._upgrade()
         except sqlite3.DatabaseError as e:
             raise NoticeScanError(
                 f"state database {self.path} cannot be used ({e}); move it aside to start a "
@@ -203,6 +213,30 @@ class StateDB:
         self._pending_n = 0
         self._last_flush = time.monotonic()
         self._stamp: tuple[int, str] = (0, "")
+
+    def _upgrade(self) -> None:
+        """Bring the file to SCHEMA_VERSION, one step per transaction (two scans may race)."""
+        while True:
+            with self.con:
+                self.con.execute("BEGIN IMMEDIATE")
+                (version,) = self.con.execute("PRAGMA user_version").fetchone()
+                if version > SCHEMA_VERSION:
+                    raise NoticeScanError(
+                        f"state database {self.path} is at schema version {version}, newer than "
+                        f"this noticescan knows ({SCHEMA_VERSION}); upgrade noticescan, or give "
+                        "this configuration its own state_dir"
+                    )
+                if version == SCHEMA_VERSION:
+                    return
+                step = version + 1
+                for statement in _STEPS[step].split(";"):
+                    if statement.strip():
+                        self.con.execute(statement)
+                if step == 1:
+                    columns = {r[1] for r in self.con.execute("PRAGMA table_info(scans)")}
+                    if "analysis" not in columns:  # a state from before scans recorded it
+                        self.con.execute("ALTER TABLE scans ADD COLUMN analysis TEXT")
+                self.con.execute(f"PRAGMA user_version = {step}")
 
     # -- configurations and scans -------------------------------------------------------------
 
@@ -314,6 +348,61 @@ class StateDB:
                 g.findings = found.get(g.top, [])
                 yield g
 
+    def groups_under(
+        self, config_id: int, source: str, prefix: str, scan_id: str
+    ) -> Iterator[list[Group]]:
+        """Stored groups whose top-level uri is `prefix` + a name without "/", in batches.
+
+        Deeper uris belong to a sub-container (sources.base.Changes). Groups this scan already
+        stored (`scan_id`) are left out: they were read (or replayed after a resume) by this
+        scan. The range on the primary key makes this a seek, not a scan of the source's rows.
+        """
+        cur = self.con.execute(
+            f"SELECT top, uri, {_q(ITEM_COLS)} FROM items WHERE config_id = ? AND source = ? "
+            "AND top >= ? AND top < ? AND top IN (SELECT top FROM items WHERE config_id = ? "
+            "AND source = ? AND uri = top AND top >= ? AND top < ? AND last_scan != ? "
+            "AND instr(substr(top, ?), '/') = 0) ORDER BY top",
+            (config_id, source, prefix, _after(prefix))
+            + (config_id, source, prefix, _after(prefix), scan_id, len(prefix) + 1),
+        )
+        batch: list[Group] = []
+        for row in cur:
+            if not batch or batch[-1].top != row[0]:
+                if len(batch) >= BATCH_GROUPS:
+                    yield list(self._with_findings(config_id, batch))
+                    batch = []
+                batch.append(Group(source, row[0], [], []))
+            batch[-1].items.append(row[1:])
+        if batch:
+            yield list(self._with_findings(config_id, batch))
+
+    # -- change-tracking sources' sync points ---------------------------------------------------
+
+    def sync_state(self, config_id: int, source: str, analysis: str) -> dict[str, str]:
+        """Where `source` resumes: saved by the last complete scan under this analysis key."""
+        return dict(
+            self.con.execute(
+                "SELECT prefix, value FROM sync WHERE config_id = ? AND source = ? "
+                "AND analysis = ?",
+                (config_id, source, analysis),
+            ).fetchall()
+        )
+
+    def save_sync_state(
+        self, config_id: int, source: str, analysis: str, state: dict[str, str]
+    ) -> None:
+        """Replace `source`'s sync points in one transaction."""
+        with self.con:
+            self.con.execute("BEGIN IMMEDIATE")
+            self.con.execute(
+                "DELETE FROM sync WHERE config_id = ? AND source = ?", (config_id, source)
+            )
+            self.con.executemany(
+                "INSERT INTO sync (config_id, source, prefix, value, analysis) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(config_id, source, k, v, analysis) for k, v in sorted(state.items())],
+            )
+
     # -- writing (batched) --------------------------------------------------------------------
 
     def put(self, group: Group) -> None:
@@ -403,7 +492,7 @@ class StateDB:
                         )
                 gone += len(tops)
             for source in sorted(self._sources(config_id) - configured):
-                for table in ("items", "findings"):
+                for table in ("items", "findings", "sync"):
                     self.con.execute(
                         f"DELETE FROM {table} WHERE config_id = ? AND source = ?",
                         (config_id, source),
@@ -425,6 +514,11 @@ class StateDB:
     def close(self) -> None:
         """Close the connection (pending writes must have been flushed)."""
         self.con.close()
+
+
+def _after(prefix: str) -> str:
+    """The least string above every string that starts with `prefix` (for a range seek)."""
+    return prefix + "\U0010ffff"
 
 
 def _under(uri: str, prefixes: tuple[str, ...]) -> bool:

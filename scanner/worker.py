@@ -19,15 +19,15 @@ import dataclasses
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from detectors.base import Detector
-from detectors.categories import category_of
+from scanner.allowlist import AllowList
 from scanner.config import ScanConfig
 from scanner.errors import ItemError, TooLargeError, UnsupportedError
-from scanner.extract.base import Child, ExtractContext, TableSegment, TextSegment
+from scanner.extract.base import Child, ExtractContext, Output, TableSegment, TextSegment
 from scanner.extract.registry import HEAD_BYTES, choose
 from scanner.models import Finding, Item, ItemResult, Status
 from scanner.privacy import Redactor, mask, mask_metadata
@@ -50,12 +50,14 @@ class Outcome:
     extractor: str
     chars: int
     findings: tuple[Finding, ...]
+    allow_listed: dict[str, int] = field(default_factory=dict)
 
     def apply(self, result: ItemResult, uri: str) -> None:
         """Give `result` this outcome, findings re-addressed to `uri`."""
         result.status, result.message = self.status, self.message
         result.extractor, result.chars_extracted = self.extractor, self.chars
         result.findings = [dataclasses.replace(f, item_uri=uri) for f in self.findings]
+        result.allow_listed = dict(self.allow_listed)
 
 
 class SeenContent:
@@ -103,6 +105,8 @@ class ItemProcessor:
         self.sources = sources
         self.redactor = redactor
         self.seen = SeenContent()
+        self.category_of = config.detectors.category_of()
+        self.allow = AllowList.build(config.allowlist, redactor)
 
     def run(self, task_id: int, item: Item, send: Send) -> None:
         """Process one top-level item and everything nested in it."""
@@ -150,12 +154,13 @@ class ItemProcessor:
             seen.apply(result, item.uri)
             return
         children = 0
-        ctx = ExtractContext(name=item.name, depth=depth, limits=self.limits)
+        ctx = ExtractContext(item.name, depth, self.limits, self.config.ocr)
         segments: list[TextSegment | TableSegment] = []
         chars = 0
         t1 = time.perf_counter()
         nested_s = 0.0  # a child's time is the child's own, not its container's
-        for out in extractor.extract(data, ctx):
+        stopped: list[ItemError] = []
+        for out in _until_stopped(extractor.extract(data, ctx), stopped):
             if isinstance(out, Child):
                 c0 = time.perf_counter()
                 self._child(task_id, item, out, depth, send)
@@ -170,15 +175,22 @@ class ItemProcessor:
                     f"text beyond limits.max_chars ({self.limits.max_chars}) was not scanned"
                 )
                 break
+        if stopped:  # a limit or a lock met part-way: what was read before it is still scanned
+            result.status, result.message = Status(stopped[0].status), str(stopped[0])
         result.extract_s = time.perf_counter() - t1 - nested_s
         result.chars_extracted = chars
         del data
         t2 = time.perf_counter()
-        result.findings = self._findings(item.uri, segments)
+        result.findings = self._findings(item.uri, segments, result.allow_listed)
         result.detect_s = time.perf_counter() - t2
-        if not children:
+        if not children and not stopped:
             outcome = Outcome(
-                result.status, result.message, extractor.name, chars, tuple(result.findings)
+                result.status,
+                result.message,
+                extractor.name,
+                chars,
+                tuple(result.findings),
+                dict(result.allow_listed),
             )
             self.seen.put(key, outcome)
 
@@ -210,15 +222,26 @@ class ItemProcessor:
             return
         self._process(task_id, nested, depth + 1, send)
 
-    def _findings(self, uri: str, segments: list[TextSegment | TableSegment]) -> list[Finding]:
+    def _findings(
+        self, uri: str, segments: list[TextSegment | TableSegment], allowed: dict[str, int]
+    ) -> list[Finding]:
+        """Mask and hash each detection; the allow-list drops the organisation's own values.
+
+        The allow-list is asked here, where the raw value still exists, so that an allowed
+        value leaves the worker only as a count in `allowed` (entity type -> detections).
+        """
         seen: set[tuple[str, str, int, int]] = set()
         findings = []
         for d in self.detector.detect(segments):
-            category = category_of(d.entity_type)
+            category = self.category_of.get(d.entity_type)
             key = (d.location, d.entity_type, d.start, d.end)
             if category is None or key in seen:
                 continue
             seen.add(key)
+            value_hash = self.redactor.hash(d.entity_type, d.value)
+            if self.allow and self.allow.allows(d.entity_type, d.value, value_hash):
+                allowed[d.entity_type] = allowed.get(d.entity_type, 0) + 1
+                continue
             findings.append(
                 Finding(
                     item_uri=uri,
@@ -228,12 +251,25 @@ class ItemProcessor:
                     score=round(d.score, 4),
                     detector=d.detector,
                     evidence_masked=mask(d.entity_type, d.value),
-                    value_hash=self.redactor.hash(d.entity_type, d.value),
+                    value_hash=value_hash,
                     start=d.start,
                     end=d.end,
                 )
             )
         return findings
+
+
+def _until_stopped(outputs: Iterator[Output], stopped: list[ItemError]) -> Iterator[Output]:
+    """Pass outputs through; an ItemError ends them and is kept in `stopped`, not raised.
+
+    An extractor raises EncryptedError/TooLargeError after yielding what it could read (the
+    readable members of a partly encrypted zip, the pages within the OCR budget); those
+    segments must still reach the detectors instead of being dropped with the exception.
+    """
+    try:
+        yield from outputs
+    except ItemError as e:
+        stopped.append(e)
 
 
 def _chars(seg: TextSegment | TableSegment) -> int:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium (report),
-# and Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests).
+# Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests), Tesseract's English data
+# (OCR) and the DejaVu font the OCR tests draw pages with.
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
@@ -11,6 +12,11 @@ ls /usr/lib/*/samba/vfs/acl_xattr.so >/dev/null 2>&1 || need+=(samba-vfs-modules
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v zip >/dev/null 2>&1 || need+=(zip)  # Info-ZIP: partly encrypted zips in tests/extract
+# OCR (tesserocr bundles libtesseract; the language data comes from Debian) and the TrueType
+# font the OCR tests and bench/ocr draw their pages with.
+ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 \
+  || need+=(tesseract-ocr tesseract-ocr-eng)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-test-deps: missing ${need[*]}; run as root or install them with apt-get" >&2

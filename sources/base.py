@@ -9,12 +9,17 @@ subclass (or any exception) for a failed item.
 
 Register a new source type in `sources/registry.py` (one line) and document its keys in
 config.example.toml and docs/sources.md.
+
+A source may also implement an optional capability (a Protocol below, checked with isinstance,
+never by probing attributes): `ChangeTracking` (list only what changed since the last complete
+scan) and `NamesPrincipals` (say how it turned SIDs into names, for scan.json).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import ClassVar, Protocol
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol, runtime_checkable
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.models import Item, ItemResult
@@ -30,8 +35,11 @@ class Source(Protocol):
         """Validate `config.options`, raising ConfigError naming the key, problem and fix."""
         ...
 
-    def walk(self) -> Iterator[Item | ItemResult]:
-        """Yield every item (or an error row for what could not be listed), streaming."""
+    def walk(self) -> Iterator[Item | ItemResult | Changes]:
+        """Yield every item (or an error row for what could not be listed), streaming.
+
+        Only a ChangeTracking source that was given a saved state yields Changes.
+        """
         ...
 
     def read(self, item: Item) -> bytes:
@@ -40,4 +48,60 @@ class Source(Protocol):
 
     def close(self) -> None:
         """Release connections; called once per process at the end."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """The end of one container's listing that held only what changed since the saved state.
+
+    A ChangeTracking source yields it after the container's new and changed items (a mail
+    folder, a drive). Every item of the container has a uri of the form `prefix` + a name
+    without "/" (a sub-folder's items, deeper below the prefix, are not the container's). The
+    items it did not list are unchanged and are carried forward from the state, except
+    `removed` (uris the listing says are gone). A container listed in full yields no Changes:
+    what it did not list is gone, as for any other source.
+    """
+
+    source: str
+    prefix: str
+    removed: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class ChangeTracking(Protocol):
+    """A source whose server can list changes since a sync point (delta links, UIDs, SyncState).
+
+    The pipeline calls `start_from` before an `--incremental` walk with the state the last
+    complete scan saved (under the same analysis settings); the walk then yields Changes for the
+    containers it listed as changes only. After a complete scan it saves `sync_state()`, keyed by
+    container prefix (the Changes prefixes): a container whose items could not all be read
+    this time is left out, so the next scan lists it in full and reads them again.
+    """
+
+    def start_from(self, saved: Mapping[str, str]) -> None:
+        """Take the saved sync state (container prefix -> the source's own opaque value)."""
+        ...
+
+    def sync_state(self) -> dict[str, str]:
+        """After walk(): the state to resume from next time, for the containers it reached."""
+        ...
+
+
+@dataclass(slots=True)
+class PrincipalLookups:
+    """How a source turned SIDs into names: unnamed principals must be visible, not silent."""
+
+    method: str  # e.g. "lsa", "lsa+ldap", "off"
+    resolved: int = 0
+    unresolved: list[str] = field(default_factory=list)  # SIDs no lookup could name
+    errors: list[str] = field(default_factory=list)  # lookups that failed (then not retried)
+
+
+@runtime_checkable
+class NamesPrincipals(Protocol):
+    """A source that names the principals (SIDs) in its items' owner and readers."""
+
+    def principal_lookups(self) -> PrincipalLookups:
+        """What the walk resolved and what stayed a SID."""
         ...

@@ -13,8 +13,14 @@ lacks an attachment that the item lists (MIME conversion leaves some out, notabl
 non-message items), read() fetches it with GetAttachment and adds it to the MIME, an item
 attachment as a message/rfc822 part.
 
-Incremental scans: `EwsSource(config, scan, since=datetime)` (or the `since` attribute, or
-`since = "2024-01-01T00:00:00Z"` in the config) lists only items whose LastModifiedTime is later.
+Incremental scans: the source is ChangeTracking (sources.base). Before each folder's FindItem
+listing, one SyncFolderItems round with the IdOnly shape takes the folder's SyncState; that state
+is the folder's sync point, kept in the state database by the pipeline. Given back, the walk asks
+SyncFolderItems for the changes since: created and updated items are listed (their mail fields
+with one GetItem batch), deleted ones are reported as removed, and Changes carries the rest
+forward. An invalid state (ErrorInvalidSyncStateData) lists the folder in full again.
+`since = "2024-01-01T00:00:00Z"` in the config (or `EwsSource(config, scan, since=datetime)`)
+instead lists only items whose LastModifiedTime is later, with no sync points.
 ErrorServerBusy and other transient errors are retried by exchangelib's FaultTolerance policy
 for up to `max_wait_s` seconds.
 
@@ -25,7 +31,7 @@ autodiscover are not exercised by those tests (basic auth and an explicit URL ar
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -36,6 +42,7 @@ from urllib.parse import quote, urlsplit
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from sources.base import Changes
 from sources.options import check_keys, env_value, option, str_list
 
 if TYPE_CHECKING:
@@ -132,10 +139,22 @@ class EwsSource:
                 config.key("since"), f"{since_opt!r} is not a date", 'write "2024-01-31T00:00:00Z"'
             ) from e
         self._accounts: dict[str, Account] = {}
+        # Sync points (folder uri prefix -> SyncState): `saved` from the last complete scan,
+        # `points` for the folders this walk finished listing.
+        self.saved: dict[str, str] = {}
+        self.points: dict[str, str] = {}
+
+    def start_from(self, saved: Mapping[str, str]) -> None:
+        """List folders from their saved SyncFolderItems states: only what changed since."""
+        self.saved = dict(saved)
+
+    def sync_state(self) -> dict[str, str]:
+        """The SyncState of every folder the last walk finished listing."""
+        return dict(self.points)
 
     # -- listing (main process) ------------------------------------------------------------
 
-    def walk(self) -> Iterator[Item | ItemResult]:
+    def walk(self) -> Iterator[Item | ItemResult | Changes]:
         """Yield one Item per item of every selected folder of every mailbox (and its archive)."""
         from exchangelib.errors import (
             ErrorAccessDenied,
@@ -168,7 +187,7 @@ class EwsSource:
                 try:
                     for folder, path in self._folders(account, root, prefix):
                         if self._selected(path):
-                            yield from self._items(mailbox, folder, path)
+                            yield from self._synced_items(account, mailbox, folder, path)
                 except EWSError as e:
                     yield self._error_row(
                         mailbox, (prefix,) if prefix else (), f"cannot list folders: {e}"
@@ -200,6 +219,72 @@ class EwsSource:
         return any(
             f == "*" or p == f.casefold() or p.startswith(f.casefold() + "/") for f in self.folders
         )
+
+    def _synced_items(
+        self, account: Account, mailbox: str, folder: Folder, path: tuple[str, ...]
+    ) -> Iterator[Item | ItemResult | Changes]:
+        """A folder's items: its changes since the saved SyncState, or all of them (FindItem)."""
+        from exchangelib.errors import ErrorInvalidSyncStateData, EWSError
+
+        if self.since is not None:
+            yield from self._items(mailbox, folder, path)
+            return
+        prefix = self._folder_uri(mailbox, path) + "/"
+        try:
+            saved = self.saved.get(prefix)
+            if saved is not None:
+                try:
+                    yield from self._changes(account, mailbox, folder, path, prefix, saved)
+                    return
+                except ErrorInvalidSyncStateData:
+                    pass  # Exchange no longer knows the state: list the folder in full
+            # The state first, then the listing: what arrives in between is in the next changes.
+            for _ in folder.sync_items(only_fields=["id"]):
+                pass
+            state = folder.item_sync_state
+        except EWSError as e:
+            yield self._error_row(mailbox, path, f"cannot sync folder: {e}")
+            return
+        failed = False
+        for row in self._items(mailbox, folder, path):
+            failed = failed or isinstance(row, ItemResult)
+            yield row
+        if state and not failed:
+            self.points[prefix] = state
+
+    def _changes(
+        self,
+        account: Account,
+        mailbox: str,
+        folder: Folder,
+        path: tuple[str, ...],
+        prefix: str,
+        saved: str,
+    ) -> Iterator[Item | Changes]:
+        """SyncFolderItems since `saved`: created/updated items, then Changes naming the deleted."""
+        from exchangelib.items import Message
+
+        changed: list[Any] = []
+        removed: list[str] = []
+        for change, found in folder.sync_items(sync_state=saved, only_fields=list(LIST_FIELDS)):
+            if change in ("create", "update"):
+                changed.append(found)
+            elif change == "delete":
+                removed.append(prefix + quote(found.id, safe=""))
+        state = folder.item_sync_state
+        if changed and Message in folder.supported_item_models:
+            # SyncFolderItems, like FindItem, cannot return recipients: one GetItem batch can.
+            ids = [(c.id, c.changekey) for c in changed]
+            changed = list(account.fetch(ids=ids, only_fields=[*LIST_FIELDS, *MAIL_FIELDS]))
+        complete = True
+        for found in changed:
+            if isinstance(found, Exception):  # e.g. deleted again since
+                complete = False  # no sync point: the next scan lists this folder in full
+            else:
+                yield self._item(mailbox, path, found)
+        if complete:
+            self.points[prefix] = state
+        yield Changes(self.id, prefix, tuple(removed))
 
     def _items(
         self, mailbox: str, folder: Folder, path: tuple[str, ...]

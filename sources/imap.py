@@ -7,8 +7,16 @@ opened with EXAMINE). A message is named `<uid>.eml` so the eml extractor takes 
 attachments into nested items.
 
 URIs are `imap://user@host:port/<folder>/<uidvalidity>:<uid>`: UIDs are only unique together
-with the folder's UIDVALIDITY (RFC 3501 2.3.1.1), which is also why the incremental hook
-`since_uid` keys on both.
+with the folder's UIDVALIDITY (RFC 3501 2.3.1.1).
+
+Incremental scans: the source is ChangeTracking (sources.base). A folder's sync point, keyed by
+its uri prefix (which holds the UIDVALIDITY), records UIDNEXT, the message count, HIGHESTMODSEQ
+where the server has CONDSTORE (RFC 7162) and the UIDs listed (as a compact set). Given back, the
+walk asks each folder's STATUS first: all equal means nothing was added or expunged, and the
+folder costs that one command. Otherwise `UID SEARCH ALL` (UIDs only) tells the new UIDs, whose
+headers alone are fetched, and the expunged ones, reported as removed. A folder whose
+UIDVALIDITY changed has another prefix, so no sync point: it is listed in full and its old
+items are gone.
 """
 
 from __future__ import annotations
@@ -16,11 +24,14 @@ from __future__ import annotations
 import fnmatch
 import imaplib
 import ipaddress
+import json
 import logging
 import os
+import re
 import ssl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote as pct
 
@@ -28,7 +39,8 @@ from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.mailparts import message_metadata, parse_headers
 from scanner.models import Item, ItemResult, Status
-from sources.imap_proto import ListEntry, parse_fetch, parse_list, quote, uid_sets
+from sources.base import Changes
+from sources.imap_proto import ListEntry, parse_fetch, parse_list, parse_uid_set, quote, uid_sets
 from sources.options import check_keys
 
 log = logging.getLogger(__name__)
@@ -42,6 +54,59 @@ HEADER_FIELDS = "FROM TO CC BCC DATE MESSAGE-ID"
 LIST_QUERY = f"(UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})])"
 # What a dropped or reset connection looks like through imaplib and the ssl module.
 CONNECTION_ERRORS = (imaplib.IMAP4.abort, OSError, EOFError)
+_STATUS_ITEM = re.compile(rb"\b(UIDVALIDITY|UIDNEXT|MESSAGES|HIGHESTMODSEQ) (\d+)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _Status:
+    """A folder's STATUS answer."""
+
+    validity: int
+    uidnext: int
+    messages: int
+    modseq: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _FolderPoint:
+    """A folder's sync point: its STATUS when listed, and the UIDs that listing held."""
+
+    uidnext: int
+    messages: int
+    modseq: int | None
+    uid_list: list[int]
+
+    @property
+    def uids(self) -> set[int]:
+        """The UIDs as a set."""
+        return set(self.uid_list)
+
+    def same_as(self, status: _Status) -> bool:
+        """No message added (UIDNEXT) or expunged (count); MODSEQ also, where both have it."""
+        return (
+            self.uidnext == status.uidnext
+            and self.messages == status.messages
+            and (self.modseq is None or status.modseq is None or self.modseq == status.modseq)
+        )
+
+    def dump(self) -> str:
+        """JSON, the UIDs as one compact IMAP set (`1:40,42`): gaps are few, UIDs many."""
+        ranges = uid_sets(self.uid_list, max(len(self.uid_list), 1))
+        return json.dumps(
+            {"uidnext": self.uidnext, "messages": self.messages, "modseq": self.modseq,
+             "uids": ranges[0] if ranges else ""}
+        )  # fmt: skip
+
+    @classmethod
+    def load(cls, text: str | None) -> _FolderPoint | None:
+        """Parse dump()'s JSON; None when absent or unreadable (the folder is listed in full)."""
+        if not text:
+            return None
+        try:
+            d = json.loads(text)
+            return cls(d["uidnext"], d["messages"], d["modseq"], sorted(parse_uid_set(d["uids"])))
+        except (ValueError, KeyError, TypeError):
+            return None
 
 
 class _UnreachableError(SourceError):
@@ -107,13 +172,21 @@ class ImapSource:
         self._password = self._env("password_env", self.password_env)
         self.mailbox = f"{self.username}@{self.host}"
         self.uri_root = f"imap://{pct(self.username, safe='')}@{self.host}:{self.port}"
-        # Incremental hook: folder -> (uidvalidity, highest uid already scanned). A folder whose
-        # UIDVALIDITY changed is scanned in full, because its old UIDs mean nothing any more.
-        self.since_uid: dict[str, tuple[int, int]] = {}
-        # Filled by walk(): folder -> (uidvalidity, highest uid listed), the next since_uid.
-        self.high_water: dict[str, tuple[int, int]] = {}
+        # Sync points (folder uri prefix -> _FolderPoint as JSON): `saved` from the last complete
+        # scan, `points` for the folders this walk finished listing.
+        self.saved: dict[str, str] = {}
+        self.points: dict[str, str] = {}
+        self._condstore = False
         self._conn: imaplib.IMAP4 | None = None
         self._selected: str | None = None
+
+    def start_from(self, saved: Mapping[str, str]) -> None:
+        """List folders from their saved sync points: only what was added or expunged since."""
+        self.saved = dict(saved)
+
+    def sync_state(self) -> dict[str, str]:
+        """The sync point of every folder the last walk finished listing."""
+        return dict(self.points)
 
     def _opt(self, opts: dict[str, Any], key: str, kind: Any, default: Any = ...) -> Any:
         if key not in opts:
@@ -179,6 +252,8 @@ class ImapSource:
                 f"${self.username_env} and the password in ${self.password_env}"
             ) from e
         self._selected = None
+        typ, caps = conn.capability()  # after login: servers announce CONDSTORE only then
+        self._condstore = typ == "OK" and b"CONDSTORE" in b" ".join(caps).upper().split()
         return conn
 
     def _connection(self) -> imaplib.IMAP4:
@@ -231,7 +306,7 @@ class ImapSource:
 
     # -- listing ------------------------------------------------------------------------------
 
-    def walk(self) -> Iterator[Item | ItemResult]:
+    def walk(self) -> Iterator[Item | ItemResult | Changes]:
         """Yield one Item per message in every folder matching `folders`."""
         (typ, data), _ = self._retrying("LIST", lambda c: c.list('""', "*"))
         if typ != "OK":
@@ -256,24 +331,29 @@ class ImapSource:
             item=item, status=Status.ERROR, message=f"folder cannot be listed: {message}"
         )
 
-    def _walk_folder(self, entry: ListEntry) -> Iterator[Item]:
+    def _walk_folder(self, entry: ListEntry) -> Iterator[Item | Changes]:
         folder = entry.name
         # Reconnects are recorded on the next item listed, so a scan's output shows where they hit.
-        validity, retries = self._retrying(
+        status, retries = self._retrying(f"STATUS {folder}", lambda c: self._status(c, entry))
+        prefix = f"{self.uri_root}/{pct(folder, safe='')}/{status.validity}:"
+        saved = _FolderPoint.load(self.saved.get(prefix))
+        if saved is not None and saved.same_as(status):
+            self.points[prefix] = self.saved[prefix]
+            yield Changes(self.id, prefix)  # nothing added or expunged: not even a SEARCH
+            return
+        validity, more = self._retrying(
             f"EXAMINE {folder}", lambda c: self._examine(c, entry.wire_name)
         )
-        since_validity, since = self.since_uid.get(folder, (validity, 0))
-        if since_validity != validity:
-            since = 0
-        criteria = f"UID {since + 1}:*" if since else "ALL"
-        (typ, data), more = self._retrying(f"SEARCH {folder}", lambda c: c.uid("SEARCH", criteria))
+        retries += more
+        if validity != status.validity:
+            raise ItemError("UIDVALIDITY changed while listing; the next scan reads it again")
+        (typ, data), more = self._retrying(f"SEARCH {folder}", lambda c: c.uid("SEARCH", "ALL"))
         retries += more
         if typ != "OK":
             raise ItemError(f"SEARCH failed: {data!r}")
-        # `n:*` always matches the highest UID even when it is below n (RFC 3501 6.4.8).
-        uids = sorted(u for u in (int(x) for x in b" ".join(data).split()) if u > since)
-        self.high_water[folder] = (validity, max([since, *uids]))
-        for uid_set in uid_sets(uids, self.batch_size):
+        uids = sorted(int(x) for x in b" ".join(data).split())
+        known = saved.uids if saved is not None else set()
+        for uid_set in uid_sets([u for u in uids if u not in known], self.batch_size):
 
             def fetch(c: imaplib.IMAP4, uid_set: str = uid_set) -> list[Any]:
                 if (
@@ -293,6 +373,27 @@ class ImapSource:
             for header in parse_fetch(rows):
                 yield self._item(folder, entry.wire_name, validity, header.uid, header, retries)
                 retries = 0
+        self.points[prefix] = _FolderPoint(
+            status.uidnext, status.messages, status.modseq, uids
+        ).dump()
+        if saved is not None:
+            gone = sorted(known - set(uids))
+            yield Changes(self.id, prefix, tuple(f"{prefix}{uid}" for uid in gone))
+
+    def _status(self, conn: imaplib.IMAP4, entry: ListEntry) -> _Status:
+        """STATUS of a folder: enough to see that nothing was added or expunged, unselected."""
+        items = "UIDVALIDITY UIDNEXT MESSAGES" + (" HIGHESTMODSEQ" if self._condstore else "")
+        typ, data = conn.status(quote(entry.wire_name), f"({items})")
+        if typ != "OK":
+            raise ItemError(f"folder {entry.name!r}: STATUS failed: {data!r}")
+        text = b" ".join(d if isinstance(d, bytes) else b" ".join(d) for d in data if d)
+        found = {k.decode().upper(): int(v) for k, v in _STATUS_ITEM.findall(text)}
+        if "UIDVALIDITY" not in found or "UIDNEXT" not in found:
+            raise ItemError(f"folder {entry.name!r}: the server's STATUS lacks UIDVALIDITY")
+        return _Status(
+            found["UIDVALIDITY"], found["UIDNEXT"], found.get("MESSAGES", -1),
+            found.get("HIGHESTMODSEQ"),
+        )  # fmt: skip
 
     def _item(
         self, folder: str, wire: str, validity: int, uid: int, header: Any, retries: int

@@ -209,3 +209,14 @@ def uid_sets(uids: list[int], batch: int) -> list[str]:
         parts.append(f"{lo}:{prev}" if lo != prev else str(lo))
         sets.append(",".join(parts))
     return sets
+
+
+def parse_uid_set(text: str) -> set[int]:
+    """The UIDs of a set written as uid_sets writes it (`1:40,42,50:60`)."""
+    out: set[int] = set()
+    for part in text.split(","):
+        if not part:
+            continue
+        lo, _, hi = part.partition(":")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out

@@ -11,6 +11,7 @@ from sources.archives import ArchiveSource
 from sources.base import Source
 from sources.ews import EwsSource
 from sources.graph import GraphSource
+from sources.graph_files import GraphFilesSource
 from sources.imap import ImapSource
 from sources.local import LocalSource
 from sources.smb import SmbSource
@@ -18,6 +19,7 @@ from sources.smb import SmbSource
 SOURCE_TYPES: dict[str, type[Source]] = {
     "local": LocalSource,
     "graph": GraphSource,
+    "graph_files": GraphFilesSource,
     "ews": EwsSource,
     "smb": SmbSource,
     "imap": ImapSource,

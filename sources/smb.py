@@ -6,6 +6,11 @@ a file comes from its security descriptor: one compounded create+query+close per
 "file"`), or one per folder for files that inherit (`acl = "folder"`). Parsed descriptors are
 cached by their bytes, since most files in a tree share a handful of ACLs.
 
+Readers and owners are SIDs in the descriptor; they are named by asking the server itself (LSA
+`LsarLookupSids` over the same SMB connection details, optionally LDAP against a domain
+controller), once per SID per walk, with the config's `principals` map as an override (see
+sources/principals.py).
+
 Every smbclient call is given our own connection cache and `port=`: the library's DirEntry.stat()
 and friends silently fall back to port 445 and the global cache, which breaks non-default ports.
 A dropped connection or a restarted server is retried with exponential backoff after throwing the
@@ -32,8 +37,12 @@ from smbprotocol.open import FilePipePrinterAccessMask, SMB2QueryInfoRequest, SM
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from sources.base import PrincipalLookups
+from sources.ldap_names import LdapLookup
 from sources.local import matches
+from sources.lsa import LsaLookup
 from sources.options import check_keys, env_value
+from sources.principals import PrincipalNames, SidLookup
 from sources.smb_acl import Access, SecurityDescriptorError, access_from_descriptor
 
 T = TypeVar("T")
@@ -65,9 +74,16 @@ OPTIONS = {
     "retry_backoff_s",
     "acl",
     "principals",
+    "resolve_names",
+    "ldap_url",
+    "ldap_base",
+    "ldap_domain",
+    "ldap_username_env",
+    "ldap_password_env",
     "timeout_s",
     "id",
 }
+NAME_LOOKUPS = ("lsa", "ldap")
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -139,10 +155,44 @@ class SmbSource:
                 'write principals = { "S-1-5-21-…-1107" = "CORP\\\\finance" }',
             )
         self.principals: dict[str, str] = principals
+        self.resolve = self._name_lookups(config)
+        self.names = PrincipalNames(principals, [self._lookup(m, config) for m in self.resolve])
         self._cache: dict[str, Any] = {}
         self._access: dict[bytes, Access] = {}
         # Retries spent in the last read(); read() can only return bytes, so callers ask here.
         self.last_read_retries = 0
+
+    def _name_lookups(self, config: SourceConfig) -> list[str]:
+        methods = config.options.get("resolve_names", ["lsa"])
+        if not isinstance(methods, list) or any(m not in NAME_LOOKUPS for m in methods):
+            raise ConfigError(
+                config.key("resolve_names"),
+                f"must list lookups among {', '.join(NAME_LOOKUPS)}, got {methods!r}",
+                'use resolve_names = ["lsa"] (or ["lsa", "ldap"], or [] for none)',
+            )
+        if "ldap" in methods:
+            for key in ("ldap_url", "ldap_base"):
+                _opt(config, key, str)
+        return list(methods)
+
+    def _lookup(self, method: str, config: SourceConfig) -> SidLookup:
+        """A lookup; it connects on the first SID that needs a name (walk only, never workers)."""
+        if method == "lsa":
+            return LsaLookup(self.host, self.port, self.username, self.password, self.timeout)
+        user = env_value(config, "ldap_username_env", required=False) or self.username
+        password = env_value(config, "ldap_password_env", required=False) or self.password
+        return LdapLookup(
+            _opt(config, "ldap_url", str),
+            _opt(config, "ldap_base", str),
+            _opt(config, "ldap_domain", str, ""),
+            user,
+            password,
+            self.timeout,
+        )
+
+    def principal_lookups(self) -> PrincipalLookups:
+        """How this walk named the SIDs of its ACLs (for scan.json)."""
+        return self.names.report("+".join(self.resolve) or "off")
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -332,7 +382,7 @@ class SmbSource:
             if len(self._access) >= ACCESS_CACHE:  # per-file owners can make every key unique
                 self._access.clear()
             try:
-                self._access[key] = access_from_descriptor(data, self.principals, for_children)
+                self._access[key] = access_from_descriptor(data, self.names.names, for_children)
             except SecurityDescriptorError as exc:
                 raise ItemError(f"{self.uri(rel)}: unreadable security descriptor ({exc})") from exc
         return self._access[key]
@@ -438,6 +488,7 @@ class SmbSource:
     def close(self) -> None:
         """Close this source's connections (its own cache; other sources keep theirs)."""
         self._reset()
+        self.names.close()
 
 
 ACCESS_CACHE = 4096

@@ -1,4 +1,4 @@
-"""Who can read a file, from its Windows security descriptor (owner + DACL).
+r"""Who can read a file, from its Windows security descriptor (owner + DACL).
 
 The SMB source asks the server for the self-relative SECURITY_DESCRIPTOR ([MS-DTYP] 2.4.6) and
 this module turns its bytes into an owner and a tuple of readers. It is a small struct-based
@@ -9,11 +9,17 @@ from Active Directory, conditional ACEs) are skipped, not fatal.
 Only grants that include reading the content count: FILE_READ_DATA, GENERIC_READ or GENERIC_ALL.
 A principal whose read is denied by an ACE is not a reader. A missing (NULL) DACL lets everyone
 in, which Windows documents and administrators sometimes forget.
+
+Which readers are broad (anyone with an account, or none) is decided by SID, not by name: a
+German server calls BUILTIN\Users "VORDEFINIERT\Benutzer", and a looked-up domain group is
+"CORP\Domain Users". Names come from a `Namer` (sources.principals asks the server); without one
+only the well-known SIDs get names.
 """
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 FILE_READ_DATA = 0x00000001
@@ -59,20 +65,13 @@ DOMAIN_RIDS = {
     515: "Domain Computers",
 }
 
-# Principals that mean "practically anyone with an account (or none)": a store that declares
-# restricted readers is broader than declared when any of these can read.
-BROAD_PRINCIPALS = frozenset(
-    {
-        EVERYONE,
-        "NT AUTHORITY\\ANONYMOUS LOGON",
-        "NT AUTHORITY\\Authenticated Users",
-        "BUILTIN\\Users",
-        "BUILTIN\\Guests",
-        "Domain Users",
-        "Domain Guests",
-        "Guest",
-    }
-)
+# SIDs that mean "practically anyone with an account (or none)": a store that declares restricted
+# readers is broader than declared when any of these can read. Plus, in any domain, BROAD_RIDS.
+BROAD_SIDS = frozenset({"S-1-1-0", "S-1-5-7", "S-1-5-11", "S-1-5-32-545", "S-1-5-32-546"})
+BROAD_RIDS = frozenset({501, 513, 514})  # Guest, Domain Users, Domain Guests
+
+# SIDs -> names for a batch of SIDs (every SID gets an entry; unknown ones may map to themselves).
+Namer = Callable[[Sequence[str]], Mapping[str, str]]
 
 
 class SecurityDescriptorError(ValueError):
@@ -157,18 +156,30 @@ def parse_security_descriptor(data: bytes) -> SecurityDescriptor:
     return SecurityDescriptor(owner_sid=owner, dacl=tuple(aces))
 
 
-def sid_name(sid: str, names: dict[str, str] | None = None) -> str:
-    """Name a SID: configured names first, then well-known ones, else the SID itself."""
-    if names and sid in names:
-        return names[sid]
-    if sid in WELL_KNOWN:
-        return WELL_KNOWN[sid]
+def _domain_rid(sid: str) -> int | None:
+    """The RID of a domain (or standalone server) account SID S-1-5-21-a-b-c-RID, else None."""
     parts = sid.split("-")
     if len(parts) == 8 and parts[:4] == ["S", "1", "5", "21"] and parts[7].isdigit():
-        rid_name = DOMAIN_RIDS.get(int(parts[7]))
-        if rid_name:
-            return rid_name
-    return sid
+        return int(parts[7])
+    return None
+
+
+def rid_name(sid: str) -> str | None:
+    """The generic name of a well-known domain RID (Domain Users, …), when no lookup named it."""
+    rid = _domain_rid(sid)
+    return DOMAIN_RIDS.get(rid) if rid is not None else None
+
+
+def is_broad(sid: str) -> bool:
+    """Whether `sid` stands for (nearly) anyone: Everyone, Authenticated Users, Domain Users, …."""
+    return sid in BROAD_SIDS or _domain_rid(sid) in BROAD_RIDS
+
+
+def sid_name(sid: str, names: Mapping[str, str] | None = None) -> str:
+    """Name a SID without asking anyone: configured names, well-known ones, else the SID itself."""
+    if names and sid in names:
+        return names[sid]
+    return WELL_KNOWN.get(sid) or rid_name(sid) or sid
 
 
 def readers_of(sd: SecurityDescriptor, for_children: bool = False) -> tuple[str, ...]:
@@ -200,12 +211,14 @@ def readers_of(sd: SecurityDescriptor, for_children: bool = False) -> tuple[str,
 
 
 def access_from_descriptor(
-    data: bytes, names: dict[str, str] | None = None, for_children: bool = False
+    data: bytes, namer: Namer | None = None, for_children: bool = False
 ) -> Access:
     """Owner, reader names and broad principals from raw descriptor bytes."""
     sd = parse_security_descriptor(data)
-    readers = tuple(dict.fromkeys(sid_name(s, names) for s in readers_of(sd, for_children)))
-    owner = sid_name(sd.owner_sid, names) if sd.owner_sid and not for_children else None
-    return Access(
-        owner=owner, readers=readers, broad=tuple(r for r in readers if r in BROAD_PRINCIPALS)
-    )
+    sids = readers_of(sd, for_children)
+    owner_sid = sd.owner_sid if not for_children else None
+    asked = [*sids, owner_sid] if owner_sid else list(sids)
+    names = namer(asked) if namer else {s: sid_name(s) for s in asked}
+    readers = tuple(dict.fromkeys(names[s] for s in sids))
+    broad = tuple(dict.fromkeys(names[s] for s in sids if is_broad(s)))
+    return Access(owner=names[owner_sid] if owner_sid else None, readers=readers, broad=broad)

@@ -79,6 +79,16 @@ def run_cli(
     )
 
 
+def make_estate(out: Path) -> None:
+    """Build the demo estate into `out` the way `make demo` does (examples/make_estate.py)."""
+    subprocess.run(
+        [sys.executable, str(REPO / "examples" / "make_estate.py"), "--out", str(out)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
 @pytest.fixture(scope="session")
 def detector() -> Any:
     """One loaded detector for in-process tests (the model takes seconds to load)."""

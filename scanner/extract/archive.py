@@ -14,7 +14,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import IO, ClassVar
 
 from scanner.config import Limits
 from scanner.errors import EncryptedError, TooLargeError
@@ -34,53 +34,70 @@ def _modified(info: zipfile.ZipInfo) -> datetime | None:
         return None
 
 
-def _too_large(name: str, problem: str, key: str) -> TooLargeError:
+def too_large(name: str, problem: str, key: str) -> TooLargeError:
+    """The error every archive limit raises: names the archive, the breach and the key to raise."""
     return TooLargeError(
         f"{name}: {problem}; raise limits.{key} if the archive is trusted, or extract it by hand"
     )
 
 
-def _bomb(size: int, compressed: int, limits: Limits) -> bool:
+def is_bomb(size: int, compressed: int, limits: Limits) -> bool:
     """Tell whether `size` output bytes from `compressed` input bytes breaks the ratio limit."""
     return size > RATIO_FLOOR and size > limits.archive_ratio * max(compressed, 1)
 
 
 def check_declared(infos: list[zipfile.ZipInfo], limits: Limits, name: str) -> None:
     """Refuse before inflating anything when the central directory already breaks a limit."""
-    if len(infos) > limits.archive_members:
-        problem = f"holds {len(infos)} members, over the limit of {limits.archive_members}"
-        raise _too_large(name, problem, "archive_members")
+    check_declared_sizes([(i.filename, i.file_size, i.compress_size) for i in infos], limits, name)
+
+
+def check_declared_sizes(members: list[tuple[str, int, int]], limits: Limits, name: str) -> None:
+    """Member count, total size and ratio from (name, declared size, compressed size) triples."""
+    if len(members) > limits.archive_members:
+        problem = f"holds {len(members)} members, over the limit of {limits.archive_members}"
+        raise too_large(name, problem, "archive_members")
     total_limit = int(limits.archive_total_mb * 1024 * 1024)
-    declared = sum(i.file_size for i in infos)
+    declared = sum(size for _, size, _ in members)
     if declared > total_limit:
         problem = f"declares {declared} uncompressed bytes, over {total_limit}"
-        raise _too_large(name, problem, "archive_total_mb")
-    compressed = sum(i.compress_size for i in infos)
-    bombs = [i.filename for i in infos if _bomb(i.file_size, i.compress_size, limits)]
-    if bombs or _bomb(declared, compressed, limits):
+        raise too_large(name, problem, "archive_total_mb")
+    compressed = sum(c for _, _, c in members)
+    bombs = [m for m, size, c in members if is_bomb(size, c, limits)]
+    if bombs or is_bomb(declared, compressed, limits):
         where = f"member {bombs[0]!r}" if bombs else "the archive"
         problem = f"{where} declares a compression ratio over {limits.archive_ratio:.0f}:1 (bomb?)"
-        raise _too_large(name, problem, "archive_ratio")
+        raise too_large(name, problem, "archive_ratio")
 
 
-def _inflate(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits: Limits, name: str
+def read_limited(
+    stream: IO[bytes], budget: int, compressed: int, limits: Limits, name: str, member: str
 ) -> bytes:
-    """One member's bytes, counted as they come out; `budget` is what the archive has left."""
+    """Read a decompressing stream to the end, counting the bytes as they come out.
+
+    `budget` is what the archive has left of limits.archive_total_mb, `compressed` the input
+    size the ratio is judged against. Declared sizes cannot be trusted, so this is the check
+    that holds whatever the headers say.
+    """
     buf = bytearray()
-    with archive.open(info) as member:
-        while chunk := member.read(CHUNK):
-            buf += chunk
-            if len(buf) > budget:
-                problem = "inflates past its total size limit (headers understated the size)"
-                raise _too_large(name, problem, "archive_total_mb")
-            if len(buf) > limits.max_file_bytes:
-                problem = f"member {info.filename!r} inflates past the file size limit"
-                raise _too_large(name, problem, "max_file_mb")
-            if _bomb(len(buf), info.compress_size, limits):
-                problem = f"member {info.filename!r} inflates past {limits.archive_ratio:.0f}:1"
-                raise _too_large(name, problem, "archive_ratio")
+    while chunk := stream.read(CHUNK):
+        buf += chunk
+        if len(buf) > budget:
+            problem = "inflates past its total size limit (headers understated the size)"
+            raise too_large(name, problem, "archive_total_mb")
+        if len(buf) > limits.max_file_bytes:
+            problem = f"member {member!r} inflates past the file size limit"
+            raise too_large(name, problem, "max_file_mb")
+        if is_bomb(len(buf), compressed, limits):
+            problem = f"member {member!r} inflates past {limits.archive_ratio:.0f}:1"
+            raise too_large(name, problem, "archive_ratio")
     return bytes(buf)
+
+
+def check_depth(ctx: ExtractContext) -> None:
+    """Refuse an archive nested as deep as limits.archive_depth (a zip quine never ends)."""
+    if ctx.depth >= ctx.limits.archive_depth:
+        problem = f"is nested {ctx.depth} archives deep, the limit"
+        raise too_large(ctx.name, problem, "archive_depth")
 
 
 def _package_extractor(archive: zipfile.ZipFile, names: list[str]) -> Extractor | None:
@@ -114,9 +131,7 @@ class ZipExtractor:
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Members in archive order as children, within the archive limits."""
         limits = ctx.limits
-        if ctx.depth >= limits.archive_depth:
-            problem = f"is nested {ctx.depth} archives deep, the limit"
-            raise _too_large(ctx.name, problem, "archive_depth")
+        check_depth(ctx)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
             package = _package_extractor(archive, [i.filename for i in infos])
@@ -134,7 +149,9 @@ class ZipExtractor:
             for info in infos:
                 if info.flag_bits & 0x1:
                     continue
-                content = _inflate(archive, info, budget, limits, ctx.name)
+                with archive.open(info) as member:
+                    args = (budget, info.compress_size, limits, ctx.name, info.filename)
+                    content = read_limited(member, *args)
                 budget -= len(content)
                 base = info.filename.rstrip("/").rsplit("/", 1)[-1]
                 yield Child(f"#{info.filename}", base or info.filename, content, _modified(info))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
 
-from scanner.config import Limits
+from scanner.config import Limits, OcrSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +67,12 @@ Output = TextSegment | TableSegment | Child
 
 @dataclass(frozen=True, slots=True)
 class ExtractContext:
-    """What an extractor may know: the item's name (a hint only), its nesting depth, the limits."""
+    """What an extractor may know: the item's name (a hint only), nesting depth, settings."""
 
     name: str
     depth: int
     limits: Limits
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
 class Extractor(Protocol):

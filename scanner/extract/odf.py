@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from scanner.errors import EncryptedError
 from scanner.extract import sniff
 from scanner.extract.base import ExtractContext, Output, TableSegment, TextSegment, limit_chars
+from scanner.extract.metadata import odf_properties
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -121,6 +122,7 @@ class OdtExtractor:
         root = _content(data)
         counters = {"paragraph": 0, "table": 0, "comment": 0}
         yield from limit_chars(_walk(root, counters), ctx.limits.max_chars)
+        yield from odf_properties(data)
 
 
 class OdpExtractor:
@@ -137,6 +139,7 @@ class OdpExtractor:
         """Slides in order, speaker notes apart."""
         ensure_not_encrypted(data, ctx.name)
         yield from limit_chars(self._slides(_content(data)), ctx.limits.max_chars)
+        yield from odf_properties(data)
 
     def _slides(self, root: Any) -> Iterator[TextSegment]:
         for n, page in enumerate(root.iter(f"{DRAW}page"), 1):

@@ -1,4 +1,4 @@
-"""OLE compound files: legacy Office (.doc/.xls/.ppt), encrypted OOXML, and the dispatcher for them.
+"""OLE compound files: encrypted OOXML, and the dispatcher to legacy Office (legacy.py, sheets.py).
 
 A password-protected .docx/.xlsx/.pptx is not a zip at all: Office wraps the encrypted package in
 an OLE container with `EncryptionInfo` and `EncryptedPackage` streams. Legacy formats mark
@@ -46,28 +46,6 @@ def ole_streams(data: bytes) -> set[str]:
         return {entry[0].lower() for entry in ole.listdir(streams=True, storages=True)}
 
 
-class DocExtractor:
-    """Word 97-2003 .doc: encryption is reported; text extraction is not implemented yet."""
-
-    name: ClassVar[str] = "doc"
-
-    def sniff(self, head: bytes, filename: str) -> bool:
-        """OLE with a WordDocument stream (or named .doc/.dot when the directory is further in)."""
-        if not sniff.is_ole(head) or sniff.has_ole_stream(head, "EncryptionInfo"):
-            return False
-        named = sniff.suffix(filename) in {"doc", "dot"}
-        return sniff.has_ole_stream(head, "WordDocument") or named
-
-    def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
-        """Encrypted -> EncryptedError; otherwise UnsupportedError naming the gap."""
-        ensure_not_encrypted(data, ctx.name)
-        raise UnsupportedError(
-            f"{ctx.name}: legacy Word 97-2003 (.doc) text extraction is not implemented; "
-            "convert the file to .docx to scan it"
-        )
-        yield  # pragma: no cover - makes this a generator like every extractor
-
-
 class OleExtractor:
     """Any other OLE file: routes by stream names, so a mis-named file still reaches its reader."""
 
@@ -78,7 +56,8 @@ class OleExtractor:
         return sniff.is_ole(head)
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
-        """Encrypted OOXML -> EncryptedError; doc/xls/msg -> their extractor; else unsupported."""
+        """Encrypted OOXML is `encrypted`; doc, ppt, xls, msg go to their extractor; others fail."""
+        from scanner.extract.legacy import DocExtractor, PptExtractor
         from scanner.extract.mail import MsgExtractor
         from scanner.extract.sheets import XlsExtractor
 
@@ -92,12 +71,13 @@ class OleExtractor:
             yield from DocExtractor().extract(data, ctx)
         elif "workbook" in streams or "book" in streams:
             yield from XlsExtractor().extract(data, ctx)
+        elif "powerpoint document" in streams:
+            yield from PptExtractor().extract(data, ctx)
         elif any(s.startswith("__substg1.0_") for s in streams):
             yield from MsgExtractor().extract(data, ctx)
         else:
             ensure_not_encrypted(data, ctx.name)
-            kind = "PowerPoint 97-2003" if "powerpoint document" in streams else "OLE compound"
             raise UnsupportedError(
-                f"{ctx.name}: {kind} file is not supported (streams: "
+                f"{ctx.name}: OLE compound file is not supported (streams: "
                 f"{', '.join(sorted(streams)[:8])}); convert it to a current format to scan it"
             )

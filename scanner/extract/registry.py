@@ -14,13 +14,18 @@ from __future__ import annotations
 
 from scanner.extract.archive import ZipExtractor
 from scanner.extract.base import Extractor
+from scanner.extract.compressed import Bzip2Extractor, GzipExtractor, TarExtractor, XzExtractor
 from scanner.extract.delimited import DelimitedExtractor
+from scanner.extract.images import ImageExtractor
+from scanner.extract.legacy import DocExtractor, PptExtractor
 from scanner.extract.mail import EmlExtractor, MboxExtractor, MsgExtractor
+from scanner.extract.nondoc import EmptyExtractor, NotADocumentExtractor
 from scanner.extract.odf import OdpExtractor, OdtExtractor
-from scanner.extract.ole import DocExtractor, OleExtractor
+from scanner.extract.ole import OleExtractor
 from scanner.extract.pdf import PdfExtractor
 from scanner.extract.pst import PstExtractor
 from scanner.extract.rtf import RtfExtractor
+from scanner.extract.sevenzip import SevenZipExtractor
 from scanner.extract.sheets import OdsExtractor, XlsExtractor, XlsxExtractor
 from scanner.extract.slides import PptxExtractor
 from scanner.extract.text import HtmlExtractor, TextExtractor
@@ -31,7 +36,9 @@ from scanner.extract.word import DocxExtractor
 HEAD_BYTES = 64 * 1024
 
 EXTRACTORS: tuple[Extractor, ...] = (
+    EmptyExtractor(),
     PdfExtractor(),
+    ImageExtractor(),
     RtfExtractor(),
     DocxExtractor(),
     XlsxExtractor(),
@@ -40,11 +47,20 @@ EXTRACTORS: tuple[Extractor, ...] = (
     OdsExtractor(),
     OdpExtractor(),
     ZipExtractor(),
+    GzipExtractor(),
+    Bzip2Extractor(),
+    XzExtractor(),
+    SevenZipExtractor(),
+    TarExtractor(),
     PstExtractor(),
     MsgExtractor(),
-    XlsExtractor(),
+    # Word and PowerPoint before Excel: sniffing finds OLE stream names anywhere in the head, and
+    # a .doc's font table names "Bookman", which looks like an Excel `Book` stream.
     DocExtractor(),
+    PptExtractor(),
+    XlsExtractor(),
     OleExtractor(),
+    NotADocumentExtractor(),
     MboxExtractor(),
     EmlExtractor(),
     HtmlExtractor(),

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from scanner.extract import sniff
 from scanner.extract.base import ExtractContext, Output, limit_chars
 from scanner.extract.delimited import iter_chunks
+from scanner.extract.metadata import odf_properties, ole_summary, xlsx_metadata
 
 
 def cell_text(value: Any) -> str:
@@ -76,7 +77,8 @@ class XlsxExtractor:
         )
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
-        """All sheets, cell by cell."""
+        """Properties, cell comments and their authors (small, so first); then every cell."""
+        yield from xlsx_metadata(data)
         yield from limit_chars(calamine_tables(data), ctx.limits.max_chars)
 
 
@@ -98,6 +100,7 @@ class XlsExtractor:
 
         ensure_not_encrypted(data, ctx.name)
         yield from limit_chars(calamine_tables(data), ctx.limits.max_chars)
+        yield from ole_summary(data)
 
 
 class OdsExtractor:
@@ -115,3 +118,4 @@ class OdsExtractor:
 
         ensure_not_encrypted(data, ctx.name)
         yield from limit_chars(calamine_tables(data), ctx.limits.max_chars)
+        yield from odf_properties(data)

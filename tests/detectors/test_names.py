@@ -12,6 +12,8 @@ NAMES = [
     ("Name: Priya Patel\nDept: Finance", ["Priya Patel"]),
     ("Hi Elaine,\nthe file is attached.", ["Elaine"]),
     ("Signed by Dr Amir Khan yesterday.", ["Amir Khan"]),
+    # An initial is part of a name (letters are addressed `Dear Mr J. Smith`).
+    ("Dear Mr J. Smith,\nThank you for your letter.", ["J. Smith"]),
     # Middle initials, with and without the full stop.
     ("The form was countersigned by Janka M. Szász on arrival.", ["Janka M. Szász"]),
     ("Approved: Ruth R Montez, team lead", ["Ruth R Montez"]),
@@ -84,6 +86,9 @@ def test_names(detector, text, values):
         ("john smith", False),
         ("A1 Supplies", False),
         ("Anne-Marie O'Neil", True),
+        ("J. Smith", True),
+        ("J. A. Smith", True),
+        ("HR Smith", False),
         ("Hardy, Fiona", True),
         ("BAKER, Helen", True),
         ("QueryWrap", False),

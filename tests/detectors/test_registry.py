@@ -10,6 +10,7 @@ from presidio_analyzer import EntityRecognizer
 
 import detectors
 from detectors.categories import CATEGORY_OF
+from detectors.custom import ConfiguredRecognizer
 from detectors.pattern import ShapeRecognizer
 from detectors.registry import RECOGNIZERS, build_detector
 from scanner.config import DetectorSettings
@@ -25,7 +26,8 @@ def _recognizer_classes() -> set[type]:
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if issubclass(obj, EntityRecognizer) and obj.__module__ == module.__name__:
                 found.add(obj)
-    return found - {ShapeRecognizer}
+    # Bases: ShapeRecognizer for every pattern family, ConfiguredRecognizer for config-made ones.
+    return found - {ShapeRecognizer, ConfiguredRecognizer}
 
 
 def test_every_recognizer_is_registered():

@@ -7,6 +7,7 @@ import io
 import pytest
 
 from scanner.config import Limits
+from scanner.extract.base import TableSegment
 from tests.extract import files
 from tests.extract.files import PERSON, one
 
@@ -39,7 +40,7 @@ def test_xlsx_every_sheet_with_true_cell_locations() -> None:
     assert cells["Staff!D3"] == "1980-01-02"
     assert cells["Staff!C17"] == "late cell"
     assert cells["Secret!A2"] == "4111 1111 1111 1111"  # hidden sheets are read
-    headers = {o.location: o.header for o in node.outputs}
+    headers = {o.location: o.header for o in node.outputs if isinstance(o, TableSegment)}
     assert headers["Staff"] == ("", "Name", "Phone", "Born")
 
 
@@ -54,7 +55,7 @@ def test_big_sheet_streams_in_chunks_with_row_numbers() -> None:
     out = io.BytesIO()
     wb.save(out)
     node = one(out.getvalue(), "big.xlsx")
-    tables = node.outputs
+    tables = [o for o in node.outputs if isinstance(o, TableSegment)]
     assert [len(t.rows) for t in tables] == [5000, 5000, 2001]
     assert [t.first_row for t in tables] == [2, 5002, 10002]
     assert {t.header for t in tables} == {("id", "email")}
@@ -72,7 +73,8 @@ def test_max_chars_stops_reading_early() -> None:
     out = io.BytesIO()
     wb.save(out)
     node = one(out.getvalue(), "big.xlsx", Limits(max_chars=1000))
-    assert len(node.outputs) == 1  # the first 5,000-row chunk passes the limit; nothing after
+    # the first 5,000-row chunk passes the limit; nothing after (the properties come first)
+    assert [type(o).__name__ for o in node.outputs] == ["TextSegment", "TableSegment"]
 
 
 def test_legacy_xls_from_xlwt() -> None:

@@ -10,10 +10,7 @@ three fail this test, and the message lists exactly which rows differ.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +19,7 @@ import pytest
 
 from reports.scope import years_before
 from scanner import config as config_mod
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, make_estate, run_cli
 
 ESTATE_SCRIPT = REPO / "examples" / "make_estate.py"
 
@@ -37,12 +34,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
     """Build the estate beside a copy of config.example.toml and scan it: (root, scan, exit)."""
     root = tmp_path_factory.mktemp("demo")
     estate = root / "examples" / "estate"
-    subprocess.run(
-        [sys.executable, str(ESTATE_SCRIPT), "--out", str(estate)],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-    )
+    make_estate(estate)
     shutil.copy(REPO / "config.example.toml", root / "config.toml")
     done = run_cli("scan", "--config", str(root / "config.toml"), "--quiet", timeout=900)
     assert done.returncode in (0, 1), done.stderr

@@ -23,6 +23,10 @@ def load(text: str, tmp_path: Path) -> config.ScanConfig:
         ("[scan]\nwokers = 2\n", "scan.wokers", "not a known setting"),
         ("[limits]\nmax_file_mb = -1\n", "limits.max_file_mb", "greater than 0"),
         ("[detectors]\nthreshold = 2\n", "detectors.threshold", "between 0 and 1"),
+        ("[ocr]\ndpi = 1200\n", "ocr.dpi", "between 72 and 600"),
+        ("[ocr]\nmax_pages = 0\n", "ocr.max_pages", "greater than 0"),
+        ("[ocr]\nlanguage = ['eng']\n", "ocr.language", "not a known setting"),
+        ("[ocr]\ntessdata = '/nonexistent'\n", "ocr.tessdata", "not a folder"),
         ("[[store]]\nname = 'x'\n", "store[1].id", "is required"),
         (
             "[[store]]\nid = 'a'\ncategories = ['names']\n",
@@ -97,3 +101,12 @@ def test_detector_entity_names_are_checked_when_the_config_loads(tmp_path: Path)
     assert e.value.key == "detectors.thresholds.PHONE"
     cfg = load("[detectors.thresholds]\nPHONE_NUMBER = 0.7\n", tmp_path)
     assert cfg.detectors.thresholds == {"PHONE_NUMBER": 0.7}
+
+
+def test_ocr_language_that_is_not_installed_names_the_package(tmp_path: Path) -> None:
+    if config.OcrSettings().tessdata_dir() is None:
+        pytest.skip("no Tesseract language data installed")
+    with pytest.raises(ConfigError) as e:
+        load("[ocr]\nlanguages = ['eng', 'xyz']\n", tmp_path)
+    assert e.value.key == "ocr.languages" and "tesseract-ocr-xyz" in e.value.fix
+    assert load("[ocr]\nenabled = false\nlanguages = ['xyz']\n", tmp_path).ocr.enabled is False

@@ -22,7 +22,7 @@ import psutil
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import REPO, cli_env, run_cli
+from tests.conftest import REPO, cli_env, make_estate, run_cli
 from tests.extract.files import eml_message, zip_file
 
 HOOKS = REPO / "tests" / "fixtures" / "hooks"
@@ -127,12 +127,7 @@ def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) ->
 @pytest.mark.slow
 def test_incremental_rescan_of_the_demo_estate(tmp_path: Path) -> None:
     estate = tmp_path / "estate"
-    subprocess.run(
-        [sys.executable, str(REPO / "examples" / "make_estate.py"), "--out", str(estate)],
-        check=True,
-        capture_output=True,
-        cwd=REPO,
-    )
+    make_estate(estate)
     out = tmp_path / "out"
     full = out_dir(run_cli("scan", str(estate), "--out", str(out), "-w", "2", "-q"))
     n_items = json.loads((full / "scan.json").read_text())["counts"]["items"]
@@ -285,3 +280,20 @@ def test_carried_rows_equal_the_previous_scans_with_nested_items(tmp_path: Path)
     assert {name: rows(fourth, name) for name in saved} == saved
     counts = json.loads((fourth / "scan.json").read_text())["counts"]
     assert counts["carried"] == len(items) and counts["carried_from_previous"] == 0
+
+
+def test_analysis_key_follows_the_key_and_the_normalisation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new normalisation changes every hash: no scan may carry old hashes next to new ones."""
+    from scanner import privacy
+    from scanner.config import for_paths
+    from scanner.incremental import analysis_key
+
+    cfg = for_paths([tmp_path], tmp_path / "out")
+    before = analysis_key(cfg)
+    monkeypatch.setattr(privacy, "NORMALISATION_VERSION", privacy.NORMALISATION_VERSION + 1)
+    assert analysis_key(cfg) != before
+    monkeypatch.undo()
+    monkeypatch.setenv("NOTICESCAN_HMAC_KEY", "another-installation-key")
+    assert analysis_key(cfg) != before

@@ -6,7 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from scanner.privacy import Redactor, load_key, mask, mask_metadata, normalise
+from scanner.errors import NoticeScanError
+from scanner.privacy import (
+    NORMALISATION_VERSION,
+    Redactor,
+    hashing_facts,
+    key_fingerprint,
+    load_key,
+    mask,
+    mask_metadata,
+    normalise,
+    normalise_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,3 +60,46 @@ def test_mask_metadata_masks_addresses_only() -> None:
         {"sender": "ann@x.org", "recipients": "bob@y.com, cy@z.net", "folder": "Inbox"}
     )
     assert out == {"sender": "a**@x.org", "recipients": "b**@y.com, c*@z.net", "folder": "Inbox"}
+
+
+@pytest.mark.parametrize(
+    ("value", "normalised"),
+    [
+        ("John Smith", "john smith"),
+        ("  JOHN   SMITH ", "john smith"),
+        ("Dr Zoë O’Brien", "zoe o'brien"),  # diacritics and curly apostrophes folded, title gone
+        ("Mr J. Smith", "j smith"),  # `F. Surname` as letters write it
+        ("J.Smith", "j smith"),
+        ("J. A. Smith", "j a smith"),
+        ("SMITH,John", "smith, john"),  # `Surname, Forename` keeps its order
+        ("Smith , Dr John", "smith, john"),
+        ("Anne-Marie Ó Briain", "anne-marie o briain"),
+        ("Dr", "dr"),  # a title alone is kept rather than hashing nothing
+    ],
+)
+def test_normalise_name(value: str, normalised: str) -> None:
+    assert normalise_name(value) == normalised
+    assert normalise("PERSON", value) == normalised
+    assert normalise_name(normalised) == normalised  # the query side normalises again
+
+
+def test_email_normalises_to_the_lower_case_address() -> None:
+    assert normalise("EMAIL_ADDRESS", " Jane.Doe@Example.COM ") == "jane.doe@example.com"
+    assert normalise("EMAIL_ADDRESS", "12345678@x.io") == "12345678@x.io"  # not a digit string
+
+
+def test_key_fingerprint_names_the_key_without_revealing_it() -> None:
+    a, b = key_fingerprint(b"k" * 32), key_fingerprint(b"x" * 32)
+    assert a != b and len(a) == 16 and a == key_fingerprint(b"k" * 32)
+    facts = hashing_facts(b"k" * 32)
+    assert facts == {"key_fingerprint": a, "normalisation": NORMALISATION_VERSION}
+
+
+def test_reading_a_missing_key_never_creates_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NOTICESCAN_HMAC_KEY", raising=False)
+    path = tmp_path / "hmac.key"
+    with pytest.raises(NoticeScanError, match="no HMAC key here"):
+        load_key(path, create=False)
+    assert not path.exists()

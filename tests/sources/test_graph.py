@@ -22,6 +22,7 @@ import pytest
 from scanner.config import from_dict
 from scanner.errors import ConfigError
 from scanner.models import Item, ItemResult, Status
+from sources.base import Changes
 from sources.graph import GraphSource
 from tests.fixtures.fake_graph import TOKEN, FakeGraph, make_tls_cert
 
@@ -47,6 +48,7 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> None:
 def make(
     graph: FakeGraph, tls: tuple[Path, Path], state: dict[str, str] | None = None, **options: Any
 ) -> GraphSource:
+    """A source as the pipeline builds it; `state` is the sync point a complete scan saved."""
     source = {
         "type": "graph",
         "tenant_id": TENANT,
@@ -60,7 +62,10 @@ def make(
         "max_retry_wait_s": 5,
     } | options
     scan = from_dict({"source": [source]}, tls[0].parent)
-    return GraphSource(scan.sources[0], scan, state=state)
+    built = GraphSource(scan.sources[0], scan)
+    if state is not None:
+        built.start_from(state)
+    return built
 
 
 def items(source: GraphSource) -> list[Item]:
@@ -68,6 +73,10 @@ def items(source: GraphSource) -> list[Item]:
     errors = [r for r in rows if isinstance(r, ItemResult)]
     assert not errors, [e.message for e in errors]
     return [r for r in rows if isinstance(r, Item)]
+
+
+def changes(source: GraphSource) -> list[Changes]:
+    return [r for r in source.walk() if isinstance(r, Changes)]
 
 
 def test_walk_lists_every_mailbox_folder_and_message(
@@ -145,17 +154,22 @@ def test_read_returns_mime_after_honouring_retry_after(
     assert b"4111 1111 1111 1111" in attachments[0].get_content().encode()
 
 
+INBOX = f"graph://{TENANT}/users/alice@contoso.com/mailFolders/Inbox/messages/"
+
+
 def test_delta_round_then_incremental(graph: FakeGraph, tls: tuple[Path, Path]) -> None:
     first = make(graph, tls, mailboxes=["alice@contoso.com"])
     assert len(items(first)) == 5
-    links = first.delta_links
-    inbox_key = "alice@contoso.com/AQMkADYAAAIBDAAAAA=="
-    assert "$deltatoken=" in links[inbox_key]
+    links = first.sync_state()
+    assert "$deltatoken=" in links[INBOX]
+    assert len(links) == 3  # Inbox, Inbox/Customers/UK, Sent Items
     delta_requests = [r for r in graph.requests if r.path.endswith("/messages/delta")]
     assert any("$skiptoken" in r.query for r in delta_requests)  # the inbox needed 2 pages
 
-    # One new message, one deleted: the next walk from the stored links sees only the new one.
+    # One new message, one deleted: the next walk from the stored links sees only the new one,
+    # names the deleted one, and says which folders it listed as changes only.
     inbox = graph.mailbox("alice@contoso.com").folders[0]  # type: ignore[union-attr]
+    gone = inbox.messages[0].id
     new = inbox.messages[0].__class__(
         id="AAMkAGI2TG93AAA0009=",
         subject="New",
@@ -166,8 +180,13 @@ def test_delta_round_then_incremental(graph: FakeGraph, tls: tuple[Path, Path]) 
     )
     inbox.messages = [*inbox.messages[1:], new]
     second = make(graph, tls, state=dict(links), mailboxes=["alice@contoso.com"])
-    assert [i.name for i in items(second)] == ["AAMkAGI2TG93AAA0009=.eml"]
-    assert second.delta_links[inbox_key] != links[inbox_key]
+    rows = list(second.walk())
+    assert [r.name for r in rows if isinstance(r, Item)] == ["AAMkAGI2TG93AAA0009=.eml"]
+    marks = {c.prefix: c.removed for c in rows if isinstance(c, Changes)}
+    assert set(marks) == set(links)
+    assert marks[INBOX] == (INBOX + gone.replace("=", "%3D"),)
+    assert second.sync_state()[INBOX] != links[INBOX]
+    assert not any(r.path.endswith("/$value") for r in graph.requests)  # listing reads nothing
 
 
 def test_expired_delta_link_falls_back_to_full_round(
@@ -175,10 +194,12 @@ def test_expired_delta_link_falls_back_to_full_round(
 ) -> None:
     first = make(graph, tls, mailboxes=["bob@contoso.com"])
     assert len(items(first)) == 1
-    link = first.delta_links["bob@contoso.com/AQMkADZAAAIBDAAAAA=="]
+    (link,) = first.sync_state().values()
     graph.expired_delta_tokens.add(link.split("$deltatoken=")[1])
-    again = make(graph, tls, state=first.delta_links, mailboxes=["bob@contoso.com"])
-    assert [i.name for i in items(again)] == ["AAMkAGI2TG93AAA0006=.eml"]
+    again = make(graph, tls, state=first.sync_state(), mailboxes=["bob@contoso.com"])
+    rows = list(again.walk())
+    assert [r.name for r in rows if isinstance(r, Item)] == ["AAMkAGI2TG93AAA0006=.eml"]
+    assert not [r for r in rows if isinstance(r, Changes)]  # listed in full: no carrying
 
 
 def test_unknown_mailbox_is_an_error_row_not_a_crash(

@@ -15,6 +15,7 @@ import pytest
 from scanner.config import from_dict
 from scanner.errors import ConfigError, SourceError
 from scanner.models import Item, ItemResult
+from sources.base import Changes
 from sources.imap import ImapSource
 from tests.fixtures.dovecot import USER, Dovecot, env_for
 from tests.fixtures.mailfiles import docx_bytes, message, pdf_bytes
@@ -150,27 +151,54 @@ def test_folder_globs_select_folders(mailserver: Dovecot, tmp_path: Path) -> Non
     assert sorted(i.metadata["folder"] for i in items_of(src.walk())) == [ACME[0], "Sent"]
 
 
-def test_incremental_lists_only_uids_after_since_uid(fresh_server: Dovecot, tmp_path: Path) -> None:
+def walked(src: ImapSource) -> tuple[list[Item], dict[str, tuple[str, ...]]]:
+    """Items, and the removed uris of each folder the walk listed as changes only."""
+    items, changes = [], {}
+    for x in src.walk():
+        if isinstance(x, Changes):
+            changes[x.prefix] = x.removed
+        else:
+            assert isinstance(x, Item), x
+            items.append(x)
+    return items, changes
+
+
+def test_sync_points_list_only_new_and_expunged_uids(fresh_server: Dovecot, tmp_path: Path) -> None:
     first = source(fresh_server.port, tmp_path)
-    assert len(items_of(first.walk())) == len(MAILBOX)
-    state = dict(first.high_water)
-    assert state["INBOX"][1] == 2
+    items, changes = walked(first)
+    assert len(items) == len(MAILBOX) and changes == {}  # no sync point: listed in full
+    points = first.sync_state()
+    inbox = next(p for p in points if p.split("/")[-2] == "INBOX")
+    validity = next(i.metadata["uidvalidity"] for i in items if i.metadata["folder"] == "INBOX")
+    assert inbox.endswith(f"/INBOX/{validity}:")
+
+    # Unchanged: every folder is "changes only", with nothing changed.
+    again = source(fresh_server.port, tmp_path)
+    again.start_from(points)
+    assert walked(again) == ([], {p: () for p in points})
+    assert again.sync_state() == points
+
+    # One new message, one expunged: only the new UID is listed, the expunged one is removed.
     new = message("new@example.com", ["alice@example.org"], "New", when(6), "new one")
     fresh_server.append("INBOX", new, when(21))
-    second = source(fresh_server.port, tmp_path)
-    second.since_uid = state
-    items = items_of(second.walk())
-    assert [(i.metadata["folder"], i.metadata["uid"]) for i in items] == [("INBOX", "3")]
-    assert second.read(items[0]) == new
-    assert second.high_water["INBOX"] == (state["INBOX"][0], 3)
-    # Nothing new: the `3:*` search still matches UID 3 on the server; it must not be re-listed.
+    c = fresh_server.client()
+    c.select("INBOX")
+    c.uid("STORE", "1", "+FLAGS", "(\\Deleted)")
+    c.expunge()
+    c.logout()
     third = source(fresh_server.port, tmp_path)
-    third.since_uid = dict(second.high_water)
-    assert items_of(third.walk()) == []
-    # A changed UIDVALIDITY makes the old UIDs meaningless: that folder is listed in full.
+    third.start_from(points)
+    items, changes = walked(third)
+    assert [(i.metadata["folder"], i.metadata["uid"]) for i in items] == [("INBOX", "3")]
+    assert third.read(items[0]) == new
+    assert changes[inbox] == (f"{inbox}1",)
+    assert all(changes[p] == () for p in points if p != inbox)
+
+    # A sync point for another UIDVALIDITY is no sync point: that folder is listed in full.
     stale = source(fresh_server.port, tmp_path, folders=["INBOX"])
-    stale.since_uid = {"INBOX": (state["INBOX"][0] + 1, 99)}
-    assert len(items_of(stale.walk())) == 3
+    stale.start_from({inbox.replace(":", "9:"): points[inbox]})
+    items, changes = walked(stale)
+    assert len(items) == 2 and changes == {}
 
 
 def test_a_dropped_connection_is_retried_and_recorded(

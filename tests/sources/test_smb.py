@@ -203,21 +203,23 @@ def test_readers_and_broad_access(samba: SambaServer) -> None:
         f.write(b"inherited")
     smbclient.reset_connection_cache(connection_cache=cache)
 
+    # The configured name wins for finance; the server's LSA names the test user.
+    me_name = f"NSTESTSRV\\{samba.user}"
     for mode in ("file", "folder"):
         src = source(samba, "finance", folder, acl=mode, principals={finance: "CORP\\finance"})
         items, errors = items_of(src.walk())
         assert errors == []
         new = items["inherits/new.txt"]
-        assert set(new.readers or ()) == {"CORP\\finance", me, "NT AUTHORITY\\SYSTEM"}
+        assert set(new.readers or ()) == {"CORP\\finance", me_name, "NT AUTHORITY\\SYSTEM"}
         assert "broad_access" not in new.metadata
         if mode == "file":
             public, restricted = items["public.txt"], items["restricted.txt"]
-            assert public.readers == ("Everyone", me)
+            assert public.readers == ("Everyone", me_name)
             assert public.metadata["broad_access"] == "true"
             assert public.metadata["broad_principals"] == "Everyone"
-            assert restricted.readers == ("CORP\\finance", me)
+            assert restricted.readers == ("CORP\\finance", me_name)
             assert "broad_access" not in restricted.metadata
-            assert restricted.owner == me
+            assert restricted.owner == me_name
             assert src.read(restricted) == b"restricted.txt"
 
 

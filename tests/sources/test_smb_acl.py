@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from sources.principals import PrincipalNames
 from sources.smb_acl import (
     SecurityDescriptorError,
     access_from_descriptor,
@@ -84,7 +85,8 @@ def test_children_see_only_object_inherit_aces() -> None:
 
 def test_configured_principal_names_win() -> None:
     data = descriptor(ALICE, [(True, 0, READ, FINANCE)])
-    access = access_from_descriptor(data, {FINANCE: "CORP\\finance", ALICE: "CORP\\alice"})
+    names = PrincipalNames({FINANCE: "CORP\\finance", ALICE: "CORP\\alice"})
+    access = access_from_descriptor(data, names.names)
     assert access.readers == ("CORP\\finance",)
     assert access.owner == "CORP\\alice"
 
