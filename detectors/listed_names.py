@@ -188,7 +188,9 @@ def later_mentions(
             end -= 2
         if any(a < end and start < b for a, b in taken) or looks_like_company(text, start, end):
             continue
-        if _IN_LONGER_NAME.search(text, 0, start) or _BEFORE_LONGER_NAME.match(text, end):
+        if _IN_LONGER_NAME.search(text, max(0, start - 40), start) or _BEFORE_LONGER_NAME.match(
+            text, end
+        ):
             continue  # `Dave Matthews Band`, `the Caloi family`, `Circuit Zandvoort`
         out.append(
             RecognizerResult(

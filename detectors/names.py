@@ -20,7 +20,7 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors.gazetteer import is_forename
+from detectors.gazetteer import is_forename, known
 from detectors.name_shapes import (
     GROUP_WORDS,
     looks_like_company,
@@ -85,9 +85,7 @@ class SpacyPersonRecognizer(EntityRecognizer):
 
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
-_NAME = (
-    rf"(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+(?:[ \t](?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
-)
+_NAME = rf"(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+(?:[ \t](?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]"
 _LABELS = (
     "name|full name|employee|employee name|contact|contact person|patient|applicant|candidate|"
@@ -160,6 +158,8 @@ class CuedNameRecognizer(ShapeRecognizer):
         if value.islower():
             return is_forename(value)
         words = value.casefold().split()
+        if len(words) == 1 and not known(value):
+            return False  # `Mr Porter!`, `Dear Fridge`: one unlisted word after a cue is a title
         return plausible_name(value) and not any(w in GROUP_WORDS for w in words)
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
