@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person bench-report clean estate
+.PHONY: demo test lint bench-quality bench-independent bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person bench-report clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(STAMP)
 ## bench-quality: precision/recall/F2 per entity, noticescan vs plain Presidio (a few minutes)
 bench-quality: $(STAMP)
 	$(BIN)/python -m bench.quality
+
+## bench-independent: PERSON P/R/F1/F2 on human-labelled corpora (../shared/corpora), vs plain Presidio
+bench-independent: $(STAMP)
+	$(BIN)/python -m bench.independent
 
 ## bench-throughput: MB/s, items/s, RSS and recall, noticescan vs the naive Presidio loop
 bench-throughput: $(STAMP)

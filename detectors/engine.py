@@ -24,13 +24,10 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import Detection
-from detectors.names import (
-    NAME_CELL,
-    NOT_NAMES,
-    SpacyPersonRecognizer,
-    looks_like_company,
-    plausible_name,
-)
+from detectors.listed_names import later_mentions, name_parts
+from detectors.mail_names import AddressListRecognizer
+from detectors.name_shapes import NAME_CELL, NOT_NAMES, looks_like_company, plausible_name
+from detectors.names import SpacyPersonRecognizer
 from detectors.pattern import ShapeRecognizer, normalise_context
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -92,6 +89,8 @@ class PresidioDetector:
         self.settings = settings
         chosen = list(recognizers) if recognizers is not None else build_recognizers(settings)
         self.shapes: list[ShapeRecognizer] = [r for r in chosen if isinstance(r, ShapeRecognizer)]
+        lists = [r for r in chosen if isinstance(r, AddressListRecognizer)]
+        self.address_list = lists[0] if lists else None
         people = [r for r in chosen if isinstance(r, SpacyPersonRecognizer)]
         self.person = people[0] if people else None
         self.nlp = (nlp or load_nlp()) if self.person else None
@@ -155,6 +154,11 @@ class PresidioDetector:
             reach = max(reach, r.end) if len(cluster) > 1 else r.end
         chosen += _settle(cluster)
         return sorted(chosen, key=lambda r: (r.start, r.end))
+
+    def named(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """PERSON results that reach their floor."""
+        floor = self.floor("PERSON")
+        return [r for r in results if r.entity_type == "PERSON" and r.score >= floor]
 
     @property
     def wants_people(self) -> bool:
@@ -250,22 +254,46 @@ class _Plan:
                 self.ner_texts += [c.cells[i] for c in cols for i in c.ner_rows]
 
     def finish(self, docs: list[Any]) -> Iterator[Detection]:
-        """Resolve and locate every detection of the item."""
+        """Resolve and locate every detection of the item.
+
+        Two passes: first every segment's results (docs come back in segment order), then
+        the later mentions of the item's names, which may cross segments (header to body).
+        """
         it = iter(docs)
         runs, columns = iter(self.runs), iter(self.columns)
-        for seg in self.segments:
+        texts: dict[int, tuple[TextSegment, list[RecognizerResult]]] = {}
+        tables: dict[int, list[tuple[_Column, list[RecognizerResult]]]] = {}
+        for n, seg in enumerate(self.segments):
             if isinstance(seg, TextSegment):
                 found = self.det.shape_results(seg.text, "", False)
+                if self.det.address_list and seg.location.casefold().startswith("header:"):
+                    # A header value is an address list as a whole, no `To:` label in front.
+                    found += self.det.address_list.header(seg.text)
                 for a, b in next(runs):
                     found += self.det.people(seg.text[a:b], next(it), a)
+                texts[n] = seg, found
+                continue
+            cols = []
+            for col in next(columns):
+                col_found = self.det.shape_results(col.text, col.head, True)
+                col_found += col.people(self.det, [next(it) for _ in col.ner_rows])
+                cols.append((col, col_found))
+            tables[n] = cols
+        parts: set[str] = set()
+        if self.det.wants_people:
+            for text_seg, found in texts.values():
+                parts |= name_parts(text_seg.text, self.det.named(found))
+        for n, seg in enumerate(self.segments):
+            if isinstance(seg, TextSegment):
+                found = texts[n][1]
+                if parts:
+                    found += later_mentions(seg.text, self.det.named(found), parts)
                 for r in self.det.resolve(found):
                     if seg.owns(r.start):  # a window of a long line (scanner.extract.text)
                         yield _detection(seg.location, r, seg.text, -seg.offset)
                 continue
-            for col_index, col in enumerate(next(columns)):
-                found = self.det.shape_results(col.text, col.head, True)
-                found += col.people(self.det, [next(it) for _ in col.ner_rows])
-                for r in self.det.resolve(found):
+            for col_index, (col, col_found) in enumerate(tables[n]):
+                for r in self.det.resolve(col_found):
                     row = _row_of(col.starts, r.start)
                     if r.end > col.starts[row] + len(col.cells[row]):
                         continue  # spans two cells: not one value

@@ -20,130 +20,18 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from detectors.gazetteer import is_forename, known
+from detectors.name_shapes import (
+    GROUP_WORDS,
+    looks_like_company,
+    name_evidence,
+    plausible_name,
+    trim,
+    used_in_lower_case,
+)
 from detectors.pattern import Shape, ShapeRecognizer
 
-PLACES = frozenset(
-    "london manchester birmingham leeds glasgow edinburgh liverpool bristol sheffield cardiff "
-    "belfast newcastle nottingham leicester coventry bradford southampton portsmouth brighton "
-    "plymouth derby reading oxford cambridge york bath exeter norwich aberdeen dundee swansea "
-    "sunderland wolverhampton stoke hull preston milton keynes luton bolton salford wigan "
-    "chester lincoln durham carlisle lancaster worcester hereford gloucester canterbury "
-    "winchester salisbury truro inverness stirling perth kent surrey essex sussex devon cornwall "
-    "yorkshire lancashire cheshire dorset somerset wiltshire hampshire norfolk suffolk "
-    "rotterdam amsterdam paris berlin dublin brussels madrid barcelona lisbon rome milan munich "
-    "frankfurt hamburg vienna zurich geneva copenhagen stockholm oslo helsinki warsaw prague "
-    "budapest athens luxembourg antwerp lyon marseille cork galway england scotland wales "
-    "ireland britain europe france germany spain italy netherlands belgium poland sweden".split()
-)
-NOT_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "june july august september october november december q1 q2 q3 q4 hr finance team sales "
-    "support admin accounts payroll it legal gdpr regards thanks kind dear sir madam ref "
-    "attendees minutes notes subject re fw fwd".split()
-)
-COMPANY_LOOKALIKES: tuple[str, ...] = (
-    "johnson matthey",
-    "marks and spencer",
-    "marks & spencer",
-    "john lewis",
-    "rolls-royce",
-    "rolls royce",
-    "morgan stanley",
-    "ernst & young",
-    "slaughter and may",
-    "allen & overy",
-    "clifford chance",
-    "smith & nephew",
-    "taylor wimpey",
-    "aston martin",
-    "paddy power",
-    "sainsbury",
-    "morrisons",
-    "wm morrison",
-    "barclays",
-    "lloyds",
-    "dyson",
-    "whitbread",
-    "schroders",
-    "halfords",
-    "jd sports",
-    "tate & lyle",
-    "procter & gamble",
-    "johnson & johnson",
-    "goldman sachs",
-    "merrill lynch",
-    "thomas cook",
-    "harvey nichols",
-    "ted baker",
-    "laura ashley",
-    "ralph lauren",
-    "hugo boss",
-    "calvin klein",
-    "tommy hilfiger",
-)
-_LONGEST_LOOKALIKE = max(len(c) for c in COMPANY_LOOKALIKES)
-COMPANY_SUFFIX = re.compile(
-    r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
-    r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust)\b"
-)
 _LOWER_WORD = re.compile(r"(?<![\w'’@.\-])[a-z]+(?![\w'’@.\-])")  # not inside e-mail addresses
-_PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
-_INITIAL = re.compile(r"[A-Z]\.?")
-_TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
-NAME_CELL = re.compile(
-    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zà-ÿ'’\-]+(?:[ \-][A-Z][a-zà-ÿ'’\-]+){0,3}"
-    # HR and CRM exports: `SMITH, John`, `Smith, John Paul`
-    r"|[A-Z][A-Za-zà-ÿ'’\-]+, [A-Z][a-zà-ÿ'’\-]+(?: [A-Z][a-zà-ÿ'’\-]+)?"
-)
-
-
-def looks_like_company(text: str, start: int, end: int) -> bool:
-    """Company evidence for text[start:end].
-
-    A suffix after it (here or after the same words elsewhere in the text), or the span sits
-    inside a known surname-like company name.
-    """
-    if COMPANY_SUFFIX.match(text[end : end + 16]):
-        return True
-    lo = max(0, start - _LONGEST_LOOKALIKE)
-    window = text[lo : end + _LONGEST_LOOKALIKE].casefold()
-    for company in COMPANY_LOOKALIKES:
-        pos = window.find(company)
-        while pos != -1:
-            if lo + pos < end and lo + pos + len(company) > start:
-                return True
-            pos = window.find(company, pos + 1)
-    value = text[start:end]
-    pos = text.find(value)
-    while pos != -1:
-        if COMPANY_SUFFIX.match(text[pos + len(value) : pos + len(value) + 16]):
-            return True
-        pos = text.find(value, pos + 1)
-    return False
-
-
-def plausible_name(value: str) -> bool:
-    """Shape filter shared by NER spans and table cells."""
-    words = value.split()
-    if not words or len(words) > 4 or any(c.isdigit() or c in "@/:_#" for c in value):
-        return False
-    lowered = value.casefold()
-    if COMPANY_SUFFIX.match(words[-1]) or words[0].casefold() in {"the", "a", "an"}:
-        return False
-    if _PLACE_HYPHEN.search(value):  # `Stratford-upon-Avon`, `Vaillant-sur-Morvan`
-        return False
-    if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
-        return False
-    if not all(w[:1].isupper() for w in words if w.casefold() not in {"de", "van", "von", "da"}):
-        return False
-    if any(w.isupper() and len(w) <= 3 and not _INITIAL.fullmatch(w) for w in words):
-        return False  # acronyms: `VAT GB`, `HR`, `NHS`; an initial (`J. Smith`) is a name
-    return not (len(words) == 1 and value.isupper() and len(value) > 3)
-
-
-def name_score(value: str) -> float:
-    """Two or more words 0.85, one word 0.6 (a lone word is as often a brand or place)."""
-    return 0.85 if len(value.split()) > 1 else 0.6
 
 
 class SpacyPersonRecognizer(EntityRecognizer):
@@ -169,23 +57,18 @@ class SpacyPersonRecognizer(EntityRecognizer):
         for ent in nlp_artifacts.entities:
             if ent.label_ not in ("PERSON", "PER"):
                 continue
-            start, end = ent.start_char, ent.end_char
-            cut = text.find("\n", start, end)
-            end = cut if cut >= 0 else end  # a span never runs into the next line
+            start, end, title = trim(text, ent.start_char, ent.end_char)
             value = text[start:end]
-            title = _TITLES.match(value)
-            if title:
-                start += title.end()
-            if text[end - 2 : end] in ("'s", "’s"):
-                end -= 2
-            value = text[start:end].strip()
-            if not plausible_name(value) or looks_like_company(text, start, end):
+            if text[start - 1 : start] in ("#", "@") or not plausible_name(value):
+                continue  # hashtags and handles are not written names
+            score = name_evidence(value) or (0.85 if title else 0.0)
+            if not score or looks_like_company(text, start, end):
                 continue
             if lower_words is None:
                 lower_words = set(_LOWER_WORD.findall(text))
-            if all(w.casefold() in lower_words for w in value.split()):
+            if used_in_lower_case(value, lower_words):
                 continue  # `Reporting Bugs`: every word is also used as a common word here
-            out.append(self._result(start, end, name_score(value)))
+            out.append(self._result(start, end, score))
         return out
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
@@ -201,19 +84,42 @@ class SpacyPersonRecognizer(EntityRecognizer):
         )
 
 
-_NAME = r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){0,2}"
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_NAME = rf"(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+(?:[ \t](?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]"
+_LABELS = (
+    "name|full name|employee|employee name|contact|contact person|patient|applicant|candidate|"
+    "tenant|landlord|signed|signature|payee|payer|beneficiary|account holder|account name|"
+    "card ?holder|guarantor|next of kin|emergency contact|owner|author|prepared by|approved by|"
+    "reviewed by|requested by|authori[sz]ed by|assigned to|manager|supervisor|witness|"
+    "claimant|customer|client|member|guest|visitor|student|parent|guardian|driver|passenger|"
+    "attn|attention|c/o|sent by|on behalf of"
+)
+_SIGN_OFF = (
+    "thanks|thank you|many thanks|regards|kind regards|best regards|warm regards|best wishes|"
+    "best|cheers|sincerely|yours sincerely|yours faithfully|yours truly|yours|love|rgds|br"
+)
 
 
 class CuedNameRecognizer(ShapeRecognizer):
-    """Names after a title or a salutation/label cue, where the model may miss them."""
+    """Names after a title, a greeting, a label or a sign-off, where the model may miss them."""
 
     ENTITY = "PERSON"
     SHAPES = (
-        Shape("title", rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? ({_NAME})", 0.85, group=1),
+        Shape("title", rf"\b{_TITLE}({_NAME})", 0.85, group=1),
         Shape(
             "dear",
-            rf"\b(?:Dear|Hi|Hello) (?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.? )?({_NAME})(?=[,\n])",
+            rf"\b(?:Dear|Hi|Hello|Hey|Morning|Thanks|Thank you|Cheers)[ \t,]+(?:{_TITLE})?"
+            rf"({_NAME})(?=[ \t]*(?:[,\n!:]|$))",
             0.85,
+            group=1,
+        ),
+        # Mail written in lower case: `hi vince,`, `thanks, sally` (checked against the lists).
+        Shape(
+            "greeting",
+            r"(?i:\b(?:dear|hi|hello|hey|thanks|thank you|cheers)[ \t,]+)([a-z][a-z'’\-]+)"
+            r"(?=[ \t]*(?:[,\n!]|$))",
+            0.6,
             group=1,
         ),
         # Chat and meeting transcripts: `[09:14] Karl Townsend: morning`
@@ -225,19 +131,36 @@ class CuedNameRecognizer(ShapeRecognizer):
         ),
         Shape(
             "label",
-            rf"(?im:^[ \t]*(?:name|full name|employee|employee name|contact|patient|applicant|"
-            rf"candidate|tenant|signed|signature)[ \t]*:[ \t]*)({_NAME})(?=[ \t]*(?:$|,|\())",
+            rf"(?im:^[ \t]*(?:{_LABELS})[ \t]*:[ \t]*(?:{_TITLE})?)({_NAME})"
+            rf"(?=[ \t]*(?:$|,|\(|<|\[| - | \|))",
+            0.85,
+            group=1,
+        ),
+        # A signature: the name alone on its line after `Thanks,` / `Kind regards`.
+        Shape(
+            "sign-off",
+            rf"(?im:^[ \t]*(?:{_SIGN_OFF})[ \t]*[,.!]?[ \t]*\n(?:[ \t]*\n)?[ \t]*)({_NAME})"
+            r"(?=[ \t]*$)",
             0.85,
             group=1,
         ),
     )
     DAMPING = ()
     BOOST = 0.0
-    PREFILTER = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear|Hi|Hello)\b|:", re.IGNORECASE)
+    PREFILTER = re.compile(
+        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
+        r"best|sincerely|yours|love|rgds|br)\b|:",
+        re.IGNORECASE,
+    )
 
     def validate(self, value: str) -> bool:
-        """Apply the same shape filter as to the model's spans."""
-        return plausible_name(value)
+        """The shape filter; a lower-case word only when it is a listed forename."""
+        if value.islower():
+            return is_forename(value)
+        words = value.casefold().split()
+        if len(words) == 1 and not known(value):
+            return False  # `Mr Porter!`, `Dear Fridge`: one unlisted word after a cue is a title
+        return plausible_name(value) and not any(w in GROUP_WORDS for w in words)
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
         """Company evidence drops the span."""

@@ -23,6 +23,8 @@ from detectors.contact import EmailAddressRecognizer, IpAddressRecognizer, Phone
 from detectors.custom import configured_recognizer
 from detectors.dob import DateOfBirthRecognizer
 from detectors.health import HealthRecognizer
+from detectors.listed_names import ListedNameRecognizer
+from detectors.mail_names import AddressListRecognizer
 from detectors.names import CuedNameRecognizer, SpacyPersonRecognizer
 from detectors.uk_ids import (
     DvlaLicenceRecognizer,
@@ -35,6 +37,8 @@ from scanner.config import DetectorSettings
 RECOGNIZERS: tuple[type[Any], ...] = (
     SpacyPersonRecognizer,
     CuedNameRecognizer,
+    ListedNameRecognizer,
+    AddressListRecognizer,
     StreetAddressRecognizer,
     PostcodeRecognizer,
     EmailAddressRecognizer,

@@ -27,7 +27,11 @@ from scanner.extract.base import Child, ExtractContext, Output, TextSegment, lim
 from scanner.extract.text import html_to_text
 from scanner.mailparts import message_metadata, parse_date
 
-ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender")
+# X-From/X-To/X-cc/X-bcc carry the display names where To/Cc hold only addresses (Exchange and
+# Lotus Notes exports such as the Enron corpus).
+ADDRESS_HEADERS = (
+    "From", "To", "Cc", "Bcc", "Reply-To", "Sender", "X-From", "X-To", "X-cc", "X-bcc",
+)  # fmt: skip
 HEADER_LINE = re.compile(rb"^([A-Za-z][A-Za-z0-9-]{0,60}):[ \t]?", re.MULTILINE)
 KNOWN_HEADERS = {
     b"from", b"to", b"cc", b"subject", b"date", b"received", b"return-path", b"message-id",

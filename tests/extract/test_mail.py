@@ -113,3 +113,17 @@ def test_corrupt_msg_is_an_error() -> None:
     data = MapiMessage.from_email_message(files.eml_message()).to_bytes()
     node = walk(data[: len(data) // 3], "broken.msg")[0]
     assert node.status == "error", node
+
+
+def test_exchange_display_name_headers_are_segments() -> None:
+    """Exchange/Notes exports keep the display names in X-From/X-To/X-cc (the Enron layout)."""
+    raw = (
+        b"From: maureen.smith@example.com\r\nTo: gil.muhl@example.com\r\n"
+        b"Subject: rota\r\nX-From: Smith, Maureen\r\n"
+        b"X-To: Muhl, Gil </O=EXAMPLE/OU=NA/CN=RECIPIENTS/CN=GMUHL>\r\nX-cc: Draper, Lon\r\n"
+        b"\r\nSee you.\r\n"
+    )
+    texts = walk(raw, "m.eml")[0].texts()
+    assert texts["header:X-From"] == "Smith, Maureen"
+    assert texts["header:X-To"].startswith("Muhl, Gil")
+    assert texts["header:X-cc"] == "Draper, Lon"

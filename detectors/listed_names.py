@@ -1,0 +1,204 @@
+"""Names the model misses, found by shape and the name lists; and later mentions of a name.
+
+`ListedNameRecognizer` reads runs of capitalised words and reports the part that starts with
+a known forename (`Shannon Leto`, `Nikita Mikhalkov`) or is an initial and a surname
+(`J. Cole`, `First M. Last`). It runs on all text, model or not, like any pattern recognizer.
+It also reads social-media handles that are built from a forename (`@kyliegillies`,
+`@Matt_Levinson`): a person's handle identifies them as surely as their name.
+
+`later_mentions()` adds the bare surname or forename where a text repeats part of a name it
+already gave in full (`Howard Sattler ... Sattler said`), which is how news and mail refer back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from presidio_analyzer import RecognizerResult
+
+from detectors.gazetteer import is_common, is_forename, is_place, is_surname, known
+from detectors.name_shapes import (
+    NON_NAME_HEADS,
+    NOT_NAMES,
+    PLACES,
+    TITLE_WORDS,
+    forename_surname,
+    looks_like_company,
+    plausible_name,
+    word_kind,
+)
+from detectors.pattern import Shape, ShapeRecognizer
+
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+# A capitalised word, or an initial with its full stop (a full stop after a word ends the run).
+_WORD = rf"(?:[{UPPER}]\.|[{UPPER}][\w'’\-]*(?<![\-'’]))"
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|ibn|al|ter|ten)"
+# A run of up to five capitalised words on one line (particles allowed between them).
+_RUN = re.compile(rf"(?<![\w@#.'’\-]){_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{_WORD}){{0,4}}")
+_HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z][A-Za-z0-9_]{2,14})\b(?![@.]\w)")
+_HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _first_name_at(words: list[str]) -> int:
+    """Index where a name starts inside a run of capitalised words (`Yesterday Nicola ...`)."""
+    for i, w in enumerate(words):
+        kind = word_kind(w)
+        if kind == "initial" and i + 1 < len(words) and word_kind(words[i + 1]) == "name":
+            return i
+        if kind == "name" and is_forename(w):
+            return i
+    return -1
+
+
+def name_in_run(words: list[str]) -> tuple[int, int] | None:
+    """Word range [i, j) of the name inside a capitalised run, or None.
+
+    The name must end the run, its middle words must be names or initials, and nothing but
+    titles, labels and common words may precede it: a run that goes on (`Victoria Skating
+    Rink`, `Eddy Duchin Story`) or starts earlier (`Hyatt Regency Santa Clara`) is the name
+    of a place, a work or an organisation.
+    """
+    while len(words) > 2 and word_kind(words[-1]) == "initial":
+        words = words[:-1]  # `Klaus Faust B.Sc.`: a degree, not a middle initial
+    i = _first_name_at(words)
+    if i < 0 or len(words) - i > 4 or len(words) - i < 2:
+        return None
+    if any(not is_common(w) and w.casefold().strip(".") not in TITLE_WORDS for w in words[:i]):
+        return None
+    name = words[i:]
+    core = [w for w in name if word_kind(w) in ("name", "caps")]
+    if not core or word_kind(name[-1]) == "initial":
+        return None
+    first, last = core[0], core[-1]
+    if is_place(" ".join(name)) or (
+        last.casefold() in NON_NAME_HEADS and not forename_surname(core)
+    ):
+        return None
+    if is_common(last) and not forename_surname(core):
+        return None  # `Christian Faith`, `Emmy-winning Apple`
+    if not is_surname(last) and (last.endswith("s") or (is_place(first) and len(core) == 2)):
+        return None  # `Boston Bruins`, `Texas Longhorns`, `Santa Barbara`
+    if any(w.endswith(("'s", "’s")) for w in name[:-1]):
+        return None  # `Columbia's Tow Center`, `London King's Cross`
+    if any(not known(w) for w in core[1:-1]):
+        return None  # `Victoria Skating Rink`: a middle word that is no name
+    if word_kind(name[0]) == "initial":
+        # `J. Cole` needs its full stop and a listed surname: `I Love`, `C Min` are not names.
+        if not name[0].endswith(".") or not is_surname(last) or is_common(last):
+            return None
+    elif len(core) < 2:
+        return None
+    if any(w.casefold().strip(".,") in NOT_NAMES for w in name):
+        return None
+    return i, len(words)
+
+
+def handle_is_person(handle: str) -> bool:
+    """A handle that starts with a forename: `kyliegillies`, `Matt_Levinson`, `SharonBirdMP`."""
+    parts = _HANDLE_PART.findall(handle)
+    if len(parts) > 1:
+        return len(parts[0]) > 2 and is_forename(parts[0])
+    lowered = handle.casefold()
+    for cut in range(len(lowered) - 3, 2, -1):  # the longest forename prefix, then a rest
+        if is_forename(lowered[:cut]) and (cut > 3 or is_surname(lowered[cut:])):
+            return True
+    return False
+
+
+class ListedNameRecognizer(ShapeRecognizer):
+    """Capitalised runs that start with a listed forename; handles built from a forename."""
+
+    ENTITY = "PERSON"
+    SHAPES = (Shape("listed", _RUN.pattern, 0.85), Shape("handle", _HANDLE.pattern, 0.6))
+    CONTEXT = ()
+    DAMPING = ()
+    BOOST = 0.0
+
+    def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+        """Name spans inside capitalised runs, and person handles."""
+        for m in _RUN.finditer(text):
+            words = m[0].split()
+            found = name_in_run(words)
+            if found is None:
+                continue
+            pos = m.start()
+            starts = []
+            for w in words:
+                pos = text.index(w, pos)
+                starts.append(pos)
+                pos += len(w)
+            i, j = found
+            end = starts[j - 1] + len(words[j - 1].rstrip("."))
+            if word_kind(words[j - 1]) == "initial":
+                end += 1
+            yield starts[i], end, 0.85, "listed"
+        if "@" in text:
+            for m in _HANDLE.finditer(text):
+                if handle_is_person(m[1]):
+                    yield m.start(), m.end(), 0.6, "handle"
+
+    def validate(self, value: str) -> bool:
+        """Shape filter, except for handles (which are not written as names)."""
+        return value.startswith("@") or plausible_name(value)
+
+    def adjust(self, text: str, start: int, end: int, score: float) -> float:
+        """Company evidence drops the span."""
+        if text[start] == "@":
+            return score
+        return 0.0 if looks_like_company(text, start, end) else score
+
+
+_MENTION = r"(?<![\w@#'’\-]){}(?:['’]s)?(?![\w'’\-])"
+# A mention that is part of a longer proper noun or a noun phrase is not the person.
+_IN_LONGER_NAME = re.compile(rf"(?:\b[Tt]he|[{UPPER}][\w'’\-]*)[ \t]+$")
+_BEFORE_LONGER_NAME = re.compile(rf"[ \t]+(?:[{UPPER}][\w'’\-]*|family|brand|company|group)\b")
+
+
+def name_parts(text: str, people: list[RecognizerResult]) -> set[str]:
+    """First and last words of full names found in a text (`Howard`, `Sattler`)."""
+    parts: set[str] = set()
+    for r in people:
+        value = text[r.start : r.end].replace(",", " ")
+        words = [w for w in value.split() if word_kind(w) == "name"]
+        if len(words) < 2 or not (is_forename(words[0]) or is_forename(words[-1])):
+            continue  # `Sattler, Howard` from an address list has the forename last
+        for w in (words[0], words[-1]):
+            if len(w) > 2 and not is_common(w) and w.casefold() not in PLACES:
+                parts.add(w)
+    return parts
+
+
+def later_mentions(
+    text: str, people: list[RecognizerResult], parts: set[str]
+) -> list[RecognizerResult]:
+    """Other mentions of name parts (from this text or others of the same item) not yet found.
+
+    The parts of an item's names are shared across its segments, so a mail whose header names
+    `Vince Kaminski` has `Vince` in the body found too.
+    """
+    if not parts:
+        return []
+    taken = [(r.start, r.end) for r in people]
+    out: list[RecognizerResult] = []
+    rx = re.compile("|".join(_MENTION.format(re.escape(p)) for p in sorted(parts, key=len)[::-1]))
+    for m in rx.finditer(text):
+        start, end = m.start(), m.end()
+        if text[end - 2 : end] in ("'s", "’s"):
+            end -= 2
+        if any(a < end and start < b for a, b in taken) or looks_like_company(text, start, end):
+            continue
+        if _IN_LONGER_NAME.search(text, max(0, start - 40), start) or _BEFORE_LONGER_NAME.match(
+            text, end
+        ):
+            continue  # `Dave Matthews Band`, `the Caloi family`, `Circuit Zandvoort`
+        out.append(
+            RecognizerResult(
+                "PERSON",
+                start,
+                end,
+                0.7,
+                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "LaterMention"},
+            )
+        )
+    return out

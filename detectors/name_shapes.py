@@ -1,0 +1,299 @@
+"""What a person's name looks like, and the evidence that a capitalised span is one.
+
+Kept apart from the recognizers (detectors/names.py) as the detect-secrets habit of filters as
+their own layer. Three questions, answered in this order:
+1. Shape: every word a capitalised name word (`Szász`, `O'Neil`, `McDonald`, `Anne-Marie`), an
+   initial (`M.`), or a surname particle (`van der`); no digits, `@`, `_`, `#`; CamelCase inside
+   a word (`QueryWrap`, `GeordieScore`) is a code identifier or hashtag, not a name.
+2. Counter-evidence: a company suffix after it (`Ltd`, `plc`) here or after the same words
+   elsewhere in the text, a known surname-like company, a place, a weekday, every word also
+   used in lower case in the same text (`Reporting Bugs` next to `bugs`).
+3. Evidence (detectors/gazetteer.py): a known forename first, a known name and surname, or an
+   initial between name words (`Ross G. Hoyt`). A lone word must be a known forename or an
+   uncommon known surname. The model alone is not enough: on tweets and encyclopaedia text it
+   tags bands, clubs, villages and hashtags as PERSON about half the time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from detectors.gazetteer import PARTICLES, fold, is_common, is_forename, is_place, is_surname, known
+
+PLACES = frozenset(
+    "london manchester birmingham leeds glasgow edinburgh liverpool bristol sheffield cardiff "
+    "belfast newcastle nottingham leicester coventry bradford southampton portsmouth brighton "
+    "plymouth derby reading oxford cambridge york bath exeter norwich aberdeen dundee swansea "
+    "sunderland wolverhampton stoke hull preston milton keynes luton bolton salford wigan "
+    "chester lincoln durham carlisle lancaster worcester hereford gloucester canterbury "
+    "winchester salisbury truro inverness stirling perth kent surrey essex sussex devon cornwall "
+    "yorkshire lancashire cheshire dorset somerset wiltshire hampshire norfolk suffolk "
+    "rotterdam amsterdam paris berlin dublin brussels madrid barcelona lisbon rome milan munich "
+    "frankfurt hamburg vienna zurich geneva copenhagen stockholm oslo helsinki warsaw prague "
+    "budapest athens luxembourg antwerp lyon marseille cork galway england scotland wales "
+    "ireland britain europe france germany spain italy netherlands belgium poland sweden "
+    "houston texas california florida washington australia america canada india china japan "
+    "russia africa asia".split()
+)
+# Nationality words: the model calls `the French` or `German` a person now and then.
+DEMONYMS = frozenset(
+    "american british english french german spanish italian dutch irish scottish welsh danish "
+    "swedish norwegian finnish polish russian chinese japanese indian australian canadian "
+    "mexican brazilian greek turkish portuguese belgian swiss austrian czech hungarian "
+    "romanian bulgarian croatian serbian ukrainian israeli arab muslim jewish "
+    "catholic protestant roman african asian european latin".split()
+)
+# Last words that make a capitalised span a place, a team or an organisation, not a person.
+NON_NAME_HEADS = frozenset(
+    "street st road rd lane avenue ave drive way close court place square park gardens hall "
+    "house station airport bridge hospital clinic school college university academy church "
+    "cathedral chapel centre center hotel river lake island bay beach county city town village "
+    "club fc united rovers group press records studio studios band orchestra festival award "
+    "awards prize cup league trophy museum gallery theatre theater library foundation institute "
+    "society council committee department ministry office agency party company bank fund trust "
+    "act bill report day week month year show series tour album film movie game cross railroad "
+    "railway brook pond creek mountain mountains tower stadium arena reservoir playfield casino "
+    "mills mill field fields valley hill hills forest wood woods point harbour harbor port "
+    "state states republic kingdom empire revolution war battle army navy force corps "
+    "spa restaurant cafe bar pub grill kitchen sports news times post herald journal".split()
+)
+NOT_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "june july august september october november december q1 q2 q3 q4 hr finance team sales "
+    "support admin accounts payroll it legal gdpr regards thanks kind dear sir madam ref "
+    "attendees minutes notes subject re fw fwd copyright holder holders licence license author "
+    "authors maintainer contributors version core mum dad mom jan feb mar apr jun jul aug sep "
+    "sept oct nov dec mon tue wed thu fri sat sun".split()
+)
+COMPANY_LOOKALIKES: tuple[str, ...] = (
+    "johnson matthey",
+    "marks and spencer",
+    "marks & spencer",
+    "john lewis",
+    "rolls-royce",
+    "rolls royce",
+    "morgan stanley",
+    "ernst & young",
+    "slaughter and may",
+    "allen & overy",
+    "clifford chance",
+    "smith & nephew",
+    "taylor wimpey",
+    "aston martin",
+    "paddy power",
+    "sainsbury",
+    "morrisons",
+    "wm morrison",
+    "barclays",
+    "lloyds",
+    "dyson",
+    "whitbread",
+    "schroders",
+    "halfords",
+    "jd sports",
+    "tate & lyle",
+    "procter & gamble",
+    "johnson & johnson",
+    "goldman sachs",
+    "merrill lynch",
+    "thomas cook",
+    "harvey nichols",
+    "ted baker",
+    "laura ashley",
+    "ralph lauren",
+    "hugo boss",
+    "calvin klein",
+    "tommy hilfiger",
+)
+_LONGEST_LOOKALIKE = max(len(c) for c in COMPANY_LOOKALIKES)
+COMPANY_SUFFIX = re.compile(
+    r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
+    r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust|Corp|Corporation)\b"
+)
+# Words of group mailboxes and teams that sign or receive mail (`Accounts Payable`, `IT Support`).
+GROUP_WORDS = frozenset(
+    "all everyone team group staff employees announcements recipients undisclosed list "
+    "department committee desk office support admin info sales service services news "
+    "newsletter distribution noreply mailer daemon postmaster helpdesk help account accounts "
+    "payable receivable customer customers operations management board".split()
+)
+# Frequent surnames that are also common words or place heads: after a listed forename they are
+# the surname (`Amanda Hall`, `Jack Hill`); elsewhere the word (`Victoria Park`, `Town Hall`).
+WORD_SURNAMES = frozenset(
+    "hall hill wood woods long young king green white black brown gray grey price rose bell "
+    "cook baker turner walker wright hunter carter cooper fisher ward mason porter marsh cross "
+    "field fields ford lane bishop bird fox wolf day stone page parks park rich sharp short "
+    "strong little moss read reid shepherd mills mill church bridge bridges brook brooks bush "
+    "banks burns lake lamb lord love major march may miles mann marshall moon nash noble north "
+    "oliver palmer parsons payne pool potter power rice ridge rivers rock rowe sage sands "
+    "savage sawyer singer smart snow south spencer steel summers swan taylor tanner "
+    "thatcher tower townsend vine wall walls warren waters webb west wells wheeler wild wilde "
+    "winter wise woodward york".split()
+)
+# Words that may stand before a name without being part of it.
+TITLE_WORDS = frozenset(
+    "mr mrs ms miss mx dr prof sir dame lord lady rev president minister senator governor "
+    "mayor judge justice colonel general captain major sergeant officer inspector detective "
+    "chancellor secretary ambassador prince princess pope father sister brother coach chairman "
+    "ceo director manager chief councillor cllr contact attn attention from to cc by payee "
+    "payer signed name employee patient customer client tenant applicant candidate dear hi "
+    "hello hey thanks regards cheers".split()
+)
+_PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
+TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
+_INITIAL = re.compile(r"[A-Z]\.?")
+_CLITIC = re.compile(r"['’](?:d|ll|m|re|ve|t)$|n['’]t$", re.IGNORECASE)
+_ABBREVIATED = frozenset("jr. sr. jnr. snr. st.".split())
+# Prefixes after which a capital inside a surname is ordinary: McDonald, MacArthur, DiCaprio.
+_CAMEL_OK = frozenset("mc mac fitz de di da la le van von o d".split())
+NAME_CELL = re.compile(
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?[A-Z][a-zà-ÿ'’\-]+(?:[ \-][A-Z][a-zà-ÿ'’\-]+){0,3}"
+    # HR and CRM exports: `SMITH, John`, `Smith, John Paul`
+    r"|[A-Z][A-Za-zà-ÿ'’\-]+, [A-Z][a-zà-ÿ'’\-]+(?: [A-Z][a-zà-ÿ'’\-]+)?"
+)
+
+
+def word_kind(word: str) -> str:
+    """`name`, `caps` (all capitals), `initial`, `particle`, or `bad` for one word of a span."""
+    if _INITIAL.fullmatch(word):
+        return "initial"
+    if _CLITIC.search(word):
+        return "bad"  # `I'd`, `Don't`: a contraction, not a name word
+    if word.endswith(".") and word.casefold() not in _ABBREVIATED:
+        return "bad"  # `Oke. Alright. Fine.`: a full stop ends a sentence, not a name word
+    if word.casefold() in PARTICLES and word.islower():
+        return "particle"
+    letters = word.replace("'", "").replace("’", "").replace("-", "").replace(".", "")
+    if not letters.isalpha() or not word[0].isupper():
+        return "bad"
+    if letters.isupper():
+        return "caps" if len(letters) > 1 else "initial"
+    for i, c in enumerate(word[1:], 1):
+        if c.isupper() and word[i - 1] not in "-'’" and word[:i].casefold() not in _CAMEL_OK:
+            return "bad"  # CamelCase: `QueryWrap`, `GeordieScore`
+    return "name"
+
+
+def looks_like_company(text: str, start: int, end: int) -> bool:
+    """Company evidence for text[start:end].
+
+    A suffix after it (here or after the same words elsewhere in the text), or the span sits
+    inside a known surname-like company name.
+    """
+    if COMPANY_SUFFIX.match(text[end : end + 16]):
+        return True
+    lo = max(0, start - _LONGEST_LOOKALIKE)
+    window = text[lo : end + _LONGEST_LOOKALIKE].casefold()
+    for company in COMPANY_LOOKALIKES:
+        pos = window.find(company)
+        while pos != -1:
+            if lo + pos < end and lo + pos + len(company) > start:
+                return True
+            pos = window.find(company, pos + 1)
+    value = text[start:end]
+    pos = text.find(value)
+    while pos != -1:
+        if COMPANY_SUFFIX.match(text[pos + len(value) : pos + len(value) + 16]):
+            return True
+        pos = text.find(value, pos + 1)
+    return False
+
+
+def plausible_name(value: str) -> bool:
+    """Shape filter shared by NER spans, cue patterns and table cells (no list look-up)."""
+    words = [w.rstrip(",") for w in value.split()]  # `Hardy, Fiona`
+    if not words or len(words) > 5 or any(c.isdigit() or c in "@/:_#" for c in value):
+        return False
+    lowered = value.casefold()
+    if COMPANY_SUFFIX.match(words[-1]) or words[0].casefold() in {"the", "a", "an"}:
+        return False
+    if _PLACE_HYPHEN.search(value):  # `Stratford-upon-Avon`, `Vaillant-sur-Morvan`
+        return False
+    if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
+        return False
+    if words[0].casefold() in DEMONYMS or (
+        words[-1].casefold() in NON_NAME_HEADS and not forename_surname(words)
+    ):
+        return False  # `Victoria Station`, `German Air Force`; but `Jack Hill`, `Amanda Hall`
+    if is_place(value) and not (len(words) == 1 and known(value)):
+        return False  # `Santa Clara`, `Zandvoort`; but `Obama` or `Florence` alone may be a person
+    kinds = [word_kind(w) for w in words]
+    if "bad" in kinds or not any(k in ("name", "caps") for k in kinds):
+        return False
+    # Acronyms (`VAT GB`, `HR`, `NHS`) are all capitals; a name in capitals must be a known one.
+    return all(known(w) for w, k in zip(words, kinds, strict=True) if k == "caps")
+
+
+def forename_surname(words: list[str]) -> bool:
+    """A listed forename, then a surname that is also a word (`Amanda Hall`, `Wayne Long`)."""
+    return len(words) > 1 and is_forename(words[0]) and fold(words[-1]) in WORD_SURNAMES
+
+
+def name_evidence(value: str) -> float:
+    """Score a plausible span by list evidence: 0.85 name, 0.6 lone name word, 0 no evidence."""
+    words = value.split()
+    kinds = [word_kind(w) for w in words]
+    core = [w for w, k in zip(words, kinds, strict=True) if k in ("name", "caps")]
+    if len(core) == 1:
+        only = core[0]
+        if "initial" in kinds and kinds[-1] != "initial" and is_surname(only):
+            return 0.85  # `J. Cole`, `A. Smith`
+        if is_forename(only) or (is_surname(only) and not is_common(only)):
+            return 0.6
+        return 0.0
+    first, last = core[0], core[-1]
+    if "initial" in kinds[1:-1]:
+        return 0.85  # `Ross G. Hoyt`, `Janka M. Szász`
+    if is_forename(first) or (known(first) and is_surname(last) and not is_common(last)):
+        return 0.85
+    return 0.0
+
+
+_LEAD_WORD = re.compile(r"(\S+)[ \t]+(?=\S)")
+
+
+def _not_a_name_word(word: str) -> bool:
+    """Boilerplate or a common word that is no name (`Copyright`, `Remove`, `Thanks`)."""
+    w = word.casefold()
+    return w in NOT_NAMES or (is_common(word) and not known(word))
+
+
+_EDGE = " \t\r\n'\"‘’“”,;:!?()[]{}<>*|-–—"
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    """Tighten a model span to the name: one line, no title, no possessive, no quotes around.
+
+    Returns the new bounds and whether a title (`Mr`, `Dr`) stood in front (a cue in itself).
+    """
+    cut = text.find("\n", start, end)
+    end = cut if cut >= 0 else end  # a span never runs into the next line
+    while start < end and text[start] in _EDGE:
+        start += 1
+    title = TITLES.match(text, start, end)
+    if title:
+        start = title.end()
+    while (lead := _LEAD_WORD.match(text, start, end)) and _not_a_name_word(lead.group(1)):
+        start = lead.end()  # `Copyright Thomas Nagy`, `Remove Hartmut Penner`
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    if text[end - 2 : end] in ("'s", "’s"):
+        end -= 2
+    if end - start > 2 and text[end - 1] == "." and text[end - 3] != " ":
+        end -= 1  # a full stop after a word ends the sentence; after an initial it is the name's
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    # `Howard Chu All Rights Reserved`: the name stops at the first common word after it.
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for w in words[1:]:
+        if _not_a_name_word(w[0]) and w[0].casefold() not in PARTICLES:
+            end = start + w.start()
+            while end > start and text[end - 1] in _EDGE:
+                end -= 1
+            break
+    return start, end, bool(title)
+
+
+def used_in_lower_case(value: str, lower_words: set[str]) -> bool:
+    """Every name word of the span also occurs in lower case in the same text."""
+    return all(w.casefold().strip(".,") in lower_words for w in value.split() if len(w) > 2)
