@@ -24,12 +24,17 @@ from dataclasses import dataclass, field
 
 from distributed import WorkerPlugin, get_worker
 
+import scanner
 from scanner.config import ScanConfig
 from scanner.errors import ClusterError, NoticeScanError
 from scanner.models import Item, ItemResult
 from scanner.pool import WorkerPool
 from scanner.privacy import KEY_ENV, default_key_path, key_fingerprint, load_key
 from sources.base import Folder, Source, SplitWalk, WalkStep
+
+# Again, now that the worker's sys.path is final: `scanner` may have been imported before the
+# Dask worker process had its parent's path and argv (a sitecustomize), when it could not tell.
+scanner._drop_script_folder()
 
 IDLE_S = 600.0  # a slot's parser process is stopped after this long without a batch
 REAP_EVERY_S = 30.0

@@ -21,6 +21,7 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import CancelledError
 from dataclasses import replace
 from typing import Any
 
@@ -186,6 +187,8 @@ class DaskPool:
                 done, _ = wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
         except TimeoutError:
             done = set()
+        except CancelledError:  # the client cancels every future when the scheduler goes
+            raise self._lost() from None
         if not done and self.client.status not in ("running", "connecting"):
             raise self._lost()
         return [f for f in futures if f in done]
@@ -254,6 +257,12 @@ class DaskPool:
 
 def _connect(address: str) -> tuple[Any, Any]:
     """A client of the scheduler at `address`, or of a new LocalCluster for `local:N`."""
+    # What goes wrong reaches the user as one ClusterError line; Dask's client would also log
+    # each failed reconnect with a traceback on stderr (cron mail). Its scheduler and workers
+    # keep their own logs.
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name.startswith("distributed"):  # some have levels of their own (dask's config)
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     cluster = None
     try:
         if address.startswith("local:"):
@@ -266,7 +275,7 @@ def _connect(address: str) -> tuple[Any, Any]:
                     processes=True,
                     host="127.0.0.1",
                     dashboard_address=None,
-                    silence_logs=logging.ERROR,
+                    silence_logs=logging.CRITICAL,
                 )
             return Client(cluster, set_as_default=False), cluster
         return Client(address, timeout=CONNECT_S, set_as_default=False), None
