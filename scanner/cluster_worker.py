@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from distributed import WorkerPlugin, get_worker
 
 import scanner
+from scanner import allowlist
 from scanner.config import ScanConfig
 from scanner.errors import ClusterError, NoticeScanError
 from scanner.models import Item, ItemResult
@@ -60,9 +61,10 @@ class _Slot:
 class ScanPlugin(WorkerPlugin):  # type: ignore[misc]
     """One scan's settings on a worker, and the parser processes of its task slots."""
 
-    def __init__(self, config: ScanConfig, fingerprint: str) -> None:
+    def __init__(self, config: ScanConfig, fingerprint: str, allowed: str) -> None:
         self.config = config
         self.fingerprint = fingerprint  # of the scanner's key: not secret (scan.json has it)
+        self.allowed = allowed  # keyed digest of the scanner's allow-list (scanner.allowlist)
 
     def setup(self, worker: object) -> None:
         """Check the worker can hash with the scan's key and start parsers; raise if not."""
@@ -143,6 +145,13 @@ class ScanPlugin(WorkerPlugin):  # type: ignore[misc]
                 f"{where} would hash with another HMAC key (fingerprint {mine}; the scan's is "
                 f"{self.fingerprint}), so its findings would match no other: {fix}"
             )
+        file = self.config.allowlist.file
+        try:
+            same = allowlist.fingerprint(self.config.allowlist, key) == self.allowed
+        except OSError as e:
+            return f"{where} cannot read the allow-list {file} ({e.strerror}); copy it there"
+        if not same:  # its own values would be findings here and dropped elsewhere
+            return f"{where} has another allow-list at {file}; copy the scanner's file there"
         return None
 
     def _daemon_problem(self) -> str | None:

@@ -25,6 +25,7 @@ from concurrent.futures import CancelledError
 from dataclasses import replace
 from typing import Any
 
+from scanner import allowlist
 from scanner.config import ScanConfig
 from scanner.errors import ClusterError, NoticeScanError
 
@@ -51,7 +52,16 @@ DEPTH = 2  # tasks per worker thread: one running, one waiting, so no thread idl
 WALK_FIRST = 256  # files the first walk step lists before it hands the rest out
 WALK_STEP = 5_000  # files each later walk step lists (one result: a Listing or Items)
 CONNECT_S = 30.0
+# Dask's own monitoring, which costs CPU on every worker while parsers need it (bench.cluster:
+# the stack-sampling profiler and the 0.5 s system monitor). The same settings for real
+# workers are in deploy/noticescan-dask-worker.service.
+QUIET = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "10s",
+    "distributed.admin.tick.interval": "200ms",
+}
 SLOTS_EVERY_S = 5.0  # how often the cluster's thread count is asked again (workers come and go)
+NO_WORKERS_S = 120.0  # a scheduler without workers this long: the scan would wait forever
 
 
 class DaskPool:
@@ -70,12 +80,16 @@ class DaskPool:
         self._n = 0
         self._slots = 1
         self._slots_at = 0.0
+        self._alone_since: float | None = None  # when the cluster was last seen without workers
         self._stores = {s.id: s.store for s in config.sources}
         self.client, self._cluster = _connect(config.cluster)
         self.name = f"noticescan-{secrets.token_hex(4)}"
-        fingerprint = key_fingerprint(load_key(config.secret_file))
+        key = load_key(config.secret_file)
+        plugin = ScanPlugin(
+            config, key_fingerprint(key), allowlist.fingerprint(config.allowlist, key)
+        )
         try:
-            self.client.register_plugin(ScanPlugin(config, fingerprint), name=self.name)
+            self.client.register_plugin(plugin, name=self.name)
         except BaseException:
             self._shut()
             raise
@@ -110,6 +124,7 @@ class DaskPool:
         """Send the partial batch, then hand finished batches' rows to on_result."""
         if self._batch:
             self._send()
+        self._thread_count()  # fails the scan if the cluster has had no worker for long
         for fut in self._finished(list(self._tasks), timeout):
             self._collect(fut, self._tasks.pop(fut))
 
@@ -233,13 +248,22 @@ class DaskPool:
         )
 
     def _thread_count(self) -> int:
+        """The cluster's worker threads (asked every few seconds); a cluster of none fails."""
         now = time.monotonic()
         if now - self._slots_at > SLOTS_EVERY_S and self.client.status == "running":
             self._slots_at = now
             try:
-                self._slots = max(1, sum(self.client.nthreads().values()))
+                threads = sum(self.client.nthreads().values())
             except (OSError, TimeoutError):
-                pass  # the next poll says whether the scheduler is gone
+                return self._slots  # the next poll says whether the scheduler is gone
+            self._alone_since = None if threads else self._alone_since or now
+            if self._alone_since is not None and now - self._alone_since > NO_WORKERS_S:
+                raise ClusterError(
+                    f"no Dask worker has been connected to the scheduler at {self.address} "
+                    f"for {NO_WORKERS_S:g} s: start the workers (docs/cluster.md), then run the "
+                    "same command with --resume"
+                )
+            self._slots = max(1, threads)
         return self._slots
 
     def _shut(self) -> None:
@@ -268,7 +292,7 @@ def _connect(address: str) -> tuple[Any, Any]:
         if address.startswith("local:"):
             # Parser processes are children of the Dask worker processes, which Python forbids
             # for daemonic processes (see docs/cluster.md for the same setting on real workers).
-            with dask.config.set({"distributed.worker.daemon": False}):
+            with dask.config.set({"distributed.worker.daemon": False, **QUIET}):
                 cluster = LocalCluster(
                     n_workers=int(address.removeprefix("local:")),
                     threads_per_worker=1,

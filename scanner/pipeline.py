@@ -108,6 +108,8 @@ def run_scan(
             "add a [[source]] table (see config.example.toml) or give PATHS to `noticescan scan`",
         )
     sources = build_sources(config)  # validates source options before anything starts
+    if config.cluster:  # a missing `cluster` extra is named now, before a scan folder exists
+        import scanner.dask_pool  # noqa: F401
     identity = identity_of(config)
     lock = ScanLock(config.state_dir, identity)
     lock.acquire()

@@ -76,6 +76,16 @@ def scan(site: dict[str, Any], out: Path, *args: str) -> subprocess.CompletedPro
     )  # fmt: skip
 
 
+def start_scan(site: dict[str, Any], out: Path, cluster: DaskCluster) -> subprocess.Popen[str]:
+    """A cluster scan running in the background, to be interfered with."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scanner.cli", "scan", "--config", str(site["config"]),
+         "--out", str(out), "-q", "--cluster", cluster.address],
+        cwd=site["root"], env=cli_env(**site["env"]), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
 def outputs(scan_dir: Path) -> dict[str, Any]:
     """Items and findings as comparable rows (timings aside), and the item uris in order."""
     items = pq.read_table(scan_dir / "items.parquet").to_pylist()
@@ -109,6 +119,15 @@ def test_a_cluster_scan_equals_the_local_scan(
     facts = json.loads((site["root"] / "dask" / "latest" / "scan.json").read_text())
     assert facts["config"]["cluster"] == cluster.address
     assert facts["counts"]["worker_restarts"] >= 1  # the hung parser's replacement
+    # the state it left serves --incremental as a local scan's does: nothing changed, nothing read
+    site["reads"].write_text("")
+    r = scan(site, site["root"] / "dask", "--cluster", cluster.address, "--incremental")
+    assert r.returncode == code, r.stderr
+    again = outputs(site["root"] / "dask" / "latest")
+    assert again["items"] == local["items"] and again["findings"] == local["findings"]
+    assert site["reads"].read_text() == ""
+    facts = json.loads((site["root"] / "dask" / "latest" / "scan.json").read_text())
+    assert facts["mode"] == "incremental" and facts["counts"]["carried"] == len(local["items"])
 
 
 def test_a_worker_killed_mid_scan_loses_and_duplicates_nothing(
@@ -117,12 +136,7 @@ def test_a_worker_killed_mid_scan_loses_and_duplicates_nothing(
     code, local = local_result
     site["reads"].write_text("")
     out = site["root"] / "killed"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scanner.cli", "scan", "--config", str(site["config"]),
-         "--out", str(out), "-q", "--cluster", cluster.address],
-        cwd=site["root"], env=cli_env(**site["env"]), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    proc = start_scan(site, out, cluster)
     victim = wait_for_read(site["reads"], "slow", proc)
     worker = dask_worker_of(victim)
     os.kill(worker.pid, signal.SIGKILL)  # the Dask worker process, mid-batch
@@ -147,12 +161,7 @@ def test_a_lost_scheduler_is_exit_2_and_resume_completes(
     code, local = local_result
     site["reads"].write_text("")
     out = site["root"] / "lost"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scanner.cli", "scan", "--config", str(site["config"]),
-         "--out", str(out), "-q", "--cluster", cluster.address],
-        cwd=site["root"], env=cli_env(**site["env"]), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    proc = start_scan(site, out, cluster)
     wait_for_read(site["reads"], "slow", proc)
     cluster.kill_scheduler()
     _, stderr = proc.communicate(timeout=120)
@@ -200,3 +209,27 @@ def wait_for_read(reads: Path, part: str, proc: subprocess.Popen[str]) -> int:
             raise AssertionError(f"the scan ended first: {proc.communicate()}")
         time.sleep(0.05)
     raise AssertionError(f"no item like {part!r} was read")
+
+
+def test_local_n_starts_a_cluster_here_and_walks_on_it(tmp_path: Path) -> None:
+    """`--cluster local:1`: a LocalCluster, split walks on its worker, stopped at the end.
+
+    Every file is over limits.max_file_mb, so the listing alone decides (no model is loaded):
+    what is tested is the walk on the worker and the cluster's start and stop.
+    """
+    root = tmp_path / "tree"
+    for i in range(30):
+        (root / f"d{i % 3}" / f"e{i % 2}").mkdir(parents=True, exist_ok=True)
+        (root / f"d{i % 3}" / f"e{i % 2}" / f"n{i}.txt").write_text(f"note {i} " * 8)
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[scan]\nout = "{tmp_path / "out"}"\n[limits]\nmax_file_mb = 0.00001\n'
+        f'[[source]]\ntype = "local"\nid = "notes"\npath = "{root}"\n'
+    )
+    local = run_cli("scan", "--config", str(config), "-q", cwd=tmp_path)
+    here = run_cli("scan", "--config", str(config), "-q", "--cluster", "local:1", cwd=tmp_path)
+    assert local.returncode == here.returncode == 0, here.stderr
+    scans = sorted(p for p in (tmp_path / "out").iterdir() if p.name[0].isdigit())
+    a, b = (outputs(s) for s in scans)
+    assert len(a["items"]) == 30 and a["items"] == b["items"]
+    assert {s for s in a["status"].values()} == {"too_large"}
