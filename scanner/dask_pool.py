@@ -53,12 +53,15 @@ WALK_FIRST = 256  # files the first walk step lists before it hands the rest out
 WALK_STEP = 5_000  # files each later walk step lists (one result: a Listing or Items)
 CONNECT_S = 30.0
 # Dask's own monitoring, which costs CPU on every worker while parsers need it (bench.cluster:
-# the stack-sampling profiler and the 0.5 s system monitor). The same settings for real
-# workers are in deploy/noticescan-dask-worker.service.
+# the stack-sampling profiler and the 0.5 s system monitor), and the environment a nanny gives
+# its worker (MALLOC_TRIM_THRESHOLD_, one BLAS thread), which parser processes would inherit:
+# they run as in the local pool. The same settings for real workers are in
+# deploy/noticescan-dask-worker.service.
 QUIET = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "10s",
     "distributed.admin.tick.interval": "200ms",
+    "distributed.nanny.pre-spawn-environ": {},
 }
 SLOTS_EVERY_S = 5.0  # how often the cluster's thread count is asked again (workers come and go)
 NO_WORKERS_S = 120.0  # a scheduler without workers this long: the scan would wait forever
@@ -298,7 +301,7 @@ def _connect(address: str) -> tuple[Any, Any]:
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address=":0",  # no fixed port to collide with (no dashboard)
                     silence_logs=logging.CRITICAL,
                 )
             return Client(cluster, set_as_default=False), cluster
