@@ -78,6 +78,7 @@ class PaymentCardRecognizer(ShapeRecognizer):
     )
     BOOST = 0.2
     DAMP = 0.6
+    CHECK = "Luhn and issuer range"
     PREFILTER = re.compile(r"\d{4}")
 
     def validate(self, value: str) -> bool:

@@ -31,7 +31,7 @@ from detectors.names import (
     looks_like_company,
     plausible_name,
 )
-from detectors.pattern import ShapeRecognizer, normalise_context
+from detectors.pattern import REASON_KEY, ShapeRecognizer, normalise_context
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
 
@@ -340,9 +340,21 @@ def name_windows(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _settle(cluster: list[RecognizerResult]) -> list[RecognizerResult]:
-    """Of overlapping results, keep the best-scoring (then longest) that do not overlap."""
+    """Of overlapping results, keep the best-scoring (then longest) that do not overlap.
+
+    A name inside an address is part of the street's name (`Via Mario Rossi 5`,
+    `Karl-Marx-Allee 3`), not a person: the address wins whatever the scores.
+    """
     if len(cluster) < 2:
         return cluster
+    streets = [r for r in cluster if r.entity_type == "ADDRESS"]
+    if streets:
+        cluster = [
+            r
+            for r in cluster
+            if r.entity_type != "PERSON"
+            or not any(a.start <= r.start and r.end <= a.end for a in streets)
+        ]
     chosen: list[RecognizerResult] = []
     for r in sorted(cluster, key=lambda r: (-r.score, r.start - r.end, r.start)):
         if not any(
@@ -365,16 +377,25 @@ def _person(start: int, end: int, score: float) -> RecognizerResult:
     )
 
 
+# Reasons for results whose recognizer does not write one (the model's names, name columns).
+_DEFAULT_REASONS = {
+    "SpacyPersonRecognizer": f"SpacyPersonRecognizer: model {SPACY_MODEL} PERSON span",
+    "NameColumn": "NameColumn: name-shaped cell in a column of names (header or NER sample)",
+}
+
+
 def _detection(location: str, r: RecognizerResult, text: str, base: int) -> Detection:
     meta = r.recognition_metadata or {}
+    detector = str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "noticescan"))
     return Detection(
         location=location,
         entity_type=r.entity_type,
         start=r.start - base,
         end=r.end - base,
         score=float(r.score),
-        detector=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "noticescan")),
+        detector=detector,
         value=text[r.start : r.end],
+        reason=str(meta.get(REASON_KEY) or _DEFAULT_REASONS.get(detector, detector)),
     )
 
 

@@ -405,7 +405,8 @@ def _items(con: duckdb.DuckDBPyConnection, ids: dict[str, str], f: dict[str, Any
     findings: dict[str, list[tuple[Any, ...]]] = {}
     for row in con.execute(
         "SELECT item_uri, location, entity_type, category, score, detector, evidence_masked,"
-        " value_hash FROM (SELECT *, row_number() OVER (PARTITION BY item_uri ORDER BY start)"
+        " value_hash, reason"
+        " FROM (SELECT *, row_number() OVER (PARTITION BY item_uri ORDER BY start)"
         f" AS k FROM findings WHERE item_uri IN (SELECT uri FROM shown)) WHERE k <= "
         f"{MAX_FINDINGS_PER_ITEM} ORDER BY item_uri, k"
     ).fetchall():
@@ -445,8 +446,9 @@ def _items(con: duckdb.DuckDBPyConnection, ids: dict[str, str], f: dict[str, Any
             f"<td class=n>{score:.2f}</td><td>{esc(det)}</td>"
             f'<td class="evidence">{esc(ev)}</td>'
             f'<td class="hash">{esc((h or "")[:HASH_CHARS])}</td>'
+            f'<td class="why">{esc(why)}</td>'
             "</tr>"
-            for loc, et, cat, score, det, ev, h in findings.get(uri, [])
+            for loc, et, cat, score, det, ev, h, why in findings.get(uri, [])
         )
         n = counts.get(uri, 0)
         more = (
@@ -462,7 +464,7 @@ def _items(con: duckdb.DuckDBPyConnection, ids: dict[str, str], f: dict[str, Any
             + (f'<ul class="reasons">{viol}</ul>' if viol else "")
             + '<table class="findings"><thead><tr><th>Location</th><th>Entity</th>'
             "<th>Category</th><th class=n>Score</th><th>Detector</th><th>Evidence (masked)</th>"
-            f"<th>Hash</th></tr></thead><tbody>{frows}</tbody></table>{more}</details>"
+            f"<th>Hash</th><th>Why</th></tr></thead><tbody>{frows}</tbody></table>{more}</details>"
         )
     return "".join(out) + _capped(len(ids), f["items_with_findings"], "SELECT * FROM findings")
 

@@ -54,11 +54,17 @@ def analysis_key(config: ScanConfig) -> str:
     """What findings depend on besides the content: settings, limits, version, the HMAC key.
 
     Items recorded under another key are read again, so changing a threshold re-evaluates
-    everything on the next scan without losing the history of what was where.
+    everything on the next scan without losing the history of what was where. The recognizer
+    list and the findings columns count too: a new detector must see files that have not
+    changed, and rows stored before a column existed must not be carried with it empty.
     """
+    from detectors.registry import RECOGNIZERS
+
     key_id = hashlib.sha256(b"noticescan-state\0" + load_key(config.secret_file)).hexdigest()
     doc = {
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
+        "recognizers": [cls.__name__ for cls in RECOGNIZERS],
+        "findings": list(FINDING_COLS),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
         "version": __version__,
         "key": key_id[:16],

@@ -74,6 +74,7 @@ FINDING_COLS = (
     "value_hash",
     "start",
     "end",
+    "reason",
 )
 
 
@@ -194,6 +195,10 @@ class StateDB:
             columns = {r[1] for r in self.con.execute("PRAGMA table_info(scans)")}
             if "analysis" not in columns:  # a state from before scans recorded it
                 self.con.execute("ALTER TABLE scans ADD COLUMN analysis TEXT")
+            columns = {r[1] for r in self.con.execute("PRAGMA table_info(findings)")}
+            if "reason" not in columns:  # a state from before findings said why; such rows
+                # are never carried: the analysis key changed with the recognizer list
+                self.con.execute("ALTER TABLE findings ADD COLUMN reason TEXT")
         except sqlite3.DatabaseError as e:
             raise NoticeScanError(
                 f"state database {self.path} cannot be used ({e}); move it aside to start a "

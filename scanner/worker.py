@@ -231,6 +231,7 @@ class ItemProcessor:
                     value_hash=self.redactor.hash(d.entity_type, d.value),
                     start=d.start,
                     end=d.end,
+                    reason=d.reason,
                 )
             )
         return findings

@@ -122,6 +122,7 @@ def test_figures_heat_map_and_sections(scan_dir: Path) -> None:
         assert f'data-kind="{kind}"' in page
     assert "password protected" in page
     assert "J*** S****" in page  # masked evidence, never the value
+    assert "TestRecognizer: shape test, mod-97 ok, cue &#x27;iban&#x27; +0.10" in page  # why
     assert "0" * 12 in page and "0" * 13 not in page  # hashes shortened
 
 
