@@ -27,6 +27,7 @@ class IbanCodeRecognizer(ShapeRecognizer):
     CONTEXT = ("iban", "bank", "account", "payment", "transfer")
     BOOST = 0.1
     DAMP = 0.2
+    CHECK = "mod-97"
     PREFILTER = re.compile(r"[A-Z]{2}\d{2}")
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
@@ -73,6 +74,7 @@ class UkBankAccountRecognizer(ShapeRecognizer):
     CONTEXT = ("account number", "account no", "acc no", "acct", "bank account", "account")
     BOOST = 0.65
     BEFORE = 40
+    ADJUST_NOTE = "sort code just before"
     _SORT_BEFORE = re.compile(r"\d{2}-\d{2}-\d{2}\D{1,30}$")
 
     def _context_anywhere(self, text: str, header: str) -> bool:
@@ -109,6 +111,7 @@ class VatRecognizer(ShapeRecognizer):
     CONTEXT = ("vat", "tva", "ust", "btw", "iva", "mwst", "tax registration")
     BOOST = 0.6
     BEFORE = 40
+    CHECK = "national check digits"
 
     def validate(self, value: str) -> bool:
         """National check digits; GB left the EU module, so GB/XI and bare go to stdnum.gb."""
