@@ -16,6 +16,7 @@ Here:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -227,17 +228,15 @@ class _Plan:
         self, det: PresidioDetector, segments: Sequence[TextSegment | TableSegment]
     ) -> None:
         self.det = det
-        self.segments = segments
+        self.segments, self.lines = _merge_lines([*segments, *_header_cells(segments)])
+        segments = self.segments
         self.ner_texts: list[str] = []
         self.runs: list[list[tuple[int, int]]] = []
         self.columns: list[list[_Column]] = []
-        for seg in segments:
+        for seg, lines in zip(segments, self.lines, strict=True):
             if isinstance(seg, TextSegment):
-                runs = (
-                    [w for a, b in prose_runs(seg.text) for w in name_windows(seg.text, a, b)]
-                    if det.wants_people
-                    else []
-                )
+                wanted = det.wants_people and not isinstance(seg, _HeaderCell)
+                runs = _ner_windows(seg.text, lines) if wanted else []
                 self.runs.append(runs)
                 self.ner_texts += [seg.text[a:b] for a, b in runs]
             else:
@@ -253,13 +252,14 @@ class _Plan:
         """Resolve and locate every detection of the item."""
         it = iter(docs)
         runs, columns = iter(self.runs), iter(self.columns)
-        for seg in self.segments:
+        for seg, lines in zip(self.segments, self.lines, strict=True):
             if isinstance(seg, TextSegment):
                 found = self.det.shape_results(seg.text, "", False)
                 for a, b in next(runs):
                     found += self.det.people(seg.text[a:b], next(it), a)
                 for r in self.det.resolve(found):
-                    yield _detection(seg.location, r, seg.text, 0)
+                    d = _detection(seg.location, r, seg.text, 0)
+                    yield lines.place(d) if lines else d
                 continue
             for col_index, col in enumerate(next(columns)):
                 found = self.det.shape_results(col.text, col.head, True)
@@ -271,6 +271,113 @@ class _Plan:
                     yield _detection(
                         seg.cell_location(row, col_index), r, col.text, col.starts[row]
                     )
+
+
+_LINE = re.compile(r"line (\d+)$")
+MERGE_CHARS = 20_000  # a block of lines read as one text stays a size the model handles well
+
+
+class _Lines:
+    """Consecutive `line N` segments read as one text, each result put back on its line.
+
+    A text file is extracted one line per segment (so a finding points at its line), but a
+    record runs over lines: `Osoite:` above the street, the postcode and town under it, `Tel.`
+    in a signature block. Read together they keep their context; a result that runs on to the
+    next line is located at its first line, its span cut at that line's end (the evidence and
+    hash still cover the whole value).
+    """
+
+    def __init__(self, segments: list[TextSegment]) -> None:
+        self.locations = [s.location for s in segments]
+        self.lengths = [len(s.text) for s in segments]
+        self.starts, pos = [], 0
+        for s in segments:
+            self.starts.append(pos)
+            pos += len(s.text) + 1
+        self.segment = TextSegment(segments[0].location, "\n".join(s.text for s in segments))
+
+    def place(self, d: Detection) -> Detection:
+        """The detection located on the line where it starts."""
+        i = _row_of(self.starts, d.start)
+        base = self.starts[i]
+        end = min(d.end, base + self.lengths[i])
+        return dataclasses.replace(
+            d, location=self.locations[i], start=d.start - base, end=end - base
+        )
+
+
+def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
+    """Where the model must look; in joined lines, line by line, as if they were never joined.
+
+    Joining lines gives the pattern recognizers their context; the model, though, labels
+    differently when it sees a signature block whole (a name line above a company line is no
+    longer a person), so it keeps reading the lines it read before.
+    """
+    if lines is None:
+        return [w for a, b in prose_runs(text) for w in name_windows(text, a, b)]
+    out: list[tuple[int, int]] = []
+    for start, length in zip(lines.starts, lines.lengths, strict=True):
+        line = text[start : start + length]
+        for a, b in prose_runs(line):
+            out += name_windows(text, start + a, start + b)
+    return out
+
+
+def _merge_lines(
+    segments: Sequence[TextSegment | TableSegment],
+) -> tuple[list[TextSegment | TableSegment], list[_Lines | None]]:
+    """Join runs of consecutive `line N` segments (no blank line between) into one text each."""
+    out: list[TextSegment | TableSegment] = []
+    maps: list[_Lines | None] = []
+    run: list[TextSegment] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            lines = _Lines(run)
+            out.append(lines.segment)
+            maps.append(lines)
+        elif run:
+            out.append(run[0])
+            maps.append(None)
+        run.clear()
+
+    last, size = -1, 0
+    for seg in segments:
+        m = _LINE.match(seg.location) if isinstance(seg, TextSegment) else None
+        if m is None or not isinstance(seg, TextSegment) or isinstance(seg, _HeaderCell):
+            flush()
+            out.append(seg)
+            maps.append(None)
+            continue
+        number = int(m.group(1))
+        if run and (number != last + 1 or size + len(seg.text) > MERGE_CHARS):
+            flush()
+        size = (size if run else 0) + len(seg.text) + 1
+        run.append(seg)
+        last = number
+    flush()
+    return out, maps
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _HeaderCell(TextSegment):
+    """A header cell read as a value: pattern recognizers only (the model calls `Email` a name)."""
+
+
+def _header_cells(segments: Sequence[TextSegment | TableSegment]) -> list[TextSegment]:
+    """A table's header cells as texts of their own, so a first row of data is read too.
+
+    Extractors take a table's first row as its header; in an export without one (a csv of
+    contacts, a sheet whose first row is a person) that row holds values. A real header
+    (`Email`, `Phone`) matches no pattern, so reading it costs one short text per column.
+    """
+    return [
+        _HeaderCell(seg.cell_location(-1, col), cell)
+        for seg in segments
+        if isinstance(seg, TableSegment)
+        for col, cell in enumerate(seg.header)
+        if cell.strip()
+    ]
 
 
 def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[int, int]]:

@@ -46,7 +46,7 @@ _NUMBER = (
 # Type words before the name. STRONG ones are street words and little else; WEAK ones also
 # mean a square, a park, a district or an everyday thing.
 _TYPES_FIRST_STRONG = (
-    "Rua|R\\.|Avenida|Av\\.|Avda\\.|Calle|C/|Carrer|Via|Viale|Vicolo|Piazza|Piazzale|Corso|"
+    "Rua|R\\.|Avenida|Av\\.|Av|Avda\\.|Calle|C/|Carrer|Via|Viale|Vicolo|Piazza|Piazzale|Corso|"
     "Contrada|Travessa|Praça|Estrada|Rodovia|Alameda|Paseo|Passeig|Carretera|Ctra\\.|Callejón|"
     "Travesía|Urbanización|Glorieta|Rambla|Calçada|Largo|Strada|Rue|Avenue|Boulevard|"
     "Chaussée|Chemin|Quai|Impasse|Allée|ul\\.|Ul\\.|ulica|Ulica|al\\.|Al\\.|aleja|Aleja|"
@@ -75,7 +75,7 @@ _SUFFIX_STRONG = (
     "straße|strasse|str\\.|gasse|allee|allé|platz|weg|damm|ufer|chaussee|steig|gade|vej|"
     "stræde|torv|plads|gata|gatan|gränd|vägen|väg|torget|stigen|gaten|veien|vegen|katu|kuja|"
     "polku|kaari|bulevardi|raitti|väylä|straat|laan|gracht|plein|dijk|singel|steeg|kade|"
-    "dreef|markt"
+    "dreef|markt|baan"
 )
 # Everyday English words end in these (`String`, `Notepad`, `Bowtie`): only in words of seven
 # letters or more, and never reported on their own.
@@ -84,7 +84,7 @@ _SUFFIX = re.compile(rf"(?i:(?P<sfx>{_SUFFIX_STRONG})|(?P<wsfx>{_SUFFIX_WEAK}))$
 # Central/Eastern European layout: name, then a lower-case type word (`Szerbtóti utca 48`).
 _TYPE_AFTER = (
     "utca|út|útja|tér|körút|cesta|ulica|trg|náměstí|námestie|nábřeží|třída|iela|gatvė|"
-    "tänav|puiestee|prospektas|aleja|Straße|Strasse|Allé|Allee|Gasse|Weg|Platz"
+    "tänav|puiestee|prospektas|aleja|bulevardi|Straße|Strasse|Allé|Allee|Gasse|Weg|Platz"
 )
 _CORE = re.compile(
     r"(?<![\w\-/.])(?:"
@@ -99,9 +99,10 @@ _POSTCODE = (
     r"(?![^\W\d_])|\d{4}|\d{3}[ \t]\d{2}|\d{2}-\d{3})(?![\w\-])"
 )
 _LINK = r"(?:sur|sous|lès|les|le|la|de|del|di|da|do|am|an|der|im|vorm|bei|op|aan|en|in|près)"
+# A town ends its line or its clause: `T +34 740…` under a postcode is a phone label.
 _TOWN = (
     rf"{_CAP}(?:[ \-](?:{_CAP}|{_LINK}(?=[ \-][{_UP}]))){{0,4}}"
-    r"(?:[ \t]\([A-Z]{2}\)|[ \t]/[ \t][A-Z]{2})?"
+    r"(?:[ \t]\([A-Z]{2}\)|[ \t]/[ \t][A-Z]{2})?(?=[ \t]*(?:$|[\n,.;:)]))"
 )
 _UNIT = re.compile(
     r",?[ \t]+(?:Apt|Apartment|App|Appartamento|Appartement|Piso|Piano|Puerta|Pta|Esc|Scala|"
@@ -109,10 +110,11 @@ _UNIT = re.compile(
     r"\.?[ \t]?\d{1,4}[A-Za-z]?\b"
 )
 _TAIL_POSTCODE = re.compile(
-    rf"\.?(?:,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:{_TOWN},?[ \t]*\n?[ \t]*)?{_POSTCODE}"
-    rf"(?:,?(?:[ \t]*\n[ \t]*|[ \t]+){_TOWN})?"
+    rf"\.?[ \t]*(?:,[ \t]*\n?[ \t]*|\n[ \t]*|[ \t]+)(?:{_TOWN},?[ \t]*\n?[ \t]*)?{_POSTCODE}"
+    rf"(?:,?(?:[ \t]*\n[ \t]*|[ \t]+){_TOWN})?",
+    re.MULTILINE,
 )
-_TAIL_TOWN = re.compile(rf",[ \t]*{_TOWN}(?=[ \t]*(?:$|[,.;:)\n]))", re.MULTILINE)
+_TAIL_TOWN = re.compile(rf"[ \t]*,[ \t]*{_TOWN}", re.MULTILINE)
 _STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
 # A four-digit year after a line of capitalised words (`Python 3\n2024 Edition`) is no postcode.
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?![\d\-])")
@@ -135,6 +137,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         Shape("weak street", "", 0.4),
         Shape("street+town", "", 0.7),
         Shape("street+postcode", "", 0.85),
+        Shape("street line", "", 0.25),
     )
     CONTEXT = (
         "address",
@@ -164,7 +167,14 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         "street",
         "straße",
         "strasse",
+        "straat",
+        "gatuadress",
+        "gateadresse",
+        "katuosoite",
+        "calle",
         "rua",
+        "ulica",
+        "ulice",
     )
     DAMPING = ()
     BOOST = 0.3
@@ -189,7 +199,10 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                 yield start, tail.end(), 0.85, "street+postcode"
                 continue
             if kind == "generic":
-                continue  # a name with no type word is a street only before a postcode
+                # A name with no type word is a street before a postcode, or where a label or
+                # column header says so (`Street: Na Nivách 97`, `"ulice": "Moravanů 7"`).
+                yield start, end, 0.25, "street line"
+                continue
             town = _TAIL_TOWN.match(text, end)
             if town:
                 yield start, town.end(), 0.7, "street+town"

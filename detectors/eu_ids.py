@@ -27,6 +27,22 @@ from stdnum.pl import pesel as pl_pesel
 
 from detectors.pattern import Shape, ShapeRecognizer
 
+# Generic labels of a national identity number, in English; every recognizer below takes them
+# as context (`ID number: 91040978400` passes as a PESEL only if its checksum and date hold).
+GENERIC_ID_CUES = (
+    "national id",
+    "national identity",
+    "national identification",
+    "nationalid",
+    "id number",
+    "id no",
+    "identity number",
+    "identification number",
+    "personal id",
+    "personal number",
+    "personal identity",
+    "citizen id",
+)
 # A number must not be glued to letters, digits or joining punctuation (`PN-12345678901`).
 _L = r"(?<![\w\-/.])"
 _R = r"(?![\w\-/]|\.\w)"
@@ -52,7 +68,7 @@ class SteuerIdRecognizer(ShapeRecognizer):
         "tax id",
         "tax identification",
         "tin",
-    )
+    ) + GENERIC_ID_CUES
     BOOST = 0.5
     BEFORE = 48
     CHECK = "ISO 7064 mod 11,10 and digit rule"
@@ -87,7 +103,7 @@ class NirRecognizer(ShapeRecognizer):
         "social security",
         "n ss",
         "numéro ss",
-    )
+    ) + GENERIC_ID_CUES
     BOOST = 0.3
     CHECK = "mod-97 key"
     PREFILTER = re.compile(r"[12378] ?\d{2} ?\d{2}")
@@ -118,7 +134,7 @@ class SpanishDniRecognizer(ShapeRecognizer):
         "identificación",
         "identificacion",
         "id number",
-    )
+    ) + GENERIC_ID_CUES
     BOOST = 0.3
     CHECK = "mod-23 letter"
     PREFILTER = re.compile(r"\d{7}[ \-]?[A-Z]|\d{3}\.\d{3}")
@@ -146,7 +162,14 @@ class CodiceFiscaleRecognizer(ShapeRecognizer):
             0.85,
         ),
     )
-    CONTEXT = ("codice fiscale", "cod fisc", "c f", "cf", "fiscal code", "tax code")
+    CONTEXT = (
+        "codice fiscale",
+        "cod fisc",
+        "c f",
+        "cf",
+        "fiscal code",
+        "tax code",
+    ) + GENERIC_ID_CUES
     BOOST = 0.15
     CHECK = "check letter and birth date"
     PREFILTER = re.compile(r"[A-Z]{6}[0-9LMNP-V]{2}[A-Z]")
@@ -172,7 +195,7 @@ class BsnRecognizer(ShapeRecognizer):
         "sofinummer",
         "sofi nummer",
         "citizen service number",
-    )
+    ) + GENERIC_ID_CUES
     BOOST = 0.6
     BEFORE = 48
     CHECK = "elfproef (mod 11)"
@@ -195,7 +218,7 @@ class PpsRecognizer(ShapeRecognizer):
         "public service number",
         "revenue",
         "social welfare",
-    )
+    ) + GENERIC_ID_CUES
     BOOST = 0.45
     CHECK = "mod-23 check letter"
     PREFILTER = re.compile(r"\d{7} ?[A-W]")
@@ -210,7 +233,7 @@ class PeselRecognizer(ShapeRecognizer):
 
     ENTITY = "PL_PESEL"
     SHAPES = (Shape("pesel", rf"{_L}\d{{11}}{_R}", 0.3),)
-    CONTEXT = ("pesel", "numer ewidencyjny", "nr ewid")
+    CONTEXT = ("pesel", "numer ewidencyjny", "nr ewid") + GENERIC_ID_CUES
     BOOST = 0.5
     BEFORE = 48
     CHECK = "weighted mod 10 and birth date"
@@ -246,7 +269,7 @@ class BelgianNationalNumberRecognizer(ShapeRecognizer):
         "niss",
         "rrn",
         "nn",
-    )
+    ) + GENERIC_ID_CUES
     BOOST = 0.45
     BEFORE = 48
     CHECK = "mod-97 and birth date"

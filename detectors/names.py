@@ -225,7 +225,7 @@ class CuedNameRecognizer(ShapeRecognizer):
         Shape(
             "label",
             rf"(?im:^[ \t]*(?:name|full name|employee|employee name|contact|patient|applicant|"
-            rf"candidate|tenant|signed|signature)[ \t]*:[ \t]*)({_NAME})(?=[ \t]*(?:$|,|\())",
+            rf"candidate|tenant|signed|signature)[ \t]*:[ \t]*)({_NAME})(?=[ \t]*(?:$|\n|,|\())",
             0.85,
             group=1,
         ),

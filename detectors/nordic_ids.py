@@ -19,6 +19,7 @@ from stdnum.fi import hetu as fi_hetu
 from stdnum.no import fodselsnummer as no_fnr
 from stdnum.se import personnummer as se_pnr
 
+from detectors.eu_ids import GENERIC_ID_CUES
 from detectors.pattern import Shape, ShapeRecognizer
 
 _L = r"(?<![\w\-/.+])"
@@ -42,7 +43,7 @@ class PersonnummerRecognizer(ShapeRecognizer):
         "samordningsnummer",
         "personal identity number",
         "swedish id",
-    )
+    ) + GENERIC_ID_CUES
     BOOST = 0.4
     CHECK = "Luhn and birth date"
     PREFILTER = re.compile(r"\d{6}[\-+]?\d{4}")
@@ -60,7 +61,14 @@ class CprRecognizer(ShapeRecognizer):
         Shape("dashed", rf"{_L}\d{{6}}-\d{{4}}{_R}", 0.3),
         Shape("bare", rf"{_L}\d{{10}}{_R}", 0.1),
     )
-    CONTEXT = ("cpr", "cpr nr", "cpr nummer", "personnummer", "personnr", "civil registration")
+    CONTEXT = (
+        "cpr",
+        "cpr nr",
+        "cpr nummer",
+        "personnummer",
+        "personnr",
+        "civil registration",
+    ) + GENERIC_ID_CUES
     BOOST = 0.45
     CHECK = "birth date"
     PREFILTER = re.compile(r"\d{6}-?\d{4}")
@@ -88,7 +96,7 @@ class HetuRecognizer(ShapeRecognizer):
         "sotu",
         "personal identity code",
         "personbeteckning",
-    )
+    ) + GENERIC_ID_CUES
     BOOST = 0.2
     CHECK = "mod-31 check character and birth date"
     PREFILTER = re.compile(r"\d{6}[+\-A-FU-Y]\d{3}")
@@ -106,7 +114,13 @@ class FodselsnummerRecognizer(ShapeRecognizer):
         Shape("bare", rf"{_L}\d{{11}}{_R}", 0.3),
         Shape("spaced", rf"{_L}\d{{6}} \d{{5}}{_R}", 0.35),
     )
-    CONTEXT = ("fødselsnummer", "fodselsnummer", "personnummer", "d nummer", "fnr")
+    CONTEXT = (
+        "fødselsnummer",
+        "fodselsnummer",
+        "personnummer",
+        "d nummer",
+        "fnr",
+    ) + GENERIC_ID_CUES
     BOOST = 0.45
     CHECK = "two mod-11 check digits and birth date"
     PREFILTER = re.compile(r"\d{6} ?\d{5}")

@@ -15,8 +15,9 @@ Score policy (the same for every shape recognizer, documented in docs/detectors.
 - a match starts at its shape's score (how telling the shape is on its own);
 - `validate()` False drops it (checksum or range failed);
 - the nearest cue decides: a context word adds `BOOST` (capped at 1.0), a damping word
-  (`part`, `serial`, `invoice`, `version` ...) subtracts `DAMP`; words around the match
-  outrank the column header, which counts when the cell itself has no cue.
+  (`part`, `serial`, `invoice`, `version` ...) on the match's own line subtracts `DAMP`;
+  words around the match outrank the column header, which counts when the cell itself has
+  no cue.
 """
 
 from __future__ import annotations
@@ -203,8 +204,10 @@ class ShapeRecognizer(EntityRecognizer):
         near_ctx = self._nearest(
             text, start, end, line_bound, self._context, self.CONTEXT_WHOLE, None
         )
+        # A damping word labels its own line's value: `Reference: A66` above `ID number: 170388-
+        # 895Y`, or `"order_no"` under `"national_id"`, says nothing about the id.
         near_damp = self._nearest(
-            text, start, end, line_bound, self._damping, self.DAMP_WHOLE, self.DAMP_RADIUS
+            text, start, end, True, self._damping, self.DAMP_WHOLE, self.DAMP_RADIUS
         )
         if near_ctx is not None or near_damp is not None:
             if near_damp is None or (near_ctx is not None and near_ctx[0] <= near_damp[0]):
@@ -252,7 +255,7 @@ class ShapeRecognizer(EntityRecognizer):
         best: tuple[int, str] | None = None
         for w in words:
             # Short words (`t`, `ip`, `po`) only as whole words, or ` t` would match `the`.
-            probe = w + " " if whole or len(w) <= 3 else w
+            probe = w + " " if whole or len(w) <= 4 else w  # w carries its leading space
             i = before.rfind(probe)
             if i >= 0 and (best is None or len(before) - i - len(probe) - 1 < best[0]):
                 best = (len(before) - i - len(probe) - 1, w.strip())

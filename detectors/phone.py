@@ -47,7 +47,7 @@ _JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
 _AREA_SLASH = re.compile(r"^\(?0\d{1,5}\)? ?/ ?\d[\d ]*$")
 _ZIP4 = re.compile(r"^\d{5}-\d{4}$")
 _DOTTED = re.compile(r"\d\.\d+\.\d")
-_DATE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$")
+_DATE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$|^(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d$")
 _INTERNATIONAL = re.compile(r"^\(?(?:\+|00)")
 _TRUNK = re.compile(r"^\(?0")
 # Regions whose national numbers are written with the trunk prefix 0 (`020 7946 0123`,
@@ -62,45 +62,65 @@ _TRUNK_ZERO = frozenset(
 _RUN = re.compile(r"(?<![\w+/.\-])\(?\d[\d() \-/.]{5,18}\d(?![\w\-/]|\.\d)")
 # Labels in the languages of the regions tried (normalised like the text: `téléphone` becomes
 # `t l phone`, and so does the label).
-_LABELS = norm_words(
-    (
-        "tel",
-        "tlf",
-        "tfn",
-        "fon",
-        "ph",
-        "phone",
-        "telephone",
-        "téléphone",
-        "telefon",
-        "telefone",
-        "telefono",
-        "teléfono",
-        "telefoon",
-        "puh",
-        "puhelin",
-        "mob",
-        "mobile",
-        "mobil",
-        "móvil",
-        "cellulare",
-        "cell",
-        "celular",
-        "handy",
-        "gsm",
-        "portable",
-        "natel",
-        "telemóvel",
-        "fax",
-        "call",
-        "ring",
-        "whatsapp",
-        "sms",
-        "dial",
-        "contact",
-        "kontakt",
-    )
+LABEL_WORDS = (
+    "tel",
+    "tlf",
+    "tfn",
+    "fon",
+    "ph",
+    "phone",
+    "telephone",
+    "téléphone",
+    "telefon",
+    "telefone",
+    "telefono",
+    "teléfono",
+    "telefoon",
+    "puh",
+    "puhelin",
+    "mob",
+    "mobile",
+    "mobil",
+    "móvil",
+    "cellulare",
+    "cell",
+    "celular",
+    "handy",
+    "gsm",
+    "portable",
+    "natel",
+    "telemóvel",
+    "fax",
+    "call",
+    "ring",
+    "whatsapp",
+    "sms",
+    "dial",
+    "contact",
+    "kontakt",
+    # Verbs that introduce a number in prose: `you can reach me on`, `me joindre au`.
+    "reach",
+    "joindre",
+    "appeler",
+    "erreichen",
+    "erreichbar",
+    "anrufen",
+    "llamar",
+    "chiamar",
+    "bellen",
+    "ligar",
+    "contactar",
+    "mobiel",
+    "mobilnummer",
+    "telefonnummer",
+    "puhelinnumero",
+    "numer telefonu",
+    "komórka",
 )
+_LABELS = norm_words(LABEL_WORDS)
+# One-letter labels of signature blocks and letterheads (`T 0479 256967`, `M: 07700 900123`),
+# only right before the number: anywhere else a lone letter is a word's remnant (`don't`).
+_LETTER_LABEL = re.compile(r"(?:^|[ \t|/])[TtMmFfPp][.:]?[ \t]*$")
 LABEL_WINDOW = 30  # characters before a number on its line where its label may stand
 
 
@@ -109,37 +129,8 @@ class PhoneNumberRecognizer(ShapeRecognizer):
 
     ENTITY = "PHONE_NUMBER"
     SHAPES = (Shape("valid", "", 0.6), Shape("possible", "", 0.3))
-    CONTEXT = (
-        "tel",
-        "phone",
-        "telephone",
-        "telefon",
-        "telefono",
-        "telefone",
-        "telefoon",
-        "puhelin",
-        "puh",
-        "tlf",
-        "tfn",
-        "mobile",
-        "mobil",
-        "mob",
-        "handy",
-        "gsm",
-        "cell",
-        "call",
-        "ring",
-        "fax",
-        "contact",
-        "kontakt",
-        "whatsapp",
-        "sms",
-        "text",
-        "landline",
-        "switchboard",
-        "direct",
-        "dial",
-    )
+    # Every label, and words that introduce a number in running text.
+    CONTEXT = (*LABEL_WORDS, "text", "landline", "switchboard", "direct")
     DAMPING = DAMPING_WORDS + ("iban", "sort", "nhs", "card", "vat", "passport", "artikel")
     BOOST = 0.35
     BEFORE = 32
@@ -232,8 +223,13 @@ class PhoneNumberRecognizer(ShapeRecognizer):
     def _labelled(text: str, start: int) -> bool:
         """Whether a phone label stands before the number on its line."""
         line_start = text.rfind("\n", 0, start) + 1
-        window = normalise_context(text[max(line_start, start - LABEL_WINDOW) : start])
-        return any((w + " " if len(w) <= 4 else w) in window for w in _LABELS)
+        before = text[max(line_start, start - LABEL_WINDOW) : start]
+        if _LETTER_LABEL.search(before):
+            return True
+        window = normalise_context(before)
+        # Labels of up to four letters only as whole words: `call` is not `Calle`, `tel` not
+        # `tell` (normalised words carry their leading space).
+        return any((w + " " if len(w) <= 5 else w) in window for w in _LABELS)
 
     @staticmethod
     def _clean_edges(text: str, start: int, end: int) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.detectors.helpers import check, table
+from tests.detectors.helpers import check, found, table
 
 PHONE = [
     ("Tel: 020 7946 0123", ["020 7946 0123"]),
@@ -75,3 +75,8 @@ def test_phone_column_header_is_a_label(detector):
 def test_same_digits_in_an_order_column_are_no_phone(detector):
     got = table(detector, ("Order", "Amount"), [["030 12345678", "12.00"]])
     assert [e for _, e, _ in got if e == "PHONE_NUMBER"] == []
+
+
+def test_a_name_like_a_label_is_no_label(detector):
+    text = "Copyright Calle Rosenquist, 2016-2018; Tell 0612345678 nobody"
+    assert [e for e, _, _ in found(detector, text) if e == "PHONE_NUMBER"] == []
