@@ -49,7 +49,7 @@ _TYPES_FIRST_STRONG = (
     "Rua|R\\.|Avenida|Av\\.|Av|Avda\\.|Calle|C/|Carrer|Via|Viale|Vicolo|Piazza|Piazzale|Corso|"
     "Contrada|Travessa|Praça|Estrada|Rodovia|Alameda|Paseo|Passeig|Carretera|Ctra\\.|Callejón|"
     "Travesía|Urbanización|Glorieta|Rambla|Calçada|Largo|Strada|Rue|Avenue|Boulevard|"
-    "Chaussée|Chemin|Quai|Impasse|Allée|ul\\.|Ul\\.|ulica|Ulica|al\\.|Al\\.|aleja|Aleja|"
+    "Chaussée|Chemin|Quai|Impasse|Allée|Venelle|Ruelle|Rúa|ul\\.|Ul\\.|ulica|Ulica|al\\.|Al\\.|aleja|Aleja|"
     "plac|Plac|os\\.|osiedle|Osiedle|rue|avenue|boulevard|chemin|impasse|allée|quai|"
     "Bulevardul|Strada|Calea|Aleea|Drumul|Leoforos|Odos"
 )
@@ -75,7 +75,7 @@ _SUFFIX_STRONG = (
     "straße|strasse|str\\.|gasse|allee|allé|platz|weg|damm|ufer|chaussee|steig|gade|vej|"
     "stræde|torv|plads|gata|gatan|gränd|vägen|väg|torget|stigen|gaten|veien|vegen|katu|kuja|"
     "polku|kaari|bulevardi|raitti|väylä|straat|laan|gracht|plein|dijk|singel|steeg|kade|"
-    "dreef|markt|baan"
+    "dreef|markt|baan|vænget|vænge|stien|stræde"
 )
 # Everyday English words end in these (`String`, `Notepad`, `Bowtie`): only in words of seven
 # letters or more, and never reported on their own.
@@ -91,7 +91,9 @@ _CORE = re.compile(
     rf"(?P<tf>{_TYPE_FIRST})[ \t]+(?P<tfname>{_NAME}),?[ \t]+{_NUMBER}"
     rf"|{_CAP}(?:[ \t]+{_CAP})?[ \t]+(?P<ta>{_TYPE_AFTER})[ \t]+{_NUMBER}"
     rf"|{_NUMBER},?[ \t]+(?:bis[ \t]+|ter[ \t]+)?(?P<fr>{_FR_TYPE})[ \t]+{_NAME}"
-    rf"|(?P<words>{_CAP}\.?(?:[ \t]+{_CAP}\.?){{0,2}}),?[ \t]+{_NUMBER}"
+    # Number first in other languages too (`488 Østervej`, `749 Via Caporciano`).
+    rf"|{_NUMBER},?[ \t]+(?P<nf>{_CAP}['’]?(?:[ \t]+(?:{_PART}[ \t]+)*{_CAP}['’]?){{0,3}})"
+    rf"|(?P<words>{_CAP}['’.]?(?:[ \t]+{_CAP}['’.]?){{0,2}}),?[ \t]+{_NUMBER}"
     r")"
 )
 _POSTCODE = (
@@ -116,6 +118,7 @@ _TAIL_POSTCODE = re.compile(
 )
 _TAIL_TOWN = re.compile(rf"[ \t]*,[ \t]*{_TOWN}", re.MULTILINE)
 _STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
+_FIRST_TYPE = re.compile(rf"(?:{_TYPE_FIRST})(?=[ \t])")
 # A four-digit year after a line of capitalised words (`Python 3\n2024 Edition`) is no postcode.
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?![\d\-])")
 # Words that open a sentence or label a number, never a street name (`Version 2`, `Page 4`).
@@ -178,7 +181,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     )
     DAMPING = ()
     BOOST = 0.3
-    PREFILTER = re.compile(r"[^\W\d_][ \t,]{1,2}\d|\d,?[ \t][a-zA-Z]|[Ss]/[Nn]")
+    PREFILTER = re.compile(r"[^\W\d_]['’]?[ \t,]{1,2}\d|\d,?[ \t][^\W\d_]|[Ss]/[Nn]")
 
     def __init__(self) -> None:
         super().__init__()
@@ -222,24 +225,39 @@ def _kind(m: re.Match[str]) -> tuple[str | None, int]:
         return "strong", m.start()
     if m.group("fr"):
         return ("weak" if m.group("fr").casefold() in _FR_WEAK else "strong"), m.start()
+    if m.group("nf"):
+        words = m.group("nf").split()
+        if any(w.casefold() in _NOT_STREET for w in words):
+            return None, 0
+        first = _FIRST_TYPE.match(m.group("nf"))
+        if first:
+            return ("strong" if _STRONG_FIRST.fullmatch(first.group(0)) else "weak"), m.start()
+        return _by_suffix(words[-1].rstrip("'’"), len(words) > 1), m.start()
     words = m.group("words").split()
     if any(w.casefold().rstrip(".") in _NOT_STREET for w in words):
         return None, 0
-    last = words[-1]
+    last = words[-1].rstrip("'’")
+    kind = _by_suffix(last, len(words) > 1)
+    sfx = _SUFFIX.search(last)
+    fused = sfx is not None and len(last.rstrip(".")) > len(sfx.group(0).rstrip(".")) + 1
+    if kind == "strong" and fused and not all(_ADJECTIVE.search(w) for w in words[:-1]):
+        # `Visit Schleichstraße 19`: the street starts at its own word.
+        return "strong", m.start("words") + m.group("words").rindex(words[-1])
+    return kind, m.start()
+
+
+def _by_suffix(last: str, preceded: bool) -> str | None:
+    """Kind of a street by its last word: fused type (`-straße`, `-vej`) or none (`generic`)."""
     sfx = _SUFFIX.search(last)
     if sfx is None:
-        return "generic", m.start()
+        return "generic"
     if sfx.group("wsfx"):
         # Weak endings only in long fused names (`Mannerheimintie`), never `String` or `Notepad`.
-        ok = len(last) >= 7 and len(words) == 1
-        return ("weak" if ok else None), m.start("words")
+        return "weak" if len(last) >= 7 and not preceded else None
     bare = len(last.rstrip(".")) <= len(sfx.group(0).rstrip(".")) + 1  # `Straße`, `Allé` alone
-    if len(words) == 1:
-        return (None if bare else "strong"), m.start()  # `Platz 2` is a rank, `Weg 3` a step
-    if bare or all(_ADJECTIVE.search(w) for w in words[:-1]):
-        return "strong", m.start()  # `Berliner Platz 2`, `Brucker Bundesstrasse 31`
-    # `Visit Schleichstraße 19`: the street starts at its own word.
-    return "strong", m.start("words") + m.group("words").rindex(last)
+    if bare and not preceded:
+        return None  # `Platz 2` is a rank, `Weg 3` a step
+    return "strong"  # `Søndergade 52`, `Berliner Platz 2`, `Brucker Bundesstrasse 31`
 
 
 # A word before a fused street name is part of it when it is an adjective or a place name in

@@ -25,6 +25,10 @@ ADDRESSES = [
     ("12 rue de la Paix, 75002 Paris", ["12 rue de la Paix, 75002 Paris"]),
     ("domicile : 54, boulevard Voltaire\n75011 Paris", ["54, boulevard Voltaire\n75011 Paris"]),
     ("8 bis avenue d'Italie", ["8 bis avenue d'Italie"]),
+    # Number first outside France too.
+    ("488 Østervej, DK-5366 Bækmarksbro", ["488 Østervej, DK-5366 Bækmarksbro"]),
+    ("Indirizzo: 749 Via Caporciano", ["749 Via Caporciano"]),
+    ("I have 3 Strings and 2 Weg", []),
     # Spanish, Portuguese, Italian, Polish: type first, number last.
     ("Calle de Alcalá, 45, 28014 Madrid", ["Calle de Alcalá, 45, 28014 Madrid"]),
     ("Rua do Arenque 1634, Goiânia", ["Rua do Arenque 1634, Goiânia"]),
