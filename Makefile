@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-extract bench-smb bench-incremental bench-throughput clean estate
+.PHONY: demo test lint bench-quality bench-records bench-extract bench-smb bench-incremental bench-throughput clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(STAMP)
 ## bench-quality: precision/recall/F2 per entity, noticescan vs plain Presidio (a few minutes)
 bench-quality: $(STAMP)
 	$(BIN)/python -m bench.quality
+
+## bench-records: international records, file x category, noticescan vs plain Presidio (minutes)
+bench-records: $(STAMP)
+	$(BIN)/python -m bench.records
 
 ## bench-throughput: MB/s, items/s, RSS and recall, noticescan vs the naive Presidio loop
 bench-throughput: $(STAMP)
