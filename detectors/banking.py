@@ -105,7 +105,12 @@ class VatRecognizer(ShapeRecognizer):
             r"(?<![A-Za-z0-9])(?:GB|XI) ?\d{3} ?\d{4} ?\d{2}(?: ?\d{3})?(?![A-Za-z0-9])",
             0.65,
         ),
-        Shape("eu", rf"(?<![A-Za-z0-9])(?:{_EU}) ?[0-9][0-9A-Z+*]{{7,11}}(?![A-Za-z0-9])", 0.6),
+        # Austria's start with U, Spain's and Cyprus's may hold letters; printed in groups.
+        Shape(
+            "eu",
+            rf"(?<![A-Za-z0-9])(?:{_EU}) ?[0-9A-Z](?:[ .]?[0-9A-Z+*]){{7,11}}(?![A-Za-z0-9])",
+            0.6,
+        ),
         Shape("bare", r"(?<![\w\-/.])\d{3} ?\d{4} ?\d{2}(?![\w\-/]|\.\w| ?\d)", 0.15),
     )
     CONTEXT = ("vat", "tva", "ust", "btw", "iva", "mwst", "tax registration")
@@ -115,7 +120,7 @@ class VatRecognizer(ShapeRecognizer):
 
     def validate(self, value: str) -> bool:
         """National check digits; GB left the EU module, so GB/XI and bare go to stdnum.gb."""
-        v = value.replace(" ", "")
+        v = value.replace(" ", "").replace(".", "")
         if v[:2] in ("GB", "XI") or v.isdigit():
             return bool(gb_vat.is_valid(v[2:] if not v.isdigit() else v))
         return bool(eu_vat.is_valid(v))

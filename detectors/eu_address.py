@@ -12,19 +12,23 @@ It may run on to a postcode and town on the same or the next line (`48337 Lichte
 town after a comma (`, Brønderslev`). Street names with no type word at all (`Madsenstubben 921`)
 count only when a postcode and town follow.
 
-Score policy: a street line with a telling type (`straße`, `gade`, `katu`, `Rua`, `Via`, `rue`)
-0.55, so it is reported alone; one with a weak type (`Plaza`, `-ring`, `-tie`, `Place`), whose
-words have other everyday senses, 0.4 (it needs a cue, or a tail); a town after a comma lifts
-either to 0.7; a postcode and town to 0.85. Postcodes are checked for shape only: without the
-country there is no list to check them against.
+Score policy: a street line with a telling type (`straße`, `gade`, `katu`, `Rua`, `Via`, `rue`),
+or any street line right after an address label (`Street:`, `"ulice": `, `my address is`) or
+under an address column header, 0.55, so it is reported alone; one with a weak type (`Plaza`,
+`-ring`, `-tie`, `Place`), whose words have other everyday senses, 0.4 (it needs a cue, or a
+tail); a town after a comma lifts either to 0.7; a postcode and town to 0.85. Postcodes are
+checked for shape only: without the country there is no list to check them against.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from detectors.pattern import Shape, ShapeRecognizer
+from presidio_analyzer import RecognizerResult
+
+from detectors.pattern import Shape, ShapeRecognizer, has_word, norm_words
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _CAP = rf"[{_UP}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
@@ -140,7 +144,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         Shape("weak street", "", 0.4),
         Shape("street+town", "", 0.7),
         Shape("street+postcode", "", 0.85),
-        Shape("street line", "", 0.25),
+        Shape("labelled street", "", 0.55),
     )
     CONTEXT = (
         "address",
@@ -174,8 +178,6 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         "gatuadress",
         "gateadresse",
         "katuosoite",
-        "calle",
-        "rua",
         "ulica",
         "ulice",
     )
@@ -186,6 +188,30 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     def __init__(self) -> None:
         super().__init__()
         self._shapes = []  # candidates() matches the layouts itself
+        self._header = ""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        header: str = "",
+        line_bound: bool = False,
+        floor: float = 0.0,
+    ) -> list[RecognizerResult]:
+        """Keep the column header for candidates(): a `Street` column labels every cell."""
+        self._header = header
+        return super().analyze(text, entities, nlp_artifacts, header, line_bound, floor)
+
+    def _labelled(self, text: str, start: int) -> bool:
+        """An address label (or column header) right before the value, or ending the line above."""
+        if self._header and has_word(self._header, _LABEL_WORDS):
+            return True
+        line = text.rfind("\n", 0, start) + 1
+        if _LABEL_BEFORE.search(text, line, start):
+            return True
+        above = text.rfind("\n", 0, max(0, line - 1)) + 1
+        return line > 0 and bool(_LABEL_ABOVE.search(text, above, line - 1))
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines in any of the layouts, extended over a unit, postcode and town."""
@@ -203,8 +229,10 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                 continue
             if kind == "generic":
                 # A name with no type word is a street before a postcode, or where a label or
-                # column header says so (`Street: Na Nivách 97`, `"ulice": "Moravanů 7"`).
-                yield start, end, 0.25, "street line"
+                # column header says so (`Street: Na Nivách 97`, `"ulice": "Moravanů 7"`); in
+                # running text `Returns 4` or `RFC 5952` near the word `address` is none.
+                if self._labelled(text, start):
+                    yield start, end, 0.55, "labelled street"
                 continue
             town = _TAIL_TOWN.match(text, end)
             if town:
@@ -258,6 +286,21 @@ def _by_suffix(last: str, preceded: bool) -> str | None:
     if bare and not preceded:
         return None  # `Platz 2` is a rank, `Weg 3` a step
     return "strong"  # `Søndergade 52`, `Berliner Platz 2`, `Brucker Bundesstrasse 31`
+
+
+# Labels that say the value is a street address: a header, `Label:` on the line or above it.
+_LABELS = (
+    "address|adresse|adres|adresa|adress|anschrift|indirizzo|dirección|direccion|domicilio|"
+    "morada|endereço|endereco|osoite|postadress|woonadres|street|straße|strasse|straat|"
+    "calle|via|rua|rue|ulica|ulice|gatuadress|gateadresse|katuosoite|cím|home"
+)
+_LABEL_WORDS = norm_words(_LABELS.split("|"))
+# `Address: `, `"street": "`, and in prose `my address is `, `ma nouvelle adresse est `.
+_LABEL_BEFORE = re.compile(
+    rf"(?i:\b(?:{_LABELS})\w*)(?:[^\n:=]{{0,20}}[\"']?\s*[:=]|\s+(?:is|est|ist|es|è|é|er|är|on))"
+    r"\s*[\"']?\s*\Z"
+)
+_LABEL_ABOVE = re.compile(rf"(?i:\b(?:{_LABELS})\w*)[^\n:]{{0,20}}:\s*\Z")
 
 
 # A word before a fused street name is part of it when it is an adjective or a place name in

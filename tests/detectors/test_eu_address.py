@@ -50,6 +50,13 @@ ADDRESSES = [
     ("Windows 10 Pro, Office 365", []),
     ("Step 4: Weg 3 zurücklegen", []),
     ("Mannerheimintie 5", []),  # a weak type alone needs a cue, a town or a postcode
+    # A street without a type word needs a label, a column header or a postcode; the word
+    # `address` in running text is none (documentation: `Returns 4`, `RFC 5952`).
+    ("Street: Na Nivách 97", ["Na Nivách 97"]),
+    ('"ulice": "Moravanů 7",', ["Moravanů 7"]),
+    ("Returns 6 if input is an IPv6 address. Returns 4 if input is IPv4", []),
+    ("IP address strings, formatted according to RFC 5952, are returned", []),
+    ("Thread 0 waits on the address; in 2014 I called it", []),
 ]
 
 
