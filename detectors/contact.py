@@ -60,6 +60,25 @@ _NEVER = tuple(
         "2001:db8::/32",
     )
 )
+# Public DNS resolvers (Google, Cloudflare, Quad9, OpenDNS): machines everyone's documentation
+# and configuration names, never one person's connection.
+_RESOLVERS = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "8.8.8.8",
+        "8.8.4.4",
+        "1.1.1.1",
+        "1.0.0.1",
+        "9.9.9.9",
+        "149.112.112.112",
+        "208.67.222.222",
+        "208.67.220.220",
+        "2001:4860:4860::8888",
+        "2001:4860:4860::8844",
+        "2606:4700:4700::1111",
+        "2606:4700:4700::1001",
+    )
+)
 # A machine inside a network: private (RFC 1918, RFC 4193), link-local, carrier-grade NAT.
 _INTERNAL = tuple(
     ipaddress.ip_network(n)
@@ -203,7 +222,7 @@ class IpAddressRecognizer(ShapeRecognizer):
             return False
         if ip.version == 6 and sum(1 for group in value.split(":") if group) < 3:
             return False  # `::`, `::1`, `a::b`: not a person's
-        if ip.is_loopback or ip.is_unspecified or ip.is_multicast:
+        if ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip in _RESOLVERS:
             return False
         return not any(ip in n for n in _NEVER if n.version == ip.version)
 

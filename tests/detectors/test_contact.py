@@ -30,6 +30,7 @@ IP = [
     ("listen on 127.0.0.1:8080 or ::1", []),
     ("Examples use 192.0.2.10, 198.51.100.7, 203.0.113.5 and 2001:db8::1:2:3", []),
     ("multicast group 239.255.0.1", []),
+    ("resolvers '8.8.8.8', '1.1.1.1', '2001:4860:4860::8888'", []),
     # Not addresses.
     ("Upgrade to version 10.2.14.3 now", []),
     ("firmware 4.7.28.2", []),
