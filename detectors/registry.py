@@ -19,13 +19,31 @@ from detectors.banking import (
 from detectors.base import Detector
 from detectors.cards import PaymentCardRecognizer
 from detectors.categories import CATEGORY_OF
-from detectors.contact import EmailAddressRecognizer, IpAddressRecognizer, PhoneNumberRecognizer
+from detectors.contact import EmailAddressRecognizer, IpAddressRecognizer
 from detectors.custom import configured_recognizer
 from detectors.dob import DateOfBirthRecognizer
+from detectors.eu_address import EuStreetAddressRecognizer
+from detectors.eu_ids import (
+    BelgianNationalNumberRecognizer,
+    BsnRecognizer,
+    CodiceFiscaleRecognizer,
+    NirRecognizer,
+    PeselRecognizer,
+    PpsRecognizer,
+    SpanishDniRecognizer,
+    SteuerIdRecognizer,
+)
 from detectors.health import HealthRecognizer
 from detectors.listed_names import ListedNameRecognizer
 from detectors.mail_names import AddressListRecognizer
 from detectors.names import CuedNameRecognizer, SpacyPersonRecognizer
+from detectors.nordic_ids import (
+    CprRecognizer,
+    FodselsnummerRecognizer,
+    HetuRecognizer,
+    PersonnummerRecognizer,
+)
+from detectors.phone import PhoneNumberRecognizer
 from detectors.uk_ids import (
     DvlaLicenceRecognizer,
     NhsNumberRecognizer,
@@ -40,6 +58,7 @@ RECOGNIZERS: tuple[type[Any], ...] = (
     ListedNameRecognizer,
     AddressListRecognizer,
     StreetAddressRecognizer,
+    EuStreetAddressRecognizer,
     PostcodeRecognizer,
     EmailAddressRecognizer,
     PhoneNumberRecognizer,
@@ -53,6 +72,18 @@ RECOGNIZERS: tuple[type[Any], ...] = (
     NhsNumberRecognizer,
     UkPassportNumberRecognizer,
     DvlaLicenceRecognizer,
+    SteuerIdRecognizer,
+    NirRecognizer,
+    SpanishDniRecognizer,
+    CodiceFiscaleRecognizer,
+    BsnRecognizer,
+    PpsRecognizer,
+    PeselRecognizer,
+    BelgianNationalNumberRecognizer,
+    PersonnummerRecognizer,
+    CprRecognizer,
+    HetuRecognizer,
+    FodselsnummerRecognizer,
     DateOfBirthRecognizer,
     HealthRecognizer,
 )

@@ -67,6 +67,7 @@ class Finding:
     value_hash: str
     start: int
     end: int
+    reason: str = ""  # why: recognizer, shape or model, validation, cue (never the value)
 
 
 @dataclass(slots=True)
