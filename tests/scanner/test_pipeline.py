@@ -102,7 +102,9 @@ def test_scan_finds_planted_values_and_never_writes_them(tmp_path: Path) -> None
     )
     assert reasons["CREDIT_CARD"].startswith("PaymentCardRecognizer: shape grouped, Luhn")
     assert reasons["CREDIT_CARD"].endswith("cue 'card' +0.20")
-    assert reasons["PERSON"].startswith(("SpacyPersonRecognizer", "CuedNameRecognizer"))
+    assert reasons["PERSON"].startswith(
+        ("SpacyPersonRecognizer", "CuedNameRecognizer", "ListedNameRecognizer")
+    )
     text = all_output_text(out)
     for value in PLANTED.values():
         assert value not in text
