@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from scanner import __version__
-from scanner import config as config_mod
-from scanner.config import ScanConfig
 from scanner.errors import NoticeScanError
-from scanner.pipeline import Progress, ScanSummary, run_scan
-from scanner.progress import ProgressDisplay
-from scanner.runlog import LogProgress, RunLog, stats_fields
+
+# The pipeline, the reports and their libraries (pyarrow, DuckDB, the sources' clients) are
+# imported inside the commands that use them: `--help` and `--version` answer in a fraction of
+# a second, and a scan imports only what its configuration needs.
+if TYPE_CHECKING:
+    from scanner.config import ScanConfig
+    from scanner.pipeline import Progress, ScanSummary
+    from scanner.runlog import RunLog
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -104,6 +108,11 @@ def scan(
         raise click.UsageError("give either --config FILE or PATHS, not both")
     if not config_path and not paths:
         raise click.UsageError("give --config FILE or one or more PATHS to scan")
+    from scanner import config as config_mod
+    from scanner.pipeline import run_scan
+    from scanner.progress import ProgressDisplay
+    from scanner.runlog import LogProgress, RunLog, stats_fields
+
     log = RunLog(log_file, log_format) if (log_file or log_format == "json") else None
     with _logged(log):
         cfg = (
@@ -218,6 +227,7 @@ def report(scan_dir: Path, config_path: Path | None, out: Path | None) -> None:
     is 1 when violations exist; without it the report shows the scan as it was evaluated.
     """
     from reports import html, scope
+    from scanner import config as config_mod
 
     code = EXIT_OK
     if config_path:
@@ -442,11 +452,25 @@ def _with(cfg: ScanConfig, **changes: object) -> ScanConfig:
 
 def main() -> None:
     """Console-script entry point: any NoticeScanError is one clear line and exit code 2."""
+    _drop_script_dir()
     try:
         cli(prog_name="noticescan")
     except NoticeScanError as e:
         click.echo(f"noticescan: {e}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
+
+
+def _drop_script_dir() -> None:
+    """Take the console script's own folder (the venv's bin/) off the import path.
+
+    Python puts a script's folder first on sys.path, and impacket installs its example scripts
+    there under package names: bin/smbclient.py would shadow smbprotocol's `smbclient`
+    package, and the smb source would fail to import. Nothing importable lives in bin/.
+    """
+    if sys.path and sys.argv and sys.argv[0]:
+        here = os.path.dirname(os.path.abspath(sys.argv[0]))
+        if os.path.abspath(sys.path[0] or os.curdir) == here:
+            sys.path.pop(0)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import extract_msg
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, TooLargeError
 from scanner.extract import pst as pstfile
+from scanner.extras import install_hint, installed
 from scanner.mailparts import (
     HEADER_PEEK_BYTES,
     MailParts,
@@ -177,6 +178,11 @@ class ArchiveSource:
         self.path = (scan.base_dir / raw).resolve()
         if not self.path.exists():
             raise ConfigError(config.key("path"), f"{self.path} does not exist", "correct the path")
+        if self.path.suffix.lower() in PST_SUFFIXES and not installed("pypff"):
+            raise ConfigError(
+                config.key("path"), "reading PST/OST files needs libpff-python, which is not "
+                "installed", install_hint("pst"),
+            )  # fmt: skip
         self._open_pst: tuple[Path, Any] | None = None
 
     # -- listing ------------------------------------------------------------------------------
