@@ -21,8 +21,9 @@ from scanner.errors import NoticeScanError
 # a second, and a scan imports only what its configuration needs.
 if TYPE_CHECKING:
     from scanner.config import ScanConfig
-    from scanner.pipeline import Progress, ScanSummary
+    from scanner.pipeline import Progress
     from scanner.runlog import RunLog
+    from scanner.timing import Timings
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -112,6 +113,9 @@ def scan(
     from scanner.pipeline import run_scan
     from scanner.progress import ProgressDisplay
     from scanner.runlog import LogProgress, RunLog, stats_fields
+    from scanner.timing import Timings
+
+    timings = Timings()  # scan.json `timings`: startup_s is the time until here
 
     log = RunLog(log_file, log_format) if (log_file or log_format == "json") else None
     with _logged(log):
@@ -133,7 +137,9 @@ def scan(
             )
         elif not quiet:
             progress = ProgressDisplay()
-        summary = run_scan(cfg, progress=progress, incremental=incremental, resume=resume)
+        summary = run_scan(
+            cfg, progress=progress, incremental=incremental, resume=resume, timings=timings
+        )
         for note in summary.notes:
             click.echo(f"note: {note}", err=True)
         for err in summary.source_errors:
@@ -141,7 +147,7 @@ def scan(
             if log:
                 log.event("source_error", "warning", error=err)
         click.echo(f"output: {summary.out_dir}")
-        code = after_scan(summary, cfg)
+        code = finish_scan(summary.out_dir, cfg, timings)
         if summary.interrupted:  # the report of what was done is still written, marked partial
             click.echo("interrupted: the outputs hold what was scanned before the stop", err=True)
             code = EXIT_INTERRUPTED
@@ -176,18 +182,17 @@ def _logged(log: RunLog | None) -> Iterator[None]:
             log.close()
 
 
-def after_scan(summary: ScanSummary, config: ScanConfig) -> int:
-    """Scope evaluation and the HTML report hook; returns the exit code (0, or 1 for violations)."""
-    return finish_scan(summary.out_dir, config)
-
-
-def finish_scan(scan_dir: Path, config: ScanConfig) -> int:
+def finish_scan(scan_dir: Path, config: ScanConfig, timings: Timings) -> int:
     """Apply the notice's rules, write report.html, print the verdict; 1 when anything is beyond."""
     from reports import html, scope
     from reports.review import review_note
+    from scanner.timing import record
 
-    result = scope.evaluate(scan_dir, config)
-    report = html.render(scan_dir)
+    with timings.phase("scope"):
+        result = scope.evaluate(scan_dir, config)
+    with timings.phase("report"):
+        report = html.render(scan_dir)
+    record(scan_dir, timings)
     if result.violations:
         kinds = ", ".join(f"{k} {n:,}" for k, n in result.by_kind.items() if n)
         click.echo(

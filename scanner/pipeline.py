@@ -43,6 +43,7 @@ from scanner.pool import WorkerPool
 from scanner.privacy import hashing_facts, load_key
 from scanner.state import ScanLock, ScanRecord, StateDB, config_identity
 from scanner.syncpoints import SyncPoints
+from scanner.timing import Timings
 from sources.base import Changes, Source
 from sources.listing import Listing
 from sources.principals import principal_report
@@ -174,6 +175,7 @@ def run_scan(
     *,
     incremental: bool = False,
     resume: bool = False,
+    timings: Timings | None = None,
 ) -> ScanSummary:
     """Scan every configured source into OUT/<scan-id>/ and return the summary.
 
@@ -188,7 +190,8 @@ def run_scan(
     lock.acquire()
     db = StateDB(config.state_dir)
     try:
-        return _run(config, sources, db, identity, progress, out_dir, incremental, resume)
+        t = timings or Timings()
+        return _run(config, sources, db, identity, progress, out_dir, incremental, resume, t)
     finally:
         db.close()
         lock.release()
@@ -203,6 +206,7 @@ def _run(
     out_dir: Path | None,
     incremental: bool,
     resume: bool,
+    timings: Timings,
 ) -> ScanSummary:
     config_id = db.config_id(identity)
     notes: list[str] = []
@@ -241,17 +245,19 @@ def _run(
     def emit(
         item_rows: list[dict[str, Any]], finding_rows: list[dict[str, Any]], carried: bool
     ) -> None:
-        for row in item_rows:
-            items_w.write(row)
-            stats.add_row(row, carried)
-        findings_w.write_many(finding_rows)
+        with timings.phase("write"):
+            for row in item_rows:
+                items_w.write(row)
+                stats.add_row(row, carried)
+            findings_w.write_many(finding_rows)
         tick()
 
     def emit_tables(items: pa.Table, findings: pa.Table) -> None:
-        for batch in items.combine_chunks().to_batches():
-            items_w.write_batch(batch)
-        for batch in findings.combine_chunks().to_batches():
-            findings_w.write_batch(batch)
+        with timings.phase("write"):
+            for batch in items.combine_chunks().to_batches():
+                items_w.write_batch(batch)
+            for batch in findings.combine_chunks().to_batches():
+                findings_w.write_batch(batch)
         stats.add_carried(items)
         tick()
 
@@ -267,6 +273,7 @@ def _run(
 
     def on_result(result: ItemResult, top_uri: str) -> None:
         stats.allow_listed.update(result.allow_listed)
+        timings.add(result)
         grouper.add(result, top_uri)
 
     sync = SyncPoints(db, config_id, analysis)
@@ -286,38 +293,44 @@ def _run(
     try:
         while not stop.requested:
             while not exhausted and (pool is None or pool.has_capacity()):
-                nxt = next(work, None)
+                with timings.phase("walk"):  # listing, and comparing with the state
+                    nxt = next(work, None)
                 if nxt is None:
                     exhausted = True
                 elif isinstance(nxt, ItemResult):
                     emit([item_row(nxt)], [], False)
                 else:
                     if pool is None:
-                        pool = WorkerPool(config, config.workers, on_result)
+                        with timings.phase("pool"):  # starting and stopping workers
+                            pool = WorkerPool(config, config.workers, on_result)
                     pool.submit(nxt)
             if exhausted and (pool is None or pool.in_flight == 0):
                 break
             if pool is not None:
-                pool.poll(0.2)
+                with timings.phase("queue_wait"):  # results are written in "write"
+                    pool.poll(0.2)
             tick()
     finally:
-        if pool is not None and stop.requested:
-            pool.terminate()
-        elif pool is not None:
-            pool.close()
+        with timings.phase("pool"):
+            if pool is not None and stop.requested:
+                pool.terminate()
+            elif pool is not None:
+                pool.close()
         for s, handler in previous.items():
             signal.signal(s, handler)
     if progress:
         progress(stats, True)
     gone = 0
     if not stop.requested:
-        walked = {s.id: baseline.walked_uris(s.id) for s in sources if s.id not in failed}
-        configured = {s.id for s in sources}
-        gone = db.sweep(config_id, rec.id, walked, configured, baseline.protected)
-        sync.save(sources, failed, grouper.unread, baseline.protected)
-    db.flush()
-    items_w.publish()
-    findings_w.publish()
+        with timings.phase("state"):
+            walked = {s.id: baseline.walked_uris(s.id) for s in sources if s.id not in failed}
+            configured = {s.id for s in sources}
+            gone = db.sweep(config_id, rec.id, walked, configured, baseline.protected)
+            sync.save(sources, failed, grouper.unread, baseline.protected)
+    with timings.phase("write"):
+        db.flush()
+        items_w.publish()
+        findings_w.publish()
     status = "interrupted" if stop.requested else "complete"
     principals = principal_report(sources)
     counts = {
@@ -346,6 +359,7 @@ def _run(
             "counts": counts,
             "source_errors": source_errors,
             "principals": principals,
+            "timings": timings.as_dict(),  # completed by the CLI after scope and report
         },
         config,
     )
