@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person clean estate
+.PHONY: demo test lint bench-quality bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-outside bench-person clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,9 +42,13 @@ lint: $(STAMP)
 bench-quality: $(STAMP)
 	$(BIN)/python -m bench.quality
 
-## bench-throughput: MB/s, items/s, RSS and recall, noticescan vs the naive Presidio loop
+## bench-throughput: CPU seconds and recall per kind of document, noticescan vs the naive Presidio loop
 bench-throughput: $(STAMP)
 	$(BIN)/python -m bench.throughput
+
+## bench-outside: a scan's time outside its workers (scope, report, writing) at 1,000 and 3,000 items
+bench-outside: $(STAMP)
+	$(BIN)/python -m bench.outside
 
 ## bench-extract: extraction MB/s per format on a generated corpus
 bench-extract: $(STAMP)
