@@ -289,7 +289,7 @@ def report(results: list[KindResult], base: dict[str, runs.Run], n: int) -> None
            else "")
     )  # fmt: skip
     head = (f"{'corpus':9}{'kind':12}{'files':>6}{'MB':>7}{'kchars':>8} | {'ns CPU s':>9}"
-            f"{'wall':>7}{'MB/s/core':>10} | {'naive CPU':>10}{'wall':>7} | {'ratio CPU':>9}"
+            f"{'wall':>7}{'MB/s/core':>10} | {'naive CPU':>10}{'wall':>8} | {'ratio CPU':>9}"
             f"{'wall':>6} | {'recall fxc ns/naive':>20}{'value ns/naive':>16}")  # fmt: skip
     print(head + "\n" + "-" * len(head))
     by_corpus: dict[str, list[KindResult]] = defaultdict(list)
@@ -322,7 +322,7 @@ def _row(r: KindResult) -> str:
     ns_v = r.recall.get("ns_sample_value" if "ns_sample_value" in r.recall else "ns_value")
     val = f"{_pct(ns_v)} / {_pct(r.recall.get('naive_value'))}"
     return (f"{r.corpus:9}{r.kind:12}{r.files:6d}{r.bytes / 1e6:7.1f}{r.chars / 1e3:8.0f} | "
-            f"{r.ns_cpu:9.1f}{r.ns_wall:7.1f}{mbps:10.3f} | {r.nv_cpu:10.1f}{r.nv_wall:7.1f} | "
+            f"{r.ns_cpu:9.1f}{r.ns_wall:7.1f}{mbps:10.3f} | {r.nv_cpu:10.1f}{r.nv_wall:8.1f} | "
             f"{ratio:8.1f}x{wall:5.1f}x | {fc:>20}{val:>16}")  # fmt: skip
 
 
