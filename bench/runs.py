@@ -4,7 +4,8 @@ CPU (user + system) of a command and every process under it comes from getrusage
 around the command: workers are waited for by their parent, so their time rolls up. A shared
 machine's other load inflates wall time far more than CPU time, so CPU is the headline and wall
 time is reported beside it. Each side's start-up (interpreter, imports, model loading in each
-worker) is measured on a 2-file folder and subtracted, so that small folders compare the work.
+worker, the parsers a kind of file needs) is measured on 2 files of the kind and subtracted, so
+that small folders compare the work.
 """
 
 from __future__ import annotations
@@ -23,11 +24,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = "bench-throughput-key-0123456789"
-STARTUP_TEXT = (
-    "Dear Ms Carter,\n\nThank you for your letter of 3 March about the boiler service. "
-    "Our engineer will call on Tuesday; you can reach the office on 0113 496 0123.\n\n"
-    "Yours sincerely,\nPeter Holt\n"
-)
 
 
 @dataclass(frozen=True)
@@ -79,15 +75,6 @@ def naive(files: list[Path], tmp: Path, workers: int) -> tuple[Run, dict[str, An
     cmd = [sys.executable, "-m", "bench.naive_loop", "--workers", str(workers)]
     run = measure([*cmd, "--files", str(listing), "--out", str(out)], env())
     return run, json.loads(out.read_text())
-
-
-def startup_folder(tmp: Path) -> Path:
-    """A folder of two small letters: what each side costs before it does any real work."""
-    folder = tmp / "startup"
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in (1, 2):
-        (folder / f"letter{n}.txt").write_text(STARTUP_TEXT.replace("3 March", f"{n} March"))
-    return folder
 
 
 def kind_views(root: Path, manifest: list[dict[str, Any]], dest: Path) -> dict[str, Path]:
