@@ -34,7 +34,7 @@ FILES = {"prose": 160, "pdf": 160, "docx": 160, "mail": 110, "sheets": 70}
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
-def _pdf(t: Text, rows: Rows) -> tuple[bytes, Planted]:
+def pdf_document(t: Text, rows: Rows) -> tuple[bytes, Planted]:
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -58,7 +58,7 @@ def _pdf(t: Text, rows: Rows) -> tuple[bytes, Planted]:
     return bytes(pdf.output()), [(e, c, fix(v)) for e, c, v in t.planted]
 
 
-def _docx(t: Text, rows: Rows) -> bytes:
+def docx_document(t: Text, rows: Rows) -> bytes:
     import docx
 
     d = docx.Document()
@@ -74,7 +74,7 @@ def _docx(t: Text, rows: Rows) -> bytes:
     return out.getvalue()
 
 
-def _plain(fmt: str, t: Text, rows: Rows) -> bytes:
+def plain_document(fmt: str, t: Text, rows: Rows) -> bytes:
     lines = ["  ".join(f"{c:<14}" for c in row).rstrip() for row in rows]
     if fmt == "txt":
         return (t.text() + "\n\n" + "\n".join(lines)).encode()
@@ -94,7 +94,7 @@ def _plain(fmt: str, t: Text, rows: Rows) -> bytes:
     return ("{\\rtf1\\ansi\\deff0 " + body + "}").encode()
 
 
-def _table(fmt: str, rows: Rows) -> bytes:
+def table_document(fmt: str, rows: Rows) -> bytes:
     if fmt == "csv":
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\r\n").writerows(rows)
@@ -137,19 +137,19 @@ class OrdinaryCorpus:
                 (b.letter, b.invoice, b.statement), (45, 35, 20)
             )[0]
             t, rows = build()
-            data, planted = _pdf(t, rows)
+            data, planted = pdf_document(t, rows)
             self.write(kind, f"pdf/{n:04d}.pdf", data, planted)
         elif kind == "docx":
             build = self.r.choices(
                 (b.letter, b.invoice, b.hr_form, b.minutes, b.memo), (35, 15, 20, 20, 10)
             )[0]
             t, rows = build()
-            self.write(kind, f"docx/{n:04d}.docx", _docx(t, rows), t.planted)
+            self.write(kind, f"docx/{n:04d}.docx", docx_document(t, rows), t.planted)
         else:
             build = self.r.choices((b.letter, b.memo, b.minutes, b.hr_form), (35, 35, 20, 10))[0]
             t, rows = build()
             fmt = self.r.choices(("txt", "html", "rtf"), (6, 2, 2))[0]
-            self.write(kind, f"prose/{n:04d}.{fmt}", _plain(fmt, t, rows), t.planted)
+            self.write(kind, f"prose/{n:04d}.{fmt}", plain_document(fmt, t, rows), t.planted)
 
     def message(self, company_domain: str) -> tuple[bytes, Planted]:
         """One message from a customer or colleague, perhaps with a PDF invoice attached."""
@@ -168,7 +168,7 @@ class OrdinaryCorpus:
         planted += t.planted
         if self.r.random() < 0.12:
             doc, rows = self.b.invoice()
-            data, more = _pdf(doc, rows)
+            data, more = pdf_document(doc, rows)
             msg.add_attachment(data, maintype="application", subtype="pdf", filename="invoice.pdf")
             planted += more
         buf = io.BytesIO()
@@ -194,7 +194,7 @@ class OrdinaryCorpus:
         _kind, rows, ents = self.b.sheet()
         planted = [(e, CATEGORY[e], row[c]) for row in rows[1:] for c, e in enumerate(ents) if e]
         fmt = "csv" if self.r.random() < 0.6 else "xlsx"
-        self.write("sheets", f"sheets/{n:04d}.{fmt}", _table(fmt, rows), planted)
+        self.write("sheets", f"sheets/{n:04d}.{fmt}", table_document(fmt, rows), planted)
 
     def build(self) -> list[dict[str, Any]]:
         """Every file, kinds interleaved so that a smaller scale still has each kind."""

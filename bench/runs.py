@@ -4,8 +4,8 @@ CPU (user + system) of a command and every process under it comes from getrusage
 around the command: workers are waited for by their parent, so their time rolls up. A shared
 machine's other load inflates wall time far more than CPU time, so CPU is the headline and wall
 time is reported beside it. Each side's start-up (interpreter, imports, model loading in each
-worker, the parsers a kind of file needs) is measured on 2 files of the kind and subtracted, so
-that small folders compare the work.
+worker, the parsers a kind of file needs) is measured on tiny files of the kind's formats
+(bench/primer.py) and subtracted, so that small folders compare the work.
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ Each kind of a corpus is scanned on its own (a folder of hard links), by `notice
 and by the naive loop (bench/naive_loop.py: our extractors, then `AnalyzerEngine.analyze()` per
 item, Presidio's default recognizers, the same spaCy model, a Pool of N). The measure is CPU
 seconds (user + system) of each command's whole process tree, minus that side's own run on the
-kind's 2 smallest files (start-up, model loading, the kind's parsers); wall time is shown beside
-it (bench/runs.py).
+kind's primer, one tiny letter per format the kind holds (start-up, model loading, the kind's
+parsers: bench/primer.py); wall time is shown beside it (bench/runs.py).
 
 Recall, on planted values: a value counts as found when the tool reports, in the same top-level
 file (or anything nested in it), a finding of the same notice category whose text equals the
@@ -45,6 +45,7 @@ from typing import Any
 
 from bench import runs
 from bench.located import located_text
+from bench.primer import write_primer
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 Found = dict[str, list[tuple[str, str]]]  # top-level file -> [(category, value)]
@@ -270,19 +271,13 @@ def run_kind(
 def startup(
     corpus: Corpus, entries: list[dict[str, Any]], tmp: Path, n: int, naive: bool
 ) -> dict[str, runs.Run]:
-    """Each side on the kind's 2 smallest files, twice; the cheaper run is the start-up cost.
-
-    Per kind, because start-up includes importing that kind's parsers (pdfium, lxml, Pillow:
-    imported on first use) besides the interpreter and each worker's model.
-    """
-    two = sorted(entries, key=lambda e: e["bytes"])[:2]
-    (folder,) = runs.kind_views(corpus.root, two, tmp).values()
+    """Each side on the kind's primer (bench/primer.py), twice; the cheaper run is start-up."""
+    files = write_primer(corpus.root, entries, tmp / "primer")
     out = {}
-    ns = [runs.noticescan(folder, tmp / f"ns-{i}", n)[0] for i in range(2)]
+    ns = [runs.noticescan(tmp / "primer", tmp / f"ns-{i}", n)[0] for i in range(2)]
     out["ns"] = min(ns, key=lambda r: r.cpu)
     if naive:
-        paths = [corpus.root / e["file"] for e in two]
-        nv = [runs.naive(paths, tmp, n)[0] for _ in range(2)]
+        nv = [runs.naive(files, tmp, n)[0] for _ in range(2)]
         out["nv"] = min(nv, key=lambda r: r.cpu)
     return out
 
@@ -293,7 +288,7 @@ def _pct(hits: tuple[int, int] | None) -> str:
 
 def report(results: list[KindResult]) -> None:
     """Print the per-kind and overall figures."""
-    print("\nstart-up subtracted (CPU s of a scan of the kind's 2 smallest files, noticescan / "
+    print("\nstart-up subtracted (CPU s of a scan of the kind's primer, noticescan / "
           "naive): " + ", ".join(f"{r.corpus} {r.kind} {r.startup.get('ns', 0):.1f} / "
                                  f"{r.startup.get('nv', 0):.1f}" for r in results))  # fmt: skip
     head = (f"{'corpus':9}{'kind':12}{'files':>6}{'MB':>7}{'kchars':>8} | {'ns CPU s':>9}"
