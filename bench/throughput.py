@@ -333,9 +333,12 @@ def timings_report(results: list[KindResult]) -> None:
     """Where noticescan's wall time went, summed over the kinds of each corpus (scan.json)."""
     by_corpus: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for r in results:
-        for k, v in r.timings.items():
-            if isinstance(v, int | float):
-                by_corpus[r.corpus][k] += v
+        t = r.timings
+        workers = {f"worker {k}": v for k, v in t.get("workers_s", {}).items()}
+        flat = {**t.get("main_s", {}), **workers}
+        flat |= {k: v for k, v in t.items() if k in ("wall_s", "outside_workers_s", "startup_s")}
+        for k, v in flat.items():
+            by_corpus[r.corpus][k] += v
     for corpus, t in by_corpus.items():
         print(f"\nnoticescan time breakdown, {corpus} (scan.json timings, seconds summed over "
               "its kinds): " + ", ".join(f"{k} {v:.1f}" for k, v in t.items()))  # fmt: skip
