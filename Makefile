@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person bench-report clean estate
+.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-outside bench-person bench-report clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[all,dev]'
 	touch $(STAMP)
 
 estate: $(STAMP)
@@ -50,9 +50,13 @@ bench-independent: $(STAMP)
 bench-records: $(STAMP)
 	$(BIN)/python -m bench.records
 
-## bench-throughput: MB/s, items/s, RSS and recall, noticescan vs the naive Presidio loop
+## bench-throughput: CPU seconds and recall per kind of document, noticescan vs the naive Presidio loop
 bench-throughput: $(STAMP)
 	$(BIN)/python -m bench.throughput
+
+## bench-outside: a scan's time outside its workers (scope, report, writing) at 1,000 and 3,000 items
+bench-outside: $(STAMP)
+	$(BIN)/python -m bench.outside
 
 ## bench-extract: extraction MB/s per format on a generated corpus
 bench-extract: $(STAMP)

@@ -4,7 +4,7 @@ Run: `.venv/bin/python -m bench.records [--records 1500] [--seed 11] [--ids 300]
 
 The corpus (bench/records_corpus.py) is ~1,500 records written by Faker in 19 locales into csv,
 form, letter, JSON and signature files. Both systems read the same text: every file goes
-through our extractors (bench.throughput.walk_item), then through `detect()`.
+through our extractors (bench.located.walk_item), then through `detect()`.
 
 Scoring, per file and notice category: a category counts as found in a file when the system
 reports any finding of that category there. Precision = reported (file, category) pairs that
@@ -32,8 +32,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from bench.located import walk_item
 from bench.records_corpus import RecordFile, load, load_ids
-from bench.throughput import walk_item
 from detectors.categories import category_of
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment

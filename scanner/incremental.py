@@ -71,7 +71,7 @@ def analysis_key(config: ScanConfig) -> str:
     key = load_key(config.secret_file)
     doc = {
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
-        "recognizers": [cls.__name__ for cls in RECOGNIZERS],
+        "recognizers": list(RECOGNIZERS),
         "findings": list(FINDING_COLS),
         "allowlist": allowlist.fingerprint(config.allowlist, key),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
