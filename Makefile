@@ -28,14 +28,14 @@ demo: estate
 ## test: install what the tests need (Python packages, samba, dovecot, chromium) and run them
 test: $(STAMP)
 	bash scripts/install-test-deps.sh
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/mypy
 
 ## bench-quality: precision/recall/F2 per entity, noticescan vs plain Presidio (a few minutes)
