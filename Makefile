@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-independent bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-person bench-report bench-cluster clean estate
+.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-outside bench-person bench-report bench-cluster clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,cluster]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[all,dev]'
 	touch $(STAMP)
 
 estate: $(STAMP)
@@ -28,14 +28,14 @@ demo: estate
 ## test: install what the tests need (Python packages, samba, dovecot, chromium) and run them
 test: $(STAMP)
 	bash scripts/install-test-deps.sh
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/mypy
 
 ## bench-quality: precision/recall/F2 per entity, noticescan vs plain Presidio (a few minutes)
@@ -46,9 +46,17 @@ bench-quality: $(STAMP)
 bench-independent: $(STAMP)
 	$(BIN)/python -m bench.independent
 
-## bench-throughput: MB/s, items/s, RSS and recall, noticescan vs the naive Presidio loop
+## bench-records: international records, file x category, noticescan vs plain Presidio (minutes)
+bench-records: $(STAMP)
+	$(BIN)/python -m bench.records
+
+## bench-throughput: CPU seconds and recall per kind of document, noticescan vs the naive Presidio loop
 bench-throughput: $(STAMP)
 	$(BIN)/python -m bench.throughput
+
+## bench-outside: a scan's time outside its workers (scope, report, writing) at 1,000 and 3,000 items
+bench-outside: $(STAMP)
+	$(BIN)/python -m bench.outside
 
 ## bench-extract: extraction MB/s per format on a generated corpus
 bench-extract: $(STAMP)

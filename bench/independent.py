@@ -109,11 +109,11 @@ System = Callable[[list[Document]], list[Spans]]
 
 def noticescan_system() -> System:
     """The scanner's own detector with default settings, batched like a worker."""
+    from bench.offline import force_offline
     from detectors.engine import PresidioDetector
     from detectors.registry import build_detector
     from scanner.config import DetectorSettings
     from scanner.extract.base import TextSegment
-    from scanner.offline import force_offline
 
     force_offline()
     det = build_detector(DetectorSettings())

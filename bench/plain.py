@@ -12,10 +12,10 @@ from typing import Any
 from presidio_analyzer import AnalyzerEngine, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
+from bench.offline import force_offline
 from detectors.base import Detection
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
-from scanner.offline import force_offline
 
 NLP_CONFIGURATION: dict[str, Any] = {
     "nlp_engine_name": "spacy",

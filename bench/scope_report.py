@@ -81,6 +81,7 @@ def make_scan(scan_dir: Path, n: int, per_item: int) -> None:
         "value_hash": pa.array([f"{i:064x}" for i in range(m)]),
         "start": pa.array(np.zeros(m, np.int32)),
         "end": pa.array(np.full(m, 10, np.int32)),
+        "reason": pa.array(["bench: shape bench"] * m),
     }
     pq.write_table(pa.table(fcols, schema=FINDINGS_SCHEMA), scan_dir / "findings.parquet")
     (scan_dir / "scan.json").write_text(

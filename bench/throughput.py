@@ -1,234 +1,160 @@
-"""noticescan against the naive Presidio loop, on the same files with the same number of processes.
+"""noticescan against the naive Presidio loop, per kind of document, side by side in one run.
 
-Run: `.venv/bin/python -m bench.throughput [--size-mb 200] [--workers N] [--quick]`.
+Run: `.venv/bin/python -m bench.throughput [--corpus ordinary|tables|DIR ...] [--workers N]
+[--size-mb 200] [--sample-mb 3] [--quick]` (default: both generated corpora).
 
-(a) The naive loop most Presidio users write: extract each file's text (our extractors, so both
-sides read the same text), `AnalyzerEngine.analyze(text)` per item with Presidio's default
-recognizers and the same spaCy model, in a multiprocessing.Pool of N processes each loading the
-engine once. At ~0.02 MB/s it would take hours on the whole corpus, so it runs on a SAMPLE:
-files drawn at random (fixed seed) from each kind of file in proportion to that kind's bytes.
-Its rate is extrapolated per kind: the corpus time is the sum over kinds of (kind's bytes /
-sampled rate of that kind), assuming perfect scaling over N processes (generous to the loop).
-(b) `noticescan scan` on the whole corpus, timed end to end as a user runs it (start-up, model
-loading, scope and report included).
+Corpora:
+- `ordinary` (bench/ordinary_corpus.py): ~660 small business documents, ~11 MB, ~0.75 M chars:
+  letters, invoices and statements as PDF and docx, notes as txt/html/rtf, mbox/eml mail, small
+  CSV/XLSX exports. Both sides scan all of it.
+- `tables` (bench/throughput_corpus.py): the table-heavy mix (`--size-mb`), whose bulk is large
+  ledgers and customer/payroll tables. The naive loop would need hours on it, so it runs on a
+  SAMPLE (`--sample-mb`, files drawn per kind in proportion to the kind's bytes, seed 7) and its
+  CPU is extrapolated per kind by bytes.
+- any folder: `--corpus /srv/share/sample`: no planted truth, so speed only; kinds by file
+  extension.
 
-Recall: a planted value counts as found when the tool reports, in the same top-level file (or
-anything nested in it), a finding of the same notice category whose text equals the value or
-contains it (at most twice as long), after case, space and punctuation are normalised. The naive
-loop's entities are mapped to categories generously (DATE_TIME counts as a date of birth,
-LOCATION as an address). noticescan's findings hold no raw values, so the benchmark re-extracts
-the files (synthetic data) and reads each finding's span back from its location.
+Each kind of a corpus is scanned on its own (a folder of hard links), by `noticescan scan -w N`
+and by the naive loop (bench/naive_loop.py: our extractors, then `AnalyzerEngine.analyze()` per
+item, Presidio's default recognizers, the same spaCy model, a Pool of N). The measure is CPU
+seconds (user + system) of each command's whole process tree, minus that side's own run on the
+kind's primer, one tiny letter per format the kind holds (start-up, model loading, the kind's
+parsers: bench/primer.py); wall time is shown beside it (bench/runs.py).
+
+Recall, on planted values: a value counts as found when the tool reports, in the same top-level
+file (or anything nested in it), a finding of the same notice category whose text equals the
+value or contains it (at most twice as long), case, space and punctuation normalised. "file x
+category" recall counts each (file, category) that holds planted values once, found when one of
+its values is. The naive loop's entities are mapped to categories generously (bench/naive_loop).
+noticescan's findings hold no raw values, so the files (synthetic) are re-extracted and each
+finding's span is read back from its location.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import random
 import re
-import resource
-import subprocess
-import sys
 import tempfile
-import threading
-import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
-
-from bench.throughput_corpus import ensure
-from scanner.config import Limits
-from scanner.extract.base import Child, ExtractContext, TableSegment, TextSegment
-from scanner.extract.registry import HEAD_BYTES, choose
+from bench import runs
+from bench.located import located_text
+from bench.primer import write_primer
 
 CACHE = Path(__file__).resolve().parent / ".cache"
-NAIVE_CHUNK = 100_000  # spaCy refuses texts over nlp.max_length; a naive loop splits long ones
-NAIVE_CATEGORY = {
-    "PERSON": "name",
-    "EMAIL_ADDRESS": "contact",
-    "PHONE_NUMBER": "contact",
-    "LOCATION": "address",
-    "UK_POSTCODE": "address",
-    "IBAN_CODE": "billing",
-    "US_BANK_NUMBER": "billing",
-    "CREDIT_CARD": "payment_card",
-    "UK_NHS": "government_id",
-    "UK_NINO": "government_id",
-    "US_SSN": "government_id",
-    "US_PASSPORT": "government_id",
-    "US_DRIVER_LICENSE": "government_id",
-    "US_ITIN": "government_id",
-    "DATE_TIME": "date_of_birth",
-    "IP_ADDRESS": "online_identifier",
-    "URL": "online_identifier",
-}
 Found = dict[str, list[tuple[str, str]]]  # top-level file -> [(category, value)]
+TABLE_KINDS = {"ledger": "big_tables", "people_table": "big_tables"}
+EXTENSION_KINDS = {
+    "prose": {"txt", "html", "htm", "md", "rtf", "xml", "json"},
+    "pdf": {"pdf"},
+    "docx": {"docx", "doc", "odt", "docm"},
+    "mail": {"eml", "msg", "mbox", "pst"},
+    "sheets": {"csv", "tsv", "xlsx", "xls", "ods", "xlsm"},
+    "slides": {"pptx", "ppt", "odp"},
+    "archives": {"zip", "7z", "tar", "gz", "bz2", "xz", "tgz"},
+    "images": {"png", "jpg", "jpeg", "tif", "tiff", "gif", "bmp", "webp", "heic"},
+}
 
 
-# --- extraction, shared by both sides ---------------------------------------------------------
+@dataclass
+class Corpus:
+    """A folder of files, each with a kind and (for generated corpora) its planted values."""
+
+    name: str
+    root: Path
+    manifest: list[dict[str, Any]]
+    sample_mb: float | None  # the naive loop runs on a sample of this many MB, or on everything
+
+    @property
+    def planted(self) -> bool:
+        """Whether recall can be measured."""
+        return any(e["planted"] for e in self.manifest)
 
 
-def walk_item(data: bytes, name: str, suffix: str = "", depth: int = 0) -> Any:
-    """Yield (suffix, segments) for an item and, depth first, everything nested in it."""
-    extractor = choose(data[:HEAD_BYTES], name)
-    if extractor is None:
-        return
-    segments: list[TextSegment | TableSegment] = []
-    for out in extractor.extract(data, ExtractContext(name, depth, Limits())):
-        if isinstance(out, Child):
-            if depth < Limits().archive_depth:
-                yield from walk_item(out.data, out.name, suffix + out.suffix, depth + 1)
+@dataclass
+class KindResult:
+    """One kind of one corpus, both sides."""
+
+    corpus: str
+    kind: str
+    files: int
+    bytes: int
+    chars: int = 0
+    items: int = 0
+    ns_cpu: float = 0.0
+    ns_wall: float = 0.0
+    nv_cpu: float = 0.0  # extrapolated to the whole kind when sampled
+    nv_wall: float = 0.0
+    nv_sample_bytes: int = 0
+    recall: dict[str, tuple[int, int]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    startup: dict[str, float] = field(default_factory=dict)  # side -> CPU s subtracted
+
+
+# --- corpora ----------------------------------------------------------------------------------
+
+
+def folder_corpus(root: Path, sample_mb: float | None) -> Corpus:
+    """Any folder: kinds by extension, no planted truth."""
+    manifest = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        ext = path.suffix.lower().lstrip(".")
+        kind = next((k for k, exts in EXTENSION_KINDS.items() if ext in exts), "other")
+        rel = str(path.relative_to(root))
+        manifest.append({"file": rel, "kind": kind, "bytes": path.stat().st_size, "planted": []})
+    return Corpus(root.name, root, manifest, sample_mb)
+
+
+def load_corpora(args: argparse.Namespace) -> list[Corpus]:
+    """The corpora named by --corpus, generated on first use."""
+    from bench import ordinary_corpus, throughput_corpus
+
+    out = []
+    for name in args.corpus or ["ordinary", "tables"]:
+        if name == "ordinary":
+            root, manifest = ordinary_corpus.ensure(args.cache, 0.2 if args.quick else 1.0)
+            out.append(Corpus("ordinary", root, manifest, args.sample_mb_ordinary))
+        elif name == "tables":
+            root, manifest = throughput_corpus.ensure(args.size_mb, args.cache)
+            for e in manifest:
+                e["kind"] = TABLE_KINDS.get(e["kind"], e["kind"])
+            out.append(Corpus("tables", root, manifest, args.sample_mb))
+        elif Path(name).is_dir():
+            out.append(folder_corpus(Path(name).resolve(), args.sample_mb_ordinary))
         else:
-            segments.append(out)
-    yield suffix, segments
-
-
-def located_text(path: Path) -> dict[tuple[str, str], str]:
-    """(nested suffix, location) -> text, table cells by their cell location."""
-    index: dict[tuple[str, str], str] = {}
-    for suffix, segments in walk_item(path.read_bytes(), path.name):
-        for seg in segments:
-            if isinstance(seg, TextSegment):
-                index[(suffix, seg.location)] = seg.text
-                continue
-            for r, row in enumerate(seg.rows):
-                for c, cell in enumerate(row):
-                    index[(suffix, seg.cell_location(r, c))] = cell
-    return index
-
-
-# --- (a) the naive loop -----------------------------------------------------------------------
-
-_ANALYZER: Any = None
-
-
-def _naive_init() -> None:
-    global _ANALYZER
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-
-    from detectors.engine import SPACY_MODEL
-    from scanner.offline import force_offline
-
-    force_offline()
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": SPACY_MODEL}]}
-    engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
-    _ANALYZER = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
-
-
-def _naive_text(segments: list[TextSegment | TableSegment]) -> str:
-    parts = []
-    for seg in segments:
-        if isinstance(seg, TextSegment):
-            parts.append(seg.text)
-        else:
-            parts += [", ".join(seg.header)] + [", ".join(row) for row in seg.rows]
-    return "\n".join(parts)
-
-
-def _chunks(text: str) -> list[str]:
-    out, start = [], 0
-    while start < len(text):
-        end = start + NAIVE_CHUNK
-        if end < len(text):
-            end = text.rfind("\n", start, end) + 1 or end
-        out.append(text[start:end])
-        start = end
+            raise SystemExit(f"--corpus {name}: not 'ordinary', 'tables' or a folder")
     return out
 
 
-def _naive_file(path: str) -> tuple[str, float, int, list[tuple[str, str]], int]:
-    """Analyse one file the naive way; (path, seconds, items, [(category, value)], peak RSS KB)."""
-    t0 = time.perf_counter()
-    found, items = [], 0
-    p = Path(path)
-    for _suffix, segments in walk_item(p.read_bytes(), p.name):
-        items += 1
-        for chunk in _chunks(_naive_text(segments)):
-            for r in _ANALYZER.analyze(text=chunk, language="en"):
-                category = NAIVE_CATEGORY.get(r.entity_type)
-                if category:
-                    found.append((category, chunk[r.start : r.end]))
-    took = time.perf_counter() - t0
-    return path, took, items, found, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def sample(manifest: list[dict[str, Any]], budget: float, seed: int = 7) -> list[str]:
+    """Files per kind in proportion to the kind's bytes, at least one of each, about `budget` B."""
+    rng = random.Random(seed)
+    kinds: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in manifest:
+        kinds[e["kind"]].append(e)
+    total = sum(e["bytes"] for e in manifest)
+    chosen = []
+    for entries in kinds.values():
+        share = budget * sum(e["bytes"] for e in entries) / total
+        pool = entries[:]
+        rng.shuffle(pool)
+        pool.sort(key=lambda e: e["bytes"] > 2 * share)  # prefer files that fit the share
+        got = 0
+        for e in pool:
+            if got and got + e["bytes"] > share:
+                break
+            chosen.append(e["file"])
+            got += e["bytes"]
+    return sorted(chosen)
 
 
-def run_naive(root: Path, files: list[str], workers: int) -> dict[str, Any]:
-    """Naive loop over `files`; per-file busy time, so worker start-up is not counted."""
-    busy: dict[str, float] = {}
-    found: Found = {}
-    items, peak = 0, 0.0
-    t0 = time.perf_counter()
-    with mp.get_context("spawn").Pool(workers, initializer=_naive_init) as pool:
-        paths = [str(root / f) for f in files]
-        for path, took, n, values, rss in pool.imap_unordered(_naive_file, paths, chunksize=1):
-            rel = str(Path(path).relative_to(root))
-            busy[rel], found[rel] = took, values
-            items += n
-            peak = max(peak, rss)
-    return {
-        "busy": busy,
-        "found": found,
-        "items": items,
-        "peak_rss_mb": peak / 1024,
-        "wall": time.perf_counter() - t0,
-    }
-
-
-# --- (b) noticescan ---------------------------------------------------------------------------
-
-
-class RssWatch(threading.Thread):
-    """Peak RSS of each child of a process, polled every 0.2 s."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.stop = pid, threading.Event()
-        self.peak: defaultdict[int, int] = defaultdict(int)
-
-    def run(self) -> None:
-        """Poll until stopped."""
-        try:
-            parent = psutil.Process(self.pid)
-        except psutil.Error:
-            return
-        while not self.stop.wait(0.2):
-            try:
-                children = parent.children(recursive=True)
-            except psutil.Error:
-                return
-            for child in children:
-                try:
-                    self.peak[child.pid] = max(self.peak[child.pid], child.memory_info().rss)
-                except psutil.Error:
-                    pass
-
-
-def run_noticescan(root: Path, out: Path, workers: int) -> dict[str, Any]:
-    """`noticescan scan ROOT -w N` in a subprocess; wall time, worker RSS, the scan folder."""
-    env = dict(os.environ, NOTICESCAN_HMAC_KEY="bench-throughput-key-0123456789")
-    repo = Path(__file__).resolve().parent.parent
-    env["PYTHONPATH"] = str(repo) + os.pathsep + env.get("PYTHONPATH", "")
-    cmd = [sys.executable, "-m", "scanner.cli", "scan", str(root), "--out", str(out)]
-    cmd += ["--workers", str(workers), "--quiet"]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    watch = RssWatch(proc.pid)
-    watch.start()
-    stdout, stderr = proc.communicate()
-    wall = time.perf_counter() - t0
-    watch.stop.set()
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"noticescan scan failed ({proc.returncode}): {stderr.decode()[-2000:]}")
-    scan_dir = Path(re.search(rb"output: (.+)", stdout).group(1).decode())  # type: ignore[union-attr]
-    doc = json.loads((scan_dir / "scan.json").read_text())
-    # The workers are the children with the model loaded: the largest N of them.
-    worker_rss = sorted(watch.peak.values(), reverse=True)[:workers]
-    return {"wall": wall, "dir": scan_dir, "counts": doc["counts"], "worker_rss": worker_rss}
+# --- what each side found ---------------------------------------------------------------------
 
 
 def noticescan_found(scan_dir: Path, root: Path, planted_files: set[str]) -> Found:
@@ -260,8 +186,6 @@ def split_uri(rel_uri: str) -> tuple[str, str]:
     return rel_uri[:cut], rel_uri[cut:]
 
 
-# --- recall -----------------------------------------------------------------------------------
-
 _EDGE = " .,;:()<>\"'"
 
 
@@ -270,121 +194,196 @@ def norm(value: str) -> str:
     v = " ".join(value.casefold().split()).strip(_EDGE)
     digits = sum(c.isdigit() for c in v)
     if digits * 2 >= len(v.replace(" ", "")) and digits:
-        return re.sub(r"[\s\-./]", "", v)
+        return re.sub(r"[\s\-./+]", "", v)
     return v
 
 
-def recall(manifest: list[dict[str, Any]], files: set[str], found: Found) -> tuple[int, int]:
-    """(found, planted) over `files`."""
-    hit = total = 0
+def recall(manifest: list[dict[str, Any]], files: set[str], found: Found) -> dict[str, Any]:
+    """{'value': (found, planted), 'file_category': (found, planted)} over `files`."""
+    value = [0, 0]
+    pairs: dict[tuple[str, str], bool] = {}
     for entry in manifest:
         if entry["file"] not in files or not entry["planted"]:
             continue
         mine: dict[str, list[str]] = defaultdict(list)
-        for category, value in found.get(entry["file"], []):
-            mine[category].append(norm(value))
+        for category, v in found.get(entry["file"], []):
+            mine[category].append(norm(v))
         exact = {c: set(vs) for c, vs in mine.items()}
-        for _entity, category, value in entry["planted"]:
-            total += 1
-            p = norm(value)
-            if p in exact.get(category, ()) or any(
+        for _entity, category, v in entry["planted"]:
+            p = norm(v)
+            hit = p in exact.get(category, ()) or any(
                 p in f and len(f) <= 2 * len(p) + 4 for f in mine.get(category, ())
-            ):
-                hit += 1
-    return hit, total
+            )
+            value[0] += hit
+            value[1] += 1
+            key = (entry["file"], category)
+            pairs[key] = pairs.get(key, False) or hit
+    return {
+        "value": (value[0], value[1]),
+        "file_category": (sum(pairs.values()), len(pairs)),
+    }
 
 
 # --- the run ----------------------------------------------------------------------------------
 
 
-def sample(manifest: list[dict[str, Any]], budget: float, seed: int = 7) -> list[str]:
-    """Files per kind in proportion to the kind's bytes, at least one of each, about `budget` B."""
-    rng = random.Random(seed)
-    kinds: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in manifest:
-        kinds[e["kind"]].append(e)
-    total = sum(e["bytes"] for e in manifest)
-    chosen = []
-    for entries in kinds.values():
-        share = budget * sum(e["bytes"] for e in entries) / total
-        pool = entries[:]
-        rng.shuffle(pool)
-        pool.sort(key=lambda e: e["bytes"] > 2 * share)  # prefer files that fit the share
-        got = 0
-        for e in pool:
-            if got and got + e["bytes"] > share:
-                break
-            chosen.append(e["file"])
-            got += e["bytes"]
-    return sorted(chosen)
+def run_kind(
+    corpus: Corpus, kind: str, view: Path, picked: set[str], tmp: Path, args: argparse.Namespace
+) -> KindResult:
+    """Scan one kind with both sides; CPU net of each side's start-up on this kind."""
+    import pyarrow.parquet as pq
+
+    entries = [e for e in corpus.manifest if e["kind"] == kind]
+    res = KindResult(corpus.name, kind, len(entries), sum(e["bytes"] for e in entries))
+    files = {e["file"] for e in entries}
+    planted = {e["file"] for e in entries if e["planted"]}
+    n = args.workers
+    base = startup(corpus, entries, tmp / f"start-{corpus.name}-{kind}", n, not args.no_naive)
+    res.startup = {side: run.cpu for side, run in base.items()}
+    ns, scan_dir, doc = runs.noticescan(view, tmp / f"ns-{corpus.name}-{kind}", n)
+    res.ns_cpu, res.ns_wall = ns.cpu - base["ns"].cpu, ns.wall - base["ns"].wall
+    items = pq.read_table(scan_dir / "items.parquet", columns=["chars_extracted"])
+    res.items = items.num_rows
+    res.chars = sum(c or 0 for c in items.column("chars_extracted").to_pylist())
+    res.timings = doc.get("timings", {})
+    ns_found = noticescan_found(scan_dir, view, planted) if corpus.planted else {}
+    mine = sorted(files & picked) if corpus.sample_mb else sorted(files)
+    if not args.no_naive:
+        nv, out = runs.naive([corpus.root / f for f in mine], tmp, n)
+        sampled = sum(e["bytes"] for e in entries if e["file"] in set(mine))
+        scale = res.bytes / sampled
+        res.nv_cpu = (nv.cpu - base["nv"].cpu) * scale
+        res.nv_wall = (nv.wall - base["nv"].wall) * scale
+        res.nv_sample_bytes = sampled
+        prefix = str(corpus.root) + "/"
+        got_items = out["found"].items()
+        nv_found = {k.removeprefix(prefix): [(c, v) for c, v in vs] for k, vs in got_items}
+        if corpus.planted:
+            for side, got in (("naive", nv_found), ("ns_sample", ns_found)):
+                for what, hits in recall(corpus.manifest, set(mine), got).items():  # type: ignore[arg-type]
+                    res.recall[f"{side}_{what}"] = hits
+    if corpus.planted:
+        for what, hits in recall(corpus.manifest, files, ns_found).items():
+            res.recall[f"ns_{what}"] = hits
+    return res
+
+
+def startup(
+    corpus: Corpus, entries: list[dict[str, Any]], tmp: Path, n: int, naive: bool
+) -> dict[str, runs.Run]:
+    """Each side on the kind's primer (bench/primer.py), twice; the cheaper run is start-up."""
+    files = write_primer(corpus.root, entries, tmp / "primer")
+    out = {}
+    ns = [runs.noticescan(tmp / "primer", tmp / f"ns-{i}", n)[0] for i in range(2)]
+    out["ns"] = min(ns, key=lambda r: r.cpu)
+    if naive:
+        nv = [runs.naive(files, tmp, n)[0] for _ in range(2)]
+        out["nv"] = min(nv, key=lambda r: r.cpu)
+    return out
+
+
+def _pct(hits: tuple[int, int] | None) -> str:
+    return f"{hits[0] / hits[1]:.2f}" if hits and hits[1] else "-"
+
+
+def report(results: list[KindResult]) -> None:
+    """Print the per-kind and overall figures."""
+    print("\nstart-up subtracted (CPU s of a scan of the kind's primer, noticescan / "
+          "naive): " + ", ".join(f"{r.corpus} {r.kind} {r.startup.get('ns', 0):.1f} / "
+                                 f"{r.startup.get('nv', 0):.1f}" for r in results))  # fmt: skip
+    head = (f"{'corpus':9}{'kind':12}{'files':>6}{'MB':>7}{'kchars':>8} | {'ns CPU s':>9}"
+            f"{'wall':>7}{'MB/s/core':>10} | {'naive CPU':>10}{'wall':>8} | {'ratio CPU':>9}"
+            f"{'wall':>6} | {'recall fxc ns/naive':>20}{'value ns/naive':>16}")  # fmt: skip
+    print(head + "\n" + "-" * len(head))
+    by_corpus: dict[str, list[KindResult]] = defaultdict(list)
+    for r in results:
+        by_corpus[r.corpus].append(r)
+    for corpus, rows in by_corpus.items():
+        total = KindResult(corpus, "ALL", 0, 0)
+        hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for r in rows:
+            for k in ("files", "bytes", "chars", "ns_cpu", "ns_wall", "nv_cpu", "nv_wall"):
+                setattr(total, k, getattr(total, k) + getattr(r, k))
+            for k, (a, b) in r.recall.items():
+                hits[k][0] += a
+                hits[k][1] += b
+        total.recall = {k: (a, b) for k, (a, b) in hits.items()}
+        for r in [*rows, total]:
+            print(_row(r))
+    print(
+        "\nCPU s: user+system of the whole process tree, net of start-up; naive CPU of sampled "
+        "kinds is extrapolated by bytes.\nrecall: 'ns' on all files; with a sample, naive (and "
+        "the 'value' column's ns) on the sampled files. fxc = file x category."
+    )
+
+
+def _row(r: KindResult) -> str:
+    ratio = r.nv_cpu / r.ns_cpu if r.ns_cpu > 0 and r.nv_cpu else 0
+    wall = r.nv_wall / r.ns_wall if r.ns_wall > 0 and r.nv_wall else 0
+    mbps = r.bytes / 1e6 / r.ns_cpu if r.ns_cpu > 0 else 0
+    fc = f"{_pct(r.recall.get('ns_file_category'))} / {_pct(r.recall.get('naive_file_category'))}"
+    ns_v = r.recall.get("ns_sample_value" if "ns_sample_value" in r.recall else "ns_value")
+    val = f"{_pct(ns_v)} / {_pct(r.recall.get('naive_value'))}"
+    return (f"{r.corpus:9}{r.kind:12}{r.files:6d}{r.bytes / 1e6:7.1f}{r.chars / 1e3:8.0f} | "
+            f"{r.ns_cpu:9.1f}{r.ns_wall:7.1f}{mbps:10.3f} | {r.nv_cpu:10.1f}{r.nv_wall:8.1f} | "
+            f"{ratio:8.1f}x{wall:5.1f}x | {fc:>20}{val:>16}")  # fmt: skip
+
+
+def timings_report(results: list[KindResult]) -> None:
+    """Where noticescan's wall time went, summed over the kinds of each corpus (scan.json)."""
+    by_corpus: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for r in results:
+        t = r.timings
+        workers = {f"worker {k}": v for k, v in t.get("workers_s", {}).items()}
+        flat = {**t.get("main_s", {}), **workers}
+        flat |= {k: v for k, v in t.items() if k in ("wall_s", "outside_workers_s", "startup_s")}
+        for k, v in flat.items():
+            by_corpus[r.corpus][k] += v
+    for corpus, t in by_corpus.items():
+        print(f"\nnoticescan time breakdown, {corpus} (scan.json timings, seconds summed over "
+              "its kinds): " + ", ".join(f"{k} {v:.1f}" for k, v in t.items()))  # fmt: skip
 
 
 def main() -> None:
-    """Generate (once) the corpus, run both sides, print the comparison."""
+    """Generate (once) the corpora, run both sides per kind, print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=float, default=200, help="corpus size (default 200)")
-    parser.add_argument("--sample-mb", type=float, default=3, help="naive loop's sample size")
+    parser.add_argument("--corpus", action="append", help="ordinary, tables, or a folder")
+    parser.add_argument("--size-mb", type=float, default=200, help="tables corpus size")
+    parser.add_argument("--sample-mb", type=float, default=3, help="naive sample of `tables`")
+    parser.add_argument(
+        "--sample-mb-ordinary", type=float, default=None, help="naive sample elsewhere (all)"
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--quick", action="store_true", help="smoke run: 10 MB, 0.5 MB sample")
+    parser.add_argument("--quick", action="store_true", help="smoke run: smaller corpora")
     parser.add_argument("--no-naive", action="store_true", help="noticescan only")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where corpora are kept")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     if args.quick:
         args.size_mb, args.sample_mb = 10, 0.5
-    root, manifest = ensure(args.size_mb, args.cache)
-    by_file = {e["file"]: e for e in manifest}
-    corpus_bytes = sum(e["bytes"] for e in manifest)
-    planted_files = {e["file"] for e in manifest if e["planted"]}
-    picked = sample(manifest, args.sample_mb * 1e6)
-    picked_set = set(picked)
-    n = args.workers
-    print(
-        f"corpus: {corpus_bytes / 1e6:.1f} MB in {len(manifest)} files, "
-        f"{sum(len(e['planted']) for e in manifest)} planted values; {n} processes each side"
-    )
-
-    with tempfile.TemporaryDirectory(prefix="noticescan-bench-") as tmp:
-        ns = run_noticescan(root, Path(tmp), n)
-        ns_found = noticescan_found(ns["dir"], root, planted_files)
-    ns_rate = corpus_bytes / ns["wall"] / 1e6
-    ns_items = ns["counts"]["items"] / ns["wall"]
-    ns_rss = max(ns["worker_rss"], default=0) / 2**20
-    ns_full = recall(manifest, set(by_file), ns_found)
-    ns_sample = recall(manifest, picked_set, ns_found)
-
-    rows: list[tuple[str, float, float, float, tuple[int, int], tuple[int, int] | None]] = []
-    if not args.no_naive:
-        sample_bytes = sum(by_file[f]["bytes"] for f in picked)
-        print(
-            f"naive loop: sample of {len(picked)} files, {sample_bytes / 1e6:.2f} MB, drawn per "
-            "kind in proportion to its bytes (seed 7); corpus time extrapolated per kind"
-        )
-        nv = run_naive(root, picked, n)
-        est = 0.0  # estimated seconds for the whole corpus on n processes
-        for kind in {e["kind"] for e in manifest}:
-            k_bytes = sum(e["bytes"] for e in manifest if e["kind"] == kind)
-            k_files = [f for f in picked if by_file[f]["kind"] == kind]
-            k_busy = sum(nv["busy"][f] for f in k_files)
-            k_sampled = sum(by_file[f]["bytes"] for f in k_files)
-            est += k_bytes / k_sampled * k_busy / n
-        nv_items = nv["items"] / (sum(nv["busy"].values()) / n)
-        nv_sample = recall(manifest, picked_set, nv["found"])
-        rows.append(("naive Presidio (sampled)", corpus_bytes / est / 1e6, nv_items,
-                     nv["peak_rss_mb"], nv_sample, None))  # fmt: skip
-    rows.append(("noticescan scan", ns_rate, ns_items, ns_rss, ns_sample, ns_full))
-
-    print(f"\n{'':26}{'MB/s':>8}{'items/s':>9}{'peak RSS/worker':>17}{'recall sample':>15}"
-          f"{'recall full':>13}")  # fmt: skip
-    for name, rate, items, rss, rs, rf in rows:
-        full = f"{rf[0] / rf[1]:.1%}" if rf else "-"
-        print(f"{name:26}{rate:8.3f}{items:9.1f}{rss:14.0f} MB{rs[0] / rs[1]:15.1%}{full:>13}")
-    print(
-        f"\nnoticescan: {ns['wall']:.1f} s wall for {ns['counts']['items']} items "
-        f"({ns['counts'].get('by_status')}); worker peak RSS MB: "
-        f"{[round(r / 2**20) for r in ns['worker_rss']]}"
-    )
-    if len(rows) == 2:
-        print(f"ratio noticescan / naive: {ns_rate / rows[0][1]:.1f}x")
+    corpora = load_corpora(args)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    results: list[KindResult] = []
+    with tempfile.TemporaryDirectory(prefix="noticescan-bench-", dir=args.cache) as t:
+        tmp = Path(t)
+        for corpus in corpora:
+            size = sum(e["bytes"] for e in corpus.manifest)
+            print(f"{corpus.name}: {len(corpus.manifest)} files, {size / 1e6:.1f} MB, "
+                  f"{sum(len(e['planted']) for e in corpus.manifest)} planted values; "
+                  f"{args.workers} processes each side"
+                  + (f"; naive on a {corpus.sample_mb:g} MB sample" if corpus.sample_mb else ""),
+                  flush=True)  # fmt: skip
+            budget = (corpus.sample_mb or 0) * 1e6
+            picked = set(sample(corpus.manifest, budget)) if budget else set()
+            views = runs.kind_views(corpus.root, corpus.manifest, tmp / f"views-{corpus.name}")
+            for kind, view in views.items():
+                results.append(run_kind(corpus, kind, view, picked, tmp, args))
+                print("  " + _row(results[-1]), flush=True)
+    report(results)
+    timings_report(results)
+    if args.json:
+        args.json.write_text(json.dumps(
+            {"kinds": [vars(r) for r in results]}, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":

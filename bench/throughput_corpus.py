@@ -18,6 +18,7 @@ import email.message
 import io
 import json
 import random
+import shutil
 import sys
 import zipfile
 from collections.abc import Callable
@@ -419,16 +420,20 @@ def ensure(
 ) -> tuple[Path, list[dict[str, Any]]]:
     """The corpus of `size_mb` under `cache`, generated on first use; (root, manifest)."""
     root = cache / f"corpus-v{VERSION}-{size_mb:g}mb"
+    return cached(root, lambda files: Corpus(files, size_mb).build(), log)
+
+
+def cached(
+    root: Path, build: Callable[[Path], list[dict[str, Any]]], log: Callable[[str], None]
+) -> tuple[Path, list[dict[str, Any]]]:
+    """(root/files, manifest), built into root once by `build(files)`; a half-built one redone."""
     manifest_path = root / "manifest.json"
     if manifest_path.exists():
         return root / "files", json.loads(manifest_path.read_text())
-    log(f"generating a {size_mb:g} MB corpus in {root} (once; cached)")
+    log(f"generating {root} (once; cached)")
     tmp = root.with_name(root.name + ".partial")
-    if tmp.exists():
-        import shutil
-
-        shutil.rmtree(tmp)
-    manifest = Corpus(tmp / "files", size_mb).build()
+    shutil.rmtree(tmp, ignore_errors=True)
+    manifest = build(tmp / "files")
     (tmp / "manifest.json").write_text(json.dumps(manifest))
     tmp.rename(root)
     return root / "files", manifest

@@ -56,6 +56,7 @@ class PostcodeRecognizer(ShapeRecognizer):
     )
     CONTEXT = ("postcode", "post code", "postal", "address", "zip")
     BOOST = 0.3
+    CHECK = "PAF format rules"
     PREFILTER = re.compile(r"[A-Z]\d")
 
     def validate(self, value: str) -> bool:
@@ -75,10 +76,19 @@ _STREET = rf"{_PREMISES}\d{{1,4}}[A-Za-z]?,? (?:{_WORD} ){{1,3}}(?i:{_SUFFIX})\b
 # `City of Edinburgh`.
 _LINK = r"(?:and|upon|on|in|le|de|by|under|the|of)"
 _LOCALITY = rf"(?:,? ?\n? ?{_WORD}(?:[ \-](?:{_WORD}|{_LINK}(?=[ \-][A-Z]))){{0,4}})"
-_FULL = rf"{_STREET}{_LOCALITY}{{0,3}},? ?\n? ?{POSTCODE}(?![A-Za-z0-9])"
+# Irish Eircode: a routing key (letter + two digits, or D6W) and a four-character identifier
+# from the Eircode alphabet (no B G I J L M O Q S U Z, which read like digits).
+EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
+_END = rf"(?:{POSTCODE}|{EIRCODE})"
+_FULL = rf"{_STREET}{_LOCALITY}{{0,3}},? ?\n? ?{_END}(?![A-Za-z0-9])"
+# Any street words at all, when a valid postcode closes the address (`97 Lynda Bridge`,
+# `12 Bridge End`): the postcode is the evidence, not the road-type word.
+_ANY_STREET = rf"{_PREMISES}\d{{1,4}}[A-Za-z]?,? (?:{_WORD} ){{0,3}}{_WORD}"
+_FULL_ANY = rf"{_ANY_STREET}{_LOCALITY}{{0,3}},? ?\n? ?{_END}(?![A-Za-z0-9])"
 
 
-_TAIL = re.compile(rf"{POSTCODE}$")
+_TAIL = re.compile(rf"(?:{POSTCODE}|{EIRCODE})$")
+_EIRCODE_TAIL = re.compile(rf"{EIRCODE}$")
 
 
 class StreetAddressRecognizer(ShapeRecognizer):
@@ -91,6 +101,7 @@ class StreetAddressRecognizer(ShapeRecognizer):
     ENTITY = "ADDRESS"
     SHAPES = (
         Shape("full", rf"(?<![\w\-]){_FULL}", 0.85),
+        Shape("street+postcode", rf"(?<![\w\-]){_FULL_ANY}", 0.8),
         Shape("street", rf"(?<![\w\-]){_STREET}", 0.4),
     )
     CONTEXT = ("address", "lives at", "resides", "residing", "home", "correspondence", "deliver")
@@ -99,6 +110,8 @@ class StreetAddressRecognizer(ShapeRecognizer):
     PREFILTER = re.compile(r"\d{1,4}[A-Za-z]?,? [A-Z]")
 
     def validate(self, value: str) -> bool:
-        """Accept a full address only when it ends in a valid postcode."""
+        """Accept a full address only when it ends in a valid postcode or an Eircode."""
         tail = _TAIL.search(value)
-        return tail is None or postcode_ok(tail.group(0))
+        if tail is None or _EIRCODE_TAIL.search(value):
+            return True
+        return postcode_ok(tail.group(0))

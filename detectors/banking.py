@@ -27,6 +27,7 @@ class IbanCodeRecognizer(ShapeRecognizer):
     CONTEXT = ("iban", "bank", "account", "payment", "transfer")
     BOOST = 0.1
     DAMP = 0.2
+    CHECK = "mod-97"
     PREFILTER = re.compile(r"[A-Z]{2}\d{2}")
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
@@ -73,6 +74,7 @@ class UkBankAccountRecognizer(ShapeRecognizer):
     CONTEXT = ("account number", "account no", "acc no", "acct", "bank account", "account")
     BOOST = 0.65
     BEFORE = 40
+    ADJUST_NOTE = "sort code just before"
     _SORT_BEFORE = re.compile(r"\d{2}-\d{2}-\d{2}\D{1,30}$")
 
     def _context_anywhere(self, text: str, header: str) -> bool:
@@ -103,16 +105,22 @@ class VatRecognizer(ShapeRecognizer):
             r"(?<![A-Za-z0-9])(?:GB|XI) ?\d{3} ?\d{4} ?\d{2}(?: ?\d{3})?(?![A-Za-z0-9])",
             0.65,
         ),
-        Shape("eu", rf"(?<![A-Za-z0-9])(?:{_EU}) ?[0-9][0-9A-Z+*]{{7,11}}(?![A-Za-z0-9])", 0.6),
+        # Austria's start with U, Spain's and Cyprus's may hold letters; printed in groups.
+        Shape(
+            "eu",
+            rf"(?<![A-Za-z0-9])(?:{_EU}) ?[0-9A-Z](?:[ .]?[0-9A-Z+*]){{7,11}}(?![A-Za-z0-9])",
+            0.6,
+        ),
         Shape("bare", r"(?<![\w\-/.])\d{3} ?\d{4} ?\d{2}(?![\w\-/]|\.\w| ?\d)", 0.15),
     )
     CONTEXT = ("vat", "tva", "ust", "btw", "iva", "mwst", "tax registration")
     BOOST = 0.6
     BEFORE = 40
+    CHECK = "national check digits"
 
     def validate(self, value: str) -> bool:
         """National check digits; GB left the EU module, so GB/XI and bare go to stdnum.gb."""
-        v = value.replace(" ", "")
+        v = value.replace(" ", "").replace(".", "")
         if v[:2] in ("GB", "XI") or v.isdigit():
             return bool(gb_vat.is_valid(v[2:] if not v.isdigit() else v))
         return bool(eu_vat.is_valid(v))

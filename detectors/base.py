@@ -16,7 +16,12 @@ from scanner.extract.base import TableSegment, TextSegment
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """One detected value with its location and the recognizer that found it."""
+    """One detected value with its location, the recognizer that found it, and why.
+
+    `reason` explains the score (recognizer, shape or model, validation passed, the cue that
+    raised or lowered it) from our own names and word lists only, never from the text, so it
+    may leave the worker beside the masked evidence.
+    """
 
     location: str
     entity_type: str
@@ -25,6 +30,7 @@ class Detection:
     score: float
     detector: str
     value: str = field(repr=False)
+    reason: str = ""
 
 
 class Detector(Protocol):

@@ -2,7 +2,8 @@
 
 Issuer ranges from ISO/IEC 7812 as published by the schemes: Visa 4 (13/16/19), Mastercard
 51-55 and 2221-2720 (16), American Express 34/37 (15), Discover 6011/644-649/65 (16-19),
-Diners 36/38/300-305 (14-19), JCB 3528-3589 (16-19), Maestro 50/56-69 (12-19).
+Diners 36/38/300-305 (14-19), JCB 3528-3589 (16-19) and 1800/2131 (15), Maestro 50/56-69
+(12-19).
 A random 16-digit string passes Luhn one time in ten, so the issuer table and damping words
 (`serial`, `asset`, `part`) are what keep part numbers out.
 """
@@ -27,6 +28,8 @@ _ISSUERS: tuple[tuple[int, int, tuple[int, ...]], ...] = (
     (38, 38, (14, 15, 16, 17, 18, 19)),
     (300, 305, (14, 15, 16, 17, 18, 19)),
     (3528, 3589, (16, 17, 18, 19)),
+    (1800, 1800, (15,)),  # JCB's older 15-digit ranges
+    (2131, 2131, (15,)),
     (50, 50, (12, 13, 14, 15, 16, 17, 18, 19)),
     (56, 69, (12, 13, 14, 15, 16, 17, 18, 19)),
 )
@@ -78,6 +81,7 @@ class PaymentCardRecognizer(ShapeRecognizer):
     )
     BOOST = 0.2
     DAMP = 0.6
+    CHECK = "Luhn and issuer range"
     PREFILTER = re.compile(r"\d{4}")
 
     def validate(self, value: str) -> bool:

@@ -1,23 +1,22 @@
-"""Contact and online identifiers: e-mail address, phone number, IP address.
+"""Contact and online identifiers: e-mail address and IP address (phone numbers: phone.py).
 
 The e-mail recognizer is our own regex, not Presidio's: Presidio's validates the domain with
 tldextract, which fetches the public suffix list over the network on first use.
-Phone numbers are found and validated by `phonenumbers` (Google's libphonenumber metadata):
-GB always; an EU region's national format only when the text mentions that country, because
-every region tried costs a full pass over the text (shared/notes/presidio-facts.md) and a
-foreign national format in a UK document is rare. International forms (`+33 …`, `0049 …`) are
-found by the GB pass whatever their country.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator
 
-import phonenumbers
-
-from detectors.pattern import DAMPING_WORDS, Shape, ShapeRecognizer
+from detectors.pattern import (
+    Cue,
+    Shape,
+    ShapeRecognizer,
+    first_word,
+    norm_words,
+    normalise_context,
+)
 
 _EMAIL = (
     r"(?<![\w.%+'-])[A-Za-z0-9][A-Za-z0-9._%+'-]{0,63}@"
@@ -33,6 +32,7 @@ class EmailAddressRecognizer(ShapeRecognizer):
     CONTEXT = ("email", "e mail", "mail", "contact")
     DAMPING = ()
     BOOST = 0.1
+    CHECK = "addr-spec"
     PREFILTER = re.compile("@")
 
     def validate(self, value: str) -> bool:
@@ -41,111 +41,146 @@ class EmailAddressRecognizer(ShapeRecognizer):
         return ".." not in local and not local.endswith(".")
 
 
-# Country cue words -> region whose national format we then try as well.
-REGION_CUES: dict[str, tuple[str, ...]] = {
-    "IE": ("ireland", "dublin", "cork", "eire"),
-    "FR": ("france", "paris", "lyon", "french"),
-    "DE": ("germany", "deutschland", "berlin", "munich", "hamburg", "german"),
-    "NL": ("netherlands", "holland", "amsterdam", "rotterdam", "dutch"),
-    "BE": ("belgium", "brussels", "antwerp"),
-    "ES": ("spain", "madrid", "barcelona", "spanish"),
-    "IT": ("italy", "milan", "rome", "italian"),
-}
-
-# Ofcom reserves these for drama and documentation; libphonenumber calls them invalid, but a
-# document that contains one still shows a phone number to its reader.
-_DRAMA = re.compile(
-    r"^(?:\+44|0)(?:7700900\d{3}|1632960\d{3}|20794600\d{2}|1134960\d{3}|"
-    r"1174960\d{3}|1314960\d{3}|1514960\d{3}|1614960\d{3}|1914980\d{3}|"
-    r"2890180\d{3}|29\d{8}|8081570\d{3}|9098790\d{3})$"
-)
-
-
-_JOINED_BEFORE = re.compile(r"[\-/.][A-Za-z0-9]$")
-_JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
-_NOT_PHONE = re.compile(r"/|^\d{5}-\d{4}$")
-_DOTTED = re.compile(r"\d\.\d+\.\d")
-
-
-class PhoneNumberRecognizer(ShapeRecognizer):
-    """Phone numbers in national and international forms (GB, plus cued EU regions)."""
-
-    ENTITY = "PHONE_NUMBER"
-    SHAPES = (Shape("valid", "", 0.6), Shape("possible", "", 0.3))
-    CONTEXT = (
-        "tel",
-        "phone",
-        "telephone",
-        "mobile",
-        "mob",
-        "cell",
-        "call",
-        "ring",
-        "fax",
-        "contact",
-        "whatsapp",
-        "sms",
-        "text",
-        "landline",
-        "switchboard",
-        "direct",
-        "dial",
-    )
-    DAMPING = DAMPING_WORDS + ("iban", "sort", "nhs", "card", "vat", "passport", "artikel")
-    BOOST = 0.35
-    BEFORE = 32
-    PREFILTER = re.compile(r"\d[\d ()\-.]{7,}\d")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._shapes = []  # phonenumbers does the matching
-
-    def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
-        """Yield libphonenumber matches: GB first, then the regions the text mentions."""
-        lowered = text.casefold()
-        regions = ["GB"] + [r for r, cues in REGION_CUES.items() if any(c in lowered for c in cues)]
-        for region in regions:
-            for m in phonenumbers.PhoneNumberMatcher(text, region, phonenumbers.Leniency.POSSIBLE):
-                if not self._clean_edges(text, m.start, m.end):
-                    continue
-                if _NOT_PHONE.search(m.raw_string):
-                    continue  # `02110-1301` (US ZIP+4), `1895.22/1013` (references)
-                if sum(c.isdigit() for c in m.raw_string) < 9:
-                    continue  # short numbers (`2015 12`, extensions) are never worth reporting
-                number = m.number
-                e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-                if phonenumbers.is_valid_number(number) or _DRAMA.match(e164):
-                    yield m.start, m.end, 0.6, "valid"
-                elif sum(c.isdigit() for c in m.raw_string) >= 10:
-                    yield m.start, m.end, 0.3, "possible"
-
-    @staticmethod
-    def _clean_edges(text: str, start: int, end: int) -> bool:
-        """Reject numbers glued to letters or joined by -/. to more digits (`PN-4411-2093`)."""
-        before = text[max(0, start - 2) : start]
-        after = text[end : end + 2]
-        if before[-1:].isalnum() or after[:1].isalnum():
-            return False
-        if _JOINED_BEFORE.search(before) or _JOINED_AFTER.match(after):
-            return False
-        return not _DOTTED.search(text[start:end])  # dotted groups: versions and IPs
-
-
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4 = rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w]|\.\w)"
+# Not followed by `-word` either: `12.4.254.14-node.11` is a version.
+_IPV4 = rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w]|\.\w|-[A-Za-z])"
 _IPV6 = r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"
+
+# Never anyone's: "this network" (0/8), documentation (RFC 5737, RFC 3849), benchmarking
+# (RFC 2544), reserved (240/4). Loopback, multicast and unspecified are checked by kind.
+_NEVER = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "192.0.2.0/24",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "198.18.0.0/15",
+        "240.0.0.0/4",
+        "2001:db8::/32",
+    )
+)
+# Public DNS resolvers (Google, Cloudflare, Quad9, OpenDNS): machines everyone's documentation
+# and configuration names, never one person's connection.
+_RESOLVERS = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "8.8.8.8",
+        "8.8.4.4",
+        "1.1.1.1",
+        "1.0.0.1",
+        "9.9.9.9",
+        "149.112.112.112",
+        "208.67.222.222",
+        "208.67.220.220",
+        "2001:4860:4860::8888",
+        "2001:4860:4860::8844",
+        "2606:4700:4700::1111",
+        "2606:4700:4700::1001",
+    )
+)
+# A machine inside a network: private (RFC 1918, RFC 4193), link-local, carrier-grade NAT.
+_INTERNAL = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "169.254.0.0/16",
+        "100.64.0.0/10",
+        "fc00::/7",
+        "fe80::/10",
+    )
+)
+# Words that say the address is a machine's: `controller at 10.0.0.5`, `gateway 192.168.1.1`.
+EQUIPMENT = (
+    "controller",
+    "gateway",
+    "router",
+    "server",
+    "servers",
+    "printer",
+    "switch",
+    "firewall",
+    "proxy",
+    "dns",
+    "nameserver",
+    "resolver",
+    "nas",
+    "host",
+    "hostname",
+    "node",
+    "cluster",
+    "vm",
+    "container",
+    "appliance",
+    "access point",
+    "camera",
+    "device",
+    "load balancer",
+    "subnet",
+    "netmask",
+    "mask",
+    "broadcast",
+    "bind",
+    "listen",
+    "listening",
+    "endpoint",
+    "dhcp",
+    "ntp",
+    "smtp",
+    "relay",
+    "database",
+    "vpn concentrator",
+    "peer",
+    "upstream",
+    "localhost",
+)
+# Words in the same record that tie an address to a person: then even a private or an
+# equipment address is reported (an employee's laptop on the office network).
+PERSON_TIES = (
+    "user",
+    "username",
+    "userid",
+    "uid",
+    "login",
+    "logged",
+    "logon",
+    "sign in",
+    "signed in",
+    "employee",
+    "staff",
+    "customer",
+    "member",
+    "visitor",
+    "subscriber",
+    "patient",
+    "assigned to",
+    "owner",
+    "owned by",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+)
+_EMAIL_IN_RECORD = re.compile(r"[\w.+-]@[\w-]+\.\w")
 
 
 class IpAddressRecognizer(ShapeRecognizer):
-    """IPv4 and IPv6 addresses.
+    """IPv4 and IPv6 addresses that can point to a person.
 
-    A dotted version string has the same shape, so version words near it (`version`, `build`,
-    `release`, `firmware`) damp it below the threshold.
+    An address is personal data when it can single out someone's connection. So: loopback,
+    unspecified, multicast, reserved and documentation/benchmark addresses are never reported;
+    a private, link-local or CGNAT address (it names a machine inside a network) and any
+    address an equipment word introduces (`controller at 10.0.0.5`) are reported only when
+    the same record (its line; in a table, its cell or column header) ties a person to it: an
+    e-mail address or a user word (`user`, `login`, `employee`...). A dotted version string has
+    the same shape, so version words (`version`, `build`, `firmware`) drop it.
     """
 
     ENTITY = "IP_ADDRESS"
     SHAPES = (Shape("ipv4", _IPV4, 0.6), Shape("ipv6", _IPV6, 0.6))
-    CONTEXT = ("ip", "address", "host", "server", "client", "login", "logged", "from", "remote")
+    CONTEXT = ("ip", "address", "client", "login", "logged", "from", "remote", "src", "source")
     DAMPING = (
         "version",
         "ver",
@@ -162,18 +197,54 @@ class IpAddressRecognizer(ShapeRecognizer):
         "oid",
         "section",
         "clause",
+        # Documentation shows addresses as examples; an example is nobody's.
+        "example",
+        "e g",
+        "eg",
+        "sample",
     )
     BOOST = 0.3
-    DAMP = 0.5
+    DAMP = 0.6  # a damped address is not an address of anyone: drop it at any threshold
     BEFORE = 32
+    CHECK = "ipaddress parse"
     PREFILTER = re.compile(r"\d\.\d|:[0-9A-Fa-f]*:")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._equipment = norm_words(EQUIPMENT)
+        self._ties = norm_words(PERSON_TIES)
+
     def validate(self, value: str) -> bool:
-        """Accept a parseable address; IPv6 needs hex groups or `::`, not a clock time."""
+        """A parseable address outside the ranges that are never anyone's (see class doc)."""
         try:
             ip = ipaddress.ip_address(value)
         except ValueError:
             return False
-        if ip.version == 6:  # at least three hex groups: `::` and `::1` are not a person's
-            return sum(1 for group in value.split(":") if group) >= 3
-        return not value.startswith("0.")
+        if ip.version == 6 and sum(1 for group in value.split(":") if group) < 3:
+            return False  # `::`, `::1`, `a::b`: not a person's
+        if ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip in _RESOLVERS:
+            return False
+        return not any(ip in n for n in _NEVER if n.version == ip.version)
+
+    def cue(self, text: str, start: int, end: int, header: str, line_bound: bool) -> Cue:
+        """The usual nearest cue, overruled by the record: person ties, equipment, ranges."""
+        found = super().cue(text, start, end, header, line_bound)
+        if found.verdict < 0:
+            return found  # a version string stays one
+        lo = text.rfind("\n", 0, start) + 1
+        hi = text.find("\n", end)
+        record = normalise_context(text[lo : hi if hi >= 0 else len(text)])
+        tie = first_word(record, self._ties, True) or first_word(header, self._ties, True)
+        if tie or _EMAIL_IN_RECORD.search(text, lo, hi if hi >= 0 else len(text)):
+            return found if found.verdict > 0 else Cue(1, tie or "e-mail in record")
+        near = normalise_context(text[max(lo, start - self.BEFORE) : start])
+        after = normalise_context(text[end : min(end + 16, hi if hi >= 0 else len(text))])
+        machine = first_word(near, self._equipment, True) or first_word(
+            after, self._equipment, True
+        )
+        if machine:
+            return Cue(-1, machine)
+        ip = ipaddress.ip_address(text[start:end])
+        if any(ip in n for n in _INTERNAL if n.version == ip.version):
+            return Cue(-1, "internal range, no person in record")
+        return found

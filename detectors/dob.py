@@ -23,17 +23,37 @@ _MONTH_NO = {m.lower(): i for i, m in enumerate(_MONTHS.split("|")[:12], start=1
 _MONTH_NO.update({m[:3].lower(): i for m, i in list(_MONTH_NO.items())})
 _MONTH_NO["sept"] = 9
 
+# Matched as whole words (CONTEXT_WHOLE): `birthtime: Mon, 10 Oct 2011` in file metadata is a
+# file's creation time, not a birthday. Words in other EU languages are normalised like the
+# text (non-ASCII letters become word breaks on both sides), so `födelsedatum` still matches.
 _BIRTH = (
     "dob",
     "d o b",
     "date of birth",
+    "dateofbirth",
     "birth",
     "birthdate",
-    "born",
     "birthday",
+    "born",
     "date de naissance",
+    "naissance",
     "geburtsdatum",
+    "geburtstag",
+    "geboren",
     "geb",
+    "fecha de nacimiento",
+    "nacimiento",
+    "data di nascita",
+    "nascita",
+    "data de nascimento",
+    "nascimento",
+    "geboortedatum",
+    "födelsedatum",
+    "fødselsdato",
+    "fødselsdag",
+    "syntymäaika",
+    "data urodzenia",
+    "urodzenia",
 )
 _OTHER = (
     "start",
@@ -106,6 +126,8 @@ class DateOfBirthRecognizer(ShapeRecognizer):
     BOOST = 0.7
     BEFORE = 40
     AFTER = 0
+    CONTEXT_WHOLE = True
+    CHECK = "calendar date 1900-today"
     DAMP_WHOLE = False
     DAMP = 0.0  # a non-birth cue only withholds the boost
 

@@ -16,6 +16,7 @@ Here:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -28,7 +29,7 @@ from detectors.listed_names import later_mentions, name_parts
 from detectors.mail_names import AddressListRecognizer
 from detectors.name_shapes import NAME_CELL, NOT_NAMES, looks_like_company, plausible_name
 from detectors.names import SpacyPersonRecognizer
-from detectors.pattern import ShapeRecognizer, normalise_context
+from detectors.pattern import REASON_KEY, ShapeRecognizer, normalise_context
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
 
@@ -231,17 +232,15 @@ class _Plan:
         self, det: PresidioDetector, segments: Sequence[TextSegment | TableSegment]
     ) -> None:
         self.det = det
-        self.segments = segments
+        self.segments, self.lines = _merge_lines([*segments, *_header_cells(segments)])
+        segments = self.segments
         self.ner_texts: list[str] = []
         self.runs: list[list[tuple[int, int]]] = []
         self.columns: list[list[_Column]] = []
-        for seg in segments:
+        for seg, lines in zip(segments, self.lines, strict=True):
             if isinstance(seg, TextSegment):
-                runs = (
-                    [w for a, b in prose_runs(seg.text) for w in name_windows(seg.text, a, b)]
-                    if det.wants_people
-                    else []
-                )
+                wanted = det.wants_people and not isinstance(seg, _HeaderCell)
+                runs = _ner_windows(seg.text, lines) if wanted else []
                 self.runs.append(runs)
                 self.ner_texts += [seg.text[a:b] for a, b in runs]
             else:
@@ -261,9 +260,9 @@ class _Plan:
         """
         it = iter(docs)
         runs, columns = iter(self.runs), iter(self.columns)
-        texts: dict[int, tuple[TextSegment, list[RecognizerResult]]] = {}
+        texts: dict[int, tuple[TextSegment, list[RecognizerResult], _Lines | None]] = {}
         tables: dict[int, list[tuple[_Column, list[RecognizerResult]]]] = {}
-        for n, seg in enumerate(self.segments):
+        for n, (seg, lines) in enumerate(zip(self.segments, self.lines, strict=True)):
             if isinstance(seg, TextSegment):
                 found = self.det.shape_results(seg.text, "", False)
                 if self.det.address_list and seg.location.casefold().startswith("header:"):
@@ -271,7 +270,7 @@ class _Plan:
                     found += self.det.address_list.header(seg.text)
                 for a, b in next(runs):
                     found += self.det.people(seg.text[a:b], next(it), a)
-                texts[n] = seg, found
+                texts[n] = seg, found, lines
                 continue
             cols = []
             for col in next(columns):
@@ -281,16 +280,17 @@ class _Plan:
             tables[n] = cols
         parts: set[str] = set()
         if self.det.wants_people:
-            for text_seg, found in texts.values():
+            for text_seg, found, _ in texts.values():
                 parts |= name_parts(text_seg.text, self.det.named(found))
         for n, seg in enumerate(self.segments):
             if isinstance(seg, TextSegment):
-                found = texts[n][1]
+                _, found, lines = texts[n]
                 if parts:
                     found += later_mentions(seg.text, self.det.named(found), parts)
                 for r in self.det.resolve(found):
                     if seg.owns(r.start):  # a window of a long line (scanner.extract.text)
-                        yield _detection(seg.location, r, seg.text, -seg.offset)
+                        d = _detection(seg.location, r, seg.text, -seg.offset)
+                        yield lines.place(d) if lines else d
                 continue
             for col_index, (col, col_found) in enumerate(tables[n]):
                 for r in self.det.resolve(col_found):
@@ -300,6 +300,123 @@ class _Plan:
                     yield _detection(
                         seg.cell_location(row, col_index), r, col.text, col.starts[row]
                     )
+
+
+_LINE = re.compile(r"line (\d+)$")
+MERGE_CHARS = 20_000  # a block of lines read as one text stays a size the model handles well
+
+
+class _Lines:
+    """Consecutive `line N` segments read as one text, each result put back on its line.
+
+    A text file is extracted one line per segment (so a finding points at its line), but a
+    record runs over lines: `Osoite:` above the street, the postcode and town under it, `Tel.`
+    in a signature block. Read together they keep their context; a result that runs on to the
+    next line is located at its first line, its span cut at that line's end (the evidence and
+    hash still cover the whole value).
+    """
+
+    def __init__(self, segments: list[TextSegment]) -> None:
+        self.locations = [s.location for s in segments]
+        self.lengths = [len(s.text) for s in segments]
+        self.starts, pos = [], 0
+        for s in segments:
+            self.starts.append(pos)
+            pos += len(s.text) + 1
+        self.segment = TextSegment(segments[0].location, "\n".join(s.text for s in segments))
+
+    def place(self, d: Detection) -> Detection:
+        """The detection located on the line where it starts."""
+        i = _row_of(self.starts, d.start)
+        base = self.starts[i]
+        end = min(d.end, base + self.lengths[i])
+        return dataclasses.replace(
+            d, location=self.locations[i], start=d.start - base, end=end - base
+        )
+
+
+def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
+    """Where the model must look; in joined lines, line by line, as if they were never joined.
+
+    Joining lines gives the pattern recognizers their context; the model, though, labels
+    differently when it sees a signature block whole (a name line above a company line is no
+    longer a person), so it keeps reading the lines it read before.
+    """
+    if lines is None:
+        return [w for a, b in prose_runs(text) for w in name_windows(text, a, b)]
+    out: list[tuple[int, int]] = []
+    for start, length in zip(lines.starts, lines.lengths, strict=True):
+        line = text[start : start + length]
+        for a, b in prose_runs(line):
+            out += name_windows(text, start + a, start + b)
+    return out
+
+
+def _merge_lines(
+    segments: Sequence[TextSegment | TableSegment],
+) -> tuple[list[TextSegment | TableSegment], list[_Lines | None]]:
+    """Join runs of consecutive `line N` segments (no blank line between) into one text each.
+
+    A window of a long line (scanner.extract.text.windows) stays on its own: its offsets are
+    the line's, and it is already as long as a text the model handles well.
+    """
+    out: list[TextSegment | TableSegment] = []
+    maps: list[_Lines | None] = []
+    run: list[TextSegment] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            lines = _Lines(run)
+            out.append(lines.segment)
+            maps.append(lines)
+        elif run:
+            out.append(run[0])
+            maps.append(None)
+        run.clear()
+
+    last, size = -1, 0
+    for seg in segments:
+        m = _LINE.match(seg.location) if isinstance(seg, TextSegment) else None
+        windowed = isinstance(seg, TextSegment) and bool(seg.offset or seg.before or seg.after)
+        if (
+            m is None
+            or windowed
+            or not isinstance(seg, TextSegment)
+            or isinstance(seg, _HeaderCell)
+        ):
+            flush()
+            out.append(seg)
+            maps.append(None)
+            continue
+        number = int(m.group(1))
+        if run and (number != last + 1 or size + len(seg.text) > MERGE_CHARS):
+            flush()
+        size = (size if run else 0) + len(seg.text) + 1
+        run.append(seg)
+        last = number
+    flush()
+    return out, maps
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _HeaderCell(TextSegment):
+    """A header cell read as a value: pattern recognizers only (the model calls `Email` a name)."""
+
+
+def _header_cells(segments: Sequence[TextSegment | TableSegment]) -> list[TextSegment]:
+    """A table's header cells as texts of their own, so a first row of data is read too.
+
+    Extractors take a table's first row as its header; in an export without one (a csv of
+    contacts, a sheet whose first row is a person) that row holds values. A real header
+    (`Email`, `Phone`) matches no pattern, so reading it costs one short text per column.
+    """
+    return [
+        _HeaderCell(seg.cell_location(-1, col), cell)
+        for seg in segments
+        if isinstance(seg, TableSegment)
+        for col, cell in enumerate(seg.header)
+        if cell.strip()
+    ]
 
 
 def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[int, int]]:
@@ -369,9 +486,21 @@ def name_windows(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _settle(cluster: list[RecognizerResult]) -> list[RecognizerResult]:
-    """Of overlapping results, keep the best-scoring (then longest) that do not overlap."""
+    """Of overlapping results, keep the best-scoring (then longest) that do not overlap.
+
+    A name inside an address is part of the street's name (`Via Mario Rossi 5`,
+    `Karl-Marx-Allee 3`), not a person: the address wins whatever the scores.
+    """
     if len(cluster) < 2:
         return cluster
+    streets = [r for r in cluster if r.entity_type == "ADDRESS"]
+    if streets:
+        cluster = [
+            r
+            for r in cluster
+            if r.entity_type != "PERSON"
+            or not any(a.start <= r.start and r.end <= a.end for a in streets)
+        ]
     chosen: list[RecognizerResult] = []
     for r in sorted(cluster, key=lambda r: (-r.score, r.start - r.end, r.start)):
         if not any(
@@ -394,16 +523,25 @@ def _person(start: int, end: int, score: float) -> RecognizerResult:
     )
 
 
+# Reasons for results whose recognizer does not write one (the model's names, name columns).
+_DEFAULT_REASONS = {
+    "SpacyPersonRecognizer": f"SpacyPersonRecognizer: model {SPACY_MODEL} PERSON span",
+    "NameColumn": "NameColumn: name-shaped cell in a column of names (header or NER sample)",
+}
+
+
 def _detection(location: str, r: RecognizerResult, text: str, base: int) -> Detection:
     meta = r.recognition_metadata or {}
+    detector = str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "noticescan"))
     return Detection(
         location=location,
         entity_type=r.entity_type,
         start=r.start - base,
         end=r.end - base,
         score=float(r.score),
-        detector=str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "noticescan")),
+        detector=detector,
         value=text[r.start : r.end],
+        reason=str(meta.get(REASON_KEY) or _DEFAULT_REASONS.get(detector, detector)),
     )
 
 

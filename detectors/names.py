@@ -132,7 +132,7 @@ class CuedNameRecognizer(ShapeRecognizer):
         Shape(
             "label",
             rf"(?im:^[ \t]*(?:{_LABELS})[ \t]*:[ \t]*(?:{_TITLE})?)({_NAME})"
-            rf"(?=[ \t]*(?:$|,|\(|<|\[| - | \|))",
+            rf"(?=[ \t]*(?:$|\n|,|\(|<|\[| - | \|))",
             0.85,
             group=1,
         ),
@@ -140,7 +140,7 @@ class CuedNameRecognizer(ShapeRecognizer):
         Shape(
             "sign-off",
             rf"(?im:^[ \t]*(?:{_SIGN_OFF})[ \t]*[,.!]?[ \t]*\n(?:[ \t]*\n)?[ \t]*)({_NAME})"
-            r"(?=[ \t]*$)",
+            r"(?=[ \t]*(?:$|\n))",
             0.85,
             group=1,
         ),

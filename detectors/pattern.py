@@ -15,8 +15,9 @@ Score policy (the same for every shape recognizer, documented in docs/detectors.
 - a match starts at its shape's score (how telling the shape is on its own);
 - `validate()` False drops it (checksum or range failed);
 - the nearest cue decides: a context word adds `BOOST` (capped at 1.0), a damping word
-  (`part`, `serial`, `invoice`, `version` ...) subtracts `DAMP`; words around the match
-  outrank the column header, which counts when the cell itself has no cue.
+  (`part`, `serial`, `invoice`, `version` ...) on the match's own line subtracts `DAMP`;
+  words around the match outrank the column header, which counts when the cell itself has
+  no cue.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -63,6 +65,8 @@ DAMPING_WORDS: tuple[str, ...] = (
 )
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# recognition_metadata key of a result's explanation (Detection.reason, findings `reason`).
+REASON_KEY = "reason"
 
 
 def normalise_context(text: str) -> str:
@@ -70,16 +74,55 @@ def normalise_context(text: str) -> str:
     return " " + _NON_ALNUM.sub(" ", text.casefold()).strip() + " "
 
 
-def _norm_words(words: Sequence[str]) -> tuple[str, ...]:
-    # A context word matches at the start of a word in the window: ` phone` finds `phones`.
+# Every recognizer's skip test normalises the whole text; the engine hands each recognizer the
+# same string object, so a two-entry cache turns a dozen passes over it into one.
+_normalised_text = lru_cache(maxsize=2)(normalise_context)
+
+
+def norm_words(words: Sequence[str]) -> tuple[str, ...]:
+    """Normalise cue words like the windows they are looked for in (` date of birth`).
+
+    The leading space anchors a word at a word start: ` phone` finds `phones`.
+    """
     return tuple(" " + _NON_ALNUM.sub(" ", w.casefold()).strip() for w in words)
 
 
 def has_word(window: str, words: tuple[str, ...], whole: bool = False) -> bool:
     """Tell whether a normalised window has one of the words at a word start."""
-    if whole:
-        return any(w + " " in window for w in words)
-    return any(w in window for w in words)
+    return bool(first_word(window, words, whole))
+
+
+def first_word(window: str, words: tuple[str, ...], whole: bool = False) -> str:
+    """The first of `words` the normalised window holds (stripped), or ""."""
+    for w in words:
+        if (w + " " if whole else w) in window:
+            return w.strip()
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """The cue that decided a match's score: +1 context word, -1 damping word, 0 none.
+
+    `word` comes from the recognizer's own word lists, never from the text, so it may be
+    written into a finding's `reason` without leaking anything.
+    """
+
+    verdict: int
+    word: str = ""
+    in_header: bool = False
+
+    def describe(self, boost: float, damp: float) -> str:
+        """`cue 'iban' +0.10`, `header cue 'phone' +0.35`, `damped by 'invoice' -0.50`."""
+        if not self.verdict:
+            return ""
+        where = "header " if self.in_header else ""
+        if self.verdict > 0:
+            return f"{where}cue '{self.word}' +{boost:.2f}"
+        return f"{where}damped by '{self.word}' -{damp:.2f}"
+
+
+NO_CUE = Cue(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +152,13 @@ class ShapeRecognizer(EntityRecognizer):
     AFTER_PENALTY: ClassVar[int] = 8
     # Damping words are matched as whole words (`po` must not damp `postcode`).
     DAMP_WHOLE: ClassVar[bool] = True
+    # Context words match at a word start (`phone` finds `phones`) unless this is set
+    # (`birth` must not find `birthtime`).
+    CONTEXT_WHOLE: ClassVar[bool] = False
+    # The validation a match passed, named in its reason (`mod-97`, `Luhn`); "" = shape only.
+    CHECK: ClassVar[str] = ""
+    # What adjust() does when it changes a score, named in the reason.
+    ADJUST_NOTE: ClassVar[str] = "recognizer rule"
     # Damping words count only this close (chars either side); None = the context window.
     DAMP_RADIUS: ClassVar[int | None] = None
     # A cheap test run before any regex: when it fails, the recognizer is skipped (keyword
@@ -123,8 +173,8 @@ class ShapeRecognizer(EntityRecognizer):
             context=list(self.CONTEXT),
         )
         self._shapes = [(s, re.compile(s.regex, s.flags)) for s in self.SHAPES]
-        self._context = _norm_words(self.CONTEXT)
-        self._damping = _norm_words(self.DAMPING)
+        self._context = norm_words(self.CONTEXT)
+        self._damping = norm_words(self.DAMPING)
         self._ceiling = max(s.score for s in self.SHAPES)
 
     def load(self) -> None:
@@ -144,26 +194,34 @@ class ShapeRecognizer(EntityRecognizer):
             for m in rx.finditer(text):
                 yield m.start(shape.group), m.end(shape.group), shape.score, shape.name
 
-    def cue(self, text: str, start: int, end: int, header: str, line_bound: bool) -> int:
-        """+1 when a context word is the nearest cue, -1 when a damping word is, else 0.
+    def cue(self, text: str, start: int, end: int, header: str, line_bound: bool) -> Cue:
+        """The nearest cue: a context word (+1) or a damping word (-1), and which word.
 
         The nearest cue wins because business text mixes them: in `Invoice INV-1 paid by
         card 4111…` the card cue is nearer than the invoice one. Words around the match
         outrank the column header; the header decides only when the cell itself says nothing.
         """
-        near_ctx = self._nearest(text, start, end, line_bound, self._context, False, None)
+        near_ctx = self._nearest(
+            text, start, end, line_bound, self._context, self.CONTEXT_WHOLE, None
+        )
+        # A damping word labels its own line's value: `Reference: A66` above `ID number: 170388-
+        # 895Y`, or `"order_no"` under `"national_id"`, says nothing about the id.
         near_damp = self._nearest(
-            text, start, end, line_bound, self._damping, self.DAMP_WHOLE, self.DAMP_RADIUS
+            text, start, end, True, self._damping, self.DAMP_WHOLE, self.DAMP_RADIUS
         )
         if near_ctx is not None or near_damp is not None:
-            if near_damp is None or (near_ctx is not None and near_ctx <= near_damp):
-                return 1
-            return -1
-        if header and has_word(header, self._damping, self.DAMP_WHOLE):
-            return -1
-        if header and has_word(header, self._context):
-            return 1
-        return 0
+            if near_damp is None or (near_ctx is not None and near_ctx[0] <= near_damp[0]):
+                assert near_ctx is not None
+                return Cue(1, near_ctx[1])
+            return Cue(-1, near_damp[1])
+        if header:
+            damp = first_word(header, self._damping, self.DAMP_WHOLE)
+            if damp:
+                return Cue(-1, damp, True)
+            ctx = first_word(header, self._context, self.CONTEXT_WHOLE)
+            if ctx:
+                return Cue(1, ctx, True)
+        return NO_CUE
 
     def bounds(
         self, text: str, start: int, end: int, line_bound: bool, before: int, after: int
@@ -185,8 +243,8 @@ class ShapeRecognizer(EntityRecognizer):
         words: tuple[str, ...],
         whole: bool,
         radius: int | None,
-    ) -> int | None:
-        """Distance in normalised characters from the match to the nearest of `words`."""
+    ) -> tuple[int, str] | None:
+        """(distance in normalised characters, word) of the nearest of `words` to the match."""
         if not words:
             return None
         before_n = self.BEFORE if radius is None else radius
@@ -194,17 +252,17 @@ class ShapeRecognizer(EntityRecognizer):
         lo, hi = self.bounds(text, start, end, line_bound, before_n, after_n)
         before = normalise_context(text[lo:start])
         after = normalise_context(text[end:hi])
-        best: int | None = None
+        best: tuple[int, str] | None = None
         for w in words:
             # Short words (`t`, `ip`, `po`) only as whole words, or ` t` would match `the`.
-            probe = w + " " if whole or len(w) <= 3 else w
+            probe = w + " " if whole or len(w) <= 4 else w  # w carries its leading space
             i = before.rfind(probe)
-            if i >= 0 and (best is None or len(before) - i - len(probe) - 1 < best):
-                best = len(before) - i - len(probe) - 1
+            if i >= 0 and (best is None or len(before) - i - len(probe) - 1 < best[0]):
+                best = (len(before) - i - len(probe) - 1, w.strip())
             # A label usually precedes its value, so a cue after the match counts as further.
             j = after.find(probe)
-            if j >= 0 and (best is None or j + self.AFTER_PENALTY < best):
-                best = j + self.AFTER_PENALTY
+            if j >= 0 and (best is None or j + self.AFTER_PENALTY < best[0]):
+                best = (j + self.AFTER_PENALTY, w.strip())
         return best
 
     def analyze(
@@ -234,21 +292,43 @@ class ShapeRecognizer(EntityRecognizer):
             if (start, end) in seen or not self.validate(text[start:end]):
                 continue
             seen.add((start, end))
-            verdict = self.cue(text, start, end, header, line_bound)
-            if verdict > 0:
+            cue = self.cue(text, start, end, header, line_bound)
+            if cue.verdict > 0:
                 score = min(1.0, score + self.BOOST)
-            elif verdict < 0:
+            elif cue.verdict < 0:
                 score = max(0.0, score - self.DAMP)
-            score = self.adjust(text, start, end, score)
-            if score > 0:
-                out.append(self.result(start, end, score, shape))
+            adjusted = self.adjust(text, start, end, score)
+            if adjusted > 0:
+                reason = self.explain(shape, cue, adjusted - score)
+                out.append(self.result(start, end, adjusted, shape, reason))
         return out
+
+    def explain(self, shape: str, cue: Cue, adjusted: float) -> str:
+        """Why a match scored what it did: `IbanCodeRecognizer: shape iban, mod-97 ok, ...`.
+
+        Built only from our own names and word lists (never from the text), like Presidio's
+        AnalysisExplanation, so it is safe to write next to masked evidence.
+        """
+        parts = [f"shape {shape}"]
+        if self.CHECK:
+            parts.append(f"{self.CHECK} ok")
+        said = cue.describe(self.BOOST, self.DAMP)
+        if said:
+            parts.append(said)
+        if abs(adjusted) >= 0.005:
+            parts.append(f"{self.ADJUST_NOTE} {adjusted:+.2f}")
+        return f"{self.name}: " + ", ".join(parts)
 
     def _context_anywhere(self, text: str, header: str) -> bool:
         """Whether any context word occurs in the text or header (the skip test)."""
-        return has_word(header, self._context) or has_word(normalise_context(text), self._context)
+        whole = self.CONTEXT_WHOLE
+        return has_word(header, self._context, whole) or has_word(
+            _normalised_text(text), self._context, whole
+        )
 
-    def result(self, start: int, end: int, score: float, shape: str) -> RecognizerResult:
+    def result(
+        self, start: int, end: int, score: float, shape: str, reason: str = ""
+    ) -> RecognizerResult:
         """Build a RecognizerResult marked as context-scored (Presidio will not re-score)."""
         return RecognizerResult(
             entity_type=self.ENTITY,
@@ -260,6 +340,7 @@ class ShapeRecognizer(EntityRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
                 "shape": shape,
+                REASON_KEY: reason or f"{self.name}: shape {shape}",
             },
         )
 

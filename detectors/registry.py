@@ -1,63 +1,66 @@
 """The one explicit list of built-in recognizers, and the factory the pipeline calls.
 
-Adding a detector = one module + its test + one line in RECOGNIZERS (docs/extending.md).
+Adding a detector = one module + its test + one line in RECOGNIZERS (docs/extending.md). Entries
+name "module:Class" and are imported on first use, so the command line never loads Presidio.
 A test checks that every recognizer class in detectors/ is listed here and documented in
 docs/detectors.md, so the list cannot drift.
 """
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import import_module
 from typing import Any
 
-from detectors.address import PostcodeRecognizer, StreetAddressRecognizer
-from detectors.banking import (
-    IbanCodeRecognizer,
-    SortCodeRecognizer,
-    UkBankAccountRecognizer,
-    VatRecognizer,
-)
 from detectors.base import Detector
-from detectors.cards import PaymentCardRecognizer
-from detectors.categories import CATEGORY_OF
-from detectors.contact import EmailAddressRecognizer, IpAddressRecognizer, PhoneNumberRecognizer
-from detectors.custom import configured_recognizer
-from detectors.dob import DateOfBirthRecognizer
-from detectors.health import HealthRecognizer
-from detectors.listed_names import ListedNameRecognizer
-from detectors.mail_names import AddressListRecognizer
-from detectors.names import CuedNameRecognizer, SpacyPersonRecognizer
-from detectors.uk_ids import (
-    DvlaLicenceRecognizer,
-    NhsNumberRecognizer,
-    NinoRecognizer,
-    UkPassportNumberRecognizer,
-)
 from scanner.config import DetectorSettings
 
-RECOGNIZERS: tuple[type[Any], ...] = (
-    SpacyPersonRecognizer,
-    CuedNameRecognizer,
-    ListedNameRecognizer,
-    AddressListRecognizer,
-    StreetAddressRecognizer,
-    PostcodeRecognizer,
-    EmailAddressRecognizer,
-    PhoneNumberRecognizer,
-    IpAddressRecognizer,
-    IbanCodeRecognizer,
-    SortCodeRecognizer,
-    UkBankAccountRecognizer,
-    VatRecognizer,
-    PaymentCardRecognizer,
-    NinoRecognizer,
-    NhsNumberRecognizer,
-    UkPassportNumberRecognizer,
-    DvlaLicenceRecognizer,
-    DateOfBirthRecognizer,
-    HealthRecognizer,
+# "module:Class", imported when a detector is built (in a worker), not when the CLI starts.
+RECOGNIZERS: tuple[str, ...] = (
+    "detectors.names:SpacyPersonRecognizer",
+    "detectors.names:CuedNameRecognizer",
+    "detectors.listed_names:ListedNameRecognizer",
+    "detectors.mail_names:AddressListRecognizer",
+    "detectors.address:StreetAddressRecognizer",
+    "detectors.eu_address:EuStreetAddressRecognizer",
+    "detectors.address:PostcodeRecognizer",
+    "detectors.contact:EmailAddressRecognizer",
+    "detectors.phone:PhoneNumberRecognizer",
+    "detectors.contact:IpAddressRecognizer",
+    "detectors.banking:IbanCodeRecognizer",
+    "detectors.banking:SortCodeRecognizer",
+    "detectors.banking:UkBankAccountRecognizer",
+    "detectors.banking:VatRecognizer",
+    "detectors.cards:PaymentCardRecognizer",
+    "detectors.uk_ids:NinoRecognizer",
+    "detectors.uk_ids:NhsNumberRecognizer",
+    "detectors.uk_ids:UkPassportNumberRecognizer",
+    "detectors.uk_ids:DvlaLicenceRecognizer",
+    "detectors.eu_ids:SteuerIdRecognizer",
+    "detectors.eu_ids:NirRecognizer",
+    "detectors.eu_ids:SpanishDniRecognizer",
+    "detectors.eu_ids:CodiceFiscaleRecognizer",
+    "detectors.eu_ids:BsnRecognizer",
+    "detectors.eu_ids:PpsRecognizer",
+    "detectors.eu_ids:PeselRecognizer",
+    "detectors.eu_ids:BelgianNationalNumberRecognizer",
+    "detectors.nordic_ids:PersonnummerRecognizer",
+    "detectors.nordic_ids:CprRecognizer",
+    "detectors.nordic_ids:HetuRecognizer",
+    "detectors.nordic_ids:FodselsnummerRecognizer",
+    "detectors.dob:DateOfBirthRecognizer",
+    "detectors.health:HealthRecognizer",
 )
 
-ENTITIES: tuple[str, ...] = tuple(CATEGORY_OF)
+
+@cache
+def recognizer_classes() -> tuple[type[Any], ...]:
+    """The classes RECOGNIZERS names, imported on first use."""
+    out = []
+    for spec in RECOGNIZERS:
+        module, _, name = spec.partition(":")
+        out.append(getattr(import_module(module), name))
+    return tuple(out)
 
 
 def build_recognizers(settings: DetectorSettings) -> list[Any]:
@@ -67,7 +70,9 @@ def build_recognizers(settings: DetectorSettings) -> list[Any]:
     the built-in ones, so the engine treats them alike.
     """
     settings.validate()
-    built_in = [cls() for cls in RECOGNIZERS if cls.ENTITY not in settings.disabled]
+    from detectors.custom import configured_recognizer
+
+    built_in = [cls() for cls in recognizer_classes() if cls.ENTITY not in settings.disabled]
     return built_in + [
         configured_recognizer(c.entity, c.patterns, c.score, c.context, c.validator)
         for c in settings.custom

@@ -24,6 +24,7 @@ class NinoRecognizer(ShapeRecognizer):
     SHAPES = (Shape("nino", _NINO, 0.8),)
     CONTEXT = ("national insurance", "ni number", "ni no", "nino", "nat ins", "insurance number")
     BOOST = 0.2
+    CHECK = "HMRC prefix rules"
     # `Ref`/`Reference` label NINOs as often as anything else (`Employee ref`), so they do not
     # damp; `Model`, `Part`, `Serial` do.
     DAMPING = tuple(w for w in DAMPING_WORDS if w not in ("ref", "reference"))
@@ -43,6 +44,7 @@ class NhsNumberRecognizer(ShapeRecognizer):
     )
     CONTEXT = ("nhs", "patient", "health service", "chi number")
     BOOST = 0.5
+    CHECK = "mod-11"
     DAMPING = DAMPING_WORDS + ("phone", "tel", "telephone", "mobile", "fax", "call", "usa", "us")
     PREFILTER = re.compile(r"\d{3}[ -]?\d{3}[ -]?\d{4}")
 
@@ -84,6 +86,7 @@ class DvlaLicenceRecognizer(ShapeRecognizer):
     SHAPES = (Shape("dvla", _DL, 0.75),)
     CONTEXT = ("driving", "driver", "licence", "license", "dvla")
     BOOST = 0.25
+    CHECK = "DVLA layout"
 
     def validate(self, value: str) -> bool:
         """Surname block is letters then 9-padding; month 01-12 or 51-62; day 01-31."""

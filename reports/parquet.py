@@ -59,6 +59,7 @@ FINDINGS_SCHEMA = pa.schema(
         ("value_hash", pa.string()),
         ("start", pa.int32()),
         ("end", pa.int32()),
+        ("reason", pa.string()),
     ]
 )
 
@@ -170,6 +171,7 @@ def finding_row(f: Finding) -> dict[str, Any]:
         "value_hash": f.value_hash,
         "start": f.start,
         "end": f.end,
+        "reason": f.reason,
     }
 
 

@@ -10,18 +10,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from scanner import __version__
-from scanner import config as config_mod
-from scanner.config import ScanConfig
 from scanner.errors import NoticeScanError
-from scanner.pipeline import run_scan
-from scanner.progress import ProgressDisplay
-from scanner.runlog import LogProgress, RunLog, stats_fields
-from scanner.stats import Progress, ScanSummary
+
+# The pipeline, the reports and their libraries (pyarrow, DuckDB, the sources' clients) are
+# imported inside the commands that use them: `--help` and `--version` answer in a fraction of
+# a second, and a scan imports only what its configuration needs.
+if TYPE_CHECKING:
+    from scanner.config import ScanConfig
+    from scanner.runlog import RunLog
+    from scanner.stats import Progress, ScanSummary
+    from scanner.timing import Timings
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -118,6 +121,14 @@ def scan(
         raise click.UsageError("give either --config FILE or PATHS, not both")
     if not config_path and not paths:
         raise click.UsageError("give --config FILE or one or more PATHS to scan")
+    from scanner import config as config_mod
+    from scanner.pipeline import run_scan
+    from scanner.progress import ProgressDisplay
+    from scanner.runlog import LogProgress, RunLog
+    from scanner.timing import Timings
+
+    timings = Timings()  # scan.json `timings`: startup_s is the time until here
+
     log = RunLog(log_file, log_format) if (log_file or log_format == "json") else None
     with _logged(log):
         cfg = (
@@ -140,9 +151,14 @@ def scan(
             )
         elif not quiet:
             progress = ProgressDisplay()
-        verdict = Verdict(cfg)
+        verdict = Verdict(cfg, timings)
         summary = run_scan(
-            cfg, progress=progress, incremental=incremental, resume=resume, finish=verdict
+            cfg,
+            progress=progress,
+            incremental=incremental,
+            resume=resume,
+            finish=verdict,
+            timings=timings,
         )
         code = _tell(summary, verdict, log)
     sys.exit(code)
@@ -151,8 +167,9 @@ def scan(
 class Verdict:
     """A scan's finish step: the notice's rules, then the report, before OUT/latest moves."""
 
-    def __init__(self, config: ScanConfig) -> None:
+    def __init__(self, config: ScanConfig, timings: Timings) -> None:
         self.config = config
+        self.timings = timings
         self.violations = 0
         self.line = ""
         self.review: str | None = None
@@ -162,9 +179,13 @@ class Verdict:
         """Write violations.parquet, summary.parquet and report.html into `scan_dir`."""
         from reports import html, scope
         from reports.review import review_note
+        from scanner.timing import record
 
-        result = scope.evaluate(scan_dir, self.config)
-        self.report = html.render(scan_dir)
+        with self.timings.phase("scope"):
+            result = scope.evaluate(scan_dir, self.config)
+        with self.timings.phase("report"):
+            self.report = html.render(scan_dir)
+        record(scan_dir, self.timings)
         self.violations = result.violations
         # reviewed violations are reported, never silently dropped
         self.review = review_note(result.by_review)
@@ -213,6 +234,8 @@ def _tell(summary: ScanSummary, verdict: Verdict, log: RunLog | None) -> int:
     if summary.interrupted:  # the report of what was done is still written, marked partial
         click.echo("interrupted: the outputs hold what was scanned before the stop", err=True)
     if log:
+        from scanner.runlog import stats_fields
+
         log.event(
             "scan_end",
             "info" if code in (EXIT_OK, EXIT_VIOLATIONS) else "warning",
@@ -270,6 +293,7 @@ def report(scan_dir: Path, config_path: Path | None, out: Path | None) -> None:
     scan as it was evaluated.
     """
     from reports import html, scope
+    from scanner import config as config_mod
 
     code = EXIT_OK
     if config_path:

@@ -20,6 +20,7 @@ from scanner import allowlist
 from scanner.allowlist import AllowListConfig
 from scanner.customdetectors import CustomDetector
 from scanner.errors import ConfigError
+from scanner.extras import install_hint, installed
 
 CATEGORIES = (
     "name",
@@ -300,6 +301,13 @@ def _parse_ocr(table: dict[str, Any]) -> OcrSettings:
             f"{settings.tessdata} is not a folder",
             "point it at the tessdata folder",
         )
+    # OCR is on by default and then, without the `ocr` extra, each image or scanned page says so
+    # in its row; a config that asks for OCR in so many words is told now.
+    if table.get("enabled") is True and not installed("tesserocr"):
+        raise ConfigError(
+            "ocr.enabled", "OCR needs tesserocr, which is not installed",
+            f"{install_hint('ocr')}, or set ocr.enabled = false",
+        )  # fmt: skip
     folder = settings.tessdata_dir()
     # Without any language data OCR items say so at scan time; a named language that is missing
     # beside installed ones is a typo or a forgotten package, which the config should name now.

@@ -62,11 +62,17 @@ def analysis_key(config: ScanConfig) -> str:
     Hashing is the HMAC key's fingerprint and the normalisation version. Items recorded under
     another analysis key are read again, so changing a threshold re-evaluates everything on the
     next scan without losing the history of what was where, and a change to normalisation never
-    mixes old and new hashes in one scan.
+    mixes old and new hashes in one scan. The recognizer list and the findings columns count
+    too: a new detector must see files that have not changed, and rows stored before a column
+    existed must not be carried with it empty.
     """
+    from detectors.registry import RECOGNIZERS
+
     key = load_key(config.secret_file)
     doc = {
         "detectors": json.loads(json.dumps(config.detectors, default=_plain)),
+        "recognizers": list(RECOGNIZERS),
+        "findings": list(FINDING_COLS),
         "allowlist": allowlist.fingerprint(config.allowlist, key),
         "limits": json.loads(json.dumps(config.limits, default=_plain)),
         "ocr": json.loads(json.dumps(config.ocr, default=_plain)),

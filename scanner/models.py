@@ -68,6 +68,7 @@ class Finding:
     value_hash: str
     start: int
     end: int
+    reason: str = ""  # why: recognizer, shape or model, validation, cue (never the value)
 
     def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
         # Findings cross process boundaries by the hundred thousand (parser -> pool, and on a

@@ -46,6 +46,7 @@ from scanner.privacy import hashing_facts, load_key, mask_metadata
 from scanner.state import FINISHED, ScanLock, ScanRecord, StateDB, config_identity
 from scanner.stats import Finish, Progress, ScanStats, ScanSummary
 from scanner.syncpoints import SyncPoints
+from scanner.timing import Timings
 from scanner.unreachable import WalkRecord, keep_unreachable
 from sources.base import Source
 from sources.principals import principal_report
@@ -91,6 +92,7 @@ def run_scan(
     incremental: bool = False,
     resume: bool = False,
     finish: Finish | None = None,
+    timings: Timings | None = None,
 ) -> ScanSummary:
     """Scan every configured source into OUT/<scan-id>/ and return the summary.
 
@@ -99,7 +101,8 @@ def run_scan(
     carries the rest forward; `resume` continues the last scan of this configuration if it did
     not finish (killed or interrupted), in its own folder under its own id. `finish(out_dir)`
     runs once the data files and scan.json are published (the CLI applies the notice's rules and
-    renders the report there); OUT/latest moves only after it returned.
+    renders the report there); OUT/latest moves only after it returned. `timings` collects
+    where the time goes (scan.json `timings`; the CLI adds scope and report to it).
     """
     if not config.sources:
         raise ConfigError(
@@ -116,7 +119,7 @@ def run_scan(
     try:
         db = StateDB(config.state_dir)
         try:
-            scan = Scan(config, sources, db, identity, progress)
+            scan = Scan(config, sources, db, identity, progress, timings or Timings())
             return scan.run(out_dir, incremental, resume, finish)
         except sqlite3.Error as e:  # disk full, damaged pages: one line naming the file
             raise db.error(e) from e
@@ -136,8 +139,10 @@ class Scan:
         db: StateDB,
         identity: str,
         progress: Progress | None,
+        timings: Timings,
     ) -> None:
         self.config = config
+        self.timings = timings
         self.sources = sources
         self.db = db
         self.identity = identity
@@ -164,9 +169,10 @@ class Scan:
             self.progress(self.stats, True)
         gone = 0
         if not self.stop.requested:
-            self._keep_unreachable(baseline)
-            gone = self._sweep(baseline)
-            self._save_sync_points()
+            with self.timings.phase("state"):
+                self._keep_unreachable(baseline)
+                gone = self._sweep(baseline)
+                self._save_sync_points()
         return self._publish(gone, finish)
 
     # -- steps --------------------------------------------------------------------------------
@@ -249,10 +255,11 @@ class Scan:
             self._loop(work, grouper)
             done = True
         finally:
-            if self.pool is not None and done and not self.stop.requested:
-                self.pool.close()
-            elif self.pool is not None:  # a stop, or a failure: in-flight items are not recorded
-                self.pool.terminate()
+            with self.timings.phase("pool"):  # starting and stopping workers
+                if self.pool is not None and done and not self.stop.requested:
+                    self.pool.close()
+                elif self.pool is not None:  # a stop, or a failure: in-flight items are lost
+                    self.pool.terminate()
             for s, handler in previous.items():
                 signal.signal(s, handler)
 
@@ -262,7 +269,8 @@ class Scan:
         exhausted = False
         while not self.stop.requested:
             while not exhausted and (self.pool is None or self.pool.has_capacity()):
-                nxt = next(work, None)
+                with self.timings.phase("walk"):  # listing, and comparing with the state
+                    nxt = next(work, None)
                 if nxt is None:
                     exhausted = True
                 else:
@@ -270,7 +278,8 @@ class Scan:
             if exhausted and (self.pool is None or self.pool.in_flight == 0):
                 break
             if self.pool is not None:
-                self.pool.poll(0.2)
+                with self.timings.phase("queue_wait"):  # results are written in "write"
+                    self.pool.poll(0.2)
             self._tick()
 
     def _submit(self, nxt: Item | ItemResult, grouper: Grouper) -> None:
@@ -287,12 +296,14 @@ class Scan:
             )
         else:
             if self.pool is None:
-                self.pool = WorkerPool(self.config, self.config.workers, self._on_result)
+                with self.timings.phase("pool"):
+                    self.pool = WorkerPool(self.config, self.config.workers, self._on_result)
             self.pool.submit(nxt)
 
     def _on_result(self, result: ItemResult, top_uri: str) -> None:
         """A finished item (and its nested items) from a worker, or refused before reading."""
         self.stats.allow_listed.update(result.allow_listed)
+        self.timings.add(result)
         self.grouper.add(result, top_uri)
 
     def _keep_unreachable(self, baseline: Baseline) -> None:
@@ -314,10 +325,11 @@ class Scan:
 
     def _publish(self, gone: int, finish: Finish | None) -> ScanSummary:
         """Data files, scan.json, the finish hook (report), the state's record, then latest."""
-        self.db.flush()
-        self._check_state(wait=True)
-        self.items_w.publish()
-        self.findings_w.publish()
+        with self.timings.phase("write"):
+            self.db.flush()
+            self._check_state(wait=True)
+            self.items_w.publish()
+            self.findings_w.publish()
         self.walk.date(self.db, self.config_id, self.rec.id)
         summary = ScanSummary(
             self.rec.id,
@@ -333,7 +345,11 @@ class Scan:
         )
         principals = principal_report(self.sources)
         counts = self._counts(gone, principals)
-        facts = {**self._facts(summary, counts), "principals": principals}
+        facts = {
+            **self._facts(summary, counts),
+            "principals": principals,
+            "timings": self.timings.as_dict(),  # completed by `finish` after scope and report
+        }
         _write_scan_json(self.out, facts, self.config)
         if finish is not None:
             finish(self.out)
@@ -347,18 +363,20 @@ class Scan:
         self, item_rows: list[dict[str, Any]], finding_rows: list[dict[str, Any]], carried: bool
     ) -> None:
         """Write rows (fresh or carried) to the outputs and count them."""
-        for row in item_rows:
-            self.items_w.write(row)
-            self.stats.add_row(row, carried)
-        self.findings_w.write_many(finding_rows)
+        with self.timings.phase("write"):
+            for row in item_rows:
+                self.items_w.write(row)
+                self.stats.add_row(row, carried)
+            self.findings_w.write_many(finding_rows)
         self._tick()
 
     def emit_tables(self, items: pa.Table, findings: pa.Table) -> None:
         """Write rows carried in bulk from the previous scan's files."""
-        for batch in items.combine_chunks().to_batches():
-            self.items_w.write_batch(batch)
-        for batch in findings.combine_chunks().to_batches():
-            self.findings_w.write_batch(batch)
+        with self.timings.phase("write"):
+            for batch in items.combine_chunks().to_batches():
+                self.items_w.write_batch(batch)
+            for batch in findings.combine_chunks().to_batches():
+                self.findings_w.write_batch(batch)
         self.stats.add_carried(items)
         self._tick()
 

@@ -77,12 +77,16 @@ FINDING_COLS = (
     "value_hash",
     "start",
     "end",
+    "reason",
 )
 
 
 def _q(cols: Sequence[str]) -> str:
     return ", ".join(f'"{c}"' for c in cols)  # "end" is an SQL keyword
 
+
+# A step is frozen once released: version 1 stored the findings columns before `reason`.
+_FINDING_COLS_V1 = tuple(c for c in FINDING_COLS if c != "reason")
 
 # The schema, one step per version (detect-secrets' upgrades, sqlite-utils' migrations): a state
 # file records the version it is at (PRAGMA user_version) and is brought up step by step. Version
@@ -103,7 +107,7 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_by_scan ON items (config_id, last_scan);
 CREATE INDEX IF NOT EXISTS items_tops ON items (config_id, source, last_scan) WHERE uri = top;
 CREATE TABLE IF NOT EXISTS findings (
-    config_id INTEGER NOT NULL, source TEXT NOT NULL, top TEXT NOT NULL, {_q(FINDING_COLS)});
+    config_id INTEGER NOT NULL, source TEXT NOT NULL, top TEXT NOT NULL, {_q(_FINDING_COLS_V1)});
 CREATE INDEX IF NOT EXISTS findings_by_top ON findings (config_id, source, top);
 """,
     # Where change-tracking sources resume (sources.base.ChangeTracking): per container prefix,
@@ -116,6 +120,9 @@ CREATE TABLE sync (
     # What each finished scan's walk reached (scanner.unreachable): sources read to the end, and
     # the sources or folders that could not be read, so a later scan knows what is unverified.
     3: "ALTER TABLE scans ADD COLUMN walk TEXT",
+    # Why each finding was reported (the recognizer, shape, check and cue). Rows stored before
+    # have none and are never carried: the analysis key changed with the recognizer list.
+    4: "ALTER TABLE findings ADD COLUMN reason TEXT",
 }
 SCHEMA_VERSION = max(_STEPS)
 

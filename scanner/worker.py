@@ -266,6 +266,7 @@ class ItemProcessor:
                     value_hash=value_hash,
                     start=d.start,
                     end=d.end,
+                    reason=d.reason,
                 )
             )
         return findings

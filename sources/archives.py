@@ -29,6 +29,7 @@ from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, SourceError, TooLargeError
 from scanner.extract import pst as pstfile
 from scanner.extract.msg import msg_to_rfc822
+from scanner.extras import install_hint, installed
 from scanner.mailparts import HEADER_PEEK_BYTES, header_date, message_metadata, parse_headers
 from scanner.models import Item, ItemResult, Status
 from sources.local import display
@@ -124,6 +125,11 @@ class ArchiveSource:
             )  # fmt: skip
         self.path = (scan.base_dir / raw).resolve()
         self.root_uri = _uri(self.path)
+        if self.path.suffix.lower() in PST_SUFFIXES and not installed("pypff"):
+            raise ConfigError(
+                config.key("path"), "reading PST/OST files needs libpff-python, which is not "
+                "installed", install_hint("pst"),
+            )  # fmt: skip
         self._open_pst: tuple[Path, Any] | None = None
 
     # -- listing ------------------------------------------------------------------------------

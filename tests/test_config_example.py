@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from scanner import config as cfg
-from sources.registry import SOURCE_TYPES
+from sources.registry import source_class
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,7 +47,7 @@ def test_example_config_loads_and_maps_the_demo_estate() -> None:
         for d in ("accounts", "crm", "marketing", "engineering", "hr", "mail", "backups")
     }
     for s in c.sources:
-        SOURCE_TYPES[s.type](s, c)  # each source type accepts its options
+        source_class(s)(s, c)  # each source type accepts its options
 
 
 def test_every_quoted_sentence_is_in_the_notice() -> None:

@@ -20,6 +20,7 @@ from scanner.config import Limits
 from scanner.errors import EncryptedError, TooLargeError
 from scanner.extract import sniff
 from scanner.extract.base import Child, ExtractContext, Extractor, Output
+from scanner.extract.registry import by_name
 
 CHUNK = 1 << 20
 # Below this size a high ratio is normal (a page of spaces, an empty sheet template); bombs need
@@ -106,8 +107,6 @@ def _package_extractor(archive: zipfile.ZipFile, names: list[str]) -> Extractor 
     Streaming writers (openpyxl write-only, LibreOffice) can put a large part first, so the head
     shows no package marker; the central directory always lists every part.
     """
-    from scanner.extract.registry import by_name
-
     kind = sniff.package_kind(names)
     if kind in {"docx", "xlsx", "pptx"}:
         return by_name(kind)

@@ -35,6 +35,7 @@ from scanner.extract.archive import (
     too_large,
 )
 from scanner.extract.base import Child, ExtractContext, Output
+from scanner.extract.registry import HEAD_BYTES, choose
 
 TAR_MAGIC_AT = 257
 # Compressed-name suffixes and what the decompressed file is called.
@@ -141,8 +142,6 @@ class _Stream:
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """A tar inside is streamed member by member; anything else is read as what it is."""
-        from scanner.extract.registry import HEAD_BYTES, choose
-
         check_depth(ctx)
         with self.reader(io.BytesIO(data)) as stream:
             head = stream.read(512)

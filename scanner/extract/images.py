@@ -20,6 +20,7 @@ from scanner.errors import TooLargeError
 from scanner.extract import ocr
 from scanner.extract.base import ExtractContext, Output, TextSegment, limit_chars
 from scanner.extract.metadata import segments
+from scanner.extras import require
 
 # (tag id, key) in the main IFD; XP* are UTF-16LE byte strings written by Windows Explorer.
 _MAIN = {
@@ -92,10 +93,8 @@ def open_image(data: bytes, name: str) -> Any:
     """Pillow image (HEIF opener registered); a decompression bomb becomes TooLargeError."""
     from PIL import Image
 
-    if data[4:8] == b"ftyp":
-        import pillow_heif
-
-        pillow_heif.register_heif_opener()
+    if data[4:8] == b"ftyp":  # HEIF/HEIC: pillow-heif is part of the `ocr` extra
+        require("pillow_heif", "Reading HEIC/HEIF images").register_heif_opener()
     try:
         return Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as e:

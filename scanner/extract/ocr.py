@@ -26,6 +26,7 @@ from typing import Any
 from scanner.config import OcrSettings
 from scanner.errors import UnsupportedError
 from scanner.extract.base import TextSegment
+from scanner.extras import require
 
 # Tesseract built with OpenMP would start one thread per core in every worker; the pool already
 # runs one worker per core.
@@ -60,9 +61,9 @@ def engine(settings: OcrSettings) -> Any:
         )
     key = (str(folder), "+".join(settings.languages))
     if key not in _ENGINES:
-        from tesserocr import PyTessBaseAPI
-
-        _ENGINES[key] = PyTessBaseAPI(path=str(folder) + os.sep, lang=key[1])
+        # tesserocr is the `ocr` extra: without it the item is `unsupported`, naming it.
+        tesserocr = require("tesserocr", "OCR (ocr.enabled)")
+        _ENGINES[key] = tesserocr.PyTessBaseAPI(path=str(folder) + os.sep, lang=key[1])
     return _ENGINES[key]
 
 

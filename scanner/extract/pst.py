@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-import pypff
-
 from scanner.errors import TooLargeError
 from scanner.extract.base import Child, ExtractContext, Output
+from scanner.extras import require
 from scanner.mailparts import (
     MAX_EMBED_DEPTH,
     MailParts,
@@ -57,8 +56,11 @@ class PstEntry:
 
 
 def open_pst(source: str | Path | bytes) -> Any:
-    """Open a PST/OST from a path or from bytes; libpff raises OSError for a corrupt file."""
-    pst = pypff.file()
+    """Open a PST/OST from a path or from bytes; libpff raises OSError for a corrupt file.
+
+    libpff-python is the `pst` extra: without it a PST is an `unsupported` item naming it.
+    """
+    pst = require("pypff", "Reading PST/OST files").file()
     if isinstance(source, bytes):
         pst.open_file_object(io.BytesIO(source))
     else:
@@ -164,7 +166,7 @@ def message_parts(message: Any, depth: int = 0) -> MailParts:
             parts.attachments.append((name, attachment.read_buffer(size)))
         elif attachment.number_of_sub_items and depth < MAX_EMBED_DEPTH:
             inner = attachment.get_sub_item(0)
-            if isinstance(inner, pypff.message):
+            if isinstance(inner, require("pypff", "Reading PST/OST files").message):
                 parts.messages.append(
                     (f"{name}.eml", build_rfc822(message_parts(inner, depth + 1)))
                 )

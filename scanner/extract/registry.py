@@ -7,67 +7,64 @@ file name consulted, to break the tie between formats that content alone cannot 
 is really a docx is read as a docx, and a renamed zip still opens.
 
 Adding a format: one module with an Extractor class, one line in EXTRACTORS, tests beside the
-others in tests/extract/.
+others in tests/extract/. Entries name "module:Class": the command line imports no parser.
 """
 
 from __future__ import annotations
 
-from scanner.extract.archive import ZipExtractor
+from functools import cache
+from importlib import import_module
+
 from scanner.extract.base import Extractor
-from scanner.extract.compressed import Bzip2Extractor, GzipExtractor, TarExtractor, XzExtractor
-from scanner.extract.delimited import DelimitedExtractor
-from scanner.extract.images import ImageExtractor
-from scanner.extract.legacy import DocExtractor, PptExtractor
-from scanner.extract.mail import EmlExtractor, MboxExtractor
-from scanner.extract.msg import MsgExtractor
-from scanner.extract.nondoc import EmptyExtractor, NotADocumentExtractor
-from scanner.extract.odf import OdpExtractor, OdtExtractor
-from scanner.extract.ole import OleExtractor
-from scanner.extract.pdf import PdfExtractor
-from scanner.extract.pst import PstExtractor
-from scanner.extract.rtf import RtfExtractor
-from scanner.extract.sevenzip import SevenZipExtractor
-from scanner.extract.sheets import OdsExtractor, XlsExtractor, XlsxExtractor
-from scanner.extract.slides import PptxExtractor
-from scanner.extract.text import HtmlExtractor, TextExtractor
-from scanner.extract.word import DocxExtractor
 
 # How many leading bytes the pipeline should pass to choose(): enough for the local headers of
 # OOXML/ODF packages and the OLE directory of small legacy files.
 HEAD_BYTES = 64 * 1024
 
-EXTRACTORS: tuple[Extractor, ...] = (
-    EmptyExtractor(),
-    PdfExtractor(),
-    ImageExtractor(),
-    RtfExtractor(),
-    DocxExtractor(),
-    XlsxExtractor(),
-    PptxExtractor(),
-    OdtExtractor(),
-    OdsExtractor(),
-    OdpExtractor(),
-    ZipExtractor(),
-    GzipExtractor(),
-    Bzip2Extractor(),
-    XzExtractor(),
-    SevenZipExtractor(),
-    TarExtractor(),
-    PstExtractor(),
-    MsgExtractor(),
+# "module:Class" in sniff order; imported (all of them: sniffing needs each) on the first choose().
+EXTRACTORS: tuple[str, ...] = (
+    "scanner.extract.nondoc:EmptyExtractor",
+    "scanner.extract.pdf:PdfExtractor",
+    "scanner.extract.images:ImageExtractor",
+    "scanner.extract.rtf:RtfExtractor",
+    "scanner.extract.word:DocxExtractor",
+    "scanner.extract.sheets:XlsxExtractor",
+    "scanner.extract.slides:PptxExtractor",
+    "scanner.extract.odf:OdtExtractor",
+    "scanner.extract.sheets:OdsExtractor",
+    "scanner.extract.odf:OdpExtractor",
+    "scanner.extract.archive:ZipExtractor",
+    "scanner.extract.compressed:GzipExtractor",
+    "scanner.extract.compressed:Bzip2Extractor",
+    "scanner.extract.compressed:XzExtractor",
+    "scanner.extract.sevenzip:SevenZipExtractor",
+    "scanner.extract.compressed:TarExtractor",
+    "scanner.extract.pst:PstExtractor",
+    "scanner.extract.msg:MsgExtractor",
     # Word and PowerPoint before Excel: sniffing finds OLE stream names anywhere in the head, and
     # a .doc's font table names "Bookman", which looks like an Excel `Book` stream.
-    DocExtractor(),
-    PptExtractor(),
-    XlsExtractor(),
-    OleExtractor(),
-    NotADocumentExtractor(),
-    MboxExtractor(),
-    EmlExtractor(),
-    HtmlExtractor(),
-    DelimitedExtractor(),
-    TextExtractor(),
+    "scanner.extract.legacy:DocExtractor",
+    "scanner.extract.legacy:PptExtractor",
+    "scanner.extract.sheets:XlsExtractor",
+    "scanner.extract.ole:OleExtractor",
+    "scanner.extract.nondoc:NotADocumentExtractor",
+    "scanner.extract.mail:MboxExtractor",
+    "scanner.extract.mail:EmlExtractor",
+    "scanner.extract.text:HtmlExtractor",
+    "scanner.extract.delimited:DelimitedExtractor",
+    "scanner.extract.text:TextExtractor",
 )
+
+
+@cache
+def extractors() -> tuple[Extractor, ...]:
+    """One instance of each extractor EXTRACTORS names, in order, imported on first use."""
+    out = []
+    for spec in EXTRACTORS:
+        module, _, name = spec.partition(":")
+        out.append(getattr(import_module(module), name)())
+    return tuple(out)
+
 
 # Extractors that accept a whole family; when content picks one of these, the name may refine it.
 CATCH_ALL = {"zip", "ole", "text"}
@@ -75,15 +72,17 @@ CATCH_ALL = {"zip", "ole", "text"}
 
 def choose(head: bytes, filename: str) -> Extractor | None:
     """Pick the extractor for content starting with `head`; None when no format fits."""
-    by_content = next((e for e in EXTRACTORS if e.sniff(head, "")), None)
+    every = extractors()
+    by_content = next((e for e in every if e.sniff(head, "")), None)
     if by_content is None or by_content.name not in CATCH_ALL:
         return by_content
-    return next((e for e in EXTRACTORS if e.sniff(head, filename)), by_content)
+    return next((e for e in every if e.sniff(head, filename)), by_content)
 
 
 def by_name(name: str) -> Extractor:
     """Return the registered extractor called `name` (KeyError names the known ones)."""
-    for extractor in EXTRACTORS:
+    every = extractors()
+    for extractor in every:
         if extractor.name == name:
             return extractor
-    raise KeyError(f"no extractor named {name!r}; known: {', '.join(e.name for e in EXTRACTORS)}")
+    raise KeyError(f"no extractor named {name!r}; known: {', '.join(e.name for e in every)}")

@@ -15,35 +15,23 @@ def test_email(detector, text, values):
     check(detector, text, "EMAIL_ADDRESS", values)
 
 
-PHONE = [
-    ("Tel: 020 7946 0123", ["020 7946 0123"]),
-    ("Mobile 07700 900123.", ["07700 900123"]),
-    ("ring +44 (0)161 496 0000 tomorrow", ["+44 (0)161 496 0000"]),
-    ("Switchboard 0161 496 0000", ["0161 496 0000"]),
-    ("t: 0114 4960109 | jo@x.io", ["0114 4960109"]),
-    ("Paris office: +33 1 42 68 53 00", ["+33 1 42 68 53 00"]),
-    ("Our Dublin office 01 437 0000", ["01 437 0000"]),
-    # Traps.
-    ("Part PN-4411-2093-77 in stock", []),
-    ("Invoice INV-2024-000123", []),
-    ("Version 10.2.14.3 released", []),
-    ("IBAN GB82 WEST 1234 5698 7654 32", []),
-    ("Serial 0161 496 0000", []),
-    ("PO 0207946012 raised in Q3", []),
-    ("51 Franklin Street, Boston, MA 02110-1301, USA", []),
-    ("Copyright 2015 12 authors; see 1895.22/1013", []),
-]
-
-
-@pytest.mark.parametrize(("text", "values"), PHONE)
-def test_phone(detector, text, values):
-    check(detector, text, "PHONE_NUMBER", values)
-
-
 IP = [
     ("Login from 192.168.1.20.", ["192.168.1.20"]),
-    ("src=81.2.69.142 dst=10.0.0.1", ["81.2.69.142", "10.0.0.1"]),
-    ("client 2001:db8:85a3::8a2e:370:7334 connected", ["2001:db8:85a3::8a2e:370:7334"]),
+    ("src=81.2.69.142 dst=10.0.0.1", ["81.2.69.142"]),
+    ("client 2a00:1450:4009:80b::200e connected", ["2a00:1450:4009:80b::200e"]),
+    # Private, link-local and CGNAT addresses name machines unless a person is in the record.
+    ("user jsmith connected from 10.20.30.40", ["10.20.30.40"]),
+    ("10.1.2.3 - jo.bloggs@example.com - GET /", ["10.1.2.3"]),
+    ("The controller at 10.0.0.5 restarts nightly", []),
+    ("Set the gateway to 192.168.1.1 and the DNS to 8.8.8.8", []),
+    ("printer 172.16.4.20, switch 169.254.10.1", []),
+    ("Carrier NAT 100.64.12.7 in the pool", []),
+    ("Server: 81.2.69.142", []),
+    ("listen on 127.0.0.1:8080 or ::1", []),
+    ("Examples use 192.0.2.10, 198.51.100.7, 203.0.113.5 and 2001:db8::1:2:3", []),
+    ("multicast group 239.255.0.1", []),
+    ("resolvers '8.8.8.8', '1.1.1.1', '2001:4860:4860::8888'", []),
+    # Not addresses.
     ("Upgrade to version 10.2.14.3 now", []),
     ("firmware 4.7.28.2", []),
     ("v10.2.14.3", []),

@@ -17,6 +17,13 @@ DOB = [
     ("Payment within 45 days.", []),
     ("Date of birth: 31/02/1985", []),
     ("Date of birth: 12/03/2199", []),
+    # File metadata: a file's birth time is not a person's birthday.
+    ("birthtime: Mon, 10 Oct 2011 23:24:11 GMT", []),
+    ("birthtimeMs: 1318289051000.1, birthtime: 10 Oct 2011", []),
+    # EU labels.
+    ("Geburtsdatum: 12.03.1985", ["12.03.1985"]),
+    ("Date de naissance : 03/11/1979", ["03/11/1979"]),
+    ('{"dateOfBirth": "1985-03-12"}', ["1985-03-12"]),
 ]
 
 

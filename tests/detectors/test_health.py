@@ -14,6 +14,13 @@ HEALTH = [
     ("Stress test of the server passed.", []),
     ("Bring visual aids to the meeting.", []),
     ("A stroke of luck.", []),
+    ("She had an operation on her knee and is signed off until May.", ["had an operation"]),
+    # Documentation: ambiguous words without a clinical cue.
+    ("The operation fails when the condition is not met.", []),
+    ("Each write operation is atomic; see the treatment of errors below.", []),
+    ("Water treatment: the procedure removes infection risks from the health check.", []),
+    ("If the field is disabled, the surgery module is referred to as legacy.", []),
+    ("Set the stroke width of the pen before drawing.", []),
 ]
 
 

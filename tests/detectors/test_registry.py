@@ -12,7 +12,7 @@ import detectors
 from detectors.categories import CATEGORY_OF
 from detectors.custom import ConfiguredRecognizer
 from detectors.pattern import ShapeRecognizer
-from detectors.registry import RECOGNIZERS, build_detector
+from detectors.registry import build_detector, recognizer_classes
 from scanner.config import DetectorSettings
 from scanner.errors import ConfigError
 
@@ -31,17 +31,17 @@ def _recognizer_classes() -> set[type]:
 
 
 def test_every_recognizer_is_registered():
-    assert _recognizer_classes() == set(RECOGNIZERS)
+    assert _recognizer_classes() == set(recognizer_classes())
 
 
 def test_every_recognizer_is_documented():
     text = DOCS.read_text()
-    missing = [cls.__name__ for cls in RECOGNIZERS if f"`{cls.__name__}`" not in text]
+    missing = [cls.__name__ for cls in recognizer_classes() if f"`{cls.__name__}`" not in text]
     assert not missing, f"add these to docs/detectors.md: {missing}"
 
 
 def test_every_entity_has_a_recognizer_and_a_category():
-    assert {cls.ENTITY for cls in RECOGNIZERS} == set(CATEGORY_OF)
+    assert {cls.ENTITY for cls in recognizer_classes()} == set(CATEGORY_OF)
 
 
 def test_no_name_clash_with_presidio_predefined_recognizers():
@@ -49,7 +49,7 @@ def test_no_name_clash_with_presidio_predefined_recognizers():
     # EntityRecognizer subclasses: a clash makes a plain AnalyzerEngine build ours instead.
     import presidio_analyzer.predefined_recognizers as predefined
 
-    assert not {cls.__name__ for cls in RECOGNIZERS} & set(predefined.__all__)
+    assert not {cls.__name__ for cls in recognizer_classes()} & set(predefined.__all__)
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_presidio_analyzer_with_our_recognizers():
 
     analyzer = build_analyzer(DetectorSettings())
     names = {r.name for r in analyzer.registry.recognizers}
-    assert names == {cls.__name__ for cls in RECOGNIZERS}
+    assert names == {cls.__name__ for cls in recognizer_classes()}
     text = "NI number AB 12 34 56 C; order PO 123456789 in Q3"
     got = [
         (r.entity_type, text[r.start : r.end]) for r in analyzer.analyze(text=text, language="en")

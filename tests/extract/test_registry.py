@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.extract.registry import EXTRACTORS, HEAD_BYTES, choose
+from scanner.extract.registry import HEAD_BYTES, choose, extractors
 from tests.extract import files
 
 
@@ -33,5 +33,5 @@ def test_unknown_binary_is_unsupported() -> None:
 
 
 def test_every_extractor_has_a_unique_name() -> None:
-    names = [e.name for e in EXTRACTORS]
+    names = [e.name for e in extractors()]
     assert len(names) == len(set(names))

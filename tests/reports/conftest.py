@@ -60,6 +60,7 @@ def finding(uri: str, category: str, n: int = 0, entity: str | None = None) -> d
         "value_hash": f"{n:064x}",
         "start": 0,
         "end": 10,
+        "reason": "TestRecognizer: shape test, mod-97 ok, cue 'iban' +0.10",
     }
 
 

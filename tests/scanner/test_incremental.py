@@ -75,6 +75,14 @@ def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) ->
     # detector at full speed (a few ms per letter per worker).
     write_letters(root, LETTERS)
     whole = out_dir(run_cli("scan", str(root), "--out", str(tmp_path / "whole"), "-w", "2", "-q"))
+    # Where the time went (docs/schema.md, scan.json `timings`), down to the report.
+    timings = json.loads((whole / "scan.json").read_text())["timings"]
+    assert {"walk", "pool", "queue_wait", "write", "scope", "report"} <= set(timings["main_s"])
+    assert timings["workers_s"]["detect"] > 0 and timings["startup_s"] > 0
+    outside = sum(timings["main_s"].get(k, 0) for k in ("walk", "write", "state", "scope"))
+    outside += timings["main_s"]["report"]
+    assert timings["outside_workers_s"] == pytest.approx(outside, abs=0.01)
+    assert sum(timings["main_s"].values()) <= timings["wall_s"] + 0.01
 
     out = tmp_path / "killed"
     proc = subprocess.Popen(

@@ -97,6 +97,14 @@ def test_scan_finds_planted_values_and_never_writes_them(tmp_path: Path) -> None
         "**** **** **** 6467",
     ) in got
     assert all(len(r[5]) == 64 for r in rows)
+    reasons = dict(
+        con.execute(f"select entity_type, reason from '{out}/findings.parquet'").fetchall()
+    )
+    assert reasons["CREDIT_CARD"].startswith("PaymentCardRecognizer: shape grouped, Luhn")
+    assert reasons["CREDIT_CARD"].endswith("cue 'card' +0.20")
+    assert reasons["PERSON"].startswith(
+        ("SpacyPersonRecognizer", "CuedNameRecognizer", "ListedNameRecognizer")
+    )
     text = all_output_text(out)
     for value in PLANTED.values():
         assert value not in text

@@ -83,3 +83,36 @@ def test_lock_refuses_a_second_holder_and_is_freed_by_the_kernel(tmp_path: Path)
     holder.wait()
     lock.acquire()
     lock.release()
+
+
+def test_state_from_before_reasons_gains_the_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    old_cols = ", ".join(f'"{c}"' for c in FINDING_COLS if c != "reason")
+    con = sqlite3.connect(tmp_path / "state.sqlite")
+    con.execute(
+        f"CREATE TABLE findings (config_id INTEGER NOT NULL, source TEXT NOT NULL, "
+        f"top TEXT NOT NULL, {old_cols})"
+    )
+    con.execute(
+        f"INSERT INTO findings VALUES (1, 'src', '/a', {', '.join('?' * (len(FINDING_COLS) - 1))})",
+        ["/a", "line 1", "UK_NINO", "government_id", 0.8, "x", "**", "h", 0, 9],
+    )
+    con.commit()
+    con.close()
+    db = StateDB(tmp_path)
+    (row,) = db.findings(1, "src", ["/a"])["/a"]
+    assert dict(zip(FINDING_COLS, row, strict=True))["reason"] is None
+    db.close()
+
+
+def test_analysis_key_names_the_recognizers_and_the_finding_columns(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from scanner import config as cfg
+    from scanner.incremental import analysis_key
+
+    c = cfg.from_dict({"scan": {"out": str(tmp_path)}}, tmp_path)
+    before = analysis_key(c)
+    with mock.patch("scanner.incremental.FINDING_COLS", FINDING_COLS[:-1]):
+        assert analysis_key(c) != before  # rows stored before `reason` are never carried

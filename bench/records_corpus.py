@@ -1,0 +1,604 @@
+"""International records as files, for bench/records.py to score file by file, category by category.
+
+Faker in 19 locales writes people (names, street addresses, phone numbers, e-mail addresses,
+payment cards, IBANs) into files of five shapes: csv exports (one row per record, headers in
+English, in the locale's language or none; the address in one column or split into street,
+postcode and town), key: value forms, letters (prose in the locale's language or English),
+JSON records (flat or with a nested address) and e-mail signature blocks. Each record holds a
+random subset of the kinds, beside business noise that is not personal data (companies, order
+numbers, dates, amounts, product codes, URLs, versions). A second, smaller set plants national
+identity numbers from Faker's own generators (not ours), kept only when python-stdnum accepts
+them, for the EU identifier figures.
+
+Our own generator: a smoke/dev measure. The bar is checked on independently generated records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from faker import Faker
+
+CORPUS_VERSION = 1
+CACHE = Path(__file__).parent / ".cache"
+
+LOCALES = (
+    "de_DE", "de_AT", "de_CH", "fr_FR", "fr_CH", "es_ES", "it_IT", "nl_NL", "nl_BE", "pt_PT",
+    "pt_BR", "da_DK", "sv_SE", "fi_FI", "pl_PL", "en_IE", "en_GB", "no_NO", "cs_CZ",
+)  # fmt: skip
+# The kinds a record may hold, how often, and the notice category each is.
+KINDS = {
+    "name": (0.9, "name"),
+    "address": (0.6, "address"),
+    "phone": (0.55, "contact"),
+    "email": (0.5, "contact"),
+    "card": (0.2, "payment_card"),
+    "iban": (0.3, "billing"),
+}
+# Only in the identifier set (load_ids).
+ID_KIND = ("id", "government_id")
+# Field labels: English, and each locale's language (the first two letters of the locale).
+LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "name": ("Name", "Full name", "Customer", "Contact"),
+        "address": ("Address", "Postal address", "Home address"),
+        "street": ("Street",),
+        "postcode": ("Postcode", "Zip"),
+        "city": ("City", "Town"),
+        "phone": ("Phone", "Telephone", "Mobile", "Tel"),
+        "email": ("Email", "E-mail"),
+        "card": ("Card number", "Credit card", "Card"),
+        "iban": ("IBAN", "Bank account (IBAN)"),
+        "id": ("National ID", "ID number", "Personal ID"),
+        "company": ("Company",),
+        "order": ("Order no", "Reference"),
+        "date": ("Date",),
+        "amount": ("Amount",),
+    },
+    "de": {
+        "name": ("Name", "Kunde", "Ansprechpartner"),
+        "address": ("Anschrift", "Adresse"),
+        "street": ("Straße",),
+        "postcode": ("PLZ",),
+        "city": ("Ort",),
+        "phone": ("Telefon", "Tel.", "Mobil", "Handy"),
+        "email": ("E-Mail",),
+        "card": ("Kreditkarte", "Kartennummer"),
+        "iban": ("IBAN", "Bankverbindung"),
+        "company": ("Firma",),
+        "order": ("Bestellnummer", "Auftrag"),
+        "date": ("Datum",),
+        "amount": ("Betrag",),
+    },
+    "fr": {
+        "name": ("Nom", "Client", "Nom complet"),
+        "address": ("Adresse", "Domicile"),
+        "street": ("Rue",),
+        "postcode": ("Code postal",),
+        "city": ("Ville",),
+        "phone": ("Téléphone", "Tél.", "Portable"),
+        "email": ("Courriel", "E-mail"),
+        "card": ("Carte bancaire", "N° de carte"),
+        "iban": ("IBAN", "RIB"),
+        "id": ("N° de sécurité sociale",),
+        "company": ("Société",),
+        "order": ("N° de commande",),
+        "date": ("Date",),
+        "amount": ("Montant",),
+    },
+    "es": {
+        "name": ("Nombre", "Cliente"),
+        "address": ("Dirección", "Domicilio"),
+        "street": ("Calle",),
+        "postcode": ("Código postal",),
+        "city": ("Ciudad",),
+        "phone": ("Teléfono", "Móvil"),
+        "email": ("Correo electrónico", "Email"),
+        "card": ("Tarjeta",),
+        "iban": ("IBAN", "Cuenta"),
+        "id": ("DNI/NIE",),
+        "company": ("Empresa",),
+        "order": ("Pedido",),
+        "date": ("Fecha",),
+        "amount": ("Importe",),
+    },
+    "it": {
+        "name": ("Nome", "Cliente", "Nominativo"),
+        "address": ("Indirizzo", "Residenza"),
+        "street": ("Via",),
+        "postcode": ("CAP",),
+        "city": ("Città",),
+        "phone": ("Telefono", "Cellulare", "Tel."),
+        "email": ("Email", "Posta elettronica"),
+        "card": ("Carta di credito",),
+        "iban": ("IBAN",),
+        "id": ("Codice fiscale",),
+        "company": ("Azienda",),
+        "order": ("Ordine n.",),
+        "date": ("Data",),
+        "amount": ("Importo",),
+    },
+    "nl": {
+        "name": ("Naam", "Klant"),
+        "address": ("Adres", "Woonadres"),
+        "street": ("Straat",),
+        "postcode": ("Postcode",),
+        "city": ("Plaats", "Woonplaats"),
+        "phone": ("Telefoon", "Tel.", "Mobiel"),
+        "email": ("E-mail",),
+        "card": ("Creditcard",),
+        "iban": ("IBAN", "Rekeningnummer"),
+        "id": ("BSN", "Rijksregisternummer"),
+        "company": ("Bedrijf",),
+        "order": ("Bestelnummer",),
+        "date": ("Datum",),
+        "amount": ("Bedrag",),
+    },
+    "pt": {
+        "name": ("Nome", "Cliente"),
+        "address": ("Morada", "Endereço"),
+        "street": ("Rua",),
+        "postcode": ("Código postal", "CEP"),
+        "city": ("Cidade", "Localidade"),
+        "phone": ("Telefone", "Telemóvel", "Celular"),
+        "email": ("Email", "E-mail"),
+        "card": ("Cartão de crédito",),
+        "iban": ("IBAN", "NIB"),
+        "company": ("Empresa",),
+        "order": ("Encomenda",),
+        "date": ("Data",),
+        "amount": ("Valor",),
+    },
+    "da": {
+        "name": ("Navn", "Kunde"),
+        "address": ("Adresse",),
+        "street": ("Vej",),
+        "postcode": ("Postnr.",),
+        "city": ("By",),
+        "phone": ("Telefon", "Tlf.", "Mobil"),
+        "email": ("E-mail",),
+        "card": ("Kort",),
+        "iban": ("IBAN",),
+        "company": ("Firma",),
+        "order": ("Ordrenr.",),
+        "date": ("Dato",),
+        "amount": ("Beløb",),
+    },
+    "sv": {
+        "name": ("Namn", "Kund"),
+        "address": ("Adress", "Postadress"),
+        "street": ("Gatuadress",),
+        "postcode": ("Postnummer",),
+        "city": ("Ort",),
+        "phone": ("Telefon", "Tfn", "Mobil"),
+        "email": ("E-post",),
+        "card": ("Kortnummer",),
+        "iban": ("IBAN",),
+        "id": ("Personnummer",),
+        "company": ("Företag",),
+        "order": ("Ordernummer",),
+        "date": ("Datum",),
+        "amount": ("Belopp",),
+    },
+    "fi": {
+        "name": ("Nimi", "Asiakas"),
+        "address": ("Osoite", "Postiosoite"),
+        "street": ("Katuosoite",),
+        "postcode": ("Postinumero",),
+        "city": ("Postitoimipaikka",),
+        "phone": ("Puhelin", "Puh.", "Matkapuhelin"),
+        "email": ("Sähköposti",),
+        "card": ("Luottokortti",),
+        "iban": ("IBAN", "Tilinumero"),
+        "id": ("Henkilötunnus",),
+        "company": ("Yritys",),
+        "order": ("Tilausnumero",),
+        "date": ("Päivämäärä",),
+        "amount": ("Summa",),
+    },
+    "pl": {
+        "name": ("Imię i nazwisko", "Klient"),
+        "address": ("Adres",),
+        "street": ("Ulica",),
+        "postcode": ("Kod pocztowy",),
+        "city": ("Miejscowość",),
+        "phone": ("Telefon", "Tel.", "Komórka"),
+        "email": ("E-mail",),
+        "card": ("Karta",),
+        "iban": ("IBAN", "Numer konta"),
+        "id": ("PESEL",),
+        "company": ("Firma",),
+        "order": ("Zamówienie nr",),
+        "date": ("Data",),
+        "amount": ("Kwota",),
+    },
+    "no": {
+        "name": ("Navn", "Kunde"),
+        "address": ("Adresse",),
+        "street": ("Gateadresse",),
+        "postcode": ("Postnummer",),
+        "city": ("Poststed",),
+        "phone": ("Telefon", "Tlf.", "Mobil"),
+        "email": ("E-post",),
+        "card": ("Kortnummer",),
+        "iban": ("IBAN", "Kontonummer"),
+        "id": ("Fødselsnummer",),
+        "company": ("Firma",),
+        "order": ("Ordrenummer",),
+        "date": ("Dato",),
+        "amount": ("Beløp",),
+    },
+    "cs": {
+        "name": ("Jméno", "Zákazník"),
+        "address": ("Adresa",),
+        "street": ("Ulice",),
+        "postcode": ("PSČ",),
+        "city": ("Obec",),
+        "phone": ("Telefon", "Mobil"),
+        "email": ("E-mail",),
+        "card": ("Karta",),
+        "iban": ("IBAN",),
+        "company": ("Firma",),
+        "order": ("Objednávka",),
+        "date": ("Datum",),
+        "amount": ("Částka",),
+    },
+}
+
+
+@dataclass
+class Record:
+    """One person's planted values (by kind) and the business noise around them."""
+
+    locale: str
+    values: dict[str, str]
+    street: str = ""
+    postcode_city: str = ""
+    noise: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RecordFile:
+    """A generated file and the categories planted in it."""
+
+    name: str
+    shape: str
+    locale: str
+    data: bytes
+    planted: set[str]
+    kinds: set[str]
+
+
+class Gen:
+    """Deterministic records, one Faker per locale."""
+
+    def __init__(self, seed: int) -> None:
+        self.r = random.Random(seed)
+        self.fakers = {}
+        for i, loc in enumerate(LOCALES):
+            f = Faker(loc)
+            f.seed_instance(seed * 1000 + i)
+            self.fakers[loc] = f
+
+    def record(self, locale: str, kinds: set[str]) -> Record:
+        """A record holding exactly `kinds`."""
+        f, r = self.fakers[locale], self.r
+        values: dict[str, str] = {}
+        street, postcode_city = "", ""
+        if "name" in kinds:
+            values["name"] = f.name()
+        if "address" in kinds:
+            lines = f.address().split("\n")
+            street, postcode_city = lines[0], " ".join(lines[1:])
+            if r.random() < 0.15:  # street and town only, no postcode
+                postcode_city = f.city()
+            values["address"] = street + (", " if r.random() < 0.6 else "\n") + postcode_city
+        if "phone" in kinds:
+            values["phone"] = f.phone_number()
+        if "email" in kinds:
+            values["email"] = f.email()
+        if "card" in kinds:
+            values["card"] = f.credit_card_number()
+        if "iban" in kinds:
+            values["iban"] = _spaced(f.iban()) if r.random() < 0.5 else f.iban()
+        noise = {
+            "company": f.company(),
+            "order": r.choice(["", "INV-", "PO-", "#", "A"]) + str(r.randint(10_000, 9_999_999)),
+            "date": f.date(pattern=r.choice(["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"])),
+            "amount": f"{r.randint(5, 9_999)},{r.randint(0, 99):02d} EUR",
+        }
+        return Record(locale, values, street, postcode_city, noise)
+
+    def kinds(self) -> set[str]:
+        """A random, non-empty subset of the kinds (a name alone is a record too)."""
+        chosen = {k for k, (p, _) in KINDS.items() if self.r.random() < p}
+        return chosen or {"name", self.r.choice(["phone", "email", "address"])}
+
+    def label(self, locale: str, key: str, english: bool) -> str:
+        """A field label in English or in the locale's language (English if it has none)."""
+        table = LABELS["en"] if english else LABELS.get(locale[:2], LABELS["en"])
+        return self.r.choice(table.get(key) or LABELS["en"][key])
+
+
+def _spaced(iban: str) -> str:
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+# --- shapes ----------------------------------------------------------------------------------
+
+_FIELDS = ("name", "address", "phone", "email", "card", "iban", "id")
+
+
+def shape_csv(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """A csv export: a header (or none), one row per record, the address whole or split."""
+    loc, r = recs[0].locale, g.r
+    english, headless, split = r.random() < 0.45, r.random() < 0.12, r.random() < 0.4
+    present = [k for k in _FIELDS if any(k in x.values for x in recs)]
+    cols: list[tuple[str, Callable[[Record], str]]] = []
+    for k in present:
+        if k == "address" and split:
+            cols += [
+                (g.label(loc, "street", english), lambda x: x.street),
+                (g.label(loc, "city", english), lambda x: x.postcode_city),
+            ]
+        else:
+            cols.append((g.label(loc, k, english), lambda x, k=k: x.values.get(k, "")))
+    for k in r.sample(["company", "order", "date", "amount"], r.randint(1, 3)):
+        cols.append((g.label(loc, k, english), lambda x, k=k: x.noise[k]))
+    r.shuffle(cols)
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=r.choice([",", ";"]), lineterminator="\n")
+    if not headless:
+        w.writerow([c[0] for c in cols])
+    for x in recs:
+        w.writerow([fn(x).replace("\n", ", ") for _, fn in cols])
+    return ".csv", buf.getvalue().encode()
+
+
+def shape_form(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """A `Label: value` form, the address inline or on indented lines under its label."""
+    x, r = recs[0], g.r
+    english = r.random() < 0.4
+    keys = [k for k in _FIELDS if k in x.values] + r.sample(["company", "order", "date"], 2)
+    r.shuffle(keys)
+    lines = [r.choice(["Customer record", "Kontaktformular", "Fiche client", "Registro", ""])]
+    for k in keys:
+        value = x.values.get(k) or x.noise[k]
+        label = g.label(x.locale, k, english)
+        if k == "address" and "\n" in value:
+            lines.append(f"{label}:")
+            lines += ["    " + part for part in value.split("\n")]
+        else:
+            lines.append(f"{label}: {value.replace(chr(10), ', ')}")
+    return r.choice([".txt", ".md"]), ("\n".join(lines) + "\n").encode()
+
+
+def shape_json(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """JSON records, keys in English or the locale's language, the address flat or nested."""
+    r = g.r
+    english, nested = r.random() < 0.5, r.random() < 0.5
+    out: list[dict[str, Any]] = []
+    for x in recs:
+        obj: dict[str, Any] = {"id": r.randint(1, 99_999)}
+        for k in _FIELDS:
+            if k not in x.values:
+                continue
+            key = _key(g.label(x.locale, k, english))
+            if k == "address" and nested:
+                obj[key] = {
+                    _key(g.label(x.locale, "street", english)): x.street,
+                    _key(g.label(x.locale, "city", english)): x.postcode_city,
+                }
+            else:
+                obj[key] = x.values[k].replace("\n", ", ")
+        obj[_key(g.label(x.locale, "order", english))] = x.noise["order"]
+        obj[_key(g.label(x.locale, "date", english))] = x.noise["date"]
+        out.append(obj)
+    doc: Any = out[0] if len(out) == 1 and r.random() < 0.5 else {"records": out}
+    return ".json", json.dumps(doc, ensure_ascii=False, indent=2).encode()
+
+
+def _key(label: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in label.casefold()).strip("_")
+
+
+_LETTER_EN = (
+    "Thank you for your order {order} of {date}.",
+    "You can reach me on {phone} most afternoons.",
+    "Please reply to {email} rather than to the shop.",
+    "The amount of {amount} was charged to my card {card} twice.",
+    "Please refund it to my account {iban}.",
+    "I have moved; my new address is {address}.",
+)
+_LETTER_LOCAL = {
+    "de": (
+        "Vielen Dank für Ihre Bestellung {order} vom {date}.",
+        "Sie erreichen mich unter {phone}.",
+        "Bitte antworten Sie an {email}.",
+        "Der Betrag von {amount} wurde zweimal von meiner Karte {card} abgebucht.",
+        "Bitte überweisen Sie ihn auf mein Konto {iban}.",
+        "Ich bin umgezogen, meine neue Anschrift lautet {address}.",
+    ),
+    "fr": (
+        "Merci pour votre commande {order} du {date}.",
+        "Vous pouvez me joindre au {phone}.",
+        "Merci de répondre à {email}.",
+        "Le montant de {amount} a été débité deux fois de ma carte {card}.",
+        "Merci de le rembourser sur mon compte {iban}.",
+        "J'ai déménagé : ma nouvelle adresse est {address}.",
+    ),
+    "es": (
+        "Gracias por su pedido {order} del {date}.",
+        "Puede llamarme al {phone}.",
+        "Por favor, responda a {email}.",
+        "El importe de {amount} se cargó dos veces en mi tarjeta {card}.",
+        "Por favor, devuélvalo a mi cuenta {iban}.",
+        "Me he mudado, mi nueva dirección es {address}.",
+    ),
+    "it": (
+        "Grazie per il vostro ordine {order} del {date}.",
+        "Potete chiamarmi al {phone}.",
+        "Vi prego di rispondere a {email}.",
+        "L'importo di {amount} è stato addebitato due volte sulla mia carta {card}.",
+        "Vi prego di rimborsarlo sul mio conto {iban}.",
+        "Ho cambiato casa, il mio nuovo indirizzo è {address}.",
+    ),
+    "nl": (
+        "Bedankt voor uw bestelling {order} van {date}.",
+        "U kunt mij bellen op {phone}.",
+        "Graag antwoorden naar {email}.",
+        "Het bedrag van {amount} is twee keer van mijn kaart {card} afgeschreven.",
+        "Graag terugstorten op mijn rekening {iban}.",
+        "Ik ben verhuisd, mijn nieuwe adres is {address}.",
+    ),
+    "pt": (
+        "Obrigado pela sua encomenda {order} de {date}.",
+        "Pode contactar-me pelo {phone}.",
+        "Por favor responda para {email}.",
+        "O valor de {amount} foi cobrado duas vezes no meu cartão {card}.",
+        "Por favor devolva para a minha conta {iban}.",
+        "Mudei de casa, a minha nova morada é {address}.",
+    ),
+}
+
+
+def shape_letter(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """A letter: sender block (or not), a date line, prose in the locale's language or English."""
+    x, r = recs[0], g.r
+    frames = _LETTER_LOCAL.get(x.locale[:2], _LETTER_EN) if r.random() < 0.6 else _LETTER_EN
+    fill = {**x.noise, **{k: v.replace("\n", ", ") for k, v in x.values.items()}}
+    body = [frames[0].format(**fill)]
+    in_body = "address" in x.values and r.random() < 0.5
+    for frame, key in zip(frames[1:], ("phone", "email", "card", "iban", "address"), strict=True):
+        if key in x.values and (key != "address" or in_body):
+            body.append(frame.format(**fill))
+    head = []
+    if "address" in x.values and not in_body:  # the sender's block at the top
+        head = [x.values.get("name", ""), x.values["address"]]
+    closing = [r.choice(["Kind regards,", "Mit freundlichen Grüßen", "Cordialement,", "Saludos,"])]
+    if "name" in x.values:
+        closing.append(x.values["name"])
+    text = "\n".join([*head, "", x.noise["date"], "", " ".join(body), "", *closing]).strip()
+    return ".txt", (text + "\n").encode()
+
+
+def shape_signature(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """An e-mail signature block: name, company, address lines, phone, e-mail; few labels."""
+    x, r = recs[0], g.r
+    lines = [r.choice(["Best regards", "Viele Grüße", "Bien à vous", "Met vriendelijke groet"])]
+    lines += [x.values.get("name", ""), x.noise["company"]]
+    if "address" in x.values:
+        lines += [x.street, x.postcode_city]
+    if "phone" in x.values:
+        lines.append(r.choice(["", "T ", "Tel: ", "M: ", "Mob. "]) + x.values["phone"])
+    if "email" in x.values:
+        lines.append(x.values["email"])
+    if "iban" in x.values:
+        lines.append("IBAN " + x.values["iban"])
+    if "card" in x.values:
+        lines.append("Card on file: " + x.values["card"])
+    return ".txt", ("\n".join(line for line in lines if line) + "\n").encode()
+
+
+SHAPES: dict[str, tuple[float, int, Callable[[Gen, list[Record]], tuple[str, bytes]]]] = {
+    "csv": (0.25, 4, shape_csv),
+    "form": (0.22, 1, shape_form),
+    "letter": (0.23, 1, shape_letter),
+    "json": (0.15, 3, shape_json),
+    "signature": (0.15, 1, shape_signature),
+}
+
+
+def generate(n_records: int, seed: int) -> list[RecordFile]:
+    """Files holding about `n_records` records in all, deterministic for a seed."""
+    g = Gen(seed)
+    files: list[RecordFile] = []
+    done = 0
+    while done < n_records:
+        shape = g.r.choices(list(SHAPES), weights=[w for w, _, _ in SHAPES.values()])[0]
+        _, most, make = SHAPES[shape]
+        locale = g.r.choice(LOCALES)
+        recs = [g.record(locale, g.kinds()) for _ in range(g.r.randint(1, most))]
+        suffix, data = make(g, recs)
+        kinds = {k for x in recs for k in x.values}
+        name = f"{len(files):04d}-{shape}-{locale}{suffix}"
+        planted = {KINDS[k][1] for k in kinds}
+        files.append(RecordFile(name, shape, locale, data, planted, kinds))
+        done += len(recs)
+    return files
+
+
+def _id_sources() -> dict[str, tuple[Callable[[Faker], str], Callable[[str], bool]]]:
+    """Locale -> (Faker's own generator of the national id, python-stdnum's validity check)."""
+    from stdnum.be import nn
+    from stdnum.es import nif
+    from stdnum.fi import hetu
+    from stdnum.fr import nir
+    from stdnum.it import codicefiscale
+    from stdnum.nl import bsn
+    from stdnum.no import fodselsnummer
+    from stdnum.pl import pesel
+    from stdnum.se import personnummer
+
+    return {
+        "fr_FR": (lambda f: f.ssn(), nir.is_valid),
+        "it_IT": (lambda f: f.ssn(), codicefiscale.is_valid),
+        "nl_NL": (lambda f: f.ssn(), bsn.is_valid),
+        "nl_BE": (lambda f: f.ssn(), nn.is_valid),
+        "pl_PL": (lambda f: f.pesel(), pesel.is_valid),
+        "sv_SE": (lambda f: f.ssn(), personnummer.is_valid),
+        "fi_FI": (lambda f: f.ssn(), hetu.is_valid),
+        "no_NO": (lambda f: f.ssn(), fodselsnummer.is_valid),
+        "es_ES": (lambda f: f.nif() if f.random.random() < 0.6 else f.nie(), nif.is_valid),
+    }
+
+
+def load_ids(n_records: int, seed: int) -> list[RecordFile]:
+    """Files with a name and a national id (Faker's generators, kept when stdnum accepts them).
+
+    Shapes: forms, csv and JSON; labels in English (`National ID`, which cues nothing
+    specific) or the locale's language (`Codice fiscale`, `BSN`, `PESEL`).
+    """
+    g = Gen(seed + 1)
+    sources = _id_sources()
+    files: list[RecordFile] = []
+    shapes = {"form": shape_form, "csv": shape_csv, "json": shape_json}
+    for n in range(n_records):
+        locale = g.r.choice(sorted(sources))
+        make, valid = sources[locale]
+        value = make(g.fakers[locale])
+        if not valid(value):
+            continue
+        rec = g.record(locale, {"name"} | ({"email"} if g.r.random() < 0.3 else set()))
+        rec.values["id"] = value
+        shape = g.r.choice(sorted(shapes))
+        suffix, data = shapes[shape](g, [rec])
+        planted = {KINDS.get(k, ID_KIND)[1] for k in rec.values}
+        files.append(
+            RecordFile(
+                f"id-{n:04d}-{locale}{suffix}", shape, locale, data, planted, set(rec.values)
+            )
+        )
+    return files
+
+
+def load(n_records: int, seed: int) -> tuple[Path, list[RecordFile]]:
+    """Write the files under bench/.cache/ once; return the folder and the manifest."""
+    root = CACHE / f"records-v{CORPUS_VERSION}-{n_records}-{seed}"
+    files = generate(n_records, seed)
+    if not (root / "manifest.json").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            (root / f.name).write_bytes(f.data)
+        manifest = [
+            {"name": f.name, "planted": sorted(f.planted), "kinds": sorted(f.kinds)} for f in files
+        ]
+        (root / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return root, files

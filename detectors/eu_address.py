@@ -1,0 +1,308 @@
+"""Street addresses in the common continental layouts (UK ones: detectors/address.py).
+
+A European street line is a street name and a house number, in one of three orders:
+- type word first, number last (Romance, Polish, Belgian): `Rua do Arenque 1634`,
+  `Via Roma, 12`, `Calle de Alcalá 45`, `ul. Kwiatowa 12/3`, `Avenue Louise 54`;
+- the type fused into the name, number last (German, Dutch, Nordic, Finnish): `Schleichstraße
+  19`, `Brucker Bundesstrasse 31`, `Søndergade 52`, `Koskikatu 25`, `Olympos Allé 4`, and a
+  separate type word after the name (`Szerbtóti utca 48`, `Štebijeva cesta 9b`);
+- number first, type word next (French): `12 rue de la Paix`, `54, boulevard Voltaire`.
+It may run on to a postcode and town on the same or the next line (`48337 Lichtenfels`,
+`75002 Paris`, `1000-001 Lisboa`, `02-931 Kwidzyn`, `5907 JO` and `Hasselt` on two lines) or to a
+town after a comma (`, Brønderslev`). Street names with no type word at all (`Madsenstubben 921`)
+count only when a postcode and town follow.
+
+Score policy: a street line with a telling type (`straße`, `gade`, `katu`, `Rua`, `Via`, `rue`),
+or any street line right after an address label (`Street:`, `"ulice": `, `my address is`) or
+under an address column header, 0.55, so it is reported alone; one with a weak type (`Plaza`,
+`-ring`, `-tie`, `Place`), whose words have other everyday senses, 0.4 (it needs a cue, or a
+tail); a town after a comma lifts either to 0.7; a postcode and town to 0.85. Postcodes are
+checked for shape only: without the country there is no list to check them against.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from presidio_analyzer import RecognizerResult
+
+from detectors.pattern import Shape, ShapeRecognizer, has_word, norm_words
+
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_CAP = rf"[{_UP}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
+# Elided articles glued to the name: `rue d'Alésia`, `Via dell'Arte`.
+_ELIDED = r"(?:[dlDL]|dell|dall|all|nell|sull|Dell)['’]"
+_PART = (
+    r"(?:de|del|de la|de las|de los|dels|des|du|della|delle|dei|degli|dello|di|da|do|dos|das|"
+    r"e|y|i|la|le|les|lo|los|las|el|van|von|der|den|het|ter|ten|sur|al|alle|ai|sul|sulla|"
+    r"a|à|au|aux|en|op)"
+)
+_NAME_WORD = rf"(?:{_ELIDED})?{_CAP}"
+_NAME = rf"(?:{_PART}\s+)*{_NAME_WORD}(?:[ \t]+(?:{_PART}[ \t]+)*{_NAME_WORD}){{0,4}}"
+_NUMBER = (
+    r"(?:(?:(?:Nr|No|Nº|N°|nº|n°|n\.º)\.?\s?)?\d{1,5}(?:\s?[a-zA-Z](?![^\W\d_]))?"
+    r"(?:\s?(?:bis|ter)(?![^\W\d_]))?(?:\s?/\s?\d{1,4}[a-zA-Z]?|-\d{1,4}[a-zA-Z]?)?"
+    r"(?![\d]|[.,]\d)|[Ss]/[Nn](?![^\W\d_]))"
+)
+
+# Type words before the name. STRONG ones are street words and little else; WEAK ones also
+# mean a square, a park, a district or an everyday thing.
+_TYPES_FIRST_STRONG = (
+    "Rua|R\\.|Avenida|Av\\.|Av|Avda\\.|Calle|C/|Carrer|Via|Viale|Vicolo|Piazza|Piazzale|Corso|"
+    "Contrada|Travessa|Praça|Estrada|Rodovia|Alameda|Paseo|Passeig|Carretera|Ctra\\.|Callejón|"
+    "Travesía|Urbanización|Glorieta|Rambla|Calçada|Largo|Strada|Rue|Avenue|Boulevard|"
+    "Chaussée|Chemin|Quai|Impasse|Allée|Venelle|Ruelle|Rúa|ul\\.|Ul\\.|ulica|Ulica|al\\.|Al\\.|aleja|Aleja|"
+    "plac|Plac|os\\.|osiedle|Osiedle|rue|avenue|boulevard|chemin|impasse|allée|quai|"
+    "Bulevardul|Strada|Calea|Aleea|Drumul|Leoforos|Odos"
+)
+_TYPES_FIRST_WEAK = (
+    "Plaza|Camino|Cuesta|Pasaje|Ronda|Ruta|Carrera|Cañada|Borgo|Canale|Stretto|Bairro|"
+    "Quinta|Beco|Quadra|Setor|Conjunto|Vila|Ladeira|Viela|Jardim|Parque|Vereda|Lagoa|"
+    "Place|Route|Square|Cours|Passage|place|route|square|cours|passage|Laan|Am|Im|Zum|Zur|"
+    "An der|Auf der|In der|Unter den"
+)
+_TYPE_FIRST = rf"(?:{_TYPES_FIRST_STRONG}|{_TYPES_FIRST_WEAK})"
+# French number-first: `12 rue de la Paix`, `54, boulevard de François`.
+_FR_TYPE = (
+    "rue|avenue|av\\.|boulevard|bd|bld|place|allée|allee|impasse|chemin|quai|route|cours|"
+    "square|passage|voie|sentier|faubourg|chaussée|résidence|hameau|cité|villa|parvis|"
+    "esplanade|promenade|montée|rampe|traverse|clos|lotissement|Rue|Avenue|Boulevard|Place|"
+    "Allée|Impasse|Chemin|Quai|Route|Cours|Square|Passage"
+)
+_FR_WEAK = frozenset(
+    "place villa cours square passage route voie clos cité résidence hameau sentier".split()
+)
+# Types fused into the last word (`-straße`, `-gade`, `-katu`) or that word alone after a name.
+_SUFFIX_STRONG = (
+    "straße|strasse|str\\.|gasse|allee|allé|platz|weg|damm|ufer|chaussee|steig|gade|vej|"
+    "stræde|torv|plads|gata|gatan|gränd|vägen|väg|torget|stigen|gaten|veien|vegen|katu|kuja|"
+    "polku|kaari|bulevardi|raitti|väylä|straat|laan|gracht|plein|dijk|singel|steeg|kade|"
+    "dreef|markt|baan|vænget|vænge|stien|stræde"
+)
+# Everyday English words end in these (`String`, `Notepad`, `Bowtie`): only in words of seven
+# letters or more, and never reported on their own.
+_SUFFIX_WEAK = "ring|hof|pad|tie|berg|dal|vei|gate|vang|bakken|backen|haven|hage|park|tori|lei"
+_SUFFIX = re.compile(rf"(?i:(?P<sfx>{_SUFFIX_STRONG})|(?P<wsfx>{_SUFFIX_WEAK}))$")
+# Central/Eastern European layout: name, then a lower-case type word (`Szerbtóti utca 48`).
+_TYPE_AFTER = (
+    "utca|út|útja|tér|körút|cesta|ulica|trg|náměstí|námestie|nábřeží|třída|iela|gatvė|"
+    "tänav|puiestee|prospektas|aleja|bulevardi|Straße|Strasse|Allé|Allee|Gasse|Weg|Platz"
+)
+_CORE = re.compile(
+    r"(?<![\w\-/.])(?:"
+    rf"(?P<tf>{_TYPE_FIRST})[ \t]+(?P<tfname>{_NAME}),?[ \t]+{_NUMBER}"
+    rf"|{_CAP}(?:[ \t]+{_CAP})?[ \t]+(?P<ta>{_TYPE_AFTER})[ \t]+{_NUMBER}"
+    rf"|{_NUMBER},?[ \t]+(?:bis[ \t]+|ter[ \t]+)?(?P<fr>{_FR_TYPE})[ \t]+{_NAME}"
+    # Number first in other languages too (`488 Østervej`, `749 Via Caporciano`).
+    rf"|{_NUMBER},?[ \t]+(?P<nf>{_CAP}['’]?(?:[ \t]+(?:{_PART}[ \t]+)*{_CAP}['’]?){{0,3}})"
+    rf"|(?P<words>{_CAP}['’.]?(?:[ \t]+{_CAP}['’.]?){{0,2}}),?[ \t]+{_NUMBER}"
+    r")"
+)
+_POSTCODE = (
+    r"(?:[A-Z]{1,2}-[ \t]?)?(?:\d{5}-\d{3}|\d{8}|\d{5}|\d{4}-\d{3}|\d{4}[ \t]?[A-Z]{2}"
+    r"(?![^\W\d_])|\d{4}|\d{3}[ \t]\d{2}|\d{2}-\d{3})(?![\w\-])"
+)
+_LINK = r"(?:sur|sous|lès|les|le|la|de|del|di|da|do|am|an|der|im|vorm|bei|op|aan|en|in|près)"
+# A town ends its line or its clause: `T +34 740…` under a postcode is a phone label.
+_TOWN = (
+    rf"{_CAP}(?:[ \-](?:{_CAP}|{_LINK}(?=[ \-][{_UP}]))){{0,4}}"
+    r"(?:[ \t]\([A-Z]{2}\)|[ \t]/[ \t][A-Z]{2})?(?=[ \t]*(?:$|[\n,.;:)]))"
+)
+_UNIT = re.compile(
+    r",?[ \t]+(?:Apt|Apartment|App|Appartamento|Appartement|Piso|Piano|Puerta|Pta|Esc|Scala|"
+    r"Int|Interno|lgh|Lgh|Wohnung|Whg|Top|Tür|Stiege|Etage|bus|bte|boîte|Bl|Sc|Ap|asunto|as)"
+    r"\.?[ \t]?\d{1,4}[A-Za-z]?\b"
+)
+_TAIL_POSTCODE = re.compile(
+    rf"\.?[ \t]*(?:,[ \t]*\n?[ \t]*|\n[ \t]*|[ \t]+)(?:{_TOWN},?[ \t]*\n?[ \t]*)?{_POSTCODE}"
+    rf"(?:,?(?:[ \t]*\n[ \t]*|[ \t]+){_TOWN})?",
+    re.MULTILINE,
+)
+_TAIL_TOWN = re.compile(rf"[ \t]*,[ \t]*{_TOWN}", re.MULTILINE)
+_STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
+_FIRST_TYPE = re.compile(rf"(?:{_TYPE_FIRST})(?=[ \t])")
+# A four-digit year after a line of capitalised words (`Python 3\n2024 Edition`) is no postcode.
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?![\d\-])")
+# Words that open a sentence or label a number, never a street name (`Version 2`, `Page 4`).
+_NOT_STREET = frozenset(
+    "version page chapter section table figure step item order invoice room floor level "
+    "phase stage part volume issue release build line row column box unit gate platform "
+    "terminal appendix annex article paragraph note question exercise lesson week day year "
+    "month apt suite no nr number tel fax phone mobile email e-mail mail post web http https "
+    "ftp ssh api sms text the this that our your their his her its".split()
+)
+
+
+class EuStreetAddressRecognizer(ShapeRecognizer):
+    """Continental European street addresses (see the module docstring for the layouts)."""
+
+    ENTITY = "ADDRESS"
+    SHAPES = (
+        Shape("street", "", 0.55),
+        Shape("weak street", "", 0.4),
+        Shape("street+town", "", 0.7),
+        Shape("street+postcode", "", 0.85),
+        Shape("labelled street", "", 0.55),
+    )
+    CONTEXT = (
+        "address",
+        "adresse",
+        "anschrift",
+        "wohnhaft",
+        "indirizzo",
+        "residente",
+        "dirección",
+        "direccion",
+        "domicilio",
+        "morada",
+        "endereço",
+        "endereco",
+        "adres",
+        "woonadres",
+        "osoite",
+        "adress",
+        "adresa",
+        "cím",
+        "lives at",
+        "resides",
+        "residing",
+        "home",
+        "correspondence",
+        "deliver",
+        "street",
+        "straße",
+        "strasse",
+        "straat",
+        "gatuadress",
+        "gateadresse",
+        "katuosoite",
+        "ulica",
+        "ulice",
+    )
+    DAMPING = ()
+    BOOST = 0.3
+    PREFILTER = re.compile(r"[^\W\d_]['’]?[ \t,]{1,2}\d|\d,?[ \t][^\W\d_]|[Ss]/[Nn]")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shapes = []  # candidates() matches the layouts itself
+        self._header = ""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        header: str = "",
+        line_bound: bool = False,
+        floor: float = 0.0,
+    ) -> list[RecognizerResult]:
+        """Keep the column header for candidates(): a `Street` column labels every cell."""
+        self._header = header
+        return super().analyze(text, entities, nlp_artifacts, header, line_bound, floor)
+
+    def _labelled(self, text: str, start: int) -> bool:
+        """An address label (or column header) right before the value, or ending the line above."""
+        if self._header and has_word(self._header, _LABEL_WORDS):
+            return True
+        line = text.rfind("\n", 0, start) + 1
+        if _LABEL_BEFORE.search(text, line, start):
+            return True
+        above = text.rfind("\n", 0, max(0, line - 1)) + 1
+        return line > 0 and bool(_LABEL_ABOVE.search(text, above, line - 1))
+
+    def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+        """Street lines in any of the layouts, extended over a unit, postcode and town."""
+        for m in _CORE.finditer(text):
+            kind, start = _kind(m)
+            if kind is None:
+                continue
+            end = m.end()
+            unit = _UNIT.match(text, end)
+            if unit:
+                end = unit.end()
+            tail = _TAIL_POSTCODE.match(text, end)
+            if tail and (kind != "generic" or not _YEAR.search(tail.group(0))):
+                yield start, tail.end(), 0.85, "street+postcode"
+                continue
+            if kind == "generic":
+                # A name with no type word is a street before a postcode, or where a label or
+                # column header says so (`Street: Na Nivách 97`, `"ulice": "Moravanů 7"`); in
+                # running text `Returns 4` or `RFC 5952` near the word `address` is none.
+                if self._labelled(text, start):
+                    yield start, end, 0.55, "labelled street"
+                continue
+            town = _TAIL_TOWN.match(text, end)
+            if town:
+                yield start, town.end(), 0.7, "street+town"
+            elif kind == "strong":
+                yield start, end, 0.55, "street"
+            else:
+                yield start, end, 0.4, "weak street"
+
+
+def _kind(m: re.Match[str]) -> tuple[str | None, int]:
+    """(`strong`, `weak` or `generic`, where the street starts); None when it is no street."""
+    if m.group("tf"):
+        if m.group("tfname").split()[0].casefold() in _NOT_STREET:
+            return None, 0
+        return ("strong" if _STRONG_FIRST.fullmatch(m.group("tf")) else "weak"), m.start()
+    if m.group("ta"):
+        return "strong", m.start()
+    if m.group("fr"):
+        return ("weak" if m.group("fr").casefold() in _FR_WEAK else "strong"), m.start()
+    if m.group("nf"):
+        words = m.group("nf").split()
+        if any(w.casefold() in _NOT_STREET for w in words):
+            return None, 0
+        first = _FIRST_TYPE.match(m.group("nf"))
+        if first:
+            return ("strong" if _STRONG_FIRST.fullmatch(first.group(0)) else "weak"), m.start()
+        return _by_suffix(words[-1].rstrip("'’"), len(words) > 1), m.start()
+    words = m.group("words").split()
+    if any(w.casefold().rstrip(".") in _NOT_STREET for w in words):
+        return None, 0
+    last = words[-1].rstrip("'’")
+    kind = _by_suffix(last, len(words) > 1)
+    sfx = _SUFFIX.search(last)
+    fused = sfx is not None and len(last.rstrip(".")) > len(sfx.group(0).rstrip(".")) + 1
+    if kind == "strong" and fused and not all(_ADJECTIVE.search(w) for w in words[:-1]):
+        # `Visit Schleichstraße 19`: the street starts at its own word.
+        return "strong", m.start("words") + m.group("words").rindex(words[-1])
+    return kind, m.start()
+
+
+def _by_suffix(last: str, preceded: bool) -> str | None:
+    """Kind of a street by its last word: fused type (`-straße`, `-vej`) or none (`generic`)."""
+    sfx = _SUFFIX.search(last)
+    if sfx is None:
+        return "generic"
+    if sfx.group("wsfx"):
+        # Weak endings only in long fused names (`Mannerheimintie`), never `String` or `Notepad`.
+        return "weak" if len(last) >= 7 and not preceded else None
+    bare = len(last.rstrip(".")) <= len(sfx.group(0).rstrip(".")) + 1  # `Straße`, `Allé` alone
+    if bare and not preceded:
+        return None  # `Platz 2` is a rank, `Weg 3` a step
+    return "strong"  # `Søndergade 52`, `Berliner Platz 2`, `Brucker Bundesstrasse 31`
+
+
+# Labels that say the value is a street address: a header, `Label:` on the line or above it.
+_LABELS = (
+    "address|adresse|adres|adresa|adress|anschrift|indirizzo|dirección|direccion|domicilio|"
+    "morada|endereço|endereco|osoite|postadress|woonadres|street|straße|strasse|straat|"
+    "calle|via|rua|rue|ulica|ulice|gatuadress|gateadresse|katuosoite|cím|home"
+)
+_LABEL_WORDS = norm_words(_LABELS.split("|"))
+# `Address: `, `"street": "`, and in prose `my address is `, `ma nouvelle adresse est `.
+_LABEL_BEFORE = re.compile(
+    rf"(?i:\b(?:{_LABELS})\w*)(?:[^\n:=]{{0,20}}[\"']?\s*[:=]|\s+(?:is|est|ist|es|è|é|er|är|on))"
+    r"\s*[\"']?\s*\Z"
+)
+_LABEL_ABOVE = re.compile(rf"(?i:\b(?:{_LABELS})\w*)[^\n:]{{0,20}}:\s*\Z")
+
+
+# A word before a fused street name is part of it when it is an adjective or a place name in
+# the genitive (`Brucker`, `Alte`, `Hamburger`, `Karl-Marx-`), not a sentence word.
+_ADJECTIVE = re.compile(r"(?:er|e|en|es|s|sche|ische)$|-$")

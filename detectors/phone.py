@@ -1,0 +1,243 @@
+"""Phone numbers, found and validated by `phonenumbers` (Google's libphonenumber metadata).
+
+International forms (`+33 1 42 68 53 00`, `0049 30 1234567`) carry their country and are found
+in every text. A national form (`030 1234567`, `08-123 456 78`, `3533 7406`) is only a number
+until something says which country it belongs to, and every region tried costs a full pass
+over the text (shared/notes/presidio-facts.md), so three passes, each needing more evidence
+than a country:
+1. GB, always (the notice's home);
+2. the two regions the text names most (detectors/phone_regions.py: country and city names,
+   street words, calling codes, e-mail domains): their national forms anywhere in the text;
+3. a number right after a phone label on its line (`Tel:`, `Telefon`, `puh.`, `tlf.`), or in a
+   column whose header is one: valid in any EU/EEA region, the UK or Brazil.
+Measured on the international records (bench/records.py): pass 3 is what finds national numbers
+in forms and tables; pass 2 finds them in letters that name their city.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import phonenumbers
+from presidio_analyzer import RecognizerResult
+
+from detectors.pattern import (
+    DAMPING_WORDS,
+    Shape,
+    ShapeRecognizer,
+    has_word,
+    norm_words,
+    normalise_context,
+)
+from detectors.phone_regions import LABEL_REGIONS, regions_named
+
+# Ofcom reserves these for drama and documentation; libphonenumber calls them invalid, but a
+# document that contains one still shows a phone number to its reader.
+_DRAMA = re.compile(
+    r"^(?:\+44|0)(?:7700900\d{3}|1632960\d{3}|20794600\d{2}|1134960\d{3}|"
+    r"1174960\d{3}|1314960\d{3}|1514960\d{3}|1614960\d{3}|1914980\d{3}|"
+    r"2890180\d{3}|29\d{8}|8081570\d{3}|9098790\d{3})$"
+)
+_JOINED_BEFORE = re.compile(r"[\-/.][A-Za-z0-9]$")
+_JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
+# A slash only after a leading area code (`030/1234567`, `06/ 834 49 78`); any other slash is a
+# reference (`1895.22/1013`); `02110-1301` is a US ZIP+4.
+_AREA_SLASH = re.compile(r"^\(?0\d{1,5}\)? ?/ ?\d[\d ]*$")
+_ZIP4 = re.compile(r"^\d{5}-\d{4}$")
+_DOTTED = re.compile(r"\d\.\d+\.\d")
+_DATE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$|^(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d$")
+_INTERNATIONAL = re.compile(r"^\(?(?:\+|00)")
+_TRUNK = re.compile(r"^\(?0")
+# Regions whose national numbers are written with the trunk prefix 0 (`020 7946 0123`,
+# `030 1234567`); a run of digits without it is a count, a checksum or an id. Brazil writes
+# area codes without it (`(11) 1234-5678`), so it is not listed.
+_TRUNK_ZERO = frozenset(
+    region
+    for region in ("GB", "DE", "FR", "NL", "BE", "AT", "CH", "FI", "SE", "IE", "SI", "HR", "RO")
+    if getattr(phonenumbers.PhoneMetadata.metadata_for_region(region), "national_prefix", "") == "0"
+)
+# A run of digits and phone punctuation: what a labelled national number looks like.
+_RUN = re.compile(r"(?<![\w+/.\-])\(?\d[\d() \-/.]{5,18}\d(?![\w\-/]|\.\d)")
+# Labels in the languages of the regions tried (normalised like the text: `téléphone` becomes
+# `t l phone`, and so does the label).
+LABEL_WORDS = (
+    "tel",
+    "tlf",
+    "tfn",
+    "fon",
+    "ph",
+    "phone",
+    "telephone",
+    "téléphone",
+    "telefon",
+    "telefone",
+    "telefono",
+    "teléfono",
+    "telefoon",
+    "puh",
+    "puhelin",
+    "mob",
+    "mobile",
+    "mobil",
+    "móvil",
+    "cellulare",
+    "cell",
+    "celular",
+    "handy",
+    "gsm",
+    "portable",
+    "natel",
+    "telemóvel",
+    "fax",
+    "call",
+    "ring",
+    "whatsapp",
+    "sms",
+    "dial",
+    "contact",
+    "kontakt",
+    # Verbs that introduce a number in prose: `you can reach me on`, `me joindre au`.
+    "reach",
+    "joindre",
+    "appeler",
+    "erreichen",
+    "erreichbar",
+    "anrufen",
+    "llamar",
+    "chiamar",
+    "bellen",
+    "ligar",
+    "contactar",
+    "mobiel",
+    "mobilnummer",
+    "telefonnummer",
+    "puhelinnumero",
+    "numer telefonu",
+    "komórka",
+)
+_LABELS = norm_words(LABEL_WORDS)
+# One-letter labels of signature blocks and letterheads (`T 0479 256967`, `M: 07700 900123`),
+# only right before the number: anywhere else a lone letter is a word's remnant (`don't`).
+_LETTER_LABEL = re.compile(r"(?:^|[ \t|/])[TtMmFfPp][.:]?[ \t]*$")
+LABEL_WINDOW = 30  # characters before a number on its line where its label may stand
+
+
+class PhoneNumberRecognizer(ShapeRecognizer):
+    """Phone numbers in international and national forms (see the module docstring)."""
+
+    ENTITY = "PHONE_NUMBER"
+    SHAPES = (Shape("valid", "", 0.6), Shape("possible", "", 0.3))
+    # Every label, and words that introduce a number in running text.
+    CONTEXT = (*LABEL_WORDS, "text", "landline", "switchboard", "direct")
+    DAMPING = DAMPING_WORDS + ("iban", "sort", "nhs", "card", "vat", "passport", "artikel")
+    BOOST = 0.35
+    BEFORE = 32
+    CHECK = "libphonenumber"
+    PREFILTER = re.compile(r"\d[\d ()\-./]{6,}\d")
+    NAMED_REGIONS = 2  # national-format passes for regions the text names
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shapes = []  # phonenumbers does the matching
+        self._header = ""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: Any = None,
+        header: str = "",
+        line_bound: bool = False,
+        floor: float = 0.0,
+    ) -> list[RecognizerResult]:
+        """Keep the column header for candidates(): a `Telefon` column labels every cell."""
+        self._header = header
+        return super().analyze(text, entities, nlp_artifacts, header, line_bound, floor)
+
+    def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+        """Yield the three passes' numbers (module docstring); later passes skip found spans.
+
+        Only the GB pass scans the whole text with libphonenumber's matcher; the national
+        passes parse just the digit runs the GB pass left unexplained, and look for the regions
+        a text names only when such runs exist (most texts have none).
+        """
+        found: list[tuple[int, int]] = []
+        matcher = phonenumbers.PhoneNumberMatcher(text, "GB", phonenumbers.Leniency.POSSIBLE)
+        for m in matcher:
+            verdict = self._judge(text, m.start, m.end, m.number, "GB")
+            if verdict:
+                if verdict[0] >= 0.6:  # a merely possible GB reading may be valid elsewhere
+                    found.append((m.start, m.end))
+                yield m.start, m.end, *verdict
+        left = [
+            r
+            for r in _RUN.finditer(text)
+            if not any(a < r.end() and r.start() < b for a, b in found)
+        ]
+        if not left:
+            return
+        named = [r for r in regions_named(text, self.NAMED_REGIONS + 1) if r != "GB"]
+        named = named[: self.NAMED_REGIONS]
+        labelled_column = bool(self._header) and has_word(self._header, _LABELS)
+        for run in left:
+            start, end = run.span()
+            labelled = labelled_column or self._labelled(text, start)
+            regions = [*named, *LABEL_REGIONS] if labelled else named
+            for region in regions:
+                try:
+                    number = phonenumbers.parse(run.group(0), region)
+                except phonenumbers.NumberParseException:
+                    continue
+                verdict = self._judge(text, start, end, number, region)
+                if verdict and verdict[0] >= 0.6:
+                    shape = f"labelled {region}" if region not in named else verdict[1]
+                    yield start, end, verdict[0], shape
+                    break
+
+    def _judge(
+        self, text: str, start: int, end: int, number: Any, region: str
+    ) -> tuple[float, str] | None:
+        """Score and shape of one candidate, or None when its surroundings rule it out."""
+        raw = text[start:end]
+        if not self._clean_edges(text, start, end) or _ZIP4.match(raw) or _DATE.match(raw):
+            return None
+        if "/" in raw and not _AREA_SLASH.match(raw):
+            return None  # `1895.22/1013`: a reference, not a number
+        if not _INTERNATIONAL.match(raw) and region in _TRUNK_ZERO and not _TRUNK.match(raw):
+            return None  # `1535359906` (a byte count): written nationally it would start with 0
+        digits = sum(c.isdigit() for c in raw)
+        # Short numbers (`2015 12`, extensions) are never worth reporting; eight digits are a
+        # whole number in DK, NO and the Baltics, and only counted with their country.
+        if digits < (9 if region == "GB" else 8):
+            return None
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if phonenumbers.is_valid_number(number) or _DRAMA.match(e164):
+            return 0.6, "valid" if region == "GB" else f"valid {region}"
+        if digits >= 10 and region == "GB":
+            return 0.3, "possible"
+        return None
+
+    @staticmethod
+    def _labelled(text: str, start: int) -> bool:
+        """Whether a phone label stands before the number on its line."""
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[max(line_start, start - LABEL_WINDOW) : start]
+        if _LETTER_LABEL.search(before):
+            return True
+        window = normalise_context(before)
+        # Labels of up to four letters only as whole words: `call` is not `Calle`, `tel` not
+        # `tell` (normalised words carry their leading space).
+        return any((w + " " if len(w) <= 5 else w) in window for w in _LABELS)
+
+    @staticmethod
+    def _clean_edges(text: str, start: int, end: int) -> bool:
+        """Reject numbers glued to letters or joined by -/. to more digits (`PN-4411-2093`)."""
+        before = text[max(0, start - 2) : start]
+        after = text[end : end + 2]
+        if before[-1:].isalnum() or after[:1].isalnum():
+            return False
+        if _JOINED_BEFORE.search(before) or _JOINED_AFTER.match(after):
+            return False
+        return not _DOTTED.search(text[start:end])  # dotted groups: versions and IPs

@@ -1,0 +1,85 @@
+"""Continental street addresses: each layout, with and without postcode and town, and traps."""
+
+import pytest
+
+from tests.detectors.helpers import check, found
+
+ADDRESSES = [
+    # German, Austrian, Swiss: the type fused into the name, number last.
+    ("Brucker Bundesstrasse 31", ["Brucker Bundesstrasse 31"]),
+    ("Anschrift: Schleichstraße 19\n48337 Lichtenfels", ["Schleichstraße 19\n48337 Lichtenfels"]),
+    ("Lieferung an Hauptstr. 5, D-10115 Berlin.", ["Hauptstr. 5, D-10115 Berlin"]),
+    ("Wir wohnen in der Karl-Marx-Allee 3/12 seit Mai", ["Karl-Marx-Allee 3/12"]),
+    ("Berliner Platz 2a, 1010 Wien", ["Berliner Platz 2a, 1010 Wien"]),
+    # Nordic and Finnish.
+    ("Søndergade 52, Brønderslev", ["Søndergade 52, Brønderslev"]),
+    ("Koskikatu 25 Apt. 864", ["Koskikatu 25 Apt. 864"]),
+    ("Mannerheimintie 5, 00100 Helsinki", ["Mannerheimintie 5, 00100 Helsinki"]),
+    ("Furugränd 68\n795 89 Luleå", ["Furugränd 68\n795 89 Luleå"]),
+    ("Olympos Allé 4\n3879 Thisted", ["Olympos Allé 4\n3879 Thisted"]),
+    ("Storgata 12B, 0155 Oslo", ["Storgata 12B, 0155 Oslo"]),
+    # Dutch and Belgian.
+    ("Keizersgracht 123\n1015 CJ Amsterdam", ["Keizersgracht 123\n1015 CJ Amsterdam"]),
+    ("Avenue Louise 54, 1050 Bruxelles", ["Avenue Louise 54, 1050 Bruxelles"]),
+    # French: number first.
+    ("12 rue de la Paix, 75002 Paris", ["12 rue de la Paix, 75002 Paris"]),
+    ("domicile : 54, boulevard Voltaire\n75011 Paris", ["54, boulevard Voltaire\n75011 Paris"]),
+    ("8 bis avenue d'Italie", ["8 bis avenue d'Italie"]),
+    # Number first outside France too.
+    ("488 Østervej, DK-5366 Bækmarksbro", ["488 Østervej, DK-5366 Bækmarksbro"]),
+    ("Indirizzo: 749 Via Caporciano", ["749 Via Caporciano"]),
+    ("I have 3 Strings and 2 Weg", []),
+    # Spanish, Portuguese, Italian, Polish: type first, number last.
+    ("Calle de Alcalá, 45, 28014 Madrid", ["Calle de Alcalá, 45, 28014 Madrid"]),
+    ("Rua do Arenque 1634, Goiânia", ["Rua do Arenque 1634, Goiânia"]),
+    ("Rua das Flores, 12\n1200-195 Lisboa", ["Rua das Flores, 12\n1200-195 Lisboa"]),
+    ("Via dei Mille, 5\n00185 Roma (RM)", ["Via dei Mille, 5\n00185 Roma (RM)"]),
+    ("ul. Kwiatowa 12/3\n02-931 Warszawa", ["ul. Kwiatowa 12/3\n02-931 Warszawa"]),
+    # A street with no type word counts only before a postcode and town.
+    ("Madsenstubben 921, 4218 Lailahelle", ["Madsenstubben 921, 4218 Lailahelle"]),
+    ("Unter den Linden 77\n10117 Berlin", ["Unter den Linden 77\n10117 Berlin"]),
+    # A person's name inside a street name is the street's.
+    ("Rua Gustavo Henrique Silva, 59", ["Rua Gustavo Henrique Silva, 59"]),
+    # Traps: numbers after capitalised words that are not streets.
+    ("Version 2, 12345 Items", []),
+    ("Platz 2 im Rennen", []),
+    ("Python 3\n2024 Edition", []),
+    ("String 5 and Notepad 3", []),
+    ("Send it via HTTP 2 or Via Email 3.", []),
+    ("Chapter 12, 10115 Berlin", []),
+    ("Windows 10 Pro, Office 365", []),
+    ("Step 4: Weg 3 zurücklegen", []),
+    ("Mannerheimintie 5", []),  # a weak type alone needs a cue, a town or a postcode
+    # A street without a type word needs a label, a column header or a postcode; the word
+    # `address` in running text is none (documentation: `Returns 4`, `RFC 5952`).
+    ("Street: Na Nivách 97", ["Na Nivách 97"]),
+    ('"ulice": "Moravanů 7",', ["Moravanů 7"]),
+    ("Returns 6 if input is an IPv6 address. Returns 4 if input is IPv4", []),
+    ("IP address strings, formatted according to RFC 5952, are returned", []),
+    ("Thread 0 waits on the address; in 2014 I called it", []),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), ADDRESSES)
+def test_eu_address(detector, text, values):
+    check(detector, text, "ADDRESS", values)
+
+
+def test_weak_type_with_a_cue(detector):
+    text = "Address: Mannerheimintie 5"
+    check(detector, text, "ADDRESS", ["Mannerheimintie 5"])
+
+
+def test_street_reason(detector):
+    from scanner.extract.base import TextSegment
+
+    (d,) = detector.detect([TextSegment("body", "Anschrift: Schleichstraße 19, 48337 Lichtenfels")])
+    assert d.reason == "EuStreetAddressRecognizer: shape street+postcode, cue 'anschrift' +0.30"
+
+
+def test_no_address_in_code_or_prose(detector):
+    text = (
+        "The function returns 0 on success. Call Foo 3 times; see Table 4 and Figure 2.\n"
+        "git commit -m 'Fix 12'\nRelease 2024 notes: Python 3.11, Node 20, Ubuntu 22.04\n"
+    )
+    assert [f for f in found(detector, text) if f[0] == "ADDRESS"] == []

@@ -1,0 +1,82 @@
+"""Phone numbers: GB always, EU national forms with a country or a label, international forms."""
+
+import pytest
+
+from tests.detectors.helpers import check, found, table
+
+PHONE = [
+    ("Tel: 020 7946 0123", ["020 7946 0123"]),
+    ("Mobile 07700 900123.", ["07700 900123"]),
+    ("ring +44 (0)161 496 0000 tomorrow", ["+44 (0)161 496 0000"]),
+    ("Switchboard 0161 496 0000", ["0161 496 0000"]),
+    ("t: 0114 4960109 | jo@x.io", ["0114 4960109"]),
+    ("Paris office: +33 1 42 68 53 00", ["+33 1 42 68 53 00"]),
+    ("Our Dublin office 01 437 0000", ["01 437 0000"]),
+    # Traps.
+    ("Part PN-4411-2093-77 in stock", []),
+    ("Invoice INV-2024-000123", []),
+    ("Version 10.2.14.3 released", []),
+    ("IBAN GB82 WEST 1234 5698 7654 32", []),
+    ("Serial 0161 496 0000", []),
+    ("PO 0207946012 raised in Q3", []),
+    ("51 Franklin Street, Boston, MA 02110-1301, USA", []),
+    ("Copyright 2015 12 authors; see 1895.22/1013", []),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), PHONE)
+def test_phone(detector, text, values):
+    check(detector, text, "PHONE_NUMBER", values)
+
+
+EU_PHONE = [
+    # International forms need no cue.
+    ("Rufen Sie an: +49 30 12345678", ["+49 30 12345678"]),
+    ("Bureau +33 (0)1 42 68 53 00.", ["+33 (0)1 42 68 53 00"]),
+    ("0045 33 12 34 56 is the Copenhagen desk", ["0045 33 12 34 56"]),
+    # National forms after a label, in any EU language.
+    ("Telefon: 030 12345678", ["030 12345678"]),
+    ("Tel. 030/1234567", ["030/1234567"]),
+    ("Téléphone : 01 42 68 53 00", ["01 42 68 53 00"]),
+    ("puh. 040 123 4567", ["040 123 4567"]),
+    ("Tlf. 33 12 34 56", ["33 12 34 56"]),
+    ("tfn 08-123 456 78", ["08-123 456 78"]),
+    ("Móvil: 612 345 678", ["612 345 678"]),
+    ("telemóvel 912 345 678", ["912 345 678"]),
+    ("Cellulare 347 123 4567", ["347 123 4567"]),
+    ('{"phone": "0612345678"}', ["0612345678"]),
+    # National forms in a text that names its country or city.
+    ("Unser Büro in Berlin erreichen Sie unter 030 12345678.", ["030 12345678"]),
+    ("Kontor i København: 33 12 34 56", ["33 12 34 56"]),
+    # Traps: the same digits without a label or a country, and things that are not numbers.
+    ("Artikel 030 12345678 ist lieferbar", []),
+    ("Tel. 12.03.2024", []),
+    ("Telefon: 1234", []),
+    ("call 9fceb02d0ae598e95dc970b74767f19372d61af8", []),
+    ("commit 7c2d4e1 0123456789 files changed", []),
+    ("uuid 123e4567-e89b-12d3-a456-426614174000", []),
+    ("Version 1.2.3 build 20240312 1530", []),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), EU_PHONE)
+def test_eu_phone(detector, text, values):
+    check(detector, text, "PHONE_NUMBER", values)
+
+
+def test_phone_column_header_is_a_label(detector):
+    got = table(detector, ("Name", "Telefon"), [["A", "030 12345678"], ["B", "08-123 456 78"]])
+    assert [(loc, v) for loc, e, v in got if e == "PHONE_NUMBER"] == [
+        ("Sheet1!B2", "030 12345678"),
+        ("Sheet1!B3", "08-123 456 78"),
+    ]
+
+
+def test_same_digits_in_an_order_column_are_no_phone(detector):
+    got = table(detector, ("Order", "Amount"), [["030 12345678", "12.00"]])
+    assert [e for _, e, _ in got if e == "PHONE_NUMBER"] == []
+
+
+def test_a_name_like_a_label_is_no_label(detector):
+    text = "Copyright Calle Rosenquist, 2016-2018; Tell 0612345678 nobody"
+    assert [e for e, _, _ in found(detector, text) if e == "PHONE_NUMBER"] == []
