@@ -552,6 +552,7 @@ def person(
 
 def _cluster_option(value: str) -> str | None:
     """--cluster, checked like scan.cluster but named as the option."""
+    from scanner import config as config_mod
     from scanner.errors import ConfigError, InputError
 
     try:
