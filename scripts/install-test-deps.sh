@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite starts for real: Samba (SMB), Dovecot (IMAP), Chromium and its
 # driver (report), Info-ZIP `zip` (the classic ZipCrypto writer, for extraction tests), Tesseract's
-# English data (OCR) and the DejaVu font the OCR tests draw pages with.
+# English data (OCR), the DejaVu font the OCR tests draw pages with, and systemd-analyze, which
+# checks the shipped units in deploy/.
 # Installs only what is missing, so a prepared machine pays nothing.
 set -euo pipefail
 need=()
@@ -18,6 +19,8 @@ command -v zip >/dev/null 2>&1 || need+=(zip)  # Info-ZIP: partly encrypted zips
 ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 \
   || need+=(tesseract-ocr tesseract-ocr-eng)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# systemd-analyze verifies the shipped units (tests/test_deploy.py); it is only a checker here.
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-test-deps: missing ${need[*]}; run as root or install them with apt-get" >&2
