@@ -81,14 +81,12 @@ class PresidioDetector:
     def __init__(
         self,
         settings: DetectorSettings,
-        recognizers: Sequence[Any] | None = None,
+        recognizers: Sequence[Any],  # detectors.registry.build_detector chooses them
         nlp: Any = None,
     ) -> None:
-        from detectors.registry import build_recognizers
-
         settings.validate()
         self.settings = settings
-        chosen = list(recognizers) if recognizers is not None else build_recognizers(settings)
+        chosen = list(recognizers)
         self.shapes: list[ShapeRecognizer] = [r for r in chosen if isinstance(r, ShapeRecognizer)]
         lists = [r for r in chosen if isinstance(r, AddressListRecognizer)]
         self.address_list = lists[0] if lists else None

@@ -26,11 +26,11 @@ import pyarrow as pa
 
 from reports import folders, regions, severity
 from reports.labels import KINDS, category_label, in_sentence
-from reports.parquet import SUMMARY_SCHEMA, VIOLATIONS_SCHEMA, RowWriter, write_table
 from reports.review import COUNTED_SQL, apply_decisions
 from scanner.config import ScanConfig, Store, undeclared_store
 from scanner.errors import NoticeScanError
 from scanner.models import UNDECLARED_STORE
+from scanner.schema import SUMMARY_SCHEMA, VIOLATIONS_SCHEMA, RowWriter, write_table
 
 # The store setting each rule rests on: its `notice_quote` for that setting is the "why".
 RULE_SETTING: dict[str, str | None] = {

@@ -18,9 +18,11 @@ from typing import Any, TypeVar
 
 from scanner import allowlist
 from scanner.allowlist import AllowListConfig
-from scanner.customdetectors import CustomDetector
+from scanner.categories import CATEGORY_OF
+from scanner.customdetectors import CustomDetector, parse_custom
 from scanner.errors import ConfigError
 from scanner.extras import install_hint, installed
+from scanner.models import UNDECLARED_STORE
 
 CATEGORIES = (
     "name",
@@ -105,8 +107,6 @@ class DetectorSettings:
 
     def category_of(self) -> dict[str, str]:
         """Entity type -> category, the built-in table plus this config's custom detectors."""
-        from detectors.categories import CATEGORY_OF  # a plain table: no detector is loaded
-
         return {**CATEGORY_OF, **{c.entity: c.category for c in self.custom}}
 
     def validate(self) -> None:
@@ -220,8 +220,6 @@ class ScanConfig:
 
 def undeclared_store() -> Store:
     """The store every item under no declared store belongs to."""
-    from scanner.models import UNDECLARED_STORE
-
     return Store(id=UNDECLARED_STORE, name="Not in the notice", declared=False)
 
 
@@ -323,9 +321,6 @@ def _parse_ocr(table: dict[str, Any]) -> OcrSettings:
 
 
 def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
-    from detectors.categories import CATEGORY_OF
-    from scanner.customdetectors import check_examples, parse_custom
-
     _check_keys(table, {"threshold", "disabled", "thresholds", "custom"}, "detectors")
     threshold = _get(table, "threshold", float, "detectors.threshold", 0.5)
     disabled = _str_list(table, "disabled", "detectors.disabled") or ()
@@ -334,8 +329,6 @@ def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
     custom = parse_custom(table.get("custom", []), CATEGORIES, set(CATEGORY_OF))
     settings = DetectorSettings(threshold, disabled, thresholds, custom)
     settings.validate()
-    for n, spec in enumerate(custom, 1):
-        check_examples(spec, n, thresholds.get(spec.entity, threshold))
     return settings
 
 

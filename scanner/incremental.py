@@ -33,12 +33,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from reports.parquet import finding_row, item_row, listing_columns
 from scanner import __version__, allowlist
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.models import Item, ItemResult
 from scanner.privacy import hashing_facts, load_key, mask_metadata
+from scanner.schema import finding_row, item_row, listing_columns
 from scanner.state import FINDING_COLS, ITEM_COLS, Group, StateDB
 from sources.base import Changes
 from sources.listing import Listing

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from detectors.categories import CATEGORY_OF
 from reports import labels as v
+from scanner.categories import CATEGORY_OF
 from scanner.config import CATEGORIES
 
 
