@@ -54,8 +54,6 @@ class ScopeSummary:
     by_kind: dict[str, int] = field(default_factory=dict)
     items_with_findings: int = 0
     violation_items: int = 0
-    violations_path: Path | None = None
-    summary_path: Path | None = None
     by_review: dict[str, int] = field(default_factory=dict)  # every row, by review state
 
 
@@ -156,8 +154,6 @@ def evaluate(scan_dir: Path, config: ScanConfig) -> ScopeSummary:
         by_kind=by_kind,
         items_with_findings=int(counts[0]),
         violation_items=int(counts[1]),
-        violations_path=out,
-        summary_path=summary,
         by_review=reviewed.by_state,
     )
 

@@ -15,5 +15,4 @@ def test_every_category_entity_and_kind_has_a_label() -> None:
 
 def test_unknown_codes_still_read_as_words() -> None:
     assert v.status_label("not_reverified") == "Not reverified"
-    assert v.entity_label("XX_TAX_REF") == "xx tax ref"  # not a built-in entity
     assert v.in_sentence(v.category_label("government_id")) == "government IDs"
