@@ -14,7 +14,7 @@ import re
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from scanner import allowlist
 from scanner.allowlist import AllowListConfig
@@ -23,6 +23,8 @@ from scanner.customdetectors import CustomDetector, parse_custom
 from scanner.errors import ConfigError
 from scanner.extras import install_hint, installed
 from scanner.models import UNDECLARED_STORE
+from scanner.options import check_keys, strings
+from scanner.options import value as _get
 
 CATEGORIES = (
     "name",
@@ -35,8 +37,6 @@ CATEGORIES = (
     "special_category",
     "online_identifier",
 )
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,42 +223,13 @@ def undeclared_store() -> Store:
     return Store(id=UNDECLARED_STORE, name="Not in the notice", declared=False)
 
 
-def _get(table: dict[str, Any], key: str, kind: type[T], path: str, default: Any = ...) -> T:
-    if key not in table:
-        if default is ...:
-            raise ConfigError(path, "is required", f"add `{key} = ...` to the table")
-        return default  # type: ignore[no-any-return]
-    value = table[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(
-            path,
-            f"must be a {kind.__name__}, got {type(value).__name__} {value!r}",
-            "correct its type",
-        )
-    return value  # type: ignore[no-any-return]
-
-
 def _str_list(table: dict[str, Any], key: str, path: str) -> tuple[str, ...] | None:
-    if key not in table:
-        return None
-    value = table[key]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(
-            path, f"must be a list of strings, got {value!r}", f'write {key} = ["a", "b"]'
-        )
-    return tuple(value)
+    found = strings(table, key, path, None)
+    return None if found is None else tuple(found)
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], path: str) -> None:
-    for key in table:
-        if key not in allowed:
-            raise ConfigError(
-                f"{path}.{key}" if path else key,
-                "is not a known setting",
-                f"remove it or use one of: {', '.join(sorted(allowed))}",
-            )
+    check_keys(table, allowed, lambda key: f"{path}.{key}" if path else key)
 
 
 def _positive(value: float, path: str) -> None:

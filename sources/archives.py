@@ -33,7 +33,7 @@ from scanner.extras import install_hint, installed
 from scanner.mailparts import HEADER_PEEK_BYTES, header_date, message_metadata, parse_headers
 from scanner.models import Item, ItemResult, Status
 from sources.local import display
-from sources.options import check_keys
+from sources.options import check_keys, option
 
 OPTIONS = {"id", "path"}
 PST_SUFFIXES = {".pst", ".ost"}
@@ -117,12 +117,9 @@ class ArchiveSource:
         self.id = config.id
         self.limits = scan.limits
         check_keys(config, OPTIONS)
-        raw = config.options.get("path")
-        if not isinstance(raw, str) or not raw:
-            raise ConfigError(
-                config.key("path"), "is required (a mail archive file or a folder of them)",
-                'add path = "exports/mailbox.pst"',
-            )  # fmt: skip
+        raw = option(config, "path", str, fix='add path = "exports/mailbox.pst"')
+        if not raw:
+            raise ConfigError(config.key("path"), "is empty", 'write path = "exports/mailbox.pst"')
         self.path = (scan.base_dir / raw).resolve()
         self.root_uri = _uri(self.path)
         if self.path.suffix.lower() in PST_SUFFIXES and not installed("pypff"):

@@ -20,7 +20,7 @@ expired (HTTP 410) is listed in full again. Delta listings carry no size; plain 
 (`delta = false`) ask for PR_MESSAGE_SIZE.
 
 Throttling: 429 and 503 answers are retried after their `Retry-After` seconds (capped by
-`max_retry_wait_s`, at most `max_retries` times); the number of retries is recorded in the
+`max_retry_wait_s`, at most `retries` times); the number of retries is recorded in the
 item's metadata `retries`.
 
 Graph cannot run here: tests/sources/test_graph.py runs this module against

@@ -3,8 +3,9 @@
 Both sign in with the client-credentials flow (msal; a secret from an environment variable or a
 certificate), page collections by following `@odata.nextLink`, and wait out throttling: 429, 503
 and 504 answers are retried after their `Retry-After` seconds (capped by `max_retry_wait_s`, at
-most `max_retries` times), as are dropped connections. A delta link Graph has forgotten (HTTP 410
-Gone) raises DeltaExpiredError, carrying the fresh enumeration link Graph may send in `Location`.
+most `retries` times: sources/retry.py), as are dropped connections. A delta link Graph has
+forgotten (HTTP 410 Gone) raises DeltaExpiredError, carrying the fresh enumeration link Graph
+may send in `Location`.
 
 A source builds one GraphClient from its `[[source]]` options (the keys in CLIENT_OPTIONS) and
 passes its own `fixes`: what a 403 or 404 means depends on which permission the source needs.
@@ -13,7 +14,6 @@ passes its own `fixes`: what a 403 or 404 means depends on which permission the 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -25,6 +25,8 @@ import requests
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, SourceError
 from sources.options import env_value, option
+from sources.retry import OPTIONS as RETRY_OPTIONS
+from sources.retry import Retry, RetryPolicy
 
 if TYPE_CHECKING:
     import msal
@@ -44,8 +46,7 @@ CLIENT_OPTIONS = {
     "graph_url",
     "ca_bundle",
     "page_size",
-    "max_retries",
-    "max_retry_wait_s",
+    *RETRY_OPTIONS,
     "timeout_s",
 }
 THROTTLED = (429, 503, 504)
@@ -100,8 +101,8 @@ class GraphClient:
         bundle = option(config, "ca_bundle", str, "")
         self.verify: bool | str = str(scan.base_dir / bundle) if bundle else True
         self.page_size = option(config, "page_size", int, 100)
-        self.max_retries = option(config, "max_retries", int, 5)
-        self.max_retry_wait_s = float(option(config, "max_retry_wait_s", (int, float), 120))
+        # Graph says how long to wait (Retry-After); without it 1, 2, 4, 8, 16 s.
+        self.retry = RetryPolicy.from_options(config, retries=5, backoff_s=1.0, max_wait_s=120.0)
         self.timeout_s = float(option(config, "timeout_s", (int, float), 60))
         self.fixes = fixes
         self.permission = permission
@@ -140,39 +141,43 @@ class GraphClient:
         headers = {"Prefer": f"odata.maxpagesize={self.page_size}"}
         if prefer:
             headers["Prefer"] += f", {prefer}"
-        retries = 0
-        while True:
-            headers["Authorization"] = f"Bearer {self._token()}"
-            wait: float
-            try:
-                resp = session.get(
-                    url, params=params, headers=headers, stream=stream, allow_redirects=redirects
-                )
-            except (requests.ConnectionError, requests.Timeout) as e:
-                problem, wait = f"connection failed ({e})", float(2**retries)
-            else:
-                if resp.status_code in THROTTLED:
-                    problem = f"throttled (HTTP {resp.status_code})"
-                    wait = retry_after(resp, default=float(2**retries))
-                    resp.close()
-                elif resp.status_code == 410 and delta:
-                    resp.close()
-                    raise DeltaExpiredError(url, resp.headers.get("Location"))
-                elif resp.status_code >= 400:
-                    raise SourceError(self.problem(url, resp))
-                else:
-                    return resp, retries
-            self.backoff(url, problem, wait, retries)
-            retries += 1
 
-    def backoff(self, url: str, problem: str, wait: float, retries: int) -> None:
-        """Sleep before retry number `retries + 1`, or raise when they are used up."""
-        if retries >= self.max_retries:
-            raise SourceError(
-                f"graph GET {url}: {problem} after {retries} retries; "
-                "fix: retry later or raise max_retries/max_retry_wait_s"
+        def attempt() -> requests.Response:
+            headers["Authorization"] = f"Bearer {self._token()}"
+            resp = session.get(
+                url, params=params, headers=headers, stream=stream, allow_redirects=redirects
             )
-        time.sleep(min(wait, self.max_retry_wait_s))
+            if resp.status_code in THROTTLED:
+                resp.close()
+                raise Retry(f"throttled (HTTP {resp.status_code})", retry_after(resp))
+            if resp.status_code == 410 and delta:
+                resp.close()
+                raise DeltaExpiredError(url, resp.headers.get("Location"))
+            if resp.status_code >= 400:
+                raise SourceError(self.problem(url, resp))
+            return resp
+
+        return self.retry.retrying(
+            f"graph GET {url}",
+            attempt,
+            lambda e: isinstance(e, requests.ConnectionError | requests.Timeout),
+            lambda e, n: self.give_up(url, e, n),
+        )
+
+    def backoff(self, url: str, problem: str, attempt: int, after: float | None = None) -> None:
+        """Wait before retry number `attempt + 1` of a request retried by its caller's loop."""
+        self.retry.pause(
+            f"graph GET {url}", problem, attempt, lambda n: self.give_up(url, problem, n), after
+        )
+
+    def give_up(self, url: str, problem: object, retries: int) -> SourceError:
+        """The request failed and the retries are used up."""
+        if isinstance(problem, requests.ConnectionError | requests.Timeout):
+            problem = f"connection failed ({problem})"
+        return SourceError(
+            f"graph GET {url}: {problem} after {retries} retries; "
+            "fix: retry later or raise retries/max_retry_wait_s"
+        )
 
     def problem(self, url: str, resp: requests.Response) -> str:
         """An HTTP error as one line: what was asked, Graph's own error code, and the fix."""
@@ -260,17 +265,17 @@ class _Session(requests.Session):
         return super().request(text_method, text_url, *args, **kwargs)
 
 
-def retry_after(resp: requests.Response, default: float) -> float:
-    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date), else `default`."""
+def retry_after(resp: requests.Response) -> float | None:
+    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date), else None."""
     value = resp.headers.get("Retry-After")
     if not value:
-        return default
+        return None
     if value.strip().isdigit():
         return float(value)
     try:
         return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):
-        return default
+        return None
 
 
 def utc(value: str) -> datetime:

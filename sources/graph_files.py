@@ -48,6 +48,7 @@ from requests.exceptions import ChunkedEncodingError
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from scanner.options import strings
 from sources.base import Changes
 from sources.graph_client import (
     CLIENT_OPTIONS,
@@ -324,8 +325,7 @@ class GraphFilesSource(DeltaLinks):
                 status = resp.status_code
                 if status in THROTTLED:
                     resp.close()
-                    wait = retry_after(resp, default=float(2**retries))
-                    self.client.backoff(url, f"HTTP {status}", wait, retries)
+                    self.client.backoff(url, f"HTTP {status}", retries, retry_after(resp))
                     retries += 1
                     continue
                 if status in (401, 403, 404, 410) and not renewed:
@@ -356,7 +356,7 @@ class GraphFilesSource(DeltaLinks):
                     total = len(out)  # the server did not say the size; a short range is the end
             except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as e:
                 # Resume at the byte reached (a partial chunk is kept: Range asks for the rest).
-                self.client.backoff(url, f"connection failed ({e})", float(2**retries), retries)
+                self.client.backoff(url, f"connection failed ({e})", retries)
                 retries += 1
         return bytes(out), retries
 
@@ -421,9 +421,7 @@ def _principals(permission: dict[str, Any]) -> Iterator[tuple[str, bool]]:
 
 def _names(config: SourceConfig, key: str, default: list[str]) -> list[str]:
     """A list of names (case-insensitive) or ["*"]; may be empty when the default is."""
-    value = config.options.get(key, default)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(
-            config.key(key), f"must be a list of names, got {value!r}", f'write {key} = ["*"]'
-        )
+    value = strings(config.options, key, config.key(key), default, f'write {key} = ["*"]')
+    if not all(value):
+        raise ConfigError(config.key(key), f"has an empty name: {value!r}", f'write {key} = ["*"]')
     return [v if v == "*" or ":" in v else v.casefold() for v in value]

@@ -9,47 +9,40 @@ from __future__ import annotations
 import os
 from typing import Any, overload
 
+from scanner import options
 from scanner.config import SourceConfig
 from scanner.errors import ConfigError
 
 
 def check_keys(config: SourceConfig, allowed: set[str]) -> None:
     """Reject options the source type does not know (a typo would otherwise be ignored)."""
-    for key in config.options:
-        if key not in allowed:
-            raise ConfigError(
-                config.key(key),
-                f"is not a setting of {config.type} sources",
-                f"use one of: {', '.join(sorted(allowed))}",
-            )
+    options.check_keys(config.options, allowed, config.key, f"a setting of {config.type} sources")
 
 
 def option(
-    config: SourceConfig, key: str, kind: type | tuple[type, ...], default: Any = ...
+    config: SourceConfig, key: str, kind: type | tuple[type, ...], default: Any = ..., fix: str = ""
 ) -> Any:
     """Return the option checked against `kind`; a `default` of ... means required."""
-    value = config.options.get(key, default)
-    if value is ...:
-        raise ConfigError(
-            config.key(key), "is required", f"add `{key} = ...` to the {config.type} source"
-        )
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise ConfigError(config.key(key), f"has the wrong type ({value!r})", "correct its type")
-    return value
+    return options.value(config.options, key, kind, config.key(key), default, fix)
 
 
 def str_list(config: SourceConfig, key: str, default: list[str] | None) -> list[str]:
     """Return a non-empty list of non-empty strings; a `default` of None means required."""
-    value = config.options.get(key, default)
-    if value is None:
-        raise ConfigError(config.key(key), "is required", f'add `{key} = ["user@example.com"]`')
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+    value = options.strings(config.options, key, config.key(key), default or options.REQUIRED)
+    if not value or not all(value):
         raise ConfigError(
             config.key(key),
             f"must be a non-empty list of strings, got {value!r}",
             f'write {key} = ["*"]',
         )
-    return value
+    return list(value)
+
+
+def globs(config: SourceConfig, key: str) -> tuple[str, ...]:
+    """Glob patterns (`include`, `exclude`): a list of strings, none by default."""
+    return tuple(
+        options.strings(config.options, key, config.key(key), [], f'write {key} = ["*.tmp"]')
+    )
 
 
 @overload

@@ -28,6 +28,7 @@ KERNEL = {
     "scanner.extras",
     "scanner.mailparts",
     "scanner.models",
+    "scanner.options",
     "scanner.privacy",
     "scanner.schema",
     "scanner.extract.base",

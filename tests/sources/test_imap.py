@@ -233,9 +233,9 @@ def test_a_retry_is_in_the_run_log(fresh_server: Dovecot, tmp_path: Path) -> Non
         run_log.close()
     lines = [json.loads(line) for line in (tmp_path / "run.log").read_text().splitlines()]
     [retry] = [x for x in lines if x["event"] == "log"]
-    assert retry["level"] == "warning" and retry["logger"] == "sources.imap"
+    assert retry["level"] == "warning" and retry["logger"] == "sources.retry"
     assert "IMAP 127.0.0.1: connection lost during" in retry["message"]
-    assert retry["message"].endswith("retry 1")
+    assert "retry 1 of 3" in retry["message"]
 
 
 def test_retries_are_bounded(fresh_server: Dovecot, tmp_path: Path) -> None:
