@@ -18,25 +18,13 @@ from typing import Any
 
 from scanner import allowlist
 from scanner.allowlist import AllowListConfig
-from scanner.categories import CATEGORY_OF
+from scanner.categories import CATEGORIES, CATEGORY_OF
 from scanner.customdetectors import CustomDetector, parse_custom
 from scanner.errors import ConfigError
 from scanner.extras import install_hint, installed
 from scanner.models import UNDECLARED_STORE
 from scanner.options import check_keys, strings
 from scanner.options import value as _get
-
-CATEGORIES = (
-    "name",
-    "contact",
-    "address",
-    "billing",
-    "payment_card",
-    "government_id",
-    "date_of_birth",
-    "special_category",
-    "online_identifier",
-)
 
 
 @dataclass(frozen=True, slots=True)

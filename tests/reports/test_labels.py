@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from reports import labels as v
-from scanner.categories import CATEGORY_OF
-from scanner.config import CATEGORIES
+from scanner.categories import CATEGORIES, CATEGORY_OF
 
 
 def test_every_category_entity_and_kind_has_a_label() -> None:
     assert set(v.CATEGORY_LABELS) == set(CATEGORIES)
     assert set(v.ENTITY_LABELS) >= set(CATEGORY_OF)
+    assert set(CATEGORY_OF.values()) <= set(CATEGORIES)  # every entity maps to a category
     assert v.KINDS == tuple(v.KIND_LABELS) and len(v.KINDS) == 6
 
 
