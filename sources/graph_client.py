@@ -24,9 +24,9 @@ import requests
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, SourceError
-from sources.options import env_value, option
-from sources.retry import OPTIONS as RETRY_OPTIONS
-from sources.retry import Retry, RetryPolicy
+from scanner.options import Opt
+from sources.options import env_value
+from sources.retry import Retry, RetryPolicy, retry_options
 
 if TYPE_CHECKING:
     import msal
@@ -36,18 +36,19 @@ DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 # App-only tokens always ask for the resource's static permissions, never individual scopes.
 SCOPE = "https://graph.microsoft.com/.default"
 CLIENT_OPTIONS = {
-    "tenant_id",
-    "client_id",
-    "client_secret_env",
-    "certificate_path",
-    "certificate_thumbprint",
-    "certificate_password_env",
-    "authority",
-    "graph_url",
-    "ca_bundle",
-    "page_size",
-    *RETRY_OPTIONS,
-    "timeout_s",
+    "tenant_id": Opt(str),
+    "client_id": Opt(str),
+    "client_secret_env": Opt(str, ""),
+    "certificate_path": Opt(str, ""),
+    "certificate_thumbprint": Opt(str, ""),
+    "certificate_password_env": Opt(str, ""),
+    "authority": Opt(str, DEFAULT_AUTHORITY),
+    "graph_url": Opt(str, DEFAULT_GRAPH_URL),
+    "ca_bundle": Opt(str, ""),
+    "page_size": Opt(int, 100),
+    # Graph says how long to wait (Retry-After); without it 1, 2, 4, 8, 16 s.
+    **retry_options(retries=5, backoff_s=1.0, max_wait_s=120.0),
+    "timeout_s": Opt(float, 60.0),
 }
 THROTTLED = (429, 503, 504)
 
@@ -90,20 +91,27 @@ class GraphClient:
     """Signed-in GET requests against one tenant's Graph, with paging and throttling handled."""
 
     def __init__(
-        self, config: SourceConfig, scan: ScanConfig, fixes: dict[int, str], permission: str
+        self,
+        config: SourceConfig,
+        scan: ScanConfig,
+        opts: dict[str, Any],
+        fixes: dict[int, str],
+        permission: str,
     ) -> None:
-        """Read the client options; `fixes` name the remedy per HTTP status for this source."""
-        self.tenant = option(config, "tenant_id", str)
-        self.client_id = option(config, "client_id", str)
-        self.credential = _credential(config, scan)
-        self.authority = option(config, "authority", str, DEFAULT_AUTHORITY).rstrip("/")
-        self.graph_url = option(config, "graph_url", str, DEFAULT_GRAPH_URL).rstrip("/")
-        bundle = option(config, "ca_bundle", str, "")
+        """The client from the source's options read against CLIENT_OPTIONS (read_options).
+
+        `fixes` name the remedy per HTTP status for this source.
+        """
+        self.tenant = opts["tenant_id"]
+        self.client_id = opts["client_id"]
+        self.credential = _credential(config, scan, opts)
+        self.authority = opts["authority"].rstrip("/")
+        self.graph_url = opts["graph_url"].rstrip("/")
+        bundle = opts["ca_bundle"]
         self.verify: bool | str = str(scan.base_dir / bundle) if bundle else True
-        self.page_size = option(config, "page_size", int, 100)
-        # Graph says how long to wait (Retry-After); without it 1, 2, 4, 8, 16 s.
-        self.retry = RetryPolicy.from_options(config, retries=5, backoff_s=1.0, max_wait_s=120.0)
-        self.timeout_s = float(option(config, "timeout_s", (int, float), 60))
+        self.page_size = opts["page_size"]
+        self.retry = RetryPolicy.from_options(config, opts)
+        self.timeout_s = opts["timeout_s"]
         self.fixes = fixes
         self.permission = permission
         self._session: requests.Session | None = None
@@ -283,10 +291,9 @@ def utc(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(UTC)
 
 
-def _credential(config: SourceConfig, scan: ScanConfig) -> dict[str, str]:
+def _credential(config: SourceConfig, scan: ScanConfig, opts: dict[str, Any]) -> dict[str, str]:
     """Secret or certificate, read from the environment / disk now so a bad setup fails early."""
-    secret_env = option(config, "client_secret_env", str, "")
-    cert = option(config, "certificate_path", str, "")
+    secret_env, cert = opts["client_secret_env"], opts["certificate_path"]
     if bool(secret_env) == bool(cert):
         raise ConfigError(
             config.key("client_secret_env"),
@@ -303,12 +310,17 @@ def _credential(config: SourceConfig, scan: ScanConfig) -> dict[str, str]:
             "point it at the app's PEM or PFX file",
         )
     credential: dict[str, str] = {}
-    password_env = option(config, "certificate_password_env", str, "")
-    if password_env:
+    if opts["certificate_password_env"]:
         credential["passphrase"] = env_value(config, "certificate_password_env")
     if path.suffix.lower() in (".pfx", ".p12"):
         credential["private_key_pfx_path"] = str(path)
         return credential
     credential["private_key"] = path.read_text(encoding="ascii")
-    credential["thumbprint"] = option(config, "certificate_thumbprint", str)
+    if not opts["certificate_thumbprint"]:
+        raise ConfigError(
+            config.key("certificate_thumbprint"),
+            "is required with a PEM certificate",
+            "add certificate_thumbprint = ... (the thumbprint Entra ID shows for the certificate)",
+        )
+    credential["thumbprint"] = opts["certificate_thumbprint"]
     return credential

@@ -36,18 +36,29 @@ from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.mailparts import message_metadata, parse_headers
 from scanner.models import Item, ItemResult, Status
+from scanner.options import Opt
 from sources.base import Changes
 from sources.imap_proto import ListEntry, parse_fetch, parse_list, parse_uid_set, quote, uid_sets
-from sources.options import check_keys, env_value, option
-from sources.retry import OPTIONS as RETRY_OPTIONS
-from sources.retry import RetryPolicy
+from sources.options import env_value, read_options
+from sources.retry import RetryPolicy, retry_options
 
 T = TypeVar("T")
 
 OPTIONS = {
-    "id", "host", "port", "tls", "username_env", "password_env", "folders", "verify_tls",
-    "ca_file", "batch_size", "timeout_s", *RETRY_OPTIONS,
-}  # fmt: skip
+    "id": Opt(str, ""),
+    "host": Opt(str),
+    "port": Opt(int, None),  # 993 with tls = "ssl", else 143
+    "tls": Opt(str, "ssl", ("ssl", "starttls", "none"), 'use tls = "ssl"'),
+    "username_env": Opt(str),
+    "password_env": Opt(str),
+    "folders": Opt(list, ["*"], fix='use folders = ["*"]', strings=True),
+    "verify_tls": Opt(bool, True),
+    "ca_file": Opt(str, ""),
+    "batch_size": Opt(int, 200),
+    "timeout_s": Opt(float, 60.0),
+    # 0.4, 0.8, 1.6 s: a reconnect is cheap, and a restarting Dovecot is back within seconds.
+    **retry_options(retries=3, backoff_s=0.4, max_wait_s=5.0),
+}
 HEADER_FIELDS = "FROM TO CC BCC DATE MESSAGE-ID"
 LIST_QUERY = f"(UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})])"
 # What a dropped or reset connection looks like through imaplib and the ssl module.
@@ -130,42 +141,34 @@ class ImapSource:
         self.config = config
         self.id = config.id
         self.limits = scan.limits
-        check_keys(config, OPTIONS)
-        self.host = option(config, "host", str)
-        self.tls = option(config, "tls", str, "ssl")
-        if self.tls not in {"ssl", "starttls", "none"}:
-            raise ConfigError(
-                config.key("tls"),
-                f"must be ssl, starttls or none, got {self.tls!r}",
-                'use tls = "ssl"',
-            )
+        opts = read_options(config, OPTIONS)
+        self.host = opts["host"]
+        self.tls = opts["tls"]
         if self.tls == "none" and not _is_loopback(self.host):
             raise ConfigError(
                 config.key("tls"),
                 f'"none" would send the password in clear text to {self.host}',
                 'use tls = "ssl" or "starttls" (none is only allowed for a loopback test server)',
             )
-        self.port = option(config, "port", int, 993 if self.tls == "ssl" else 143)
-        self.folders = tuple(option(config, "folders", list, ["*"]))
-        if not self.folders or not all(isinstance(f, str) for f in self.folders):
+        self.port = opts["port"] or (993 if self.tls == "ssl" else 143)
+        self.folders = tuple(opts["folders"])
+        if not self.folders:
             raise ConfigError(
                 config.key("folders"),
                 "must be a non-empty list of folder globs",
                 'use folders = ["*"]',
             )
-        self.verify_tls = option(config, "verify_tls", bool, True)
-        ca_file = option(config, "ca_file", str, "")
-        self.ca_file = (scan.base_dir / ca_file) if ca_file else None
+        self.verify_tls = opts["verify_tls"]
+        self.ca_file = (scan.base_dir / opts["ca_file"]) if opts["ca_file"] else None
         if self.ca_file and not self.ca_file.is_file():
             raise ConfigError(
                 config.key("ca_file"), f"{self.ca_file} does not exist", "give the CA bundle's path"
             )
-        self.batch_size = option(config, "batch_size", int, 200)
-        self.timeout_s = float(option(config, "timeout_s", (int, float), 60.0))
-        # 0.4, 0.8, 1.6 s: a reconnect is cheap, and a restarting Dovecot is back within seconds.
-        self.retry = RetryPolicy.from_options(config, retries=3, backoff_s=0.4, max_wait_s=5.0)
-        self.username_env = option(config, "username_env", str)
-        self.password_env = option(config, "password_env", str)
+        self.batch_size = opts["batch_size"]
+        self.timeout_s = opts["timeout_s"]
+        self.retry = RetryPolicy.from_options(config, opts)
+        self.username_env = opts["username_env"]
+        self.password_env = opts["password_env"]
         self.username = env_value(config, "username_env")
         self._password = env_value(config, "password_env")
         self.mailbox = f"{self.username}@{self.host}"

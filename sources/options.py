@@ -1,4 +1,4 @@
-"""Checks for a `[[source]]` table's own options, shared by the source types.
+"""A `[[source]]` table's own options, read against what its source type declares.
 
 Each raises ConfigError naming the key (`source[N].name`), the problem and the fix, so a bad
 config stops the scan with one actionable line.
@@ -7,6 +7,7 @@ config stops the scan with one actionable line.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any, overload
 
 from scanner import options
@@ -14,9 +15,9 @@ from scanner.config import SourceConfig
 from scanner.errors import ConfigError
 
 
-def check_keys(config: SourceConfig, allowed: set[str]) -> None:
-    """Reject options the source type does not know (a typo would otherwise be ignored)."""
-    options.check_keys(config.options, allowed, config.key, f"a setting of {config.type} sources")
+def read_options(config: SourceConfig, schema: Mapping[str, options.Opt]) -> dict[str, Any]:
+    """Every option the source type declares, checked, with its defaults; unknown keys refused."""
+    return options.read(config.options, schema, config.key, f"a setting of {config.type} sources")
 
 
 def option(
@@ -24,25 +25,6 @@ def option(
 ) -> Any:
     """Return the option checked against `kind`; a `default` of ... means required."""
     return options.value(config.options, key, kind, config.key(key), default, fix)
-
-
-def str_list(config: SourceConfig, key: str, default: list[str] | None) -> list[str]:
-    """Return a non-empty list of non-empty strings; a `default` of None means required."""
-    value = options.strings(config.options, key, config.key(key), default or options.REQUIRED)
-    if not value or not all(value):
-        raise ConfigError(
-            config.key(key),
-            f"must be a non-empty list of strings, got {value!r}",
-            f'write {key} = ["*"]',
-        )
-    return list(value)
-
-
-def globs(config: SourceConfig, key: str) -> tuple[str, ...]:
-    """Glob patterns (`include`, `exclude`): a list of strings, none by default."""
-    return tuple(
-        options.strings(config.options, key, config.key(key), [], f'write {key} = ["*.tmp"]')
-    )
 
 
 @overload

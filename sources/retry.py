@@ -15,14 +15,24 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from scanner.config import SourceConfig
 from scanner.errors import ConfigError
-from sources.options import option
+from scanner.options import Opt
 
 T = TypeVar("T")
-OPTIONS = {"retries", "retry_backoff_s", "max_retry_wait_s"}
+
+
+def retry_options(retries: int, backoff_s: float, max_wait_s: float) -> dict[str, Opt]:
+    """The three retry options, with the defaults that suit one source type's protocol."""
+    return {
+        "retries": Opt(int, retries),
+        "retry_backoff_s": Opt(float, backoff_s),
+        "max_retry_wait_s": Opt(float, max_wait_s),
+    }
+
+
 log = logging.getLogger(__name__)
 
 
@@ -43,20 +53,14 @@ class RetryPolicy:
     max_wait_s: float
 
     @classmethod
-    def from_options(
-        cls, config: SourceConfig, retries: int, backoff_s: float, max_wait_s: float
-    ) -> RetryPolicy:
-        """Read `retries`, `retry_backoff_s` and `max_retry_wait_s`, each with this default."""
-        policy = cls(
-            option(config, "retries", int, retries),
-            option(config, "retry_backoff_s", float, backoff_s),
-            option(config, "max_retry_wait_s", float, max_wait_s),
-        )
+    def from_options(cls, config: SourceConfig, values: dict[str, Any]) -> RetryPolicy:
+        """The policy from a source's options read against retry_options() (read_options)."""
+        policy = cls(values["retries"], values["retry_backoff_s"], values["max_retry_wait_s"])
         if policy.retries < 0 or policy.backoff_s < 0 or policy.max_wait_s < 0:
             raise ConfigError(
                 config.key("retries"),
                 "retries, retry_backoff_s and max_retry_wait_s must be 0 or more",
-                f"use e.g. retries = {retries}, retry_backoff_s = {backoff_s:g}",
+                "use e.g. retries = 3, retry_backoff_s = 0.5",
             )
         return policy
 

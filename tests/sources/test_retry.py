@@ -9,8 +9,10 @@ import pytest
 
 from scanner.config import from_dict
 from scanner.errors import ConfigError
+from scanner.options import Opt
 from sources import graph, graph_files, imap, smb
-from sources.retry import OPTIONS, Retry, RetryPolicy
+from sources.options import read_options
+from sources.retry import Retry, RetryPolicy, retry_options
 
 
 def flaky(failures: list[Exception]) -> Callable[[], str]:
@@ -58,16 +60,19 @@ def test_gives_up_after_the_retries_and_never_retries_other_errors(
 
 
 def test_every_retrying_source_takes_the_same_option_names() -> None:
-    for allowed in (imap.OPTIONS, smb.OPTIONS, graph.OPTIONS, graph_files.OPTIONS):
-        assert allowed >= OPTIONS
+    names = set(retry_options(retries=1, backoff_s=1, max_wait_s=1))
+    assert names == {"retries", "retry_backoff_s", "max_retry_wait_s"}
+    for declared in (imap.OPTIONS, smb.OPTIONS, graph.OPTIONS, graph_files.OPTIONS):
+        assert names <= set(declared)
 
 
 def test_bad_retry_options_name_the_key(tmp_path: Path) -> None:
+    schema = {"path": Opt(str), **retry_options(3, 1.0, 5.0)}
     table = {"type": "local", "path": ".", "retries": -1}
-    cfg = from_dict({"source": [table]}, tmp_path)
+    source = from_dict({"source": [table]}, tmp_path).sources[0]
     with pytest.raises(ConfigError) as e:
-        RetryPolicy.from_options(cfg.sources[0], retries=3, backoff_s=1, max_wait_s=5)
+        RetryPolicy.from_options(source, read_options(source, schema))
     assert e.value.key == "source[1].retries"
-    cfg = from_dict({"source": [{**table, "retries": "3"}]}, tmp_path)
+    source = from_dict({"source": [{**table, "retries": "3"}]}, tmp_path).sources[0]
     with pytest.raises(ConfigError, match="must be a int"):
-        RetryPolicy.from_options(cfg.sources[0], retries=3, backoff_s=1, max_wait_s=5)
+        read_options(source, schema)
