@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from scanner.config import Limits
 from scanner.extract.base import Child, ExtractContext, output_chars
-from scanner.extract.registry import HEAD_BYTES, choose
+from scanner.extract.registry import HEAD_BYTES, choose, choose_for
 
 ROWS = 20_000
 LINE = (
@@ -231,7 +231,7 @@ def extract_all(data: bytes, name: str, depth: int = 0) -> int:
     extractor = choose(data[:HEAD_BYTES], name)
     assert extractor is not None, name
     chars = 0
-    for out in extractor.extract(data, ExtractContext(name, depth, Limits())):
+    for out in extractor.extract(data, ExtractContext(name, depth, Limits(), choose=choose_for)):
         chars += (
             extract_all(out.data, out.name, depth + 1)
             if isinstance(out, Child)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scanner.config import Limits
 from scanner.extract.base import Child, ExtractContext, TableSegment, TextSegment
-from scanner.extract.registry import HEAD_BYTES, choose
+from scanner.extract.registry import HEAD_BYTES, choose, choose_for
 
 Segments = list[TextSegment | TableSegment]
 
@@ -25,7 +25,7 @@ def walk_item(
     if extractor is None:
         return
     segments: Segments = []
-    for out in extractor.extract(data, ExtractContext(name, depth, Limits())):
+    for out in extractor.extract(data, ExtractContext(name, depth, Limits(), choose=choose_for)):
         if isinstance(out, Child):
             if depth < Limits().archive_depth:
                 yield from walk_item(out.data, out.name, suffix + out.suffix, depth + 1)

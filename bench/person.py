@@ -72,15 +72,15 @@ def build(scan_dir: Path, findings: int) -> None:
     import duckdb
     import pyarrow as pa
 
-    from reports.parquet import (
+    from reports.subject import subject
+    from scanner.privacy import Redactor, hashing_facts
+    from scanner.schema import (
         FINDINGS_BLOOM,
         FINDINGS_SCHEMA,
         ITEMS_BLOOM,
         ITEMS_SCHEMA,
         RowWriter,
     )
-    from reports.subject import subject
-    from scanner.privacy import Redactor, hashing_facts
 
     marker = scan_dir / "scan.json"
     if marker.exists() and json.loads(marker.read_text())["counts"]["findings"] == findings:

@@ -28,7 +28,7 @@ from typing import Any
 from bench.corpus import Document
 from bench.templates import load
 from detectors.base import Detection
-from detectors.categories import category_of
+from scanner.categories import category_of
 from scanner.config import DetectorSettings
 from scanner.extract.base import TextSegment
 

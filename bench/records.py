@@ -34,7 +34,7 @@ from typing import Any
 
 from bench.located import walk_item
 from bench.records_corpus import RecordFile, load, load_ids
-from detectors.categories import category_of
+from scanner.categories import category_of
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
 

@@ -28,9 +28,9 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reports import decisions, html, scope  # noqa: E402
-from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA  # noqa: E402
 from reports.scope import VIOLATIONS_FILE as VIOLATIONS  # noqa: E402
 from scanner import config as config_mod  # noqa: E402
+from scanner.schema import FINDINGS_SCHEMA, ITEMS_SCHEMA  # noqa: E402
 
 CATS = ["name", "contact", "address", "billing", "payment_card", "special_category"]
 STORES = [

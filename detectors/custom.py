@@ -4,8 +4,9 @@ Flotech's customer account numbers or employee IDs are personal data only Flotec
 shape of. Rather than a code change per format (or a second detection mechanism), a config
 entry becomes one more `ShapeRecognizer`: the same regex shapes, context words, damping words
 and score policy as the built-in ones, so it needs nothing new in the engine (Presidio's YAML
-recognizers do the same for its registry). The spec is checked when the config loads
-(scanner/customdetectors.py), including the examples that must and must not match.
+recognizers do the same for its registry). The spec's shape is checked when the config loads
+(scanner/customdetectors.py), its examples that must and must not match right after
+(check_examples).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from typing import Any
 
 from detectors.cards import luhn_ok
 from detectors.pattern import Shape, ShapeRecognizer, digits
+from scanner.config import DetectorSettings
+from scanner.customdetectors import CustomDetector
+from scanner.errors import ConfigError
 
 Validator = Callable[[str], bool]
 
@@ -105,3 +109,46 @@ def configured_recognizer(
     cls = type(f"custom:{entity}", (ConfiguredRecognizer,), attrs)
     recognizer: ConfiguredRecognizer = cls()
     return recognizer
+
+
+def check_examples(settings: DetectorSettings) -> None:
+    """Build each custom recognizer and try its examples; ConfigError naming the failing one.
+
+    Run by the command line right after the config loads, before any scan starts: a pattern
+    that matches nothing (or everything) stops the run with the key and the example.
+    """
+    for n, spec in enumerate(settings.custom, 1):
+        _check(spec, n, settings.thresholds.get(spec.entity, settings.threshold))
+
+
+def _check(spec: CustomDetector, n: int, floor: float) -> None:
+    path = f"detectors.custom[{n}]"
+    try:
+        rec = configured_recognizer(
+            spec.entity, spec.patterns, spec.score, spec.context, spec.validator
+        )
+    except ValueError as e:
+        raise ConfigError(
+            f"{path}.validator",
+            str(e),
+            'use "luhn", "mod97", "mod11" or a python-stdnum module such as "gb.vat"',
+        ) from e
+    for i, text in enumerate(spec.must_match):
+        if not _hits(rec, text, floor):
+            raise ConfigError(
+                f"{path}.must_match[{i + 1}]",
+                f"{text!r} gives no {spec.entity} finding at score {floor:g}",
+                "correct the patterns, validator, context or score, or the example",
+            )
+    for i, text in enumerate(spec.must_not_match):
+        hits = _hits(rec, text, floor)
+        if hits:
+            raise ConfigError(
+                f"{path}.must_not_match[{i + 1}]",
+                f"{text!r} gives a {spec.entity} finding ({hits[0]!r})",
+                "tighten the patterns, add a validator or damping context, or correct the example",
+            )
+
+
+def _hits(rec: Any, text: str, floor: float) -> list[str]:
+    return [text[r.start : r.end] for r in rec.analyze(text, [], None) if r.score >= floor]

@@ -13,15 +13,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from detectors.pattern import Shape, ShapeRecognizer, normalise_context
-
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
-_MONTH_NO = {m.lower(): i for i, m in enumerate(_MONTHS.split("|")[:12], start=1)}
-_MONTH_NO.update({m[:3].lower(): i for m, i in list(_MONTH_NO.items())})
-_MONTH_NO["sept"] = 9
+from detectors.pattern import Shape, ShapeRecognizer
+from scanner.dates import MONTHS, parse_date
 
 # Matched as whole words (CONTEXT_WHOLE): `birthtime: Mon, 10 Oct 2011` in file metadata is a
 # file's creation time, not a birthday. Words in other EU languages are normalised like the
@@ -110,13 +103,13 @@ class DateOfBirthRecognizer(ShapeRecognizer):
         Shape("iso", r"(?<![\d/.\-])\d{4}-\d{2}-\d{2}(?![\d/\-T:]|\.\d)", 0.15),
         Shape(
             "written",
-            rf"(?<!\w)\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})\.?,? \d{{4}}(?!\w)",
+            rf"(?<!\w)\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{MONTHS})\.?,? \d{{4}}(?!\w)",
             0.15,
             re.IGNORECASE,
         ),
         Shape(
             "us_written",
-            rf"(?<!\w)(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\w)",
+            rf"(?<!\w)(?:{MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\w)",
             0.15,
             re.IGNORECASE,
         ),
@@ -147,26 +140,3 @@ class DateOfBirthRecognizer(ShapeRecognizer):
         """Accept a real calendar date between 1900 and today (no future births)."""
         parsed = parse_date(value)
         return parsed is not None and date(1900, 1, 1) <= parsed <= date.today()
-
-
-def parse_date(value: str) -> date | None:
-    """Day-first numeric, ISO, or written dates; two-digit years are 19xx/20xx by closeness."""
-    v = value.strip().rstrip(".,")
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-            y, m, d = (int(x) for x in v.split("-"))
-            return date(y, m, d)
-        nums = re.split(r"[/.\-]", v)
-        if len(nums) == 3 and all(n.isdigit() for n in nums):
-            d, m, y = (int(x) for x in nums)
-            if len(nums[2]) == 2:
-                y += 2000 if y <= date.today().year % 100 else 1900
-            return date(y, m, d)
-        words = normalise_context(v).split()
-        words = [w for w in words if w != "of"]
-        day = next(int(re.sub(r"\D", "", w)) for w in words if w[0].isdigit() and len(w) <= 4)
-        year = next(int(w) for w in words if w.isdigit() and len(w) == 4)
-        month = next(_MONTH_NO[w] for w in words if w in _MONTH_NO)
-        return date(year, month, day)
-    except (ValueError, StopIteration):
-        return None

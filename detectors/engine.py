@@ -81,14 +81,12 @@ class PresidioDetector:
     def __init__(
         self,
         settings: DetectorSettings,
-        recognizers: Sequence[Any] | None = None,
+        recognizers: Sequence[Any],  # detectors.registry.build_detector chooses them
         nlp: Any = None,
     ) -> None:
-        from detectors.registry import build_recognizers
-
         settings.validate()
         self.settings = settings
-        chosen = list(recognizers) if recognizers is not None else build_recognizers(settings)
+        chosen = list(recognizers)
         self.shapes: list[ShapeRecognizer] = [r for r in chosen if isinstance(r, ShapeRecognizer)]
         lists = [r for r in chosen if isinstance(r, AddressListRecognizer)]
         self.address_list = lists[0] if lists else None
@@ -292,14 +290,18 @@ class _Plan:
                         d = _detection(seg.location, r, seg.text, -seg.offset)
                         yield lines.place(d) if lines else d
                 continue
-            for col_index, (col, col_found) in enumerate(tables[n]):
-                for r in self.det.resolve(col_found):
-                    row = _row_of(col.starts, r.start)
-                    if r.end > col.starts[row] + len(col.cells[row]):
-                        continue  # spans two cells: not one value
-                    yield _detection(
-                        seg.cell_location(row, col_index), r, col.text, col.starts[row]
-                    )
+            yield from self._table_detections(seg, tables[n])
+
+    def _table_detections(
+        self, seg: TableSegment, cols: list[tuple[_Column, list[RecognizerResult]]]
+    ) -> Iterator[Detection]:
+        """A table's resolved detections, each located in its cell."""
+        for col_index, (col, col_found) in enumerate(cols):
+            for r in self.det.resolve(col_found):
+                row = _row_of(col.starts, r.start)
+                if r.end > col.starts[row] + len(col.cells[row]):
+                    continue  # spans two cells: not one value
+                yield _detection(seg.cell_location(row, col_index), r, col.text, col.starts[row])
 
 
 _LINE = re.compile(r"line (\d+)$")

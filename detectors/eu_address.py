@@ -24,9 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
-
-from presidio_analyzer import RecognizerResult
 
 from detectors.pattern import Shape, ShapeRecognizer, has_word, norm_words
 
@@ -188,20 +185,6 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     def __init__(self) -> None:
         super().__init__()
         self._shapes = []  # candidates() matches the layouts itself
-        self._header = ""
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: Any = None,
-        header: str = "",
-        line_bound: bool = False,
-        floor: float = 0.0,
-    ) -> list[RecognizerResult]:
-        """Keep the column header for candidates(): a `Street` column labels every cell."""
-        self._header = header
-        return super().analyze(text, entities, nlp_artifacts, header, line_bound, floor)
 
     def _labelled(self, text: str, start: int) -> bool:
         """An address label (or column header) right before the value, or ending the line above."""

@@ -176,6 +176,9 @@ class ShapeRecognizer(EntityRecognizer):
         self._context = norm_words(self.CONTEXT)
         self._damping = norm_words(self.DAMPING)
         self._ceiling = max(s.score for s in self.SHAPES)
+        # The normalised column header analyze() was last given, for candidates() that read it
+        # (a `Street` or `Telefon` column labels every cell below it).
+        self._header = ""
 
     def load(self) -> None:
         """Nothing to load: shapes are compiled in __init__."""
@@ -280,6 +283,7 @@ class ShapeRecognizer(EntityRecognizer):
         caller will keep, so a recognizer whose shapes cannot reach it without context skips the
         text outright when no context word occurs anywhere in it.
         """
+        self._header = header
         if entities and self.ENTITY not in entities:
             return []
         if self.PREFILTER is not None and not self.PREFILTER.search(text):

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import phonenumbers
-from presidio_analyzer import RecognizerResult
 
 from detectors.pattern import (
     DAMPING_WORDS,
@@ -141,20 +140,6 @@ class PhoneNumberRecognizer(ShapeRecognizer):
     def __init__(self) -> None:
         super().__init__()
         self._shapes = []  # phonenumbers does the matching
-        self._header = ""
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: Any = None,
-        header: str = "",
-        line_bound: bool = False,
-        floor: float = 0.0,
-    ) -> list[RecognizerResult]:
-        """Keep the column header for candidates(): a `Telefon` column labels every cell."""
-        self._header = header
-        return super().analyze(text, entities, nlp_artifacts, header, line_bound, floor)
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Yield the three passes' numbers (module docstring); later passes skip found spans.

@@ -27,7 +27,7 @@ import openpyxl
 from fpdf import FPDF
 from openpyxl.utils import get_column_letter
 
-# Entity -> the notice category it belongs to. Kept apart from detectors/categories.py on purpose:
+# Entity -> the notice category it belongs to. Kept apart from scanner/categories.py on purpose:
 # the estate is the oracle the demo test checks the scanner against, so it must not borrow the
 # scanner's own table.
 CATEGORY = {

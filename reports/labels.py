@@ -103,11 +103,6 @@ def category_label(code: str) -> str:
     return CATEGORY_LABELS.get(code) or _fallback(code)
 
 
-def entity_label(code: str) -> str:
-    """Label of an entity type (lower case: it is used inside sentences)."""
-    return ENTITY_LABELS.get(code) or _fallback(code).lower()
-
-
 def status_label(code: str) -> str:
     """Label of an item status."""
     return STATUS_LABELS.get(code) or _fallback(code)

@@ -17,9 +17,9 @@ from typing import Any, TextIO
 
 import jinja2
 
-from reports.parquet import RowWriter
 from reports.person_search import MATCH_COLUMNS, MATCH_SCHEMA, ScanSearch, plain
 from reports.subject import Subject
+from scanner.schema import RowWriter
 
 BUNDLE_FILES = ("matches.parquet", "matches.csv", "person.html")
 

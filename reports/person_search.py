@@ -2,7 +2,7 @@
 
 The scan kept a keyed hash of every value it found; the request's values, normalised and hashed
 the same way with the same key (reports.subject), are joined against findings.parquet by DuckDB.
-findings.parquet carries a bloom filter on `value_hash` per row group (reports.parquet), so the
+findings.parquet carries a bloom filter on `value_hash` per row group (scanner.schema), so the
 join reads only the few row groups that may hold a wanted hash: on 10 million findings the lookup
 takes a fraction of a second on one core (`python -m bench.person`).
 

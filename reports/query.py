@@ -26,8 +26,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA, SUMMARY_SCHEMA, VIOLATIONS_SCHEMA
 from scanner.errors import NoticeScanError
+from scanner.schema import FINDINGS_SCHEMA, ITEMS_SCHEMA, SUMMARY_SCHEMA, VIOLATIONS_SCHEMA
 
 VIEWS: dict[str, tuple[str, pa.Schema]] = {
     "items": ("items.parquet", ITEMS_SCHEMA),

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from reports import decisions
 from reports.labels import REVIEW_LABELS
-from reports.parquet import REVIEW_FIELDS, RowWriter
+from scanner.schema import REVIEW_FIELDS, RowWriter
 
 SETTLED = ("accepted", "false_positive")  # review states that do not count as violations
 COUNTED_SQL = "coalesce(review, 'open') NOT IN ('accepted', 'false_positive')"

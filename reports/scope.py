@@ -26,11 +26,11 @@ import pyarrow as pa
 
 from reports import folders, regions, severity
 from reports.labels import KINDS, category_label, in_sentence
-from reports.parquet import SUMMARY_SCHEMA, VIOLATIONS_SCHEMA, RowWriter, write_table
 from reports.review import COUNTED_SQL, apply_decisions
 from scanner.config import ScanConfig, Store, undeclared_store
 from scanner.errors import NoticeScanError
 from scanner.models import UNDECLARED_STORE
+from scanner.schema import SUMMARY_SCHEMA, VIOLATIONS_SCHEMA, RowWriter, write_table
 
 # The store setting each rule rests on: its `notice_quote` for that setting is the "why".
 RULE_SETTING: dict[str, str | None] = {
@@ -54,8 +54,6 @@ class ScopeSummary:
     by_kind: dict[str, int] = field(default_factory=dict)
     items_with_findings: int = 0
     violation_items: int = 0
-    violations_path: Path | None = None
-    summary_path: Path | None = None
     by_review: dict[str, int] = field(default_factory=dict)  # every row, by review state
 
 
@@ -156,8 +154,6 @@ def evaluate(scan_dir: Path, config: ScanConfig) -> ScopeSummary:
         by_kind=by_kind,
         items_with_findings=int(counts[0]),
         violation_items=int(counts[1]),
-        violations_path=out,
-        summary_path=summary,
         by_review=reviewed.by_state,
     )
 

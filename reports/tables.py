@@ -10,9 +10,9 @@ from __future__ import annotations
 import duckdb
 
 from reports.labels import SEVERITIES
-from reports.parquet import REVIEW_FIELDS
 from reports.review import COUNTED_SQL
 from scanner.errors import NoticeScanError
+from scanner.schema import REVIEW_FIELDS
 
 # Columns of the violations export, in order (the report's in-page CSV uses the same).
 VIOLATION_COLUMNS = (

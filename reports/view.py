@@ -22,7 +22,7 @@ from reports.labels import (
 )
 from reports.review import COUNTED_SQL
 from reports.tables import SEVERITY_RANK
-from scanner.config import CATEGORIES
+from scanner.categories import CATEGORIES
 
 MAX_FOLDERS = 15
 MAX_PROBLEM_GROUPS = 300

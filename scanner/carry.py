@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA
+from scanner.schema import FINDINGS_SCHEMA, ITEMS_SCHEMA
 from sources.listing import Listing, int64_array
 
 

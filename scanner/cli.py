@@ -131,9 +131,7 @@ def scan(
 
     log = RunLog(log_file, log_format) if (log_file or log_format == "json") else None
     with _logged(log):
-        cfg = (
-            config_mod.load(config_path) if config_path else config_mod.for_paths(list(paths), out)
-        )
+        cfg = _load_config(config_path) if config_path else config_mod.for_paths(list(paths), out)
         if workers:
             cfg = _with(cfg, workers=workers)
         if cluster:
@@ -293,11 +291,10 @@ def report(scan_dir: Path, config_path: Path | None, out: Path | None) -> None:
     scan as it was evaluated.
     """
     from reports import html, scope
-    from scanner import config as config_mod
 
     code = EXIT_OK
     if config_path:
-        result = scope.evaluate(scan_dir, config_mod.load(config_path))
+        result = scope.evaluate(scan_dir, _load_config(config_path))
         status = str(scope.read_scan_json(scan_dir).get("status", "complete"))
         code = exit_code(status, result.violations)
     click.echo(f"report: {html.render(scan_dir, out)}")
@@ -559,6 +556,22 @@ def _cluster_option(value: str) -> str | None:
         return config_mod.check_cluster(value, "--cluster")
     except ConfigError as e:
         raise InputError("--cluster", e.problem, e.fix) from None
+
+
+def _load_config(path: Path) -> ScanConfig:
+    """The config file, validated: its shape (scanner.config), then its custom detectors.
+
+    The custom detectors' examples are tried here, not in scanner.config, because trying them
+    builds recognizers and the kernel imports no detector (docs/architecture.md).
+    """
+    from scanner import config as config_mod
+
+    cfg = config_mod.load(path)
+    if cfg.detectors.custom:  # trying them imports Presidio: not for a config without any
+        from detectors.custom import check_examples
+
+        check_examples(cfg.detectors)
+    return cfg
 
 
 def _with(cfg: ScanConfig, **changes: object) -> ScanConfig:

@@ -14,27 +14,17 @@ import re
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from scanner import allowlist
 from scanner.allowlist import AllowListConfig
-from scanner.customdetectors import CustomDetector
+from scanner.categories import CATEGORIES, CATEGORY_OF
+from scanner.customdetectors import CustomDetector, parse_custom
 from scanner.errors import ConfigError
 from scanner.extras import install_hint, installed
-
-CATEGORIES = (
-    "name",
-    "contact",
-    "address",
-    "billing",
-    "payment_card",
-    "government_id",
-    "date_of_birth",
-    "special_category",
-    "online_identifier",
-)
-
-T = TypeVar("T")
+from scanner.models import UNDECLARED_STORE
+from scanner.options import check_keys, strings
+from scanner.options import value as _get
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +95,6 @@ class DetectorSettings:
 
     def category_of(self) -> dict[str, str]:
         """Entity type -> category, the built-in table plus this config's custom detectors."""
-        from detectors.categories import CATEGORY_OF  # a plain table: no detector is loaded
-
         return {**CATEGORY_OF, **{c.entity: c.category for c in self.custom}}
 
     def validate(self) -> None:
@@ -220,47 +208,16 @@ class ScanConfig:
 
 def undeclared_store() -> Store:
     """The store every item under no declared store belongs to."""
-    from scanner.models import UNDECLARED_STORE
-
     return Store(id=UNDECLARED_STORE, name="Not in the notice", declared=False)
 
 
-def _get(table: dict[str, Any], key: str, kind: type[T], path: str, default: Any = ...) -> T:
-    if key not in table:
-        if default is ...:
-            raise ConfigError(path, "is required", f"add `{key} = ...` to the table")
-        return default  # type: ignore[no-any-return]
-    value = table[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(
-            path,
-            f"must be a {kind.__name__}, got {type(value).__name__} {value!r}",
-            "correct its type",
-        )
-    return value  # type: ignore[no-any-return]
-
-
 def _str_list(table: dict[str, Any], key: str, path: str) -> tuple[str, ...] | None:
-    if key not in table:
-        return None
-    value = table[key]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(
-            path, f"must be a list of strings, got {value!r}", f'write {key} = ["a", "b"]'
-        )
-    return tuple(value)
+    found = strings(table, key, path, None)
+    return None if found is None else tuple(found)
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], path: str) -> None:
-    for key in table:
-        if key not in allowed:
-            raise ConfigError(
-                f"{path}.{key}" if path else key,
-                "is not a known setting",
-                f"remove it or use one of: {', '.join(sorted(allowed))}",
-            )
+    check_keys(table, allowed, lambda key: f"{path}.{key}" if path else key)
 
 
 def _positive(value: float, path: str) -> None:
@@ -323,9 +280,6 @@ def _parse_ocr(table: dict[str, Any]) -> OcrSettings:
 
 
 def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
-    from detectors.categories import CATEGORY_OF
-    from scanner.customdetectors import check_examples, parse_custom
-
     _check_keys(table, {"threshold", "disabled", "thresholds", "custom"}, "detectors")
     threshold = _get(table, "threshold", float, "detectors.threshold", 0.5)
     disabled = _str_list(table, "disabled", "detectors.disabled") or ()
@@ -334,8 +288,6 @@ def _parse_detectors(table: dict[str, Any]) -> DetectorSettings:
     custom = parse_custom(table.get("custom", []), CATEGORIES, set(CATEGORY_OF))
     settings = DetectorSettings(threshold, disabled, thresholds, custom)
     settings.validate()
-    for n, spec in enumerate(custom, 1):
-        check_examples(spec, n, thresholds.get(spec.entity, threshold))
     return settings
 
 

@@ -1,8 +1,10 @@
 """`[[detectors.custom]]`: an organisation's own identifier formats, checked when the config loads.
 
-Each entry becomes a recognizer (detectors/custom.py) and is tried on its own examples at load,
-as Presidio tests its YAML recognizers: every `must_match` text must give a finding at the
-entity's threshold, and no `must_not_match` text may. A regex that silently matches nothing, or
+Here the entries' shape is checked (the kernel knows no recognizer); each then becomes a
+recognizer (detectors/custom.py), which `noticescan` tries on its own examples right after the
+config loads (detectors.custom.check_examples), as Presidio tests its YAML recognizers: every
+`must_match` text must give a finding at the entity's threshold, and no `must_not_match` text
+may. A regex that silently matches nothing, or
 everything, is caught before a night's scan is spent on it; the error names the key and the
 failing example.
 """
@@ -134,39 +136,3 @@ def parse_custom(
             )
         )
     return tuple(out)
-
-
-def check_examples(spec: CustomDetector, n: int, floor: float) -> None:
-    """Build the recognizer and try its examples; ConfigError naming the failing one."""
-    from detectors.custom import configured_recognizer
-
-    path = f"detectors.custom[{n}]"
-    try:
-        rec = configured_recognizer(
-            spec.entity, spec.patterns, spec.score, spec.context, spec.validator
-        )
-    except ValueError as e:
-        raise ConfigError(
-            f"{path}.validator",
-            str(e),
-            'use "luhn", "mod97", "mod11" or a python-stdnum module such as "gb.vat"',
-        ) from e
-    for i, text in enumerate(spec.must_match):
-        if not _hits(rec, text, floor):
-            raise ConfigError(
-                f"{path}.must_match[{i + 1}]",
-                f"{text!r} gives no {spec.entity} finding at score {floor:g}",
-                "correct the patterns, validator, context or score, or the example",
-            )
-    for i, text in enumerate(spec.must_not_match):
-        hits = _hits(rec, text, floor)
-        if hits:
-            raise ConfigError(
-                f"{path}.must_not_match[{i + 1}]",
-                f"{text!r} gives a {spec.entity} finding ({hits[0]!r})",
-                "tighten the patterns, add a validator or damping context, or correct the example",
-            )
-
-
-def _hits(rec: Any, text: str, floor: float) -> list[str]:
-    return [text[r.start : r.end] for r in rec.analyze(text, [], None) if r.score >= floor]

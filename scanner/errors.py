@@ -79,9 +79,5 @@ class StateError(NoticeScanError):
     """The state database cannot be read or written (corrupt, disk full, read-only)."""
 
 
-class OutputError(NoticeScanError):
-    """A scan's outputs cannot be written (disk full, read-only or missing folder, no right)."""
-
-
 class ClusterError(NoticeScanError):
     """The Dask cluster cannot run the scan (unreachable, lost, a worker set up wrongly)."""

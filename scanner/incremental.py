@@ -33,12 +33,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from reports.parquet import finding_row, item_row, listing_columns
 from scanner import __version__, allowlist
 from scanner.carry import PreviousScan
 from scanner.config import ScanConfig
 from scanner.models import Item, ItemResult
 from scanner.privacy import hashing_facts, load_key, mask_metadata
+from scanner.schema import finding_row, item_row, listing_columns
 from scanner.state import FINDING_COLS, ITEM_COLS, Group, StateDB
 from sources.base import Changes
 from sources.listing import Listing
@@ -250,6 +250,25 @@ class Baseline:
         for source, uris in by_source.items():
             for top, group in self.db.groups(self.config_id, source, uris).items():
                 stored[(source, top)] = group
+        plan, with_findings = self._plan(batch, stored)
+        found: dict[tuple[str, str], list[Any]] = {}
+        for source, tops in with_findings.items():
+            for top, rows in self.db.findings(self.config_id, source, tops).items():
+                found[(source, top)] = rows
+        for x, action in plan:
+            if action == "scan":
+                yield x
+            elif action == "carry":
+                assert isinstance(x, Item)
+                self._carry(x, stored[(x.source, x.uri)], found.get((x.source, x.uri), []))
+
+    def _plan(
+        self, batch: list[Item | ItemResult], stored: dict[tuple[str, str], Group]
+    ) -> tuple[list[tuple[Item | ItemResult, str]], dict[str, list[str]]]:
+        """Each item's action, and per source the carried items whose findings must be read.
+
+        Findings are read in one query per source after planning, not one per item.
+        """
         plan: list[tuple[Item | ItemResult, str]] = []
         with_findings: dict[str, list[str]] = {}
         for x in batch:
@@ -261,16 +280,7 @@ class Baseline:
                     if action == "carry" and any(r[_I["finding_count"]] for r in known.items):
                         with_findings.setdefault(x.source, []).append(x.uri)
             plan.append((x, action))
-        found: dict[tuple[str, str], list[Any]] = {}
-        for source, tops in with_findings.items():
-            for top, rows in self.db.findings(self.config_id, source, tops).items():
-                found[(source, top)] = rows
-        for x, action in plan:
-            if action == "scan":
-                yield x
-            elif action == "carry":
-                assert isinstance(x, Item)
-                self._carry(x, stored[(x.source, x.uri)], found.get((x.source, x.uri), []))
+        return plan, with_findings
 
     def _action(self, item: Item, g: Group) -> str:
         head = g.head

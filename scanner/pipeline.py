@@ -28,14 +28,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from reports.parquet import (
-    FINDINGS_BLOOM,
-    FINDINGS_SCHEMA,
-    ITEMS_BLOOM,
-    ITEMS_SCHEMA,
-    RowWriter,
-    item_row,
-)
 from scanner.carry import PreviousScan
 from scanner.config import Limits, ScanConfig
 from scanner.errors import ConfigError
@@ -43,6 +35,14 @@ from scanner.incremental import Baseline, Grouper, analysis_key
 from scanner.models import Item, ItemResult, Status
 from scanner.pool import Pool, WorkerPool
 from scanner.privacy import hashing_facts, load_key, mask_metadata
+from scanner.schema import (
+    FINDINGS_BLOOM,
+    FINDINGS_SCHEMA,
+    ITEMS_BLOOM,
+    ITEMS_SCHEMA,
+    RowWriter,
+    item_row,
+)
 from scanner.state import FINISHED, ScanLock, ScanRecord, StateDB, config_identity
 from scanner.stats import Finish, Progress, ScanStats, ScanSummary
 from scanner.syncpoints import SyncPoints

@@ -19,6 +19,7 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from scanner.dates import parse_date
 from scanner.errors import ConfigError, NoticeScanError
 
 KEY_ENV = "NOTICESCAN_HMAC_KEY"
@@ -133,8 +134,6 @@ def normalise(entity_type: str, value: str) -> str:
     if entity_type == "FI_HETU":
         return "".join(v.split())  # the century sign (`-`, `+`, `A`) is part of the number
     if entity_type == "DATE_OF_BIRTH":
-        from detectors.dob import parse_date
-
         parsed = parse_date(value)
         if parsed is not None:  # `12/03/1985`, `1985-03-12`, `12 March 1985` hash alike
             return parsed.isoformat()

@@ -3,14 +3,17 @@
 A nightly scan is read the next morning, or by a log shipper, not watched: so `--log-file`
 appends one line per event (start, progress every LOG_EVERY_S seconds, warnings, the summary)
 to a file, and `--log-format json` makes each line a JSON object with `ts`, `level`, `event`
-and the event's fields at the top level, for jq, journald or a SIEM. The file is opened in
-append mode and flushed per line, so logrotate's copytruncate and a kill at any moment leave
-whole lines.
+and the event's fields at the top level, for jq, journald or a SIEM. Modules log through stdlib
+`logging` (a source's reconnect, for one); while a RunLog is open, a handler on our packages'
+loggers writes their records into it as `log` events, so there is one log, not two. The file is
+opened in append mode and flushed per line, so logrotate's copytruncate and a kill at any moment
+leave whole lines.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from datetime import UTC, datetime
@@ -21,6 +24,8 @@ from scanner.errors import ConfigError
 from scanner.stats import ScanStats
 
 LOG_EVERY_S = 10.0
+# The loggers whose records belong in the run log: our own packages' (`sources.imap`, ...).
+PACKAGES = ("scanner", "sources", "detectors", "reports")
 
 
 class RunLog:
@@ -42,6 +47,9 @@ class RunLog:
                     "create the folder or choose a writable path",
                 ) from e
             self._own = True
+        self._handler = _Records(self)
+        for name in PACKAGES:
+            logging.getLogger(name).addHandler(self._handler)
 
     def event(self, event: str, level: str = "info", **fields: Any) -> None:
         """Write one event line."""
@@ -55,9 +63,27 @@ class RunLog:
         self.stream.flush()
 
     def close(self) -> None:
-        """Close the file (not stderr)."""
+        """Stop taking log records; close the file (not stderr)."""
+        for name in PACKAGES:
+            logging.getLogger(name).removeHandler(self._handler)
         if self._own:
             self.stream.close()
+
+
+class _Records(logging.Handler):
+    """A stdlib logging record as one `log` event of the run log (level, logger, message)."""
+
+    def __init__(self, log: RunLog) -> None:
+        super().__init__(logging.INFO)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the record; a record that cannot be formatted goes to logging's own handler."""
+        try:
+            level = "error" if record.levelno >= logging.ERROR else record.levelname.lower()
+            self.log.event("log", level, logger=record.name, message=record.getMessage())
+        except Exception:  # noqa: BLE001 - logging must never end the scan
+            self.handleError(record)
 
 
 def _text(v: Any) -> str:

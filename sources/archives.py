@@ -32,10 +32,11 @@ from scanner.extract.msg import msg_to_rfc822
 from scanner.extras import install_hint, installed
 from scanner.mailparts import HEADER_PEEK_BYTES, header_date, message_metadata, parse_headers
 from scanner.models import Item, ItemResult, Status
+from scanner.options import Opt
 from sources.local import display
-from sources.options import check_keys
+from sources.options import read_options
 
-OPTIONS = {"id", "path"}
+OPTIONS = {"id": Opt(str, ""), "path": Opt(str, fix='add path = "exports/mailbox.pst"')}
 PST_SUFFIXES = {".pst", ".ost"}
 MBOX_SUFFIXES = {".mbox", ".mbx"}
 
@@ -116,13 +117,9 @@ class ArchiveSource:
         self.config = config
         self.id = config.id
         self.limits = scan.limits
-        check_keys(config, OPTIONS)
-        raw = config.options.get("path")
-        if not isinstance(raw, str) or not raw:
-            raise ConfigError(
-                config.key("path"), "is required (a mail archive file or a folder of them)",
-                'add path = "exports/mailbox.pst"',
-            )  # fmt: skip
+        raw = read_options(config, OPTIONS)["path"]
+        if not raw:
+            raise ConfigError(config.key("path"), "is empty", 'write path = "exports/mailbox.pst"')
         self.path = (scan.base_dir / raw).resolve()
         self.root_uri = _uri(self.path)
         if self.path.suffix.lower() in PST_SUFFIXES and not installed("pypff"):

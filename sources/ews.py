@@ -42,8 +42,9 @@ from urllib.parse import quote, urlsplit
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from scanner.options import Opt
 from sources.base import Changes
-from sources.options import check_keys, env_value, option, str_list
+from sources.options import env_value, read_options
 
 if TYPE_CHECKING:
     from exchangelib import Account
@@ -53,22 +54,24 @@ if TYPE_CHECKING:
 # ews source (and every worker that reads none) never pays for it.
 
 OPTIONS = {
-    "id",
-    "server",
-    "ews_url",
-    "autodiscover",
-    "username_env",
-    "password_env",
-    "auth",
-    "mailboxes",
-    "impersonation",
-    "folders",
-    "include_archive",
-    "verify_tls",
-    "since",
-    "page_size",
-    "max_wait_s",
-    "server_version",
+    "id": Opt(str, ""),
+    "server": Opt(str, ""),
+    "ews_url": Opt(str, ""),
+    "autodiscover": Opt(bool, False),
+    "username_env": Opt(str),
+    "password_env": Opt(str),
+    "auth": Opt(str, "ntlm", ("ntlm", "basic"), 'use "ntlm" or "basic"'),
+    "mailboxes": Opt(
+        list, fix='write mailboxes = ["anna@example.com"]', strings=True, nonempty=True
+    ),
+    "impersonation": Opt(bool, False),
+    "folders": Opt(list, ["*"], strings=True, nonempty=True),
+    "include_archive": Opt(bool, True),
+    "verify_tls": Opt(bool, True),
+    "since": Opt(str, ""),
+    "page_size": Opt(int, 100),
+    "max_wait_s": Opt(float, 300.0),
+    "server_version": Opt(str, ""),
 }
 AUTH = {"ntlm": "NTLM", "basic": "basic"}  # exchangelib.transport.NTLM / BASIC
 LIST_FIELDS = ("datetime_received", "size", "last_modified_time")
@@ -83,12 +86,11 @@ class EwsSource:
     def __init__(
         self, config: SourceConfig, scan: ScanConfig, since: datetime | None = None
     ) -> None:
-        opts = config.options
-        check_keys(config, OPTIONS)
+        opts = read_options(config, OPTIONS)
         self.config = config
         self.id = config.id
         self.limits = scan.limits
-        server, url, auto = opts.get("server"), opts.get("ews_url"), opts.get("autodiscover", False)
+        server, url, auto = opts["server"], opts["ews_url"], opts["autodiscover"]
         if sum(bool(x) for x in (server, url, auto)) != 1:
             raise ConfigError(
                 config.key("ews_url"),
@@ -101,26 +103,21 @@ class EwsSource:
         self.autodiscover = bool(auto)
         self.username = env_value(config, "username_env")
         self.password = env_value(config, "password_env")
-        auth = option(config, "auth", str, "ntlm")
-        if auth not in AUTH:
-            raise ConfigError(
-                config.key("auth"), f"{auth!r} is not supported", 'use "ntlm" or "basic"'
-            )
-        self.auth = AUTH[auth]
-        self.mailboxes = str_list(config, "mailboxes", None)
+        self.auth = AUTH[opts["auth"]]
+        self.mailboxes = list(opts["mailboxes"])
         if "*" in self.mailboxes:
             raise ConfigError(
                 config.key("mailboxes"),
                 '"*" is not supported for EWS',
                 "list the mailbox addresses to scan",
             )
-        self.impersonation = option(config, "impersonation", bool, False)
-        self.folders = str_list(config, "folders", ["*"])
-        self.include_archive = option(config, "include_archive", bool, True)
-        self.verify_tls = option(config, "verify_tls", bool, True)
-        self.page_size = option(config, "page_size", int, 100)
-        self.max_wait_s = option(config, "max_wait_s", (int, float), 300)
-        version = option(config, "server_version", str, "")
+        self.impersonation = opts["impersonation"]
+        self.folders = list(opts["folders"])
+        self.include_archive = opts["include_archive"]
+        self.verify_tls = opts["verify_tls"]
+        self.page_size = opts["page_size"]
+        self.max_wait_s = opts["max_wait_s"]
+        version = opts["server_version"]
         try:
             self.version = tuple(int(p) for p in version.split(".")) if version else None
             if self.version is not None and not 2 <= len(self.version) <= 4:
@@ -129,7 +126,7 @@ class EwsSource:
             raise ConfigError(
                 config.key("server_version"), f"{version!r} is not a build", 'write e.g. "15.1"'
             ) from e
-        since_opt = option(config, "since", str, "")
+        since_opt = opts["since"]
         try:
             self.since = since or (
                 datetime.fromisoformat(since_opt).astimezone(UTC) if since_opt else None

@@ -20,7 +20,7 @@ expired (HTTP 410) is listed in full again. Delta listings carry no size; plain 
 (`delta = false`) ask for PR_MESSAGE_SIZE.
 
 Throttling: 429 and 503 answers are retried after their `Retry-After` seconds (capped by
-`max_retry_wait_s`, at most `max_retries` times); the number of retries is recorded in the
+`max_retry_wait_s`, at most `retries` times); the number of retries is recorded in the
 item's metadata `retries`.
 
 Graph cannot run here: tests/sources/test_graph.py runs this module against
@@ -37,16 +37,22 @@ from urllib.parse import quote
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from scanner.options import Opt
 from sources.base import Changes
 from sources.graph_client import CLIENT_OPTIONS, DeltaExpiredError, DeltaLinks, GraphClient, utc
-from sources.options import check_keys, option, str_list
+from sources.options import read_options
 
 MESSAGE_FIELDS = (
     "id,receivedDateTime,from,sender,toRecipients,ccRecipients,bccRecipients,internetMessageId"
 )
 # PR_MESSAGE_SIZE: the message list has no size property, the MAPI property does.
 SIZE_PROPERTY = "Integer 0x0E08"
-OPTIONS = CLIENT_OPTIONS | {"id", "mailboxes", "folders", "delta"}
+OPTIONS = CLIENT_OPTIONS | {
+    "id": Opt(str, ""),
+    "mailboxes": Opt(list, fix='write mailboxes = ["*"]', strings=True, nonempty=True),
+    "folders": Opt(list, ["*"], strings=True, nonempty=True),
+    "delta": Opt(bool, True),
+}
 FIXES = {
     403: 'grant the app Mail.Read (and User.Read.All for mailboxes = ["*"]) with admin consent',
     404: "check the mailbox address and that it has an Exchange Online mailbox",
@@ -67,17 +73,17 @@ class GraphSource(DeltaLinks):
     type: ClassVar[str] = "graph"
 
     def __init__(self, config: SourceConfig, scan: ScanConfig) -> None:
-        check_keys(config, OPTIONS)
+        opts = read_options(config, OPTIONS)
         self.config = config
         self.id = config.id
         self.limits = scan.limits
-        self.client = GraphClient(config, scan, FIXES, "Mail.Read")
+        self.client = GraphClient(config, scan, opts, FIXES, "Mail.Read")
         self.tenant = self.client.tenant
         self.graph_url = self.client.graph_url
         self.page_size = self.client.page_size
-        self.mailboxes = str_list(config, "mailboxes", None)
-        self.folders = str_list(config, "folders", ["*"])
-        self.delta = option(config, "delta", bool, True)
+        self.mailboxes = list(opts["mailboxes"])
+        self.folders = list(opts["folders"])
+        self.delta = opts["delta"]
         super().__init__()
 
     # -- listing (main process) ------------------------------------------------------------

@@ -3,8 +3,9 @@
 Both sign in with the client-credentials flow (msal; a secret from an environment variable or a
 certificate), page collections by following `@odata.nextLink`, and wait out throttling: 429, 503
 and 504 answers are retried after their `Retry-After` seconds (capped by `max_retry_wait_s`, at
-most `max_retries` times), as are dropped connections. A delta link Graph has forgotten (HTTP 410
-Gone) raises DeltaExpiredError, carrying the fresh enumeration link Graph may send in `Location`.
+most `retries` times: sources/retry.py), as are dropped connections. A delta link Graph has
+forgotten (HTTP 410 Gone) raises DeltaExpiredError, carrying the fresh enumeration link Graph
+may send in `Location`.
 
 A source builds one GraphClient from its `[[source]]` options (the keys in CLIENT_OPTIONS) and
 passes its own `fixes`: what a 403 or 404 means depends on which permission the source needs.
@@ -13,7 +14,6 @@ passes its own `fixes`: what a 403 or 404 means depends on which permission the 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -24,7 +24,9 @@ import requests
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, SourceError
-from sources.options import env_value, option
+from scanner.options import Opt
+from sources.options import env_value
+from sources.retry import Retry, RetryPolicy, retry_options
 
 if TYPE_CHECKING:
     import msal
@@ -34,19 +36,19 @@ DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
 # App-only tokens always ask for the resource's static permissions, never individual scopes.
 SCOPE = "https://graph.microsoft.com/.default"
 CLIENT_OPTIONS = {
-    "tenant_id",
-    "client_id",
-    "client_secret_env",
-    "certificate_path",
-    "certificate_thumbprint",
-    "certificate_password_env",
-    "authority",
-    "graph_url",
-    "ca_bundle",
-    "page_size",
-    "max_retries",
-    "max_retry_wait_s",
-    "timeout_s",
+    "tenant_id": Opt(str),
+    "client_id": Opt(str),
+    "client_secret_env": Opt(str, ""),
+    "certificate_path": Opt(str, ""),
+    "certificate_thumbprint": Opt(str, ""),
+    "certificate_password_env": Opt(str, ""),
+    "authority": Opt(str, DEFAULT_AUTHORITY),
+    "graph_url": Opt(str, DEFAULT_GRAPH_URL),
+    "ca_bundle": Opt(str, ""),
+    "page_size": Opt(int, 100),
+    # Graph says how long to wait (Retry-After); without it 1, 2, 4, 8, 16 s.
+    **retry_options(retries=5, backoff_s=1.0, max_wait_s=120.0),
+    "timeout_s": Opt(float, 60.0),
 }
 THROTTLED = (429, 503, 504)
 
@@ -89,20 +91,27 @@ class GraphClient:
     """Signed-in GET requests against one tenant's Graph, with paging and throttling handled."""
 
     def __init__(
-        self, config: SourceConfig, scan: ScanConfig, fixes: dict[int, str], permission: str
+        self,
+        config: SourceConfig,
+        scan: ScanConfig,
+        opts: dict[str, Any],
+        fixes: dict[int, str],
+        permission: str,
     ) -> None:
-        """Read the client options; `fixes` name the remedy per HTTP status for this source."""
-        self.tenant = option(config, "tenant_id", str)
-        self.client_id = option(config, "client_id", str)
-        self.credential = _credential(config, scan)
-        self.authority = option(config, "authority", str, DEFAULT_AUTHORITY).rstrip("/")
-        self.graph_url = option(config, "graph_url", str, DEFAULT_GRAPH_URL).rstrip("/")
-        bundle = option(config, "ca_bundle", str, "")
+        """The client from the source's options read against CLIENT_OPTIONS (read_options).
+
+        `fixes` name the remedy per HTTP status for this source.
+        """
+        self.tenant = opts["tenant_id"]
+        self.client_id = opts["client_id"]
+        self.credential = _credential(config, scan, opts)
+        self.authority = opts["authority"].rstrip("/")
+        self.graph_url = opts["graph_url"].rstrip("/")
+        bundle = opts["ca_bundle"]
         self.verify: bool | str = str(scan.base_dir / bundle) if bundle else True
-        self.page_size = option(config, "page_size", int, 100)
-        self.max_retries = option(config, "max_retries", int, 5)
-        self.max_retry_wait_s = float(option(config, "max_retry_wait_s", (int, float), 120))
-        self.timeout_s = float(option(config, "timeout_s", (int, float), 60))
+        self.page_size = opts["page_size"]
+        self.retry = RetryPolicy.from_options(config, opts)
+        self.timeout_s = opts["timeout_s"]
         self.fixes = fixes
         self.permission = permission
         self._session: requests.Session | None = None
@@ -140,39 +149,43 @@ class GraphClient:
         headers = {"Prefer": f"odata.maxpagesize={self.page_size}"}
         if prefer:
             headers["Prefer"] += f", {prefer}"
-        retries = 0
-        while True:
-            headers["Authorization"] = f"Bearer {self._token()}"
-            wait: float
-            try:
-                resp = session.get(
-                    url, params=params, headers=headers, stream=stream, allow_redirects=redirects
-                )
-            except (requests.ConnectionError, requests.Timeout) as e:
-                problem, wait = f"connection failed ({e})", float(2**retries)
-            else:
-                if resp.status_code in THROTTLED:
-                    problem = f"throttled (HTTP {resp.status_code})"
-                    wait = retry_after(resp, default=float(2**retries))
-                    resp.close()
-                elif resp.status_code == 410 and delta:
-                    resp.close()
-                    raise DeltaExpiredError(url, resp.headers.get("Location"))
-                elif resp.status_code >= 400:
-                    raise SourceError(self.problem(url, resp))
-                else:
-                    return resp, retries
-            self.backoff(url, problem, wait, retries)
-            retries += 1
 
-    def backoff(self, url: str, problem: str, wait: float, retries: int) -> None:
-        """Sleep before retry number `retries + 1`, or raise when they are used up."""
-        if retries >= self.max_retries:
-            raise SourceError(
-                f"graph GET {url}: {problem} after {retries} retries; "
-                "fix: retry later or raise max_retries/max_retry_wait_s"
+        def attempt() -> requests.Response:
+            headers["Authorization"] = f"Bearer {self._token()}"
+            resp = session.get(
+                url, params=params, headers=headers, stream=stream, allow_redirects=redirects
             )
-        time.sleep(min(wait, self.max_retry_wait_s))
+            if resp.status_code in THROTTLED:
+                resp.close()
+                raise Retry(f"throttled (HTTP {resp.status_code})", retry_after(resp))
+            if resp.status_code == 410 and delta:
+                resp.close()
+                raise DeltaExpiredError(url, resp.headers.get("Location"))
+            if resp.status_code >= 400:
+                raise SourceError(self.problem(url, resp))
+            return resp
+
+        return self.retry.retrying(
+            f"graph GET {url}",
+            attempt,
+            lambda e: isinstance(e, requests.ConnectionError | requests.Timeout),
+            lambda e, n: self.give_up(url, e, n),
+        )
+
+    def backoff(self, url: str, problem: str, attempt: int, after: float | None = None) -> None:
+        """Wait before retry number `attempt + 1` of a request retried by its caller's loop."""
+        self.retry.pause(
+            f"graph GET {url}", problem, attempt, lambda n: self.give_up(url, problem, n), after
+        )
+
+    def give_up(self, url: str, problem: object, retries: int) -> SourceError:
+        """The request failed and the retries are used up."""
+        if isinstance(problem, requests.ConnectionError | requests.Timeout):
+            problem = f"connection failed ({problem})"
+        return SourceError(
+            f"graph GET {url}: {problem} after {retries} retries; "
+            "fix: retry later or raise retries/max_retry_wait_s"
+        )
 
     def problem(self, url: str, resp: requests.Response) -> str:
         """An HTTP error as one line: what was asked, Graph's own error code, and the fix."""
@@ -260,17 +273,17 @@ class _Session(requests.Session):
         return super().request(text_method, text_url, *args, **kwargs)
 
 
-def retry_after(resp: requests.Response, default: float) -> float:
-    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date), else `default`."""
+def retry_after(resp: requests.Response) -> float | None:
+    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date), else None."""
     value = resp.headers.get("Retry-After")
     if not value:
-        return default
+        return None
     if value.strip().isdigit():
         return float(value)
     try:
         return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):
-        return default
+        return None
 
 
 def utc(value: str) -> datetime:
@@ -278,10 +291,9 @@ def utc(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(UTC)
 
 
-def _credential(config: SourceConfig, scan: ScanConfig) -> dict[str, str]:
+def _credential(config: SourceConfig, scan: ScanConfig, opts: dict[str, Any]) -> dict[str, str]:
     """Secret or certificate, read from the environment / disk now so a bad setup fails early."""
-    secret_env = option(config, "client_secret_env", str, "")
-    cert = option(config, "certificate_path", str, "")
+    secret_env, cert = opts["client_secret_env"], opts["certificate_path"]
     if bool(secret_env) == bool(cert):
         raise ConfigError(
             config.key("client_secret_env"),
@@ -298,12 +310,17 @@ def _credential(config: SourceConfig, scan: ScanConfig) -> dict[str, str]:
             "point it at the app's PEM or PFX file",
         )
     credential: dict[str, str] = {}
-    password_env = option(config, "certificate_password_env", str, "")
-    if password_env:
+    if opts["certificate_password_env"]:
         credential["passphrase"] = env_value(config, "certificate_password_env")
     if path.suffix.lower() in (".pfx", ".p12"):
         credential["private_key_pfx_path"] = str(path)
         return credential
     credential["private_key"] = path.read_text(encoding="ascii")
-    credential["thumbprint"] = option(config, "certificate_thumbprint", str)
+    if not opts["certificate_thumbprint"]:
+        raise ConfigError(
+            config.key("certificate_thumbprint"),
+            "is required with a PEM certificate",
+            "add certificate_thumbprint = ... (the thumbprint Entra ID shows for the certificate)",
+        )
+    credential["thumbprint"] = opts["certificate_thumbprint"]
     return credential

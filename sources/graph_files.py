@@ -48,6 +48,7 @@ from requests.exceptions import ChunkedEncodingError
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from scanner.options import Opt
 from sources.base import Changes
 from sources.graph_client import (
     CLIENT_OPTIONS,
@@ -58,9 +59,15 @@ from sources.graph_client import (
     retry_after,
     utc,
 )
-from sources.options import check_keys, option
+from sources.options import read_options
 
-OPTIONS = CLIENT_OPTIONS | {"id", "users", "sites", "libraries", "download_chunk_mb"}
+OPTIONS = CLIENT_OPTIONS | {
+    "id": Opt(str, ""),
+    "users": Opt(list, [], fix='write users = ["*"]', strings=True),
+    "sites": Opt(list, [], fix='write sites = ["*"]', strings=True),
+    "libraries": Opt(list, ["*"], fix='write libraries = ["*"]', strings=True),
+    "download_chunk_mb": Opt(float, 8.0),
+}
 FIXES = {
     403: 'grant the app Files.Read.All and Sites.Read.All (User.Read.All for users = ["*"]) '
     "with admin consent",
@@ -98,23 +105,22 @@ class GraphFilesSource(DeltaLinks):
     type: ClassVar[str] = "graph_files"
 
     def __init__(self, config: SourceConfig, scan: ScanConfig) -> None:
-        check_keys(config, OPTIONS)
+        opts = read_options(config, OPTIONS)
         self.config = config
         self.id = config.id
         self.limits = scan.limits
-        self.client = GraphClient(config, scan, FIXES, "Files.Read.All and Sites.Read.All")
+        self.client = GraphClient(config, scan, opts, FIXES, "Files.Read.All and Sites.Read.All")
         self.tenant = self.client.tenant
-        self.users = _names(config, "users", [])
-        self.sites = _names(config, "sites", [])
-        self.libraries = _names(config, "libraries", ["*"])
+        self.users = _names(config, "users", opts["users"])
+        self.sites = _names(config, "sites", opts["sites"])
+        self.libraries = _names(config, "libraries", opts["libraries"])
         if not self.users and not self.sites:
             raise ConfigError(
                 config.key("users"),
                 "names no OneDrive and no SharePoint site",
                 'set users = ["*"] and/or sites = ["*"] (or names)',
             )
-        chunk_mb = float(option(config, "download_chunk_mb", (int, float), 8))
-        self.chunk = max(1, int(chunk_mb * 1024 * 1024))
+        self.chunk = max(1, int(opts["download_chunk_mb"] * 1024 * 1024))
         super().__init__()
 
     # -- listing (main process) ------------------------------------------------------------
@@ -324,8 +330,7 @@ class GraphFilesSource(DeltaLinks):
                 status = resp.status_code
                 if status in THROTTLED:
                     resp.close()
-                    wait = retry_after(resp, default=float(2**retries))
-                    self.client.backoff(url, f"HTTP {status}", wait, retries)
+                    self.client.backoff(url, f"HTTP {status}", retries, retry_after(resp))
                     retries += 1
                     continue
                 if status in (401, 403, 404, 410) and not renewed:
@@ -356,7 +361,7 @@ class GraphFilesSource(DeltaLinks):
                     total = len(out)  # the server did not say the size; a short range is the end
             except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as e:
                 # Resume at the byte reached (a partial chunk is kept: Range asks for the rest).
-                self.client.backoff(url, f"connection failed ({e})", float(2**retries), retries)
+                self.client.backoff(url, f"connection failed ({e})", retries)
                 retries += 1
         return bytes(out), retries
 
@@ -419,11 +424,8 @@ def _principals(permission: dict[str, Any]) -> Iterator[tuple[str, bool]]:
         yield str(name), False
 
 
-def _names(config: SourceConfig, key: str, default: list[str]) -> list[str]:
+def _names(config: SourceConfig, key: str, value: list[str]) -> list[str]:
     """A list of names (case-insensitive) or ["*"]; may be empty when the default is."""
-    value = config.options.get(key, default)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(
-            config.key(key), f"must be a list of names, got {value!r}", f'write {key} = ["*"]'
-        )
+    if not all(value):
+        raise ConfigError(config.key(key), f"has an empty name: {value!r}", f'write {key} = ["*"]')
     return [v if v == "*" or ":" in v else v.casefold() for v in value]

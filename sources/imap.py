@@ -25,11 +25,8 @@ import fnmatch
 import imaplib
 import ipaddress
 import json
-import logging
-import os
 import re
 import ssl
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -39,17 +36,29 @@ from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.mailparts import message_metadata, parse_headers
 from scanner.models import Item, ItemResult, Status
+from scanner.options import Opt
 from sources.base import Changes
 from sources.imap_proto import ListEntry, parse_fetch, parse_list, parse_uid_set, quote, uid_sets
-from sources.options import check_keys
+from sources.options import env_value, read_options
+from sources.retry import RetryPolicy, retry_options
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 OPTIONS = {
-    "id", "host", "port", "tls", "username_env", "password_env", "folders", "verify_tls",
-    "ca_file", "batch_size", "timeout_s", "retries",
-}  # fmt: skip
+    "id": Opt(str, ""),
+    "host": Opt(str),
+    "port": Opt(int, None),  # 993 with tls = "ssl", else 143
+    "tls": Opt(str, "ssl", ("ssl", "starttls", "none"), 'use tls = "ssl"'),
+    "username_env": Opt(str),
+    "password_env": Opt(str),
+    "folders": Opt(list, ["*"], fix='use folders = ["*"]', strings=True),
+    "verify_tls": Opt(bool, True),
+    "ca_file": Opt(str, ""),
+    "batch_size": Opt(int, 200),
+    "timeout_s": Opt(float, 60.0),
+    # 0.4, 0.8, 1.6 s: a reconnect is cheap, and a restarting Dovecot is back within seconds.
+    **retry_options(retries=3, backoff_s=0.4, max_wait_s=5.0),
+}
 HEADER_FIELDS = "FROM TO CC BCC DATE MESSAGE-ID"
 LIST_QUERY = f"(UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})])"
 # What a dropped or reset connection looks like through imaplib and the ssl module.
@@ -132,44 +141,36 @@ class ImapSource:
         self.config = config
         self.id = config.id
         self.limits = scan.limits
-        opts = config.options
-        check_keys(config, OPTIONS)
-        self.host = self._opt(opts, "host", str)
-        self.tls = self._opt(opts, "tls", str, "ssl")
-        if self.tls not in {"ssl", "starttls", "none"}:
-            raise ConfigError(
-                config.key("tls"),
-                f"must be ssl, starttls or none, got {self.tls!r}",
-                'use tls = "ssl"',
-            )
+        opts = read_options(config, OPTIONS)
+        self.host = opts["host"]
+        self.tls = opts["tls"]
         if self.tls == "none" and not _is_loopback(self.host):
             raise ConfigError(
                 config.key("tls"),
                 f'"none" would send the password in clear text to {self.host}',
                 'use tls = "ssl" or "starttls" (none is only allowed for a loopback test server)',
             )
-        self.port = self._opt(opts, "port", int, 993 if self.tls == "ssl" else 143)
-        self.folders = tuple(self._opt(opts, "folders", list, ["*"]))
-        if not self.folders or not all(isinstance(f, str) for f in self.folders):
+        self.port = opts["port"] or (993 if self.tls == "ssl" else 143)
+        self.folders = tuple(opts["folders"])
+        if not self.folders:
             raise ConfigError(
                 config.key("folders"),
                 "must be a non-empty list of folder globs",
                 'use folders = ["*"]',
             )
-        self.verify_tls = self._opt(opts, "verify_tls", bool, True)
-        ca_file = self._opt(opts, "ca_file", str, "")
-        self.ca_file = (scan.base_dir / ca_file) if ca_file else None
+        self.verify_tls = opts["verify_tls"]
+        self.ca_file = (scan.base_dir / opts["ca_file"]) if opts["ca_file"] else None
         if self.ca_file and not self.ca_file.is_file():
             raise ConfigError(
                 config.key("ca_file"), f"{self.ca_file} does not exist", "give the CA bundle's path"
             )
-        self.batch_size = self._opt(opts, "batch_size", int, 200)
-        self.timeout_s = float(self._opt(opts, "timeout_s", (int, float), 60.0))
-        self.retries = self._opt(opts, "retries", int, 3)
-        self.username_env = self._opt(opts, "username_env", str)
-        self.password_env = self._opt(opts, "password_env", str)
-        self.username = self._env("username_env", self.username_env)
-        self._password = self._env("password_env", self.password_env)
+        self.batch_size = opts["batch_size"]
+        self.timeout_s = opts["timeout_s"]
+        self.retry = RetryPolicy.from_options(config, opts)
+        self.username_env = opts["username_env"]
+        self.password_env = opts["password_env"]
+        self.username = env_value(config, "username_env")
+        self._password = env_value(config, "password_env")
         self.mailbox = f"{self.username}@{self.host}"
         self.uri_root = f"imap://{pct(self.username, safe='')}@{self.host}:{self.port}"
         # Sync points (folder uri prefix -> _FolderPoint as JSON): `saved` from the last complete
@@ -188,29 +189,6 @@ class ImapSource:
     def sync_state(self) -> dict[str, str]:
         """The sync point of every folder the last walk finished listing."""
         return dict(self.points)
-
-    def _opt(self, opts: dict[str, Any], key: str, kind: Any, default: Any = ...) -> Any:
-        if key not in opts:
-            if default is ...:
-                raise ConfigError(
-                    self.config.key(key), "is required for an imap source", f"add `{key} = ...`"
-                )
-            return default
-        value = opts[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(
-                self.config.key(key), f"has the wrong type ({value!r})", "see docs/sources.md#imap"
-            )
-        return value
-
-    def _env(self, key: str, var: str) -> str:
-        value = os.environ.get(var)
-        if not value:
-            raise ConfigError(
-                self.config.key(key), f"names the environment variable {var}, which is not set",
-                f"export {var}=... before the scan (secrets never go in the config file)",
-            )  # fmt: skip
-        return value
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -276,23 +254,21 @@ class ImapSource:
 
         Returns the result and how many retries it took, so callers can record them.
         """
-        attempt = 0
-        while True:
-            try:
-                return op(self._connection()), attempt
-            except (*CONNECTION_ERRORS, _UnreachableError) as e:
-                self._drop()
-                if attempt >= self.retries:
-                    raise SourceError(
-                        f"IMAP {self.host}:{self.port}: connection lost during {what} and "
-                        f"{attempt} reconnects failed ({e}); fix: check the server, or raise "
-                        f"{self.config.key('retries')}"
-                    ) from e
-                attempt += 1
-                log.warning(
-                    "IMAP %s: connection lost during %s (%s); retry %d", self.host, what, e, attempt
-                )
-                time.sleep(min(0.2 * 2**attempt, 5.0))
+
+        def give_up(e: Exception, attempt: int) -> SourceError:
+            return SourceError(
+                f"IMAP {self.host}:{self.port}: connection lost during {what} and "
+                f"{attempt} reconnects failed ({e}); fix: check the server, or raise "
+                f"{self.config.key('retries')}"
+            )
+
+        return self.retry.retrying(
+            f"IMAP {self.host}: connection lost during {what}",
+            lambda: op(self._connection()),
+            lambda e: isinstance(e, (*CONNECTION_ERRORS, _UnreachableError)),
+            give_up,
+            reset=self._drop,
+        )
 
     def _examine(self, conn: imaplib.IMAP4, wire_name: str) -> int:
         """Open a folder read-only (EXAMINE) and return its UIDVALIDITY."""

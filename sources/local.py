@@ -26,9 +26,10 @@ from typing import ClassVar
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from scanner.options import Opt
 from sources.base import Folder, WalkStep
 from sources.listing import CHUNK, Listing
-from sources.options import check_keys
+from sources.options import read_options
 
 WALK_CHUNK = 256  # files per step of walk(): the workers get the first items at once
 SKIPPED = Status.SKIPPED
@@ -66,15 +67,13 @@ def special_kind(mode: int) -> str:
     return next((why for test, why in _SPECIAL if test(mode)), "not a regular file, not read")
 
 
-def _globs(config: SourceConfig, key: str) -> tuple[str, ...]:
-    value = config.options.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(
-            config.key(key),
-            f"must be a list of glob strings, got {value!r}",
-            f'write {key} = ["*.tmp"]',
-        )
-    return tuple(value)
+OPTIONS = {
+    "id": Opt(str, ""),
+    "path": Opt(str, fix='add path = "/srv/share"'),
+    "include": Opt(list, [], fix='write include = ["*.docx"]', strings=True),
+    "exclude": Opt(list, [], fix='write exclude = ["*.tmp"]', strings=True),
+    "max_depth": Opt(int, -1, fix="use -1 for unlimited"),
+}
 
 
 def matches(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
@@ -92,24 +91,15 @@ class LocalSource:
         self.store = config.store
         self.location = config.location
         self.limits = scan.limits
-        raw = config.options.get("path")
-        if not isinstance(raw, str) or not raw:
-            raise ConfigError(
-                config.key("path"), "is required for a local source", 'add path = "/srv/share"'
-            )
+        opts = read_options(config, OPTIONS)
+        raw = opts["path"]
+        if not raw:
+            raise ConfigError(config.key("path"), "is empty", 'write path = "/srv/share"')
         self.root = (scan.base_dir / raw).resolve() if not os.path.isabs(raw) else Path(raw)
         self.root_uri = display(str(self.root))
-        self.include = _globs(config, "include")
-        self.exclude = _globs(config, "exclude")
-        depth = config.options.get("max_depth", -1)
-        if not isinstance(depth, int) or isinstance(depth, bool):
-            raise ConfigError(
-                config.key("max_depth"),
-                f"must be an integer, got {depth!r}",
-                "use -1 for unlimited",
-            )
-        self.max_depth = depth
-        check_keys(config, {"id", "path", "include", "exclude", "max_depth"})
+        self.include = tuple(opts["include"])
+        self.exclude = tuple(opts["exclude"])
+        self.max_depth = opts["max_depth"]
 
     def _row(self, path: str, problem: str, status: Status = Status.ERROR) -> ItemResult:
         item = Item(

@@ -1,4 +1,4 @@
-"""Checks for a `[[source]]` table's own options, shared by the source types.
+"""A `[[source]]` table's own options, read against what its source type declares.
 
 Each raises ConfigError naming the key (`source[N].name`), the problem and the fix, so a bad
 config stops the scan with one actionable line.
@@ -7,49 +7,24 @@ config stops the scan with one actionable line.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any, overload
 
+from scanner import options
 from scanner.config import SourceConfig
 from scanner.errors import ConfigError
 
 
-def check_keys(config: SourceConfig, allowed: set[str]) -> None:
-    """Reject options the source type does not know (a typo would otherwise be ignored)."""
-    for key in config.options:
-        if key not in allowed:
-            raise ConfigError(
-                config.key(key),
-                f"is not a setting of {config.type} sources",
-                f"use one of: {', '.join(sorted(allowed))}",
-            )
+def read_options(config: SourceConfig, schema: Mapping[str, options.Opt]) -> dict[str, Any]:
+    """Every option the source type declares, checked, with its defaults; unknown keys refused."""
+    return options.read(config.options, schema, config.key, f"a setting of {config.type} sources")
 
 
 def option(
-    config: SourceConfig, key: str, kind: type | tuple[type, ...], default: Any = ...
+    config: SourceConfig, key: str, kind: type | tuple[type, ...], default: Any = ..., fix: str = ""
 ) -> Any:
     """Return the option checked against `kind`; a `default` of ... means required."""
-    value = config.options.get(key, default)
-    if value is ...:
-        raise ConfigError(
-            config.key(key), "is required", f"add `{key} = ...` to the {config.type} source"
-        )
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise ConfigError(config.key(key), f"has the wrong type ({value!r})", "correct its type")
-    return value
-
-
-def str_list(config: SourceConfig, key: str, default: list[str] | None) -> list[str]:
-    """Return a non-empty list of non-empty strings; a `default` of None means required."""
-    value = config.options.get(key, default)
-    if value is None:
-        raise ConfigError(config.key(key), "is required", f'add `{key} = ["user@example.com"]`')
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(
-            config.key(key),
-            f"must be a non-empty list of strings, got {value!r}",
-            f'write {key} = ["*"]',
-        )
-    return value
+    return options.value(config.options, key, kind, config.key(key), default, fix)
 
 
 @overload

@@ -20,7 +20,6 @@ cached connection away; a folder that cannot be listed becomes an error row and 
 from __future__ import annotations
 
 import posixpath
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -37,12 +36,14 @@ from smbprotocol.open import FilePipePrinterAccessMask, SMB2QueryInfoRequest, SM
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from scanner.options import Opt
 from sources.base import Folder, NameFacts, PrincipalLookups, WalkStep
 from sources.ldap_names import LdapLookup
 from sources.local import matches
 from sources.lsa import LsaLookup
-from sources.options import check_keys, env_value
+from sources.options import env_value, read_options
 from sources.principals import PrincipalNames, SidLookup
+from sources.retry import RetryPolicy, retry_options
 from sources.smb_acl import Access, SecurityDescriptorError, access_from_descriptor
 
 T = TypeVar("T")
@@ -61,27 +62,34 @@ TRANSIENT_STATUS = {
     0xC00000B5,  # STATUS_IO_TIMEOUT
 }
 SKIP_ATTRIBUTES = FileAttributes.FILE_ATTRIBUTE_REPARSE_POINT
+_LOOKUPS_FIX = 'use resolve_names = ["lsa"] (or ["lsa", "ldap"], or [] for none)'
 OPTIONS = {
-    "url",
-    "username_env",
-    "password_env",
-    "auth",
-    "encrypt",
-    "include",
-    "exclude",
-    "max_depth",
-    "retries",
-    "retry_backoff_s",
-    "acl",
-    "principals",
-    "resolve_names",
-    "ldap_url",
-    "ldap_base",
-    "ldap_domain",
-    "ldap_username_env",
-    "ldap_password_env",
-    "timeout_s",
-    "id",
+    "id": Opt(str, ""),
+    "url": Opt(str, fix='add url = "smb://server/share/folder"'),
+    "username_env": Opt(str, ""),
+    "password_env": Opt(str, ""),
+    "auth": Opt(
+        str, None, ("negotiate", "ntlm", "kerberos"), 'use "negotiate", "ntlm" or "kerberos"'
+    ),
+    "encrypt": Opt(bool, False),
+    "include": Opt(list, [], fix='write include = ["*.docx"]', strings=True),
+    "exclude": Opt(list, [], fix='write exclude = ["*.tmp"]', strings=True),
+    "max_depth": Opt(int, -1, fix="use -1 for unlimited"),
+    **retry_options(retries=4, backoff_s=0.5, max_wait_s=60.0),
+    "acl": Opt(str, "file", ("file", "folder", "off"), 'use "file", "folder" or "off"'),
+    "principals": Opt(dict, {}),
+    "resolve_names": Opt(
+        list,
+        ["lsa"],
+        fix='use resolve_names = ["lsa"] (or ["lsa", "ldap"], or [] for none)',
+        strings=True,
+    ),
+    "ldap_url": Opt(str, ""),
+    "ldap_base": Opt(str, ""),
+    "ldap_domain": Opt(str, ""),
+    "ldap_username_env": Opt(str, ""),
+    "ldap_password_env": Opt(str, ""),
+    "timeout_s": Opt(float, 30.0),
 }
 NAME_LOOKUPS = ("lsa", "ldap")
 
@@ -110,45 +118,30 @@ class SmbSource:
         self.config = config
         self.scan = scan
         self.id = config.id
-        check_keys(config, OPTIONS)
-        self.host, self.port, self.share, self.root = _parse_url(
-            _opt(config, "url", str), config.key("url")
-        )
+        opts = read_options(config, OPTIONS)
+        self.host, self.port, self.share, self.root = _parse_url(opts["url"], config.key("url"))
         self.root_uri = self.uri("")
         self.username = env_value(config, "username_env", required=False)
         self.password = env_value(config, "password_env", required=False)
-        self.auth = _opt(config, "auth", str, "ntlm" if self.username else "negotiate")
-        if self.auth not in {"negotiate", "ntlm", "kerberos"}:
-            raise ConfigError(
-                config.key("auth"),
-                f"unknown method {self.auth!r}",
-                'use "negotiate", "ntlm" or "kerberos"',
-            )
+        self.auth = opts["auth"] or ("ntlm" if self.username else "negotiate")
         if self.auth == "ntlm" and not (self.username and self.password):
             raise ConfigError(
                 config.key("username_env"),
                 "NTLM needs a user and a password",
                 'set username_env and password_env, or kinit and use auth = "kerberos"',
             )
-        self.encrypt = _opt(config, "encrypt", bool, False)
-        self.include = _globs(config, "include")
-        self.exclude = _globs(config, "exclude")
-        self.max_depth = _opt(config, "max_depth", int, -1)
-        self.retries = _opt(config, "retries", int, 4)
-        self.backoff = _opt(config, "retry_backoff_s", float, 0.5)
-        self.timeout = _opt(config, "timeout_s", float, 30.0)
-        if self.retries < 0 or self.backoff < 0 or self.timeout <= 0:
+        self.encrypt = opts["encrypt"]
+        self.include = tuple(opts["include"])
+        self.exclude = tuple(opts["exclude"])
+        self.max_depth = opts["max_depth"]
+        self.retry = RetryPolicy.from_options(config, opts)
+        self.timeout = opts["timeout_s"]
+        if self.timeout <= 0:
             raise ConfigError(
-                config.key("retries"),
-                "retries, retry_backoff_s must be >= 0 and timeout_s > 0",
-                "use e.g. retries = 4, retry_backoff_s = 0.5, timeout_s = 30",
+                config.key("timeout_s"), f"must be more than 0, got {self.timeout}", "use e.g. 30"
             )
-        self.acl = _opt(config, "acl", str, "file")
-        if self.acl not in {"file", "folder", "off"}:
-            raise ConfigError(
-                config.key("acl"), f"unknown mode {self.acl!r}", 'use "file", "folder" or "off"'
-            )
-        principals = _opt(config, "principals", dict, {})
+        self.acl = opts["acl"]
+        principals = opts["principals"]
         if not all(isinstance(v, str) for v in principals.values()):
             raise ConfigError(
                 config.key("principals"),
@@ -156,39 +149,39 @@ class SmbSource:
                 'write principals = { "S-1-5-21-…-1107" = "CORP\\\\finance" }',
             )
         self.principals: dict[str, str] = principals
-        self.resolve = self._name_lookups(config)
-        self.names = PrincipalNames(principals, [self._lookup(m, config) for m in self.resolve])
+        self.resolve = self._name_lookups(config, opts)
+        self.names = PrincipalNames(
+            principals, [self._lookup(m, config, opts) for m in self.resolve]
+        )
         self._cache: dict[str, Any] = {}
         self._access: dict[bytes, Access] = {}
         # Retries spent in the last read(); read() can only return bytes, so callers ask here.
         self.last_read_retries = 0
 
-    def _name_lookups(self, config: SourceConfig) -> list[str]:
-        methods = config.options.get("resolve_names", ["lsa"])
-        if not isinstance(methods, list) or any(m not in NAME_LOOKUPS for m in methods):
+    def _name_lookups(self, config: SourceConfig, opts: dict[str, Any]) -> list[str]:
+        methods = opts["resolve_names"]
+        if any(m not in NAME_LOOKUPS for m in methods):
             raise ConfigError(
                 config.key("resolve_names"),
                 f"must list lookups among {', '.join(NAME_LOOKUPS)}, got {methods!r}",
-                'use resolve_names = ["lsa"] (or ["lsa", "ldap"], or [] for none)',
+                _LOOKUPS_FIX,
             )
         if "ldap" in methods:
             for key in ("ldap_url", "ldap_base"):
-                _opt(config, key, str)
+                if not opts[key]:
+                    raise ConfigError(
+                        config.key(key), "is required with ldap", f"add `{key} = ...`"
+                    )
         return list(methods)
 
-    def _lookup(self, method: str, config: SourceConfig) -> SidLookup:
+    def _lookup(self, method: str, config: SourceConfig, opts: dict[str, Any]) -> SidLookup:
         """A lookup; it connects on the first SID that needs a name (walk only, never workers)."""
         if method == "lsa":
             return LsaLookup(self.host, self.port, self.username, self.password, self.timeout)
         user = env_value(config, "ldap_username_env", required=False) or self.username
         password = env_value(config, "ldap_password_env", required=False) or self.password
         return LdapLookup(
-            _opt(config, "ldap_url", str),
-            _opt(config, "ldap_base", str),
-            _opt(config, "ldap_domain", str, ""),
-            user,
-            password,
-            self.timeout,
+            opts["ldap_url"], opts["ldap_base"], opts["ldap_domain"], user, password, self.timeout
         )
 
     def principal_lookups(self) -> PrincipalLookups:
@@ -224,21 +217,14 @@ class SmbSource:
 
     def _retrying(self, what: str, op: Callable[[], T]) -> tuple[T, int]:
         """Run `op`, retrying connection failures with backoff; return its value and the retries."""
-        attempt = 0
-        while True:
-            try:
-                return op(), attempt
-            except Exception as exc:  # classified below, never swallowed
-                if not is_transient(exc) or attempt >= self.retries:
-                    if is_transient(exc):
-                        raise ItemError(
-                            f"{what}: connection failed {attempt + 1} times ({exc}); check that "
-                            f"{self.host}:{self.port} is up, or raise retries"
-                        ) from exc
-                    raise
-                self._reset()
-                time.sleep(self.backoff * (2**attempt))
-                attempt += 1
+
+        def give_up(exc: Exception, attempt: int) -> ItemError:
+            return ItemError(
+                f"{what}: connection failed {attempt + 1} times ({exc}); check that "
+                f"{self.host}:{self.port} is up, or raise retries"
+            )
+
+        return self.retry.retrying(what, op, is_transient, give_up, reset=self._reset)
 
     # -- walk ---------------------------------------------------------------------------------
 
@@ -566,34 +552,6 @@ _READ_ACCESS = (
 
 def _denied(exc: BaseException) -> bool:
     return isinstance(exc, SMBOSError) and exc.ntstatus == 0xC0000022  # STATUS_ACCESS_DENIED
-
-
-def _opt(config: SourceConfig, key: str, kind: type[T], default: Any = ...) -> T:
-    if key not in config.options:
-        if default is ...:
-            raise ConfigError(
-                config.key(key), "is required", f'add {key} = "..." to this [[source]]'
-            )
-        return default  # type: ignore[no-any-return]
-    value = config.options[key]
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(
-            config.key(key), f"must be a {kind.__name__}, got {value!r}", "correct its type"
-        )
-    return value  # type: ignore[no-any-return]
-
-
-def _globs(config: SourceConfig, key: str) -> tuple[str, ...]:
-    value = _opt(config, key, list, [])
-    if not all(isinstance(v, str) for v in value):
-        raise ConfigError(
-            config.key(key),
-            f"must be a list of glob strings, got {value!r}",
-            f'write {key} = ["*.tmp"]',
-        )
-    return tuple(value)
 
 
 def _parse_url(url: str, key: str) -> tuple[str, int, str, str]:

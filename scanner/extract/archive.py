@@ -20,7 +20,10 @@ from scanner.config import Limits
 from scanner.errors import EncryptedError, TooLargeError
 from scanner.extract import sniff
 from scanner.extract.base import Child, ExtractContext, Extractor, Output
-from scanner.extract.registry import by_name
+from scanner.extract.odf import OdpExtractor, OdtExtractor
+from scanner.extract.sheets import OdsExtractor, XlsxExtractor
+from scanner.extract.slides import PptxExtractor
+from scanner.extract.word import DocxExtractor
 
 CHUNK = 1 << 20
 # Below this size a high ratio is normal (a page of spaces, an empty sheet template); bombs need
@@ -101,6 +104,18 @@ def check_depth(ctx: ExtractContext) -> None:
         raise too_large(ctx.name, problem, "archive_depth")
 
 
+# The office formats that are zips: this module reads them itself when the head did not show
+# what they are (imported directly, like ole.py's readers: an extractor never asks the registry).
+_PACKAGES: dict[str, type[Extractor]] = {
+    "docx": DocxExtractor,
+    "xlsx": XlsxExtractor,
+    "pptx": PptxExtractor,
+    "odt": OdtExtractor,
+    "ods": OdsExtractor,
+    "odp": OdpExtractor,
+}
+
+
 def _package_extractor(archive: zipfile.ZipFile, names: list[str]) -> Extractor | None:
     """Find the office extractor for a package whose telling parts lie beyond the sniffed head.
 
@@ -108,13 +123,15 @@ def _package_extractor(archive: zipfile.ZipFile, names: list[str]) -> Extractor 
     shows no package marker; the central directory always lists every part.
     """
     kind = sniff.package_kind(names)
-    if kind in {"docx", "xlsx", "pptx"}:
-        return by_name(kind)
+    if kind in _PACKAGES:
+        return _PACKAGES[kind]()
     if "mimetype" in names:
         mime = archive.read("mimetype")[:100].decode("ascii", "replace")
         for ext in ("text", "spreadsheet", "presentation"):
             if mime.startswith(f"application/vnd.oasis.opendocument.{ext}"):
-                return by_name({"text": "odt", "spreadsheet": "ods", "presentation": "odp"}[ext])
+                return _PACKAGES[
+                    {"text": "odt", "spreadsheet": "ods", "presentation": "odp"}[ext]
+                ]()
     return None
 
 

@@ -16,7 +16,7 @@ attachments `/attachments/NAME`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
@@ -88,6 +88,10 @@ class ExtractContext:
     depth: int
     limits: Limits
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    # The registry's choice for a whole content (registry.choose_for), handed in by whoever runs
+    # extraction: a container read as what it holds (a .csv.gz) asks it, because an extractor
+    # never imports the registry that lists it (docs/architecture.md, no cycles).
+    choose: Callable[[bytes, str], Extractor | None] | None = None
 
 
 class Extractor(Protocol):

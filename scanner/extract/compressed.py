@@ -35,7 +35,6 @@ from scanner.extract.archive import (
     too_large,
 )
 from scanner.extract.base import Child, ExtractContext, Output
-from scanner.extract.registry import HEAD_BYTES, choose
 
 TAR_MAGIC_AT = 257
 # Compressed-name suffixes and what the decompressed file is called.
@@ -153,7 +152,12 @@ class _Stream:
         with self.reader(io.BytesIO(data)) as stream:
             budget = int(ctx.limits.archive_total_mb * 1024 * 1024)
             content = read_limited(stream, budget, len(data), ctx.limits, ctx.name, inner)
-        extractor = choose(content[:HEAD_BYTES], inner)
+        if ctx.choose is None:
+            raise UnsupportedError(
+                f"{ctx.name}: decompressed ({self.name}), but this run gave no extractor "
+                "registry to read the content with (ExtractContext.choose)"
+            )
+        extractor = ctx.choose(content, inner)
         if extractor is None:
             raise UnsupportedError(
                 f"{ctx.name}: decompressed ({self.name}), but no extractor recognises the "

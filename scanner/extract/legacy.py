@@ -30,6 +30,7 @@ from scanner.errors import EncryptedError, UnsupportedError
 from scanner.extract import sniff
 from scanner.extract.base import Child, ExtractContext, Output, TextSegment, limit_chars
 from scanner.extract.metadata import ole_summary, segments
+from scanner.extract.ole_crypto import ensure_not_encrypted
 from scanner.extract.text import paragraphs
 
 WORD97_NFIB = 0x00C1
@@ -246,12 +247,6 @@ def _ole10native(raw: bytes) -> tuple[str, bytes] | None:
         return None
 
 
-def _ensure_readable(data: bytes, name: str) -> None:
-    from scanner.extract.ole import ensure_not_encrypted
-
-    ensure_not_encrypted(data, name)
-
-
 class DocExtractor:
     """Word 97-2003 .doc/.dot: every story, authors, summary properties, embedded files."""
 
@@ -266,7 +261,7 @@ class DocExtractor:
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Properties, body paragraphs, the other stories, then embedded files as children."""
-        _ensure_readable(data, ctx.name)
+        ensure_not_encrypted(data, ctx.name)
         yield from ole_summary(data)
         yield from limit_chars(doc_stories(data, ctx.name), ctx.limits.max_chars)
         yield from embedded_packages(data)
@@ -286,7 +281,7 @@ class PptExtractor:
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Properties, `slide N` and `slide N notes`, then embedded files as children."""
-        _ensure_readable(data, ctx.name)
+        ensure_not_encrypted(data, ctx.name)
         yield from ole_summary(data)
         yield from limit_chars(ppt_slides(data), ctx.limits.max_chars)
         yield from embedded_packages(data)

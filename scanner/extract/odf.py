@@ -23,7 +23,6 @@ TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 PRES = "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 
 # A repeated empty row/column can claim a million repeats (spreadsheets padded to the sheet
 # edge); text documents have no reason to repeat more than this.

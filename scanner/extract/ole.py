@@ -16,27 +16,10 @@ from typing import ClassVar
 from scanner.errors import EncryptedError, UnsupportedError
 from scanner.extract import sniff
 from scanner.extract.base import ExtractContext, Output
+from scanner.extract.legacy import DocExtractor, PptExtractor
 from scanner.extract.msg import MsgExtractor
-
-
-def ensure_not_encrypted(data: bytes, name: str) -> None:
-    """Raise EncryptedError when msoffcrypto-tool reports the Office file as encrypted.
-
-    Files msoffcrypto cannot classify (Outlook .msg, odd OLE producers) are not encrypted as far
-    as we can tell; their own parser reports any real damage.
-    """
-    import msoffcrypto
-    from msoffcrypto.exceptions import FileFormatError
-
-    try:
-        encrypted = msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()
-    except FileFormatError:
-        return
-    if encrypted:
-        raise EncryptedError(
-            f"{name}: password-protected Office file; its text cannot be read without the "
-            "password - record it as unscanned or scan a decrypted copy"
-        )
+from scanner.extract.ole_crypto import ensure_not_encrypted
+from scanner.extract.sheets import XlsExtractor
 
 
 def ole_streams(data: bytes) -> set[str]:
@@ -58,9 +41,6 @@ class OleExtractor:
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Encrypted OOXML is `encrypted`; doc, ppt, xls, msg go to their extractor; others fail."""
-        from scanner.extract.legacy import DocExtractor, PptExtractor
-        from scanner.extract.sheets import XlsExtractor
-
         streams = ole_streams(data)
         if "encryptioninfo" in streams or "encryptedpackage" in streams:
             raise EncryptedError(

@@ -86,3 +86,8 @@ def by_name(name: str) -> Extractor:
         if extractor.name == name:
             return extractor
     raise KeyError(f"no extractor named {name!r}; known: {', '.join(e.name for e in every)}")
+
+
+def choose_for(data: bytes, filename: str) -> Extractor | None:
+    """choose() for a whole content (its head is enough): what ExtractContext.choose holds."""
+    return choose(data[:HEAD_BYTES], filename)

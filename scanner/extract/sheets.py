@@ -19,6 +19,8 @@ from scanner.extract import sniff, xlsx_stream
 from scanner.extract.base import ExtractContext, Output, limit_chars
 from scanner.extract.delimited import iter_chunks
 from scanner.extract.metadata import odf_properties, ole_summary, xlsx_metadata
+from scanner.extract.odf import ensure_not_encrypted as odf_not_encrypted
+from scanner.extract.ole_crypto import ensure_not_encrypted
 
 
 def cell_text(value: Any) -> str:
@@ -100,8 +102,6 @@ class XlsExtractor:
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """All sheets, after refusing a password-protected workbook with `encrypted`."""
-        from scanner.extract.ole import ensure_not_encrypted
-
         ensure_not_encrypted(data, ctx.name)
         yield from limit_chars(calamine_tables(data), ctx.limits.max_chars)
         yield from ole_summary(data)
@@ -118,8 +118,6 @@ class OdsExtractor:
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """All sheets; an ODF-encrypted package is refused with `encrypted`."""
-        from scanner.extract.odf import ensure_not_encrypted
-
-        ensure_not_encrypted(data, ctx.name)
+        odf_not_encrypted(data, ctx.name)
         yield from limit_chars(calamine_tables(data), ctx.limits.max_chars)
         yield from odf_properties(data)

@@ -24,7 +24,6 @@ from scanner.extract.metadata import ooxml_properties, parse_xml, resolve_target
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, str]:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from detectors.custom import configured_recognizer, mod11_ok, mod97_ok, validator
+from detectors.custom import (
+    check_examples,
+    configured_recognizer,
+    mod11_ok,
+    mod97_ok,
+    validator,
+)
 from detectors.pattern import ShapeRecognizer
 from detectors.registry import build_detector, build_recognizers
 from scanner import config as cfg
@@ -14,6 +20,7 @@ from scanner.config import DetectorSettings
 from scanner.customdetectors import CustomDetector
 from scanner.errors import ConfigError
 from scanner.extract.base import TableSegment, TextSegment
+from tests.conftest import run_cli
 
 # Flotech customer accounts: FT + seven digits, the last a Luhn check digit.
 ACCOUNT = CustomDetector(
@@ -98,7 +105,9 @@ def test_the_engine_finds_planted_ids_in_prose_and_tables() -> None:
 def load(tmp_path: Path, body: str) -> cfg.ScanConfig:
     path = tmp_path / "c.toml"
     path.write_text(body)
-    return cfg.load(path)
+    loaded = cfg.load(path)
+    check_examples(loaded.detectors)  # what the command line does right after loading
+    return loaded
 
 
 GOOD = """
@@ -144,3 +153,12 @@ def test_bad_entries_name_the_key_and_the_example(
     with pytest.raises(ConfigError) as err:
         load(tmp_path, GOOD.replace(old, new, 1))
     assert err.value.key == key and words in str(err.value)
+
+
+def test_the_command_line_tries_the_examples_before_scanning(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD.replace('FT1047828"]', 'FT1047827"]', 1))
+    got = run_cli("scan", "--config", str(path), "--out", str(tmp_path / "o"))
+    assert got.returncode == 2, got.stderr
+    assert "detectors.custom[1].must_match[1]" in got.stderr
+    assert not (tmp_path / "o").exists()

@@ -1,6 +1,6 @@
 import pytest
 
-from detectors.dob import parse_date
+from scanner.dates import parse_date
 from tests.detectors.helpers import check
 
 DOB = [

@@ -7,7 +7,7 @@ phone numbers and numbers that pass a checksum by chance.
 
 import pytest
 
-from detectors.categories import CATEGORY_OF
+from scanner.categories import CATEGORY_OF
 from tests.detectors.helpers import check, found
 
 CASES = [

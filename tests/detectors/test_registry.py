@@ -9,10 +9,10 @@ import pytest
 from presidio_analyzer import EntityRecognizer
 
 import detectors
-from detectors.categories import CATEGORY_OF
 from detectors.custom import ConfiguredRecognizer
 from detectors.pattern import ShapeRecognizer
 from detectors.registry import build_detector, recognizer_classes
+from scanner.categories import CATEGORY_OF
 from scanner.config import DetectorSettings
 from scanner.errors import ConfigError
 

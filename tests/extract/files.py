@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from scanner.config import Limits
 from scanner.errors import ItemError
 from scanner.extract.base import Child, ExtractContext, Output, TableSegment, TextSegment
-from scanner.extract.registry import HEAD_BYTES, choose
+from scanner.extract.registry import HEAD_BYTES, choose, choose_for
 
 PERSON = "Zoë Müller"
 
@@ -58,7 +58,9 @@ def walk(data: bytes, name: str, limits: Limits | None = None) -> list[Node]:
             node.status = "unsupported"
             return
         try:
-            for out in extractor.extract(blob, ExtractContext(item_name, depth, limits)):
+            for out in extractor.extract(
+                blob, ExtractContext(item_name, depth, limits, choose=choose_for)
+            ):
                 if isinstance(out, Child):
                     if depth + 1 > limits.archive_depth:
                         nodes.append(Node(path + out.suffix, None, "too_large", []))

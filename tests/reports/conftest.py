@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA, RowWriter
 from scanner import config as cfg
+from scanner.schema import FINDINGS_SCHEMA, ITEMS_SCHEMA, RowWriter
 
 STARTED = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 

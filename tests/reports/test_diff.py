@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from reports.diff import diff_scans, previous_scan
-from reports.parquet import ITEMS_SCHEMA, VIOLATIONS_SCHEMA, write_table
 from scanner.errors import NoticeScanError
+from scanner.schema import ITEMS_SCHEMA, VIOLATIONS_SCHEMA, write_table
 from tests.conftest import run_cli
 
 

@@ -237,7 +237,12 @@ def test_killed_scan_leaves_nothing_under_final_names(tmp_path: Path) -> None:
     root = tmp_path / "tree"
     _big_tree(root, 2000)
     proc = _start_scan(root, tmp_path / "out")
-    time.sleep(10)
+    # Kill once the scan is writing (its partial file exists), however slowly it started.
+    deadline = time.monotonic() + 180
+    while not list((tmp_path / "out").glob("*/items.parquet.partial")):
+        assert proc.poll() is None, "the scan ended before it could be killed"
+        assert time.monotonic() < deadline, "the scan never started writing items.parquet"
+        time.sleep(0.1)
     proc.kill()
     proc.wait()
     skip = ("latest", ".noticescan")

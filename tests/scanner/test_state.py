@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from reports.parquet import FINDINGS_SCHEMA, ITEMS_SCHEMA
 from scanner.errors import ScanLockedError
+from scanner.schema import FINDINGS_SCHEMA, ITEMS_SCHEMA
 from scanner.state import FINDING_COLS, ITEM_COLS, Group, ScanLock, ScanRecord, StateDB
 
 

@@ -1,4 +1,7 @@
-"""Fixtures for source tests: a real smbd on loopback (installed by the fixture when missing)."""
+"""Fixtures for source tests: a real smbd on loopback (installed by the fixture when missing).
+
+Also the local EWS server both EWS test modules talk to (tests/fixtures/fake_ews.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.fake_ews import FakeEws
 from tests.fixtures.samba import SambaServer, start_samba
 
 
@@ -51,3 +55,12 @@ def smb_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("SMB_USER", "nsuser")
     monkeypatch.setenv("SMB_PASSWORD", SambaServer.password)
     yield
+
+
+@pytest.fixture
+def ews(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEws]:
+    """A local EWS server answering with Exchange's documented responses, and its credentials."""
+    monkeypatch.setenv("EWS_USER", "svc-scan")
+    monkeypatch.setenv("EWS_PASS", "pa55")
+    with FakeEws() as server:
+        yield server

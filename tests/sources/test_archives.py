@@ -1,8 +1,7 @@
-"""ArchiveSource and the PST reader on real archives made by the real libraries.
+"""ArchiveSource and the PST reader on real archives.
 
 mbox and Maildir are written by the stdlib `mailbox` module, .msg by msgforge (an MS-OXMSG
-writer whose output extract-msg reads), and the PST in tests/fixtures/files was written by
-Aspose.Email (see tests/fixtures/make_pst.py: no free library writes PST).
+writer whose output extract-msg reads); the PST is a real one from a public data set (ENRON).
 """
 
 from __future__ import annotations
@@ -166,51 +165,59 @@ def test_msg_becomes_rfc822_with_attachments(tmp_path: Path) -> None:
     assert docx_text(attachment.get_content()) == "Lease for Jane Doe"
 
 
-# The PST fixture is made with an evaluation copy of a commercial library (no free library writes
-# PST), so it is not distributed with the repository: make it with tests/fixtures/make_pst.py.
-needs_pst = pytest.mark.skipif(
-    not (FIXTURES / "sample.pst").exists(),
-    reason="sample.pst is not in the repository: make it with tests/fixtures/make_pst.py",
-)
+# A real PST nobody here wrote: one mailbox of the Enron EDRM data set (CC BY 3.0 US, ZL
+# Technologies, Inc.), which scripts/install-test-deps.sh (run by `make test`) takes from the
+# test data of the npm package pst-extractor: no free library writes PST files.
+ENRON = FIXTURES / "enron.pst"
+MAILBOX = "#/Top%20of%20Personal%20Folders/lokay-m/MLOKAY%20(Non-Privileged)"
 
 
-@needs_pst
-def test_pst_each_message_an_item_with_folder_path(tmp_path: Path) -> None:
+@pytest.fixture
+def enron_pst() -> Path:
+    if not ENRON.exists():
+        pytest.fail(f"{ENRON} is missing: run scripts/install-test-deps.sh (make test does)")
+    return ENRON
+
+
+def test_pst_each_message_an_item_with_folder_path(tmp_path: Path, enron_pst: Path) -> None:
     pst = tmp_path / "leaver.pst"
-    shutil.copy(FIXTURES / "sample.pst", pst)
+    shutil.copy(enron_pst, pst)
     src = source(pst)
     items = listed(src)
-    base = str(pst)
-    assert [i.uri for i in items] == [
-        f"{base}#/Top%20of%20Personal%20Folders/Inbox/1",
-        f"{base}#/Top%20of%20Personal%20Folders/Inbox/2",
-        f"{base}#/Top%20of%20Personal%20Folders/Customers/Acme%20&%20Co/1",
-        f"{base}#/Top%20of%20Personal%20Folders/Sent%20Items/1",
+    base = f"{pst}{MAILBOX}"
+    assert len(items) == 71
+    assert [i.uri for i in items[:3]] == [
+        f"{base}/1",
+        f"{base}/TW-Commercial%20Group/1",
+        f"{base}/TW-Commercial%20Group/2",
     ]
-    assert [i.modified for i in items] == [
-        datetime(2019, 5, 6, 7, 8, 9, tzinfo=UTC),
-        datetime(2020, 1, 2, 12, 0, tzinfo=UTC),
-        datetime(2012, 3, 4, 5, 6, 7, tzinfo=UTC),
-        datetime(2019, 5, 7, 10, 0, tzinfo=UTC),
-    ]
-    assert items[2].metadata["folder"] == "Top of Personal Folders/Customers/Acme & Co"
-    assert items[1].metadata["recipients"] == "alice@example.org, carol@example.net"
-    # A message made in Outlook has no transport headers: sender/recipients from MAPI properties.
-    assert items[3].metadata["sender"] == "alice@example.org"
-    assert items[3].metadata["recipients"] == "jane@example.com"
-    cv = parse(src.read(items[0]))
-    [attachment] = cv.iter_attachments()
-    assert attachment.get_filename() == "cv.docx"
-    assert docx_text(attachment.get_content()) == "Jane Doe, 12 High St"
-    assert "card ending 4242" in parse(src.read(items[2])).get_body().get_content()  # type: ignore[union-attr]
+    folders = {i.uri[len(base) :].rsplit("/", 1)[0] for i in items}
+    assert folders == {"", "/TW-Commercial%20Group", "/Systems", "/Sent%20Items", "/Personal"}
+    assert items[0].modified == datetime(2001, 8, 23, 22, 49, 51, tzinfo=UTC)
+    oba = items[1]
+    assert oba.metadata["folder"].endswith("/MLOKAY (Non-Privileged)/TW-Commercial Group")
+    assert oba.metadata["sender"] == "Dennis.Lee@ENRON.com"
+    assert oba.metadata["recipients"] == (
+        "Lorraine.Lindberg@ENRON.com, Kimberly.Watson@ENRON.com, Dennis.Lee@ENRON.com"
+    )
+    assert len(list(parse(src.read(oba)).iter_attachments())) == 11  # eleven .doc agreements
+    [erequest] = [i for i in items if i.uri == f"{base}/Systems/2"]
+    message = parse(src.read(erequest))
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "the eRequests that you filled out never made it to EnronOnline" in body
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "Navigating eRequest.doc"
+    doc = attachment.get_content()
+    extractor = choose(doc[:HEAD_BYTES], attachment.get_filename())
+    assert extractor is not None and extractor.name == "doc"  # a real Word 97 file inside
     src.close()
 
 
-@needs_pst
-def test_pst_reader_for_the_extract_registry_takes_bytes() -> None:
-    data = (FIXTURES / "sample.pst").read_bytes()
+def test_pst_reader_for_the_extract_registry_takes_bytes(enron_pst: Path) -> None:
+    data = enron_pst.read_bytes()
     got = list(iter_pst_messages(data))
-    assert [suffix for suffix, *_ in got][-1] == "#/Top%20of%20Personal%20Folders/Sent%20Items/1"
+    assert len(got) == 71
+    assert [suffix for suffix, *_ in got][-1] == f"{MAILBOX}/Personal/47"
     assert all(parse(raw)["From"] for _s, _n, raw, _r in got)
     extractor = choose(data[:HEAD_BYTES], "leaver.pst")
     assert extractor is not None and extractor.name == "pst"

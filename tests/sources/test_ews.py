@@ -8,7 +8,6 @@ shapes. exchangelib runs for real against it; only the server is a stand-in.
 from __future__ import annotations
 
 import email
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import policy
 from pathlib import Path
@@ -23,14 +22,6 @@ from sources.ews import EwsSource
 from tests.fixtures.fake_ews import FakeEws
 
 ANNA, BEN = "anna@example.local", "ben@example.local"
-
-
-@pytest.fixture
-def ews(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEws]:
-    monkeypatch.setenv("EWS_USER", "svc-scan")
-    monkeypatch.setenv("EWS_PASS", "pa55")
-    with FakeEws() as server:
-        yield server
 
 
 def make(ews: FakeEws, since_dt: datetime | None = None, **options: Any) -> EwsSource:

@@ -7,11 +7,8 @@ IncludesLastItemInRange, Create/Delete changes). exchangelib runs for real again
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from scanner.config import from_dict
 from scanner.models import Item, ItemResult
@@ -20,14 +17,6 @@ from sources.ews import EwsSource
 from tests.fixtures.fake_ews import FakeEws, FakeItem
 
 ANNA = "anna@example.local"
-
-
-@pytest.fixture
-def ews(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEws]:
-    monkeypatch.setenv("EWS_USER", "svc-scan")
-    monkeypatch.setenv("EWS_PASS", "pa55")
-    with FakeEws() as server:
-        yield server
 
 
 def make(ews: FakeEws, **options: Any) -> EwsSource:

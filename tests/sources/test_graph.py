@@ -24,7 +24,7 @@ from scanner.errors import ConfigError
 from scanner.models import Item, ItemResult, Status
 from sources.base import Changes
 from sources.graph import GraphSource
-from tests.fixtures.fake_graph import TOKEN, FakeGraph, make_tls_cert
+from tests.fixtures.fake_graph import TOKEN, FakeGraph, client_options, make_tls_cert
 
 TENANT = "contoso.onmicrosoft.com"
 
@@ -51,15 +51,8 @@ def make(
     """A source as the pipeline builds it; `state` is the sync point a complete scan saved."""
     source = {
         "type": "graph",
-        "tenant_id": TENANT,
-        "client_id": "6731de76-14a6-49ae-97bc-6eba6914391e",
-        "client_secret_env": "GRAPH_SECRET",
         "mailboxes": ["*"],
-        "authority": graph.url,
-        "graph_url": f"{graph.url}/v1.0",
-        "ca_bundle": str(tls[0]),
-        "page_size": 2,
-        "max_retry_wait_s": 5,
+        **client_options(graph, tls[0]),
     } | options
     scan = from_dict({"source": [source]}, tls[0].parent)
     built = GraphSource(scan.sources[0], scan)

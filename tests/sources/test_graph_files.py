@@ -21,7 +21,7 @@ from scanner.errors import ConfigError
 from scanner.models import Item, ItemResult
 from sources.base import Changes
 from sources.graph_files import ANYONE, ORGANISATION, GraphFilesSource
-from tests.fixtures.fake_graph import TOKEN, FakeGraph, make_tls_cert
+from tests.fixtures.fake_graph import TOKEN, FakeGraph, client_options, make_tls_cert
 from tests.fixtures.fake_graph_files import link_permission
 
 TENANT = "contoso.onmicrosoft.com"
@@ -43,16 +43,9 @@ def graph(tls: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[F
 def make(graph: FakeGraph, tls: tuple[Path, Path], **options: Any) -> GraphFilesSource:
     source = {
         "type": "graph_files",
-        "tenant_id": TENANT,
-        "client_id": "6731de76-14a6-49ae-97bc-6eba6914391e",
-        "client_secret_env": "GRAPH_SECRET",
         "users": ["*"],
         "sites": ["*"],
-        "authority": graph.url,
-        "graph_url": f"{graph.url}/v1.0",
-        "ca_bundle": str(tls[0]),
-        "page_size": 2,
-        "max_retry_wait_s": 5,
+        **client_options(graph, tls[0]),
     } | options
     scan = from_dict({"source": [source]}, tls[0].parent)
     return GraphFilesSource(scan.sources[0], scan)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import imaplib
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from scanner.config import from_dict
 from scanner.errors import ConfigError, SourceError
 from scanner.models import Item, ItemResult
+from scanner.runlog import RunLog
 from sources.base import Changes
 from sources.imap import ImapSource
 from tests.fixtures.dovecot import USER, Dovecot, env_for
@@ -216,6 +218,24 @@ def test_a_dropped_connection_is_retried_and_recorded(
     assert fresh_server.kill_sessions() == 1
     assert src.read(rest[-1]) in {raw for _f, raw in MAILBOX}
     assert rest[-1].metadata["retries"] == "1"
+
+
+def test_a_retry_is_in_the_run_log(fresh_server: Dovecot, tmp_path: Path) -> None:
+    """The reconnect is logged through stdlib logging; the run log (--log-file) gets it."""
+    run_log = RunLog(tmp_path / "run.log", "json")
+    try:
+        src = source(fresh_server.port, tmp_path, batch_size=1)
+        walk = src.walk()
+        next(walk)
+        assert fresh_server.kill_sessions() == 1
+        items_of(walk)
+    finally:
+        run_log.close()
+    lines = [json.loads(line) for line in (tmp_path / "run.log").read_text().splitlines()]
+    [retry] = [x for x in lines if x["event"] == "log"]
+    assert retry["level"] == "warning" and retry["logger"] == "sources.retry"
+    assert "IMAP 127.0.0.1: connection lost during" in retry["message"]
+    assert "retry 1 of 3" in retry["message"]
 
 
 def test_retries_are_bounded(fresh_server: Dovecot, tmp_path: Path) -> None:

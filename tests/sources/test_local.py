@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ from scanner.incremental import micros
 from scanner.models import Item, ItemResult
 from sources.listing import Listing
 from sources.local import LocalSource
+from tests.conftest import REPO, cli_env
 from tests.sources.split import walk_in_parts
 
 
@@ -83,16 +88,51 @@ def test_filters_and_depth_apply_to_the_listing(tmp_path: Path, tree: Path) -> N
     assert [x.uri for x in single.walk()] == [str(tree / "top.txt")]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
-def test_unlistable_folder_is_an_error_row_in_both(tmp_path: Path, tree: Path) -> None:
-    (tree / "b").chmod(0)
-    try:
-        src = source(tmp_path, tree)
-        errors = [x for x in src.walk() if isinstance(x, ItemResult)]
-        assert [e.item.uri for e in errors] == [str(tree / "b")]
-        assert [e.item.uri for c in src.listing() for e in c.errors] == [str(tree / "b")]
-    finally:
-        (tree / "b").chmod(0o755)
+# The walk and the listing of one tree, each error's uri, as JSON: run as an unprivileged user.
+_ERRORS = """
+import json, sys
+from pathlib import Path
+from scanner.models import ItemResult
+from tests.sources.test_local import source
+tmp, tree = Path(sys.argv[1]), Path(sys.argv[2])
+src = source(tmp, tree)
+print(json.dumps([
+    [x.item.uri for x in src.walk() if isinstance(x, ItemResult)],
+    [e.item.uri for c in src.listing() for e in c.errors],
+]))
+"""
+
+
+def _errors_as_unprivileged_user(tmp: Path, tree: Path) -> list[list[str]]:
+    """Walk and list `tree` as a user the permissions apply to: as root, `nobody` (setpriv).
+
+    Root lists any folder, so a real permission denial needs a real unprivileged process; the
+    tree must then be where that user can reach it (not pytest's 0700 tmp folder).
+    """
+    drop = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    command = [*(drop if os.geteuid() == 0 else []), sys.executable, "-c", _ERRORS, str(tmp)]
+    done = subprocess.run(
+        [*command, str(tree)], cwd=REPO, env=cli_env(), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_unlistable_folder_is_an_error_row_in_both() -> None:
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        tmp.chmod(0o755)
+        tree = tmp / "tree"
+        (tree / "a").mkdir(parents=True)
+        (tree / "a" / "one.txt").write_text("x")
+        (tree / "b").mkdir()
+        (tree / "b" / "hidden.txt").write_text("x")
+        (tree / "b").chmod(0)
+        try:
+            walked, listed = _errors_as_unprivileged_user(tmp, tree)
+        finally:
+            (tree / "b").chmod(0o755)
+    assert walked == listed == [str(tree / "b")]
 
 
 def test_links_pipes_sockets_and_devices_get_a_skipped_row_and_are_never_opened(

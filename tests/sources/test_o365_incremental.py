@@ -18,7 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from reports.scope import evaluate
-from scanner.config import CATEGORIES, from_dict
+from scanner.categories import CATEGORIES
+from scanner.config import from_dict
 from scanner.pipeline import run_scan
 from tests.fixtures.fake_graph import FakeGraph, Message, make_tls_cert
 from tests.fixtures.fake_graph_files import link_permission

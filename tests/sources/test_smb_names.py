@@ -19,7 +19,7 @@ import pytest
 
 from reports.scope import evaluate
 from scanner import config as config_mod
-from scanner.config import CATEGORIES
+from scanner.categories import CATEGORIES
 from scanner.pipeline import run_scan
 from tests.fixtures.samba import SambaServer
 

@@ -1,10 +1,23 @@
-"""Entity type -> the notice's data category (the words the privacy notice and config use).
+"""The notice's data categories, and entity type -> category (the words notice and config use).
 
 An entity type absent from this table is not personal data on its own (DATE_TIME, URL,
 ORGANIZATION, a bare LOCATION such as a city) and is never reported.
 """
 
 from __future__ import annotations
+
+# The notice's data categories: the words a store's `categories` and the report use.
+CATEGORIES = (
+    "name",
+    "contact",
+    "address",
+    "billing",
+    "payment_card",
+    "government_id",
+    "date_of_birth",
+    "special_category",
+    "online_identifier",
+)
 
 CATEGORY_OF: dict[str, str] = {
     "PERSON": "name",
