@@ -30,6 +30,7 @@ from detectors.mail_names import AddressListRecognizer
 from detectors.name_shapes import NAME_CELL, NOT_NAMES, looks_like_company, plausible_name
 from detectors.names import SpacyPersonRecognizer
 from detectors.pattern import REASON_KEY, ShapeRecognizer, normalise_context
+from detectors.true_case import true_case
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
 
@@ -235,14 +236,17 @@ class _Plan:
         self.segments, self.lines = _merge_lines([*segments, *_header_cells(segments)])
         segments = self.segments
         self.ner_texts: list[str] = []
-        self.runs: list[list[tuple[int, int]]] = []
+        self.runs: list[list[tuple[int, int, str]]] = []
         self.columns: list[list[_Column]] = []
         for seg, lines in zip(segments, self.lines, strict=True):
             if isinstance(seg, TextSegment):
                 wanted = det.wants_people and not isinstance(seg, _HeaderCell)
-                runs = _ner_windows(seg.text, lines) if wanted else []
+                runs = [
+                    (a, b, _model_view(seg.text, a, b))
+                    for a, b in (_ner_windows(seg.text, lines) if wanted else [])
+                ]
                 self.runs.append(runs)
-                self.ner_texts += [seg.text[a:b] for a, b in runs]
+                self.ner_texts += [view for _, _, view in runs]
             else:
                 width = max([len(seg.header)] + [len(r) for r in seg.rows], default=0)
                 cols = [_Column(seg, c) for c in range(width)]
@@ -268,8 +272,8 @@ class _Plan:
                 if self.det.address_list and seg.location.casefold().startswith("header:"):
                     # A header value is an address list as a whole, no `To:` label in front.
                     found += self.det.address_list.header(seg.text)
-                for a, b in next(runs):
-                    found += self.det.people(seg.text[a:b], next(it), a)
+                for a, _, view in next(runs):
+                    found += self.det.people(view, next(it), a)
                 texts[n] = seg, found, lines
                 continue
             cols = []
@@ -303,7 +307,10 @@ class _Plan:
 
 
 _LINE = re.compile(r"line (\d+)$")
-MERGE_CHARS = 20_000  # a block of lines read as one text stays a size the model handles well
+MERGE_CHARS = 20_000
+# A text this short (a social-media post, a subject line, a comment) goes to the model whole:
+# windows around capitalised words would hide the names written in lower case.
+SHORT_TEXT = 320  # a block of lines read as one text stays a size the model handles well
 
 
 class _Lines:
@@ -342,6 +349,8 @@ def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
     differently when it sees a signature block whole (a name line above a company line is no
     longer a person), so it keeps reading the lines it read before.
     """
+    if lines is None and len(text) <= SHORT_TEXT and any(c.isalpha() for c in text):
+        return [(0, len(text))]  # a post, a subject line: the model reads it whole (names.py)
     if lines is None:
         return [w for a, b in prose_runs(text) for w in name_windows(text, a, b)]
     out: list[tuple[int, int]] = []
@@ -350,6 +359,13 @@ def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
         for a, b in prose_runs(line):
             out += name_windows(text, start + a, start + b)
     return out
+
+
+def _model_view(text: str, a: int, b: int) -> str:
+    """What the model reads of text[a:b]: a short text whole, names in case (true_case.py)."""
+    if a == 0 and b == len(text) <= SHORT_TEXT:
+        return true_case(text)
+    return text[a:b]
 
 
 def _merge_lines(

@@ -7,7 +7,9 @@ capitalised word that is neither is dropped even though the model said PERSON.
 
 The lists (detectors/namedata/, built by scripts/build_name_lists.py) hold ~21k forenames and
 ~39k surnames of the Latin-script countries Faker covers plus the US census, and ~32k place
-names from GeoNames (which vetoes `Santa Clara` and `Zandvoort`), casefolded here.
+names from GeoNames (which vetoes `Santa Clara` and `Zandvoort`), casefolded here; and ~64k
+English dictionary words (SCOWL), which tell a name that is also a word (`Rose`, `Chase`) from
+one that is not (`Emma`).
 A forename that is also a common English word (`Will`, `May`, `Hope`) is weaker evidence:
 `is_forename()` is False for it, `known()` still True. Loading costs 0.1-0.2 s once per process.
 """
@@ -62,6 +64,23 @@ def is_place(value: str) -> bool:
 def common_words() -> frozenset[str]:
     """Casefolded frequent English words (stop words and the lorem list)."""
     return _load("common_words")
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Lower-case English dictionary words (SCOWL): `rose`, `chase`, `pixel`; never `emma`."""
+    return _load("english_words")
+
+
+def is_word(word: str) -> bool:
+    """An English dictionary word, in any case.
+
+    A forename that is one (`Rose`, `Chase`) is weak evidence where case says nothing
+    (lower-case posts, handles); a run that ends in one that is no surname (`Winter Classic`)
+    names a thing, not a person.
+    """
+    w = fold(word)
+    return w in english_words() or w in common_words()
 
 
 def fold(word: str) -> str:

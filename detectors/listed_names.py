@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.gazetteer import is_common, is_forename, is_place, is_surname, known
+from detectors.gazetteer import is_common, is_forename, is_place, is_surname, is_word, known
 from detectors.name_shapes import (
     NON_NAME_HEADS,
     NOT_NAMES,
@@ -77,6 +77,8 @@ def name_in_run(words: list[str]) -> tuple[int, int] | None:
         return None
     if is_common(last) and not forename_surname(core):
         return None  # `Christian Faith`, `Emmy-winning Apple`
+    if is_word(last) and not known(last):
+        return None  # `Winter Classic`, `Lyric Video`: a dictionary word that is no name
     if not is_surname(last) and (last.endswith("s") or (is_place(first) and len(core) == 2)):
         return None  # `Boston Bruins`, `Texas Longhorns`, `Santa Barbara`
     if any(w.endswith(("'s", "’s")) for w in name[:-1]):
@@ -94,15 +96,37 @@ def name_in_run(words: list[str]) -> tuple[int, int] | None:
     return i, len(words)
 
 
+# Words that make a handle an organisation's, a show's or a place's (`@SkySports`,
+# `@EssexFashionWk`, `@ChrisMoylesShow`): a forename first is not enough for those.
+_HANDLE_ORG_WORDS = frozenset(
+    "fashion fc show radio media records rocks charity police shop store design photography "
+    "fans daily weekly magazine blog cafe bakery salon events studios tickets travel news "
+    "sport sports club team".split()
+)
+
+
 def handle_is_person(handle: str) -> bool:
-    """A handle that starts with a forename: `kyliegillies`, `Matt_Levinson`, `SharonBirdMP`."""
-    parts = _HANDLE_PART.findall(handle)
+    """A handle built from a forename: `kyliegillies`, `Matt_Levinson`, `SharonBirdMP`.
+
+    Organisations, shows and places name their handles the same way (`@SkySports`,
+    `@EssexFashionWk`, `@Nottingham`), so no part after the first may be an organisation word,
+    nor the whole a well-known place. Trailing digits and underscores are decoration
+    (`@andy_carey151`).
+    """
+    body = handle.rstrip("_0123456789")
+    parts = _HANDLE_PART.findall(body)
+    words = [p.casefold() for p in parts]
+    if "".join(words) in PLACES or any(w in _HANDLE_ORG_WORDS for w in words[1:]):
+        return False
     if len(parts) > 1:
         return len(parts[0]) > 2 and is_forename(parts[0])
-    lowered = handle.casefold()
+    lowered = body.casefold()
     for cut in range(len(lowered) - 3, 2, -1):  # the longest forename prefix, then a rest
-        if is_forename(lowered[:cut]) and (cut > 3 or is_surname(lowered[cut:])):
-            return True
+        first, rest = lowered[:cut], lowered[cut:]
+        if not is_forename(first):
+            continue
+        if is_surname(rest) or cut > 3:
+            return True  # `petapixel`, `crystalski`: a word after a word is no person
     return False
 
 

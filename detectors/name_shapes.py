@@ -18,7 +18,16 @@ from __future__ import annotations
 
 import re
 
-from detectors.gazetteer import PARTICLES, fold, is_common, is_forename, is_place, is_surname, known
+from detectors.gazetteer import (
+    PARTICLES,
+    fold,
+    is_common,
+    is_forename,
+    is_place,
+    is_surname,
+    is_word,
+    known,
+)
 
 PLACES = frozenset(
     "london manchester birmingham leeds glasgow edinburgh liverpool bristol sheffield cardiff "
@@ -244,6 +253,8 @@ def name_evidence(value: str) -> float:
     first, last = core[0], core[-1]
     if "initial" in kinds[1:-1]:
         return 0.85  # `Ross G. Hoyt`, `Janka M. Szász`
+    if is_word(last) and not known(last):
+        return 0.0  # `Come Dine`, `Good Luck`: a dictionary word that is no name ends it
     if is_forename(first) or (known(first) and is_surname(last) and not is_common(last)):
         return 0.85
     return 0.0
