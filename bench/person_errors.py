@@ -4,7 +4,8 @@ Run: `.venv/bin/python -m bench.person_errors [--only NAME ...] [--examples N]`
 (corpora folder as for bench.independent). For every gold PERSON span noticescan misses, the
 model is run on the whole text (no windows, no filters) and the span is classed by the first
 step that lost it: the model never saw it as a person (and then by its written shape: lower
-case, handle, hashtag, ...), or the model found it and a filter of ours dropped it (which
+case, handle, hashtag, ...; a short text is read as the engine reads it, true-cased), or the
+model found it and a filter of ours dropped it (which
 one). Every wrong finding is classed by the recognizer that made it and its shape. Prints
 counts per category and a few examples of each, to decide what to change; it scores nothing.
 """
@@ -52,7 +53,7 @@ def _shape(value: str) -> str:
 
 def miss_reason(text: str, a: int, b: int, raw: list[tuple[int, int]]) -> str:
     """The first step that lost gold span text[a:b] (raw = model spans on the whole text)."""
-    from detectors.engine import name_windows, prose_runs
+    from detectors.engine import SHORT_TEXT, name_windows, prose_runs
     from detectors.name_shapes import (
         looks_like_company,
         name_evidence,
@@ -65,9 +66,10 @@ def miss_reason(text: str, a: int, b: int, raw: list[tuple[int, int]]) -> str:
     hit = [(c, d) for c, d in raw if c < b and a < d]
     if not hit:
         return f"model-missed:{_shape(text[a:b])}"
-    windows = [w for r in prose_runs(text) for w in name_windows(text, *r)]
-    if not any(c <= a and b <= d for c, d in windows):
-        return "not-in-window"
+    if len(text) > SHORT_TEXT:
+        windows = [w for r in prose_runs(text) for w in name_windows(text, *r)]
+        if not any(c <= a and b <= d for c, d in windows):
+            return "not-in-window"
     c, d = hit[0]
     s, e, title = trim(text, c, d)
     value = text[s:e]
@@ -94,7 +96,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=4)
     args = parser.parse_args(list(argv) if argv is not None else None)
     root = args.corpora or Path(os.environ.get(ENV) or DEFAULT_CORPORA)
-    from detectors.engine import load_nlp
+    from detectors.engine import SHORT_TEXT, load_nlp
+    from detectors.true_case import true_case
 
     nlp = load_nlp()
     ours = noticescan_system()
@@ -103,17 +106,19 @@ def main(argv: Iterable[str] | None = None) -> int:
             continue
         docs: list[Document] = load(root, c)
         preds = ours(docs)
+        # What the model reads of a short text: the true-cased view (detectors/engine.py).
+        views = [true_case(d.text) if len(d.text) <= SHORT_TEXT else d.text for d in docs]
         raws = [
             [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-            for doc in nlp.pipe([d.text for d in docs], batch_size=256)
+            for doc in nlp.pipe(views, batch_size=256)
         ]
         counts: Counter[str] = Counter()
         examples: dict[str, list[str]] = defaultdict(list)
-        for d, p, raw in zip(docs, preds, raws, strict=True):
+        for d, p, raw, view in zip(docs, preds, raws, views, strict=True):
             for a, b in d.gold:
                 if _overlaps(a, b, p):
                     continue
-                why = "miss " + miss_reason(d.text, a, b, raw)
+                why = "miss " + miss_reason(view, a, b, raw)
                 counts[why] += 1
                 examples[why].append(f"{d.text[a:b]!r} … {d.text[max(0, a - 30) : b + 30]!r}")
             for a, b in p:

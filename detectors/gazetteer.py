@@ -103,10 +103,15 @@ def _in(words: frozenset[str], word: str) -> bool:
 
 
 def is_forename(word: str) -> bool:
-    """A known forename that is not also a common English word (`Anne-Marie`: its first part)."""
+    """A known forename that is not also a common English word.
+
+    A hyphenated forename is two names (`Anne-Marie`, `Jean-Pierre`); `Al-Fatihah` is not.
+    """
     w = fold(word)
     if "-" in w and not _in(forenames(), w):
-        w = w.split("-", 1)[0]
+        w, rest = w.split("-", 1)
+        if not all(known(part) for part in rest.split("-")):
+            return False
     return w not in common_words() and _in(forenames(), w)
 
 

@@ -30,7 +30,9 @@ from detectors.name_shapes import (
     used_in_lower_case,
 )
 from detectors.pattern import Shape, ShapeRecognizer
+from detectors.true_case import mostly_foreign
 
+_DETERMINER = re.compile(r"(?i:\b(?:the|a|an|my|your|our|their))[ \t]+$")
 _LOWER_WORD = re.compile(r"(?<![\w'’@.\-])[a-z]+(?![\w'’@.\-])")  # not inside e-mail addresses
 
 
@@ -73,6 +75,7 @@ class SpacyPersonRecognizer(EntityRecognizer):
             return []
         out = []
         lower_words: set[str] | None = None
+        foreign: bool | None = None
         for ent in nlp_artifacts.entities:
             if ent.label_ not in ("PERSON", "PER"):
                 continue
@@ -84,7 +87,15 @@ class SpacyPersonRecognizer(EntityRecognizer):
                 continue
             if text[start - 1 : start] in ("#", "@") or not plausible_name(value):
                 continue  # hashtags and handles are not written names
-            score = name_evidence(value) or (0.85 if title else 0.0)
+            before = text[max(0, start - 12) : start]
+            if " " not in value and _DETERMINER.search(before):
+                continue  # `the Moon`, `a Zara bag`, `your Crew`: a name alone takes no article
+            if " " not in value and foreign is None:
+                foreign = mostly_foreign(text)
+            if " " not in value and foreign:
+                continue  # a lone word in another language's text: the English model guesses
+            opening = not before.rstrip() or before.rstrip()[-1] in ".!?:\"'“("
+            score = name_evidence(value, opening) or (0.85 if title else 0.0)
             if not score or looks_like_company(text, start, end):
                 continue
             if lower_words is None:

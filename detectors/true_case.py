@@ -45,6 +45,16 @@ def _surname(word: str) -> bool:
     return len(word) > 2 and is_surname(word) and not is_word(word)
 
 
+def mostly_foreign(text: str, min_words: int = 4) -> bool:
+    """Most lower-case words of the text are no English words: another language.
+
+    The model is English; in German, Spanish or Manx it calls any capitalised word a person
+    (`Carrie ist eine`, `estou assistindo Dexter`). Too few words to tell is not foreign.
+    """
+    plain = [m[0] for m in _WORD.finditer(text) if len(m[0]) > 1 and m[0].islower()]
+    return len(plain) >= min_words and sum(is_word(w) for w in plain) < ENGLISH * len(plain)
+
+
 def true_case(text: str) -> str:
     """The text with listed names capitalised, when its writer ignored case; else unchanged."""
     letters = [c for c in text if c.isalpha()]
