@@ -241,10 +241,7 @@ class _Plan:
         for seg, lines in zip(segments, self.lines, strict=True):
             if isinstance(seg, TextSegment):
                 wanted = det.wants_people and not isinstance(seg, _HeaderCell)
-                runs = [
-                    (a, b, _model_view(seg.text, a, b))
-                    for a, b in (_ner_windows(seg.text, lines) if wanted else [])
-                ]
+                runs = _ner_jobs(seg.text, lines) if wanted else []
                 self.runs.append(runs)
                 self.ner_texts += [view for _, _, view in runs]
             else:
@@ -307,10 +304,10 @@ class _Plan:
 
 
 _LINE = re.compile(r"line (\d+)$")
-MERGE_CHARS = 20_000
-# A text this short (a social-media post, a subject line, a comment) goes to the model whole:
-# windows around capitalised words would hide the names written in lower case.
-SHORT_TEXT = 320  # a block of lines read as one text stays a size the model handles well
+MERGE_CHARS = 20_000  # a block of lines read as one text stays a size the model handles well
+# A text this short (a social-media post, a subject line, a comment) written without regard to
+# case goes to the model whole: windows around capitalised words would miss its names.
+SHORT_TEXT = 320
 
 
 class _Lines:
@@ -349,8 +346,6 @@ def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
     differently when it sees a signature block whole (a name line above a company line is no
     longer a person), so it keeps reading the lines it read before.
     """
-    if lines is None and len(text) <= SHORT_TEXT and any(c.isalpha() for c in text):
-        return [(0, len(text))]  # a post, a subject line: the model reads it whole (names.py)
     if lines is None:
         return [w for a, b in prose_runs(text) for w in name_windows(text, a, b)]
     out: list[tuple[int, int]] = []
@@ -361,11 +356,17 @@ def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
     return out
 
 
-def _model_view(text: str, a: int, b: int) -> str:
-    """What the model reads of text[a:b]: a short text whole, names in case (true_case.py)."""
-    if a == 0 and b == len(text) <= SHORT_TEXT:
-        return true_case(text)
-    return text[a:b]
+def _ner_jobs(text: str, lines: _Lines | None) -> list[tuple[int, int, str]]:
+    """(start, end, what the model reads) for each part of a text the model must see.
+
+    A short text written without regard to case (no capitalised word, or one whose names
+    true_case.py capitalises) is read whole, as its true-cased view; anything else in windows.
+    """
+    if lines is None and len(text) <= SHORT_TEXT:
+        view = true_case(text)
+        if view != text or (not _PROSE_LINE.search(text) and any(c.isalpha() for c in text)):
+            return [(0, len(text), view)]
+    return [(a, b, text[a:b]) for a, b in _ner_windows(text, lines)]
 
 
 def _merge_lines(

@@ -57,12 +57,14 @@ def mostly_foreign(text: str, min_words: int = 4) -> bool:
 
 def true_case(text: str) -> str:
     """The text with listed names capitalised, when its writer ignored case; else unchanged."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < MIN_LETTERS:
+    letters = sum(c.isalpha() for c in text)
+    if letters < MIN_LETTERS:
         return text
-    shouted = sum(c.isupper() for c in letters) >= SHOUTED * len(letters)
+    shouted = sum(c.isupper() for c in text) >= SHOUTED * letters
     words = list(_WORD.finditer(text))
     plain = [m[0] for m in words if len(m[0]) > 1 and (m[0].islower() or shouted)]
+    if not any(_forename(w) for w in plain if len(w) > 3) and not shouted:
+        return text  # nothing to capitalise (most ordinary text): the cheap answer first
     if not plain or sum(is_word(w) for w in plain) < ENGLISH * len(plain):
         return text  # no lower-case words, or another language: the lists are English-led
     out = list(text)
