@@ -30,6 +30,7 @@ from detectors.mail_names import AddressListRecognizer
 from detectors.name_shapes import NAME_CELL, NOT_NAMES, looks_like_company, plausible_name
 from detectors.names import SpacyPersonRecognizer
 from detectors.pattern import REASON_KEY, ShapeRecognizer, normalise_context
+from detectors.true_case import true_case
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
 
@@ -233,14 +234,14 @@ class _Plan:
         self.segments, self.lines = _merge_lines([*segments, *_header_cells(segments)])
         segments = self.segments
         self.ner_texts: list[str] = []
-        self.runs: list[list[tuple[int, int]]] = []
+        self.runs: list[list[tuple[int, int, str]]] = []
         self.columns: list[list[_Column]] = []
         for seg, lines in zip(segments, self.lines, strict=True):
             if isinstance(seg, TextSegment):
                 wanted = det.wants_people and not isinstance(seg, _HeaderCell)
-                runs = _ner_windows(seg.text, lines) if wanted else []
+                runs = _ner_jobs(seg.text, lines) if wanted else []
                 self.runs.append(runs)
-                self.ner_texts += [seg.text[a:b] for a, b in runs]
+                self.ner_texts += [view for _, _, view in runs]
             else:
                 width = max([len(seg.header)] + [len(r) for r in seg.rows], default=0)
                 cols = [_Column(seg, c) for c in range(width)]
@@ -266,8 +267,8 @@ class _Plan:
                 if self.det.address_list and seg.location.casefold().startswith("header:"):
                     # A header value is an address list as a whole, no `To:` label in front.
                     found += self.det.address_list.header(seg.text)
-                for a, b in next(runs):
-                    found += self.det.people(seg.text[a:b], next(it), a)
+                for a, _, view in next(runs):
+                    found += self.det.people(view, next(it), a)
                 texts[n] = seg, found, lines
                 continue
             cols = []
@@ -306,6 +307,9 @@ class _Plan:
 
 _LINE = re.compile(r"line (\d+)$")
 MERGE_CHARS = 20_000  # a block of lines read as one text stays a size the model handles well
+# A text this short (a social-media post, a subject line, a comment) written without regard to
+# case goes to the model whole: windows around capitalised words would miss its names.
+SHORT_TEXT = 320
 
 
 class _Lines:
@@ -352,6 +356,19 @@ def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
         for a, b in prose_runs(line):
             out += name_windows(text, start + a, start + b)
     return out
+
+
+def _ner_jobs(text: str, lines: _Lines | None) -> list[tuple[int, int, str]]:
+    """(start, end, what the model reads) for each part of a text the model must see.
+
+    A short text written without regard to case (no capitalised word, or one whose names
+    true_case.py capitalises) is read whole, as its true-cased view; anything else in windows.
+    """
+    if lines is None and len(text) <= SHORT_TEXT:
+        view = true_case(text)
+        if view != text or (not _PROSE_LINE.search(text) and any(c.isalpha() for c in text)):
+            return [(0, len(text), view)]
+    return [(a, b, text[a:b]) for a, b in _ner_windows(text, lines)]
 
 
 def _merge_lines(

@@ -7,7 +7,9 @@ capitalised word that is neither is dropped even though the model said PERSON.
 
 The lists (detectors/namedata/, built by scripts/build_name_lists.py) hold ~21k forenames and
 ~39k surnames of the Latin-script countries Faker covers plus the US census, and ~32k place
-names from GeoNames (which vetoes `Santa Clara` and `Zandvoort`), casefolded here.
+names from GeoNames (which vetoes `Santa Clara` and `Zandvoort`), casefolded here; and ~64k
+English dictionary words (SCOWL), which tell a name that is also a word (`Rose`, `Chase`) from
+one that is not (`Emma`).
 A forename that is also a common English word (`Will`, `May`, `Hope`) is weaker evidence:
 `is_forename()` is False for it, `known()` still True. Loading costs 0.1-0.2 s once per process.
 """
@@ -64,6 +66,23 @@ def common_words() -> frozenset[str]:
     return _load("common_words")
 
 
+@cache
+def english_words() -> frozenset[str]:
+    """Lower-case English dictionary words (SCOWL): `rose`, `chase`, `pixel`; never `emma`."""
+    return _load("english_words")
+
+
+def is_word(word: str) -> bool:
+    """An English dictionary word, in any case.
+
+    A forename that is one (`Rose`, `Chase`) is weak evidence where case says nothing
+    (lower-case posts, handles); a run that ends in one that is no surname (`Winter Classic`)
+    names a thing, not a person.
+    """
+    w = fold(word)
+    return w in english_words() or w in common_words()
+
+
 def fold(word: str) -> str:
     """Casefold and drop a possessive and trailing dots: `O'Neil's` -> `o'neil`."""
     word = word.strip('.,;:!?"()[]').replace("’", "'")
@@ -84,10 +103,15 @@ def _in(words: frozenset[str], word: str) -> bool:
 
 
 def is_forename(word: str) -> bool:
-    """A known forename that is not also a common English word (`Anne-Marie`: its first part)."""
+    """A known forename that is not also a common English word.
+
+    A hyphenated forename is two names (`Anne-Marie`, `Jean-Pierre`); `Al-Fatihah` is not.
+    """
     w = fold(word)
     if "-" in w and not _in(forenames(), w):
-        w = w.split("-", 1)[0]
+        w, rest = w.split("-", 1)
+        if not all(known(part) for part in rest.split("-")):
+            return False
     return w not in common_words() and _in(forenames(), w)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.gazetteer import is_common, is_forename, is_place, is_surname, known
+from detectors.gazetteer import is_common, is_forename, is_place, is_surname, is_word, known
 from detectors.name_shapes import (
     NON_NAME_HEADS,
     NOT_NAMES,
@@ -37,6 +37,7 @@ _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|ibn|al|ter|ten)
 # A run of up to five capitalised words on one line (particles allowed between them).
 _RUN = re.compile(rf"(?<![\w@#.'’\-]){_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{_WORD}){{0,4}}")
 _HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z][A-Za-z0-9_]{2,14})\b(?![@.]\w)")
+_HASHTAG = re.compile(r"(?<![\w#&])#([A-Za-z][A-Za-z]{5,29})\b")
 _HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
@@ -77,6 +78,8 @@ def name_in_run(words: list[str]) -> tuple[int, int] | None:
         return None
     if is_common(last) and not forename_surname(core):
         return None  # `Christian Faith`, `Emmy-winning Apple`
+    if is_word(first) and is_word(last) and not known(last):
+        return None  # `Winter Classic`, `Jasper Returns`: two English words, the last no name
     if not is_surname(last) and (last.endswith("s") or (is_place(first) and len(core) == 2)):
         return None  # `Boston Bruins`, `Texas Longhorns`, `Santa Barbara`
     if any(w.endswith(("'s", "’s")) for w in name[:-1]):
@@ -94,23 +97,76 @@ def name_in_run(words: list[str]) -> tuple[int, int] | None:
     return i, len(words)
 
 
+# Words that make a handle an organisation's, a show's or a place's (`@SkySports`,
+# `@EssexFashionWk`, `@ChrisMoylesShow`): a forename first is not enough for those.
+_HANDLE_ORG_WORDS = frozenset(
+    "fashion fc show radio media records rocks charity police shop store design photography "
+    "fans daily weekly magazine blog cafe bakery salon events studios tickets travel news "
+    "sport sports club team".split()
+)
+
+
 def handle_is_person(handle: str) -> bool:
-    """A handle that starts with a forename: `kyliegillies`, `Matt_Levinson`, `SharonBirdMP`."""
-    parts = _HANDLE_PART.findall(handle)
+    """A handle built from a forename: `kyliegillies`, `Matt_Levinson`, `SharonBirdMP`.
+
+    Organisations, shows and places name their handles the same way (`@SkySports`,
+    `@EssexFashionWk`, `@Nottingham`), so no part after the first may be an organisation word,
+    nor the whole a well-known place. Trailing digits and underscores are decoration
+    (`@andy_carey151`).
+    """
+    body = handle.rstrip("_0123456789")
+    parts = _HANDLE_PART.findall(body)
+    words = [p.casefold() for p in parts]
+    if "".join(words) in PLACES or any(w in _HANDLE_ORG_WORDS for w in words[1:]):
+        return False
     if len(parts) > 1:
         return len(parts[0]) > 2 and is_forename(parts[0])
-    lowered = handle.casefold()
+    lowered = body.casefold()
     for cut in range(len(lowered) - 3, 2, -1):  # the longest forename prefix, then a rest
-        if is_forename(lowered[:cut]) and (cut > 3 or is_surname(lowered[cut:])):
-            return True
+        first, rest = lowered[:cut], lowered[cut:]
+        if not is_forename(first):
+            continue
+        if is_surname(rest) or cut > 3:
+            return True  # `petapixel`, `crystalski`: a word after a word is no person
     return False
+
+
+def hashtag_is_person(tag: str) -> bool:
+    """A hashtag that is a full name: `#dianaokonkwo`, `#MartaKowalska`; never one word.
+
+    Stricter than a handle: a hashtag is more often a topic than a person, so it must be a
+    forename then a listed surname, neither an English word (`#RobinHood`, `#JackDaniels`
+    are a legend and a drink), with nothing after.
+    """
+    parts = _HANDLE_PART.findall(tag)
+    if len(parts) == 2 and "".join(parts) == tag:
+        first, last = parts
+        return _full_name_parts(first, last)
+    if len(parts) != 1 or not tag.islower():
+        return False
+    return any(_full_name_parts(tag[:cut], tag[cut:]) for cut in range(len(tag) - 3, 2, -1))
+
+
+def _full_name_parts(first: str, last: str) -> bool:
+    return (
+        len(first) > 2
+        and len(last) > 2
+        and is_forename(first)
+        and is_surname(last)
+        and not is_word(first)
+        and not is_word(last)
+    )
 
 
 class ListedNameRecognizer(ShapeRecognizer):
     """Capitalised runs that start with a listed forename; handles built from a forename."""
 
     ENTITY = "PERSON"
-    SHAPES = (Shape("listed", _RUN.pattern, 0.85), Shape("handle", _HANDLE.pattern, 0.6))
+    SHAPES = (
+        Shape("listed", _RUN.pattern, 0.85),
+        Shape("handle", _HANDLE.pattern, 0.6),
+        Shape("hashtag", _HASHTAG.pattern, 0.6),
+    )
     CONTEXT = ()
     DAMPING = ()
     BOOST = 0.0
@@ -137,14 +193,18 @@ class ListedNameRecognizer(ShapeRecognizer):
             for m in _HANDLE.finditer(text):
                 if handle_is_person(m[1]):
                     yield m.start(), m.end(), 0.6, "handle"
+        if "#" in text:
+            for m in _HASHTAG.finditer(text):
+                if hashtag_is_person(m[1]):
+                    yield m.start(), m.end(), 0.6, "hashtag"
 
     def validate(self, value: str) -> bool:
         """Shape filter, except for handles (which are not written as names)."""
-        return value.startswith("@") or plausible_name(value)
+        return value.startswith(("@", "#")) or plausible_name(value)
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
         """Company evidence drops the span."""
-        if text[start] == "@":
+        if text[start] in "@#":
             return score
         return 0.0 if looks_like_company(text, start, end) else score
 

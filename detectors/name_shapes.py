@@ -18,7 +18,16 @@ from __future__ import annotations
 
 import re
 
-from detectors.gazetteer import PARTICLES, fold, is_common, is_forename, is_place, is_surname, known
+from detectors.gazetteer import (
+    PARTICLES,
+    fold,
+    is_common,
+    is_forename,
+    is_place,
+    is_surname,
+    is_word,
+    known,
+)
 
 PLACES = frozenset(
     "london manchester birmingham leeds glasgow edinburgh liverpool bristol sheffield cardiff "
@@ -229,8 +238,12 @@ def forename_surname(words: list[str]) -> bool:
     return len(words) > 1 and is_forename(words[0]) and fold(words[-1]) in WORD_SURNAMES
 
 
-def name_evidence(value: str) -> float:
-    """Score a plausible span by list evidence: 0.85 name, 0.6 lone name word, 0 no evidence."""
+def name_evidence(value: str, opening: bool = False) -> float:
+    """Score a plausible span by list evidence: 0.85 name, 0.6 lone name word, 0 no evidence.
+
+    `opening`: the span opens a sentence, where a capital says nothing, so a lone surname that
+    is also an English word (`Proud`, `Gear`) is taken for the word.
+    """
     words = value.split()
     kinds = [word_kind(w) for w in words]
     core = [w for w, k in zip(words, kinds, strict=True) if k in ("name", "caps")]
@@ -238,24 +251,44 @@ def name_evidence(value: str) -> float:
         only = core[0]
         if "initial" in kinds and kinds[-1] != "initial" and is_surname(only):
             return 0.85  # `J. Cole`, `A. Smith`
-        if is_forename(only) or (is_surname(only) and not is_common(only)):
+        if is_forename(only) or (
+            is_surname(only) and not is_common(only) and not (opening and is_word(only))
+        ):
             return 0.6
+
         return 0.0
     first, last = core[0], core[-1]
     if "initial" in kinds[1:-1]:
         return 0.85  # `Ross G. Hoyt`, `Janka M. Szász`
+    if is_word(first) and is_word(last) and not known(last):
+        return 0.0  # `Come Dine`, `Good Luck`: two English words, the last no listed name
     if is_forename(first) or (known(first) and is_surname(last) and not is_common(last)):
         return 0.85
+    if (
+        len(core) == 2
+        and is_surname(last)
+        and not any(is_word(w) or is_place(w) or not w.isalpha() for w in core)
+    ):
+        return 0.85  # `Inayat Khan`: a listed surname after a name-shaped word that is no word
     return 0.0
 
 
 _LEAD_WORD = re.compile(r"(\S+)[ \t]+(?=\S)")
 
 
-def _not_a_name_word(word: str) -> bool:
-    """Boilerplate or a common word that is no name (`Copyright`, `Remove`, `Thanks`)."""
-    w = word.casefold()
-    return w in NOT_NAMES or (is_common(word) and not known(word))
+def _not_a_name_word(word: str, leading: bool = False) -> bool:
+    """Boilerplate or a common word that is no name (`Copyright`, `Remove`, `Thanks`).
+
+    Before a name any English word that is no listed name goes (`Unlucky Andy Murray`); after
+    one only common words do, since surnames missing from the lists are often words too
+    (`Harry Turtledove`, `Jerry Quarry`).
+    """
+    w = word.casefold().strip(".")
+    if w in NOT_NAMES:
+        return True
+    if leading and len(w) > 1:
+        return is_word(w) and not known(w)
+    return is_common(word) and not known(word)
 
 
 _EDGE = " \t\r\n'\"‘’“”,;:!?()[]{}<>*|-–—"
@@ -273,7 +306,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int, bool]:
     title = TITLES.match(text, start, end)
     if title:
         start = title.end()
-    while (lead := _LEAD_WORD.match(text, start, end)) and _not_a_name_word(lead.group(1)):
+    while (lead := _LEAD_WORD.match(text, start, end)) and _not_a_name_word(lead.group(1), True):
         start = lead.end()  # `Copyright Thomas Nagy`, `Remove Hartmut Penner`
     while end > start and text[end - 1] in _EDGE:
         end -= 1

@@ -20,7 +20,7 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors.gazetteer import is_forename, known
+from detectors.gazetteer import is_common, is_forename, is_surname, is_word, known
 from detectors.name_shapes import (
     GROUP_WORDS,
     looks_like_company,
@@ -30,8 +30,29 @@ from detectors.name_shapes import (
     used_in_lower_case,
 )
 from detectors.pattern import Shape, ShapeRecognizer
+from detectors.true_case import mostly_foreign
 
+_DETERMINER = re.compile(r"(?i:\b(?:the|a|an|my|your|our|their))[ \t]+$")
 _LOWER_WORD = re.compile(r"(?<![\w'’@.\-])[a-z]+(?![\w'’@.\-])")  # not inside e-mail addresses
+
+
+def lower_case_name(value: str) -> float:
+    """Score a name the model found written in lower case (0 when it is no name).
+
+    Posts and chat write `emma watson` as readily as `Emma Watson`, and the model still finds
+    many of them. With case saying nothing, the lists decide: a listed forename then a listed
+    surname (0.85), or a lone listed forename that is no English word (`emma`, not `rose`) and
+    no short word of another language (`hari`, `el`: at least four letters) (0.6).
+    """
+    words = value.split()
+    if not 1 <= len(words) <= 3 or not all(w.isalpha() for w in words):
+        return 0.0
+    first, last = words[0], words[-1]
+    if len(words) == 1:
+        return 0.6 if len(first) > 3 and is_forename(first) and not is_word(first) else 0.0
+    if len(first) > 2 and is_forename(first) and is_surname(last) and not is_common(last):
+        return 0.85
+    return 0.0
 
 
 class SpacyPersonRecognizer(EntityRecognizer):
@@ -54,14 +75,27 @@ class SpacyPersonRecognizer(EntityRecognizer):
             return []
         out = []
         lower_words: set[str] | None = None
+        foreign: bool | None = None
         for ent in nlp_artifacts.entities:
             if ent.label_ not in ("PERSON", "PER"):
                 continue
             start, end, title = trim(text, ent.start_char, ent.end_char)
             value = text[start:end]
+            if value.islower() and text[start - 1 : start] not in ("#", "@"):
+                if lower := lower_case_name(value):
+                    out.append(self._result(start, end, lower))
+                continue
             if text[start - 1 : start] in ("#", "@") or not plausible_name(value):
                 continue  # hashtags and handles are not written names
-            score = name_evidence(value) or (0.85 if title else 0.0)
+            before = text[max(0, start - 12) : start]
+            if " " not in value and _DETERMINER.search(before):
+                continue  # `the Moon`, `a Zara bag`, `your Crew`: a name alone takes no article
+            if " " not in value and foreign is None:
+                foreign = mostly_foreign(text)
+            if " " not in value and foreign:
+                continue  # a lone word in another language's text: the English model guesses
+            opening = not before.rstrip() or before.rstrip()[-1] in ".!?:\"'“("
+            score = name_evidence(value, opening) or (0.85 if title else 0.0)
             if not score or looks_like_company(text, start, end):
                 continue
             if lower_words is None:
