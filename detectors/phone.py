@@ -183,6 +183,8 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         labelled_column = bool(self._header) and has_word(self._header, _LABELS)
         for run in left:
             start, end = run.span()
+            if not self._may_be_number(text, start, end):
+                continue  # what _judge rejects in every region: no parse needed
             labelled = labelled_column or self._labelled(text, start)
             regions = [*named, *LABEL_REGIONS] if labelled else named
             for region in regions:
@@ -196,15 +198,22 @@ class PhoneNumberRecognizer(ShapeRecognizer):
                     yield start, end, verdict[0], shape
                     break
 
+    def _may_be_number(self, text: str, start: int, end: int, least: int = 8) -> bool:
+        """The checks of _judge that need no parse: edges, dates, slashes, enough digits."""
+        raw = text[start:end]
+        if not self._clean_edges(text, start, end) or _ZIP4.match(raw) or _DATE.match(raw):
+            return False
+        if "/" in raw and not _AREA_SLASH.match(raw):
+            return False  # `1895.22/1013`: a reference, not a number
+        return sum(c.isdigit() for c in raw) >= least
+
     def _judge(
         self, text: str, start: int, end: int, number: Any, region: str
     ) -> tuple[float, str] | None:
         """Score and shape of one candidate, or None when its surroundings rule it out."""
         raw = text[start:end]
-        if not self._clean_edges(text, start, end) or _ZIP4.match(raw) or _DATE.match(raw):
+        if not self._may_be_number(text, start, end, least=0):
             return None
-        if "/" in raw and not _AREA_SLASH.match(raw):
-            return None  # `1895.22/1013`: a reference, not a number
         if not _INTERNATIONAL.match(raw) and region in _TRUNK_ZERO and not _TRUNK.match(raw):
             return None  # `1535359906` (a byte count): written nationally it would start with 0
         digits = sum(c.isdigit() for c in raw)
