@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-tradeoff bench-outside bench-person bench-report clean estate
+.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-tradeoff bench-outside bench-person bench-report bench-cluster clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,10 @@ bench-incremental: $(STAMP)
 bench-report: $(STAMP)
 	bash scripts/install-test-deps.sh
 	$(BIN)/python -m bench.report
+
+## bench-cluster: the local pool vs a local Dask cluster (overhead), and throughput vs workers
+bench-cluster: $(STAMP)
+	$(BIN)/python -m bench.cluster
 
 ## bench-person: one data-subject lookup on 10 million findings, one core
 bench-person: $(STAMP)

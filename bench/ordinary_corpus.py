@@ -20,7 +20,7 @@ import email.message
 import email.utils
 import io
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +28,19 @@ from bench.ordinary_docs import Builders, Rows
 from bench.ordinary_text import CATEGORY, Cast, Planted, Text
 from bench.throughput_corpus import cached
 
-VERSION = 1  # bump when the generator changes: cached corpora of another version are rebuilt
+VERSION = 2  # bump when the generator changes: cached corpora of another version are rebuilt
 SEED = 20261130
 FILES = {"prose": 160, "pdf": 160, "docx": 160, "mail": 110, "sheets": 70}
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# Writers stamp files with the time they were made; a seeded corpus must not depend on it.
+MADE = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
 
 def pdf_document(t: Text, rows: Rows) -> tuple[bytes, Planted]:
     from fpdf import FPDF
 
     pdf = FPDF()
+    pdf.set_creation_date(MADE)
     unicode = FONT.exists()
     if unicode:
         pdf.add_font("dejavu", fname=str(FONT))
@@ -62,6 +65,7 @@ def docx_document(t: Text, rows: Rows) -> bytes:
     import docx
 
     d = docx.Document()
+    d.core_properties.created = d.core_properties.modified = MADE.replace(tzinfo=None)
     for para in t.paragraphs():
         d.add_paragraph(para)
     if rows:
@@ -102,6 +106,7 @@ def table_document(fmt: str, rows: Rows) -> bytes:
     import openpyxl
 
     wb = openpyxl.Workbook(write_only=True)
+    wb.properties.created = wb.properties.modified = MADE.replace(tzinfo=None)
     ws = wb.create_sheet("Export")
     for row in rows:
         ws.append(row)
@@ -162,7 +167,7 @@ class OrdinaryCorpus:
         msg["To"] = f"{self.r.choice(('info', 'accounts', 'office', 'bookings'))}@{company_domain}"
         msg["Subject"] = self.cast.fill(self.r.choice(SUBJECTS))
         self.when += timedelta(minutes=self.r.randrange(5, 3000))
-        msg["Date"] = email.utils.format_datetime(self.when.astimezone())
+        msg["Date"] = email.utils.format_datetime(self.when.replace(tzinfo=UTC))
         msg["Message-ID"] = f"<{self.r.getrandbits(64):x}@{company_domain}>"
         msg.set_content(t.text())
         planted += t.planted
@@ -170,6 +175,7 @@ class OrdinaryCorpus:
             doc, rows = self.b.invoice()
             data, more = pdf_document(doc, rows)
             msg.add_attachment(data, maintype="application", subtype="pdf", filename="invoice.pdf")
+            msg.set_boundary(f"=={self.r.getrandbits(64):016x}==")  # not the random module's
             planted += more
         buf = io.BytesIO()
         email.generator.BytesGenerator(buf, mangle_from_=True).flatten(msg)

@@ -65,6 +65,12 @@ def cli() -> None:
     type=click.IntRange(min=1),
     help="Worker processes (default: config, or one per CPU).",
 )
+@click.option(
+    "--cluster",
+    help="Run extraction and detection on a Dask cluster: the scheduler's address "
+    "(tcp://HOST:8786) or local:N to try one here (default: config scan.cluster, else the "
+    "local pool). Needs the cluster extra; see docs/cluster.md.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @click.option(
     "--incremental",
@@ -93,6 +99,7 @@ def scan(
     config_path: Path | None,
     out: Path | None,
     workers: int | None,
+    cluster: str | None,
     quiet: bool,
     incremental: bool,
     resume: bool,
@@ -129,6 +136,8 @@ def scan(
         )
         if workers:
             cfg = _with(cfg, workers=workers)
+        if cluster:
+            cfg = _with(cfg, cluster=_cluster_option(cluster))
         if out and config_path:
             cfg = _with(cfg, out=out.resolve())
         progress: Progress | None = None
@@ -539,6 +548,17 @@ def person(
         err=sys.stderr,
     )
     sys.exit(code)
+
+
+def _cluster_option(value: str) -> str | None:
+    """--cluster, checked like scan.cluster but named as the option."""
+    from scanner import config as config_mod
+    from scanner.errors import ConfigError, InputError
+
+    try:
+        return config_mod.check_cluster(value, "--cluster")
+    except ConfigError as e:
+        raise InputError("--cluster", e.problem, e.fix) from None
 
 
 def _with(cfg: ScanConfig, **changes: object) -> ScanConfig:

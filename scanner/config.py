@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -195,6 +196,9 @@ class ScanConfig:
     review_file: Path | None = None
     allowlist: AllowListConfig = field(default_factory=AllowListConfig)
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    # A Dask scheduler ("tcp://host:8786") or "local:N" (a LocalCluster of N workers) that runs
+    # extraction and detection instead of the local pool (docs/cluster.md); None: the local pool.
+    cluster: str | None = None
 
     def store(self, store_id: str) -> Store:
         """The store with this id; unknown ids map to the undeclared store."""
@@ -427,7 +431,9 @@ def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = N
     """Validate a parsed TOML document; relative paths resolve against `base_dir`."""
     _check_keys(data, {"scan", "limits", "ocr", "detectors", "store", "source", "allowlist"}, "")
     scan = _get(data, "scan", dict, "scan", {})
-    _check_keys(scan, {"out", "workers", "secret_file", "state_dir", "review_file"}, "scan")
+    _check_keys(
+        scan, {"out", "workers", "secret_file", "state_dir", "review_file", "cluster"}, "scan"
+    )
     workers = _get(scan, "workers", int, "scan.workers", 0)
     if workers < 0:
         raise ConfigError(
@@ -491,7 +497,26 @@ def from_dict(data: dict[str, Any], base_dir: Path, config_path: Path | None = N
             set(detectors.category_of()),
         ),
         ocr=_parse_ocr(_get(data, "ocr", dict, "ocr", {})),
+        cluster=check_cluster(_get(scan, "cluster", str, "scan.cluster", ""), "scan.cluster"),
     )
+
+
+_CLUSTER = re.compile(r"(?:(tcp|tls)://(\[[0-9a-fA-F:]+\]|[\w.-]+):(\d{1,5})|local:(\d+))")
+
+
+def check_cluster(value: str, key: str) -> str | None:
+    """A Dask scheduler address or `local:N`, checked before anything connects ("" is None)."""
+    if not value:
+        return None
+    m = _CLUSTER.fullmatch(value.strip())
+    if m is None or (m[3] and not 0 < int(m[3]) < 65536) or (m[4] and int(m[4]) < 1):
+        raise ConfigError(
+            key,
+            f"{value!r} is not a Dask scheduler address or local:N",
+            'use the scheduler\'s address, e.g. "tcp://scanhost:8786", or "local:2" to try a '
+            "cluster of 2 workers on this machine",
+        )
+    return value.strip()
 
 
 def load(path: Path) -> ScanConfig:

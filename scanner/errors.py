@@ -81,3 +81,7 @@ class StateError(NoticeScanError):
 
 class OutputError(NoticeScanError):
     """A scan's outputs cannot be written (disk full, read-only or missing folder, no right)."""
+
+
+class ClusterError(NoticeScanError):
+    """The Dask cluster cannot run the scan (unreachable, lost, a worker set up wrongly)."""

@@ -21,6 +21,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "o365": ("msal", "requests"),
     "pst": ("pypff",),
     "ocr": ("tesserocr", "pillow_heif"),
+    "cluster": ("dask", "distributed"),
 }
 # module -> its distribution's name on PyPI, where they differ
 DISTRIBUTION = {"smbclient": "smbprotocol", "pypff": "libpff-python", "pillow_heif": "pillow-heif"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 UNDECLARED_STORE = "undeclared"
@@ -68,6 +69,16 @@ class Finding:
     start: int
     end: int
     reason: str = ""  # why: recognizer, shape or model, validation, cue (never the value)
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        # Findings cross process boundaries by the hundred thousand (parser -> pool, and on a
+        # cluster on to the scanner). The dataclass default pickles each through fields() and
+        # a state dict; the constructor and a tuple pickle 2.5x and unpickle 1.8x faster, which
+        # was a tenth of a Dask worker's CPU (bench.cluster).
+        return (Finding, _finding_values(self))
+
+
+_finding_values = attrgetter(*Finding.__dataclass_fields__)
 
 
 @dataclass(slots=True)

@@ -41,7 +41,7 @@ from scanner.config import Limits, ScanConfig
 from scanner.errors import ConfigError
 from scanner.incremental import Baseline, Grouper, analysis_key
 from scanner.models import Item, ItemResult, Status
-from scanner.pool import WorkerPool
+from scanner.pool import Pool, WorkerPool
 from scanner.privacy import hashing_facts, load_key, mask_metadata
 from scanner.state import FINISHED, ScanLock, ScanRecord, StateDB, config_identity
 from scanner.stats import Finish, Progress, ScanStats, ScanSummary
@@ -111,6 +111,8 @@ def run_scan(
             "add a [[source]] table (see config.example.toml) or give PATHS to `noticescan scan`",
         )
     sources = build_sources(config)  # validates source options before anything starts
+    if config.cluster:  # a missing `cluster` extra is named now, before a scan folder exists
+        import scanner.dask_pool  # noqa: F401
     identity = identity_of(config)
     lock = ScanLock(config.state_dir, identity)
     lock.acquire()
@@ -151,7 +153,7 @@ class Scan:
         self.stop = _Stop()
         self.walk = WalkRecord({s.id: s.store for s in config.sources})
         self.notes: list[str] = []
-        self.pool: WorkerPool | None = None
+        self.pool: Pool | None = None
         self.resumed = False
         self.unreachable_rows = 0
         self._last_progress = 0.0
@@ -240,10 +242,16 @@ class Scan:
     def _dispatch(self, baseline: Baseline, grouper: Grouper) -> None:
         """Walk, triage and feed the workers until everything is done or a stop is asked for."""
         previous = {s: signal.signal(s, self.stop) for s in (signal.SIGINT, signal.SIGTERM)}
-        walked = self.walk.walk(self.sources, self.incremental or self.resumed)
-        work = baseline.triage(walked, lambda: self.stop.requested)
         done = False
         try:
+            split = None
+            if self.config.cluster:  # connected first: the cluster's workers walk too
+                from scanner.dask_pool import DaskPool
+
+                self.pool = dask = DaskPool(self.config, self._on_result)
+                split = dask.walk_split
+            walked = self.walk.walk(self.sources, self.incremental or self.resumed, split)
+            work = baseline.triage(walked, lambda: self.stop.requested)
             self._loop(work, grouper)
             done = True
         finally:

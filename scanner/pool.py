@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Protocol
 
 import psutil
 
@@ -32,8 +32,70 @@ class WorkerStartError(NoticeScanError):
     """Workers cannot start (missing model, broken install): the scan cannot run."""
 
 
-def _worker_main(conn: Connection, config: ScanConfig) -> None:
+OnResult = Callable[[ItemResult, str], None]
+
+
+class Pool(Protocol):
+    """What the scan dispatches items through; every ItemResult goes to the pool's on_result.
+
+    Two implementations: this module's WorkerPool (processes on this machine) and DaskPool
+    (scanner/dask_pool.py: the same work as tasks on a Dask cluster's workers).
+    """
+
+    restarts: int
+
+    @property
+    def in_flight(self) -> int:
+        """Items submitted and not yet finished."""
+        ...
+
+    @property
+    def peak_rss_mb(self) -> list[int]:
+        """Highest RSS of each parser process seen (MB), largest first."""
+        ...
+
+    def has_capacity(self) -> bool:
+        """True when a new item can be accepted without piling up."""
+        ...
+
+    def submit(self, item: Item) -> None:
+        """Queue one top-level item."""
+        ...
+
+    def poll(self, timeout: float = 0.2) -> None:
+        """Hand finished results to on_result, waiting up to `timeout` seconds for some."""
+        ...
+
+    def close(self) -> None:
+        """Everything is done: stop the workers."""
+        ...
+
+    def terminate(self) -> None:
+        """Stop now; in-flight items are not recorded."""
+        ...
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent dies, even by kill -9.
+
+    A worker stuck in a parser would otherwise outlive a killed scanner (or Dask worker) and
+    spin forever. The signal is tied to the parent's thread that started us, which lives as
+    long as the pool does (the main thread, or a Dask worker's task thread).
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the EOF on the pipe is the only signal
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _worker_main(conn: Connection, config: ScanConfig, parent: int) -> None:
     """Entry point of a worker process: load the detector once, then serve tasks until None."""
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides how to stop
     from detectors.registry import build_detector
     from scanner.privacy import Redactor, load_key
@@ -82,9 +144,7 @@ class WorkerPool:
     can keep a container and its nested items together; the top-level result comes last.
     """
 
-    def __init__(
-        self, config: ScanConfig, size: int, on_result: Callable[[ItemResult, str], None]
-    ) -> None:
+    def __init__(self, config: ScanConfig, size: int, on_result: OnResult) -> None:
         self.config = config
         self.size = size
         self.on_result = on_result
@@ -101,7 +161,9 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(child, self.config), daemon=True)
+        proc = self._ctx.Process(
+            target=_worker_main, args=(child, self.config, os.getpid()), daemon=True
+        )
         proc.start()
         child.close()
         return _Worker(proc=proc, conn=parent)

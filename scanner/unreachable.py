@@ -21,10 +21,13 @@ from scanner.errors import SourceError
 from scanner.incremental import Emit, parquet_findings, parquet_item
 from scanner.models import Item, ItemResult, Status
 from scanner.state import StateDB, under
-from sources.base import Changes, Listed, Rooted, Source
+from sources.base import Changes, Listed, Rooted, Source, SplitWalk
 from sources.listing import Listing
 
 BATCH = 500  # groups read from the state per query
+
+# Walks a SplitWalk source elsewhere (a Dask cluster): (source, listings) -> what its walk yields.
+Split = Callable[[Source, bool], Iterator[Item | ItemResult | Listing]]
 
 
 @dataclass(slots=True)
@@ -59,13 +62,22 @@ class WalkRecord:
     finished: set[str] = field(default_factory=set)  # sources walked to the end
 
     def walk(
-        self, sources: list[Source], listings: bool
+        self, sources: list[Source], listings: bool, split: Split | None = None
     ) -> Iterator[Item | ItemResult | Listing | Changes]:
-        """Every source's items (or listings, for re-scans that compare before reading)."""
+        """Every source's items (or listings, for re-scans that compare before reading).
+
+        With `split`, a source that can walk in parts (SplitWalk) is walked by it instead.
+        """
         for src in sources:
-            lister = src.listing if listings and isinstance(src, Listed) else None
+            stream: Iterator[Item | ItemResult | Listing | Changes]
+            if split is not None and isinstance(src, SplitWalk):
+                stream = split(src, listings)
+            elif listings and isinstance(src, Listed):
+                stream = src.listing()
+            else:
+                stream = src.walk()
             try:
-                for x in lister() if lister is not None else src.walk():
+                for x in stream:
                     self._note(x)
                     yield x
                 self.finished.add(src.id)

@@ -12,14 +12,15 @@ config.example.toml and docs/sources.md.
 
 A source may also implement an optional capability (a Protocol below, checked with isinstance,
 never by probing attributes): `ChangeTracking` (list only what changed since the last complete
-scan) and `NamesPrincipals` (say how it turned SIDs into names, for scan.json).
+scan), `NamesPrincipals` (say how it turned SIDs into names, for scan.json) and `SplitWalk` (walk
+in parts, a folder stack at a time, so that a Dask cluster's workers can share the listing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from scanner.config import ScanConfig, SourceConfig
 from scanner.models import Item, ItemResult
@@ -99,12 +100,24 @@ class PrincipalLookups:
     errors: list[str] = field(default_factory=list)  # lookups that failed (then not retried)
 
 
+@dataclass(frozen=True, slots=True)
+class NameFacts:
+    """The SIDs a walk (or a part of it, on another machine) named and could not name."""
+
+    resolved: frozenset[str] = frozenset()
+    unresolved: frozenset[str] = frozenset()
+    errors: tuple[str, ...] = ()
+
+
 @runtime_checkable
 class NamesPrincipals(Protocol):
     """A source that names the principals (SIDs) in its items' owner and readers."""
 
     def principal_lookups(self) -> PrincipalLookups:
         """What the walk resolved and what stayed a SID."""
+
+    def absorb(self, facts: NameFacts) -> None:
+        """Add what a part of the walk that ran elsewhere (a Dask worker) named."""
 
 
 @runtime_checkable
@@ -120,4 +133,42 @@ class Listed(Protocol):
 
     def listing(self, chunk: int = ...) -> Iterator[Listing]:
         """The walk as Listing chunks."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder a split walk has still to list: the source's own reference to it, and its depth."""
+
+    ref: Any  # picklable: a path (local), a share-relative path (smb)
+    depth: int
+    uri: str  # what an error row names if the folder cannot be listed
+
+
+@dataclass(slots=True)
+class WalkStep:
+    """What one part of a split walk found, and the folders it found and did not list."""
+
+    found: list[Item | ItemResult] | Listing
+    rest: list[Folder]
+    # A source that names principals: what its walks on that machine named so far.
+    principals: NameFacts | None = None
+
+
+@runtime_checkable
+class SplitWalk(Protocol):
+    """A source whose walk can be cut at folder boundaries and run in parts, anywhere.
+
+    On a Dask cluster (docs/cluster.md) each part is a task on a worker, so listing ten million
+    files is not the scanning machine's job: the first part lists from the root, and every part
+    hands back the folders it did not reach, which become parts of their own. The parts together
+    yield exactly what walk() yields (in another order). A part is listed in the worker's own
+    process with the worker's own credentials.
+    """
+
+    def walk_step(self, folders: list[Folder] | None, files: int) -> WalkStep:
+        """List `folders` (None: from the root) until at least `files` files were found.
+
+        Stops only between folders, never in the middle of one, so nothing is lost.
+        """
         ...

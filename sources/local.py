@@ -26,6 +26,7 @@ from typing import ClassVar
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, SourceError, TooLargeError
 from scanner.models import Item, ItemResult, Status
+from sources.base import Folder, WalkStep
 from sources.listing import CHUNK, Listing
 from sources.options import check_keys
 
@@ -133,21 +134,44 @@ class LocalSource:
         An explicit stack over os.scandir, so it streams (no list of the tree) and reuses the
         stat data the directory listing already returned.
         """
-        root = str(self.root)
+        st = self._root()
+        if stat.S_ISREG(st.st_mode):
+            yield self._single(st)
+            return
+        yield from self._list_from([(str(self.root), 0)], chunk)
+
+    def walk_step(self, folders: list[Folder] | None, files: int) -> WalkStep:
+        """One part of a split walk (sources.base.SplitWalk): a chunk, and the folders left."""
+        if folders is None:  # the root: a single file, or the first folders of the tree
+            st = self._root()
+            if stat.S_ISREG(st.st_mode):
+                return WalkStep(self._single(st), [])
+            folders = [Folder(str(self.root), 0, self.root_uri)]
+        stack = [(f.ref, f.depth) for f in folders]
+        # The generator suspends right after a full chunk, between two folders: what is still
+        # on the stack then is exactly what it has not listed.
+        found = next(self._list_from(stack, files), None) or self._listing()
+        return WalkStep(found, [Folder(path, depth, display(path)) for path, depth in stack])
+
+    def _root(self) -> os.stat_result:
         try:
-            st = os.stat(root)
+            return os.stat(self.root)
         except OSError as e:
             raise SourceError(
-                f"local source {self.id}: {display(root)} cannot be read ({e.strerror}); "
-                "check the path"
+                f"local source {self.id}: {display(str(self.root))} cannot be read "
+                f"({e.strerror}); check the path"
             ) from e
+
+    def _single(self, st: os.stat_result) -> Listing:
+        """The listing of a source that is one file."""
         out = self._listing()
-        if stat.S_ISREG(st.st_mode):
-            self._add(out, root, os.path.basename(root), st)
-            yield out
-            return
-        stack: list[tuple[str, int]] = [(root, 0)]
-        cut = len(os.path.join(root, ""))  # entry paths start with root + "/": slice, no relpath
+        self._add(out, str(self.root), self.root.name, st)
+        return out
+
+    def _list_from(self, stack: list[tuple[str, int]], chunk: int) -> Iterator[Listing]:
+        """Depth-first from `stack` (folder, depth), which it consumes; `chunk` files a step."""
+        out = self._listing()
+        cut = len(os.path.join(str(self.root), ""))  # entry paths start with root + "/"
         while stack:
             folder, depth = stack.pop()
             try:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, Protocol
 
-from sources.base import NamesPrincipals, PrincipalLookups, Source
+from sources.base import NameFacts, NamesPrincipals, PrincipalLookups, Source
 from sources.smb_acl import WELL_KNOWN, rid_name
 
 REPORTED_SIDS = 200  # unresolved SIDs listed in scan.json per source (all are counted)
@@ -101,6 +101,18 @@ class PrincipalNames:
             unresolved=sorted(self._unresolved),
             errors=list(self._errors),
         )
+
+    def facts(self) -> NameFacts:
+        """The SIDs named and not named so far, for a walk part that runs elsewhere."""
+        return NameFacts(
+            frozenset(self._resolved), frozenset(self._unresolved), tuple(self._errors)
+        )
+
+    def absorb(self, facts: NameFacts) -> None:
+        """Add what a walk part elsewhere named (its SIDs; each failed lookup once)."""
+        self._resolved |= facts.resolved
+        self._unresolved |= facts.unresolved - self._resolved
+        self._errors += [e for e in facts.errors if e not in self._errors]
 
     def close(self) -> None:
         """Close every lookup's connection."""

@@ -37,7 +37,7 @@ from smbprotocol.open import FilePipePrinterAccessMask, SMB2QueryInfoRequest, SM
 from scanner.config import ScanConfig, SourceConfig
 from scanner.errors import ConfigError, ItemError, TooLargeError
 from scanner.models import Item, ItemResult, Status
-from sources.base import PrincipalLookups
+from sources.base import Folder, NameFacts, PrincipalLookups, WalkStep
 from sources.ldap_names import LdapLookup
 from sources.local import matches
 from sources.lsa import LsaLookup
@@ -244,8 +244,28 @@ class SmbSource:
 
     def walk(self) -> Iterator[Item | ItemResult]:
         """Yield every file under the URL, depth-first, listing each folder once."""
-        stack: list[tuple[str, int]] = [("", 0)]
-        while stack:
+        yield from self._walk([("", 0)], lambda: False)
+
+    def walk_step(self, folders: list[Folder] | None, files: int) -> WalkStep:
+        """One part of a split walk (sources.base.SplitWalk): the files, and the folders left."""
+        stack = [("", 0)] if folders is None else [(f.ref, f.depth) for f in folders]
+        found: list[Item | ItemResult] = []
+        found.extend(self._walk(stack, lambda: len(found) >= files))
+        rest = [Folder(rel, depth, self.uri(rel)) for rel, depth in stack]
+        return WalkStep(found, rest, self.names.facts())
+
+    def absorb(self, facts: NameFacts) -> None:
+        """Take in the SIDs a walk part named elsewhere (for scan.json `principals`)."""
+        self.names.absorb(facts)
+
+    def _walk(
+        self, stack: list[tuple[str, int]], full: Callable[[], bool]
+    ) -> Iterator[Item | ItemResult]:
+        """Depth-first from `stack` (which it consumes) until it is empty or `full()`.
+
+        `full` is asked only between folders: a folder is always listed whole.
+        """
+        while stack and not full():
             rel, depth = stack.pop()
             try:
                 entries, retries = self._retrying(

@@ -21,6 +21,9 @@ def load(text: str, tmp_path: Path) -> config.ScanConfig:
     [
         ("[scan]\nworkers = 'two'\n", "scan.workers", "must be a int"),
         ("[scan]\nwokers = 2\n", "scan.wokers", "not a known setting"),
+        ("[scan]\ncluster = 'scheduler:8786'\n", "scan.cluster", "not a Dask scheduler"),
+        ("[scan]\ncluster = 'tcp://host:99999'\n", "scan.cluster", "not a Dask scheduler"),
+        ("[scan]\ncluster = 'local:0'\n", "scan.cluster", "not a Dask scheduler"),
         ("[limits]\nmax_file_mb = -1\n", "limits.max_file_mb", "greater than 0"),
         ("[detectors]\nthreshold = 2\n", "detectors.threshold", "between 0 and 1"),
         ("[ocr]\ndpi = 1200\n", "ocr.dpi", "between 72 and 600"),
@@ -138,3 +141,41 @@ def test_ocr_language_that_is_not_installed_names_the_package(tmp_path: Path) ->
         load("[ocr]\nlanguages = ['eng', 'xyz']\n", tmp_path)
     assert e.value.key == "ocr.languages" and "tesseract-ocr-xyz" in e.value.fix
     assert load("[ocr]\nenabled = false\nlanguages = ['xyz']\n", tmp_path).ocr.enabled is False
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("tcp://scan-01.corp.example:8786", "tcp://scan-01.corp.example:8786"),
+     ("tls://10.0.0.5:8786", "tls://10.0.0.5:8786"), ("local:2", "local:2"), ("", None)],
+)  # fmt: skip
+def test_cluster_addresses_that_are_accepted(value: str, expected: str | None) -> None:
+    assert config.check_cluster(value, "scan.cluster") == expected
+
+
+def test_cluster_option_is_checked_and_named_as_the_option(tmp_path: Path) -> None:
+    r = run_cli("scan", str(tmp_path), "--cluster", "8786", "-q")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1].startswith("noticescan: --cluster: '8786' is not")
+
+
+def test_cluster_without_dask_installed_is_one_line_naming_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from scanner.errors import ClusterError
+    from scanner.pipeline import run_scan
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    monkeypatch.delitem(sys.modules, "scanner.dask_pool", raising=False)
+    (tmp_path / "a.txt").write_text("hello")
+    cfg = config.from_dict(
+        {
+            "scan": {"out": str(tmp_path / "out"), "cluster": "local:1"},
+            "source": [{"type": "local", "path": str(tmp_path / "a.txt")}],
+        },
+        tmp_path,
+    )
+    with pytest.raises(ClusterError, match=r"pip install 'noticescan\[cluster\]'"):
+        run_scan(cfg)
+    assert not (tmp_path / "out").exists()  # named before any scan started

@@ -10,7 +10,9 @@ import pytest
 from scanner import config as config_mod
 from scanner.incremental import micros
 from scanner.models import Item, ItemResult
+from sources.listing import Listing
 from sources.local import LocalSource
+from tests.sources.split import walk_in_parts
 
 
 def source(tmp_path: Path, root: Path, **options: object) -> LocalSource:
@@ -149,3 +151,41 @@ def _bytes_read() -> int:
         if line.startswith("rchar:"):
             return int(line.split()[1])
     raise AssertionError("no rchar in /proc/self/io")
+
+
+def test_a_split_walk_finds_what_the_walk_finds(tmp_path: Path) -> None:
+    """Parts of a few files each (one per folder left), as Dask workers list them (issue 19)."""
+    root = tmp_path / "tree"
+    for a in range(3):
+        for b in range(4):
+            leaf = root / f"a{a}" / f"b{b}"
+            leaf.mkdir(parents=True)
+            for c in range(3):
+                (leaf / f"f{c}.txt").write_text("x" * (a + b + c))
+        (root / f"a{a}" / "top.txt").write_text("top")
+    (root / "a1" / "link").symlink_to(root / "a0")
+    (root / "locked").mkdir()
+    (root / "locked").chmod(0)
+    cfg = config_mod.from_dict(
+        {"source": [{"type": "local", "path": str(root), "exclude": ["b3"]}]}, tmp_path
+    )
+
+    def make() -> LocalSource:
+        return LocalSource(cfg.sources[0], cfg)
+
+    def key(x: Item | ItemResult) -> tuple[str, str]:
+        return (x.uri, "item") if isinstance(x, Item) else (x.item.uri, str(x.status))
+
+    try:
+        whole = sorted(map(key, make().walk()))
+        found, parts, _ = walk_in_parts(make, files=4)
+    finally:
+        (root / "locked").chmod(0o755)
+    assert sorted(map(key, found)) == whole
+    assert len(whole) == 3 * 3 * 3 + 3 + 1 + (0 if os.geteuid() == 0 else 1)
+    assert parts > 5  # it really was split
+    single = tmp_path / "one.txt"
+    single.write_text("one")
+    cfg1 = config_mod.from_dict({"source": [{"type": "local", "path": str(single)}]}, tmp_path)
+    step = LocalSource(cfg1.sources[0], cfg1).walk_step(None, 10)
+    assert isinstance(step.found, Listing) and step.found.uris == [str(single)] and not step.rest

@@ -25,6 +25,7 @@ from tests.fixtures.samba import (
     set_acl,
     user_sid,
 )
+from tests.sources.split import walk_in_parts
 
 pytestmark = [pytest.mark.samba, pytest.mark.usefixtures("smb_env")]
 
@@ -324,3 +325,30 @@ def test_server_that_stays_down_fails_the_item_not_the_process(own_samba: SambaS
         src.read(item)
     _, errors = items_of(src.walk())
     assert len(errors) == 1 and errors[0].status is Status.ERROR
+
+
+def test_a_split_walk_finds_what_the_walk_finds_and_names_the_same_sids(
+    samba: SambaServer,
+) -> None:
+    """Parts listed by separate source objects (Dask workers, issue 19) add up to the walk."""
+    names = tuple(f"d{a}/e{b}/f{c}.txt" for a in range(3) for b in range(2) for c in range(2))
+    folder, path = new_folder(samba)
+    for name in (*names, "top.txt"):
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(name)
+    samba.chown_tree("finance")
+
+    def make() -> SmbSource:
+        return source(samba, "finance", folder)
+
+    whole = make()
+    items, errors = items_of(whole.walk())
+    found, parts, ran = walk_in_parts(make, files=3)
+    split_items, split_errors = items_of(found)
+    assert split_items == items and split_errors == errors and len(items) == 13
+    assert parts > 3
+    merged = make()
+    for src in ran:
+        merged.absorb(src.names.facts())
+    assert merged.principal_lookups() == whole.principal_lookups()
+    assert whole.principal_lookups().resolved > 0
