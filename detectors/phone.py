@@ -124,6 +124,25 @@ _LETTER_LABEL = re.compile(r"(?:^|[ \t|/])[TtMmFfPp][.:]?[ \t]*$")
 LABEL_WINDOW = 30  # characters before a number on its line where its label may stand
 
 
+_DIGIT = re.compile(r"\d")
+GB_DIGITS = 9  # _judge's least for a GB number
+
+
+def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
+    """GB matches of libphonenumber's matcher, from the lines with enough digits for one.
+
+    The matcher never joins lines, and parsing every amount and date of a line that cannot
+    hold a reportable number was most of this recognizer's time.
+    """
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if len(_DIGIT.findall(line)) >= GB_DIGITS:
+            matcher = phonenumbers.PhoneNumberMatcher(line, "GB", phonenumbers.Leniency.POSSIBLE)
+            for m in matcher:
+                yield pos + m.start, pos + m.end, m.number
+        pos += len(line)
+
+
 class PhoneNumberRecognizer(ShapeRecognizer):
     """Phone numbers in international and national forms (see the module docstring)."""
 
@@ -164,17 +183,17 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         a text names only when such runs exist (most texts have none).
         """
         found: list[tuple[int, int]] = []
-        matcher = phonenumbers.PhoneNumberMatcher(text, "GB", phonenumbers.Leniency.POSSIBLE)
-        for m in matcher:
-            verdict = self._judge(text, m.start, m.end, m.number, "GB")
+        for start, end, number in _gb_matches(text):
+            verdict = self._judge(text, start, end, number, "GB")
             if verdict:
                 if verdict[0] >= 0.6:  # a merely possible GB reading may be valid elsewhere
-                    found.append((m.start, m.end))
-                yield m.start, m.end, *verdict
+                    found.append((start, end))
+                yield start, end, *verdict
         left = [
             r
             for r in _RUN.finditer(text)
             if not any(a < r.end() and r.start() < b for a, b in found)
+            and self._may_be_number(text, r.start(), r.end())
         ]
         if not left:
             return
@@ -183,8 +202,6 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         labelled_column = bool(self._header) and has_word(self._header, _LABELS)
         for run in left:
             start, end = run.span()
-            if not self._may_be_number(text, start, end):
-                continue  # what _judge rejects in every region: no parse needed
             labelled = labelled_column or self._labelled(text, start)
             regions = [*named, *LABEL_REGIONS] if labelled else named
             for region in regions:
@@ -219,7 +236,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         digits = sum(c.isdigit() for c in raw)
         # Short numbers (`2015 12`, extensions) are never worth reporting; eight digits are a
         # whole number in DK, NO and the Baltics, and only counted with their country.
-        if digits < (9 if region == "GB" else 8):
+        if digits < (GB_DIGITS if region == "GB" else 8):
             return None
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if phonenumbers.is_valid_number(number) or _DRAMA.match(e164):
