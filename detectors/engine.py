@@ -389,9 +389,17 @@ class _Known:
         self.ends = list(itertools.accumulate((b for _, b in spans), max))
         self.parts = parts
 
-    def covers(self, start: int, end: int, word: str) -> bool:
-        """Whether the word at text[start:end] is part of something found already."""
-        if word in self.parts:
+    def covers(self, text: str, start: int, end: int) -> bool:
+        """Whether the word at text[start:end] is part of something found already.
+
+        A name word of the item standing alone is a later mention; next to another capitalised
+        word it may start a longer name (`Ben Player` after `Player` alone), which later
+        mentions leave to the model.
+        """
+        if text[start:end] in self.parts and not (
+            _PREVIOUS_CAPITAL.search(text, max(0, start - 40), start)
+            or _NEXT_WORD.match(text, end)
+        ):
             return True
         i = bisect.bisect_right(self.starts, start) - 1
         return i >= 0 and self.ends[i] >= end
@@ -510,6 +518,7 @@ def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[in
 # A capitalised or all-capitals word (any Latin capital): the only place a name can start.
 _CAPITAL = re.compile(rf"(?<![\w@.'’-])[{UPPER}][\w'’-]*(?<![-'’])(?![@])")
 _NEXT_CAPITAL = re.compile(rf"[ \t]*[{UPPER}]")
+_PREVIOUS_CAPITAL = re.compile(rf"[{UPPER}][\w'’\-]*\.?[ \t]+$")
 _NEXT_WORD = re.compile(rf"\.?[ \t]+(?:&[ \t]+)?([{UPPER}][\w'’\-]*)")
 _SENTENCE_END = frozenset(".!?:;\n\"'(")
 # Capitalised words that open sentences and are never names; such a word is still a candidate
@@ -562,11 +571,11 @@ def _explained(text: str, m: re.Match[str], end: int, known: _Known) -> bool:
     company suffix (`Chamberlain Cleaning Services Limited`) names a company, which the PERSON
     filters drop whatever the model says.
     """
-    if known.covers(m.start(), m.end(), m[0]):
+    if known.covers(text, m.start(), m.end()):
         return True
     nxt = _NEXT_WORD.match(text, m.end(), end)
     if m[0].casefold().rstrip(".") in _TITLE_WORDS and nxt:
-        return known.covers(nxt.start(1), nxt.end(1), nxt[1])
+        return known.covers(text, nxt.start(1), nxt.end(1))
     at = m.start() - 2 if text[m.start() - 2 : m.start()] == "& " else m.start()
     if COMPANY_SUFFIX.match(text[at : at + 16]):
         return True  # `& Co`, `Services`: the word is itself a company's

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from presidio_analyzer import RecognizerResult
 
-from detectors.engine import _settle, could_name, name_windows
+from detectors.engine import _Known, _settle, could_name, name_windows
 from detectors.gazetteer import common_words, forenames, surnames
 from detectors.name_shapes import name_evidence, plausible_name
 from scanner.extract.base import TextSegment
@@ -159,3 +159,13 @@ def test_the_gate_lets_through_every_span_name_evidence_would_keep() -> None:
             initial = any(w.endswith(".") for w in words[:-1])
             assert initial or any(could_name(w) for w in words), words
     assert kept > 300  # the sample exercises the evidence rules
+
+
+def test_a_name_word_alone_is_a_later_mention_but_next_to_a_capital_it_reaches_the_model() -> None:
+    """`Player` alone is left to later_mentions; `Ben Player` may be a longer name."""
+    known = _Known([], {"Ben", "Player"})
+    alone = FILLER + "Yesterday the coach said Player had trained hard. " + FILLER
+    assert list(name_windows(alone, 0, len(alone), known)) == []
+    full = FILLER + "The title went to Ben Player, one of two riders. " + FILLER
+    (a, b), *_ = name_windows(full, 0, len(full), known)
+    assert a <= full.index("Ben Player") and full.index("Ben Player") + 10 <= b
