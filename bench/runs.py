@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+# The checkout whose scanner and detectors are measured (bench.throughput --code): this one, or
+# a baseline measured by this checkout's method (bench.tradeoff --baseline).
+CODE = REPO
 KEY = "bench-throughput-key-0123456789"
 
 
@@ -53,7 +56,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
 def env() -> dict[str, str]:
     """The environment both sides run in: the repo importable, a fixed HMAC key."""
     e = dict(os.environ, NOTICESCAN_HMAC_KEY=KEY)
-    e["PYTHONPATH"] = str(REPO) + os.pathsep + e.get("PYTHONPATH", "")
+    e["PYTHONPATH"] = str(CODE) + os.pathsep + e.get("PYTHONPATH", "")
     return e
 
 

@@ -397,8 +397,7 @@ class _Known:
         mentions leave to the model.
         """
         if text[start:end] in self.parts and not (
-            _PREVIOUS_CAPITAL.search(text, max(0, start - 40), start)
-            or _NEXT_WORD.match(text, end)
+            _PREVIOUS_CAPITAL.search(text, max(0, start - 40), start) or _NEXT_WORD.match(text, end)
         ):
             return True
         i = bisect.bisect_right(self.starts, start) - 1
@@ -577,17 +576,22 @@ def _explained(text: str, m: re.Match[str], end: int, known: _Known) -> bool:
     if m[0].casefold().rstrip(".") in _TITLE_WORDS and nxt:
         return known.covers(text, nxt.start(1), nxt.end(1))
     at = m.start() - 2 if text[m.start() - 2 : m.start()] == "& " else m.start()
-    if COMPANY_SUFFIX.match(text[at : at + 16]):
+    if _company_suffix(text, at, end):
         return True  # `& Co`, `Services`: the word is itself a company's
     pos = m.end()
     for _ in range(4):
-        if COMPANY_SUFFIX.match(text[pos : pos + 16]):
+        if _company_suffix(text, pos, end):
             return True
         nxt = _NEXT_WORD.match(text, pos, end)
         if not nxt:
             return False
         pos = nxt.end()
     return False
+
+
+def _company_suffix(text: str, pos: int, end: int) -> bool:
+    """A company suffix at pos, on the same line (`Bank account` below a name is no suffix)."""
+    return bool(COMPANY_SUFFIX.match(text[pos : min(pos + 16, end)].split("\n", 1)[0]))
 
 
 def name_windows(

@@ -111,6 +111,16 @@ def test_a_name_only_the_model_finds_still_reaches_it(detector: Any, text: str, 
     assert sent == 1
 
 
+def test_a_company_suffix_on_the_next_line_does_not_hide_a_name(detector: Any) -> None:
+    """`Bank account` below `Name: Tirza Hanegraaff` (a text file's lines) is no `Bank` suffix."""
+    lines = ["Name: Tirza Hanegraaff", "Bank account (IBAN): NL27KMWI9640968582"]
+    segments = [TextSegment(f"line {i}", t) for i, t in enumerate(lines, 1)]
+    before = detector.model_texts
+    found = [(d.entity_type, d.value) for d in detector.detect(segments)]
+    assert ("PERSON", "Tirza Hanegraaff") in found
+    assert detector.model_texts > before
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [
