@@ -42,7 +42,7 @@ def quality(args: argparse.Namespace) -> dict[str, Any]:
     from bench import independent, records
 
     out: dict[str, Any] = {"independent": {}, "records": {}}
-    root = Path(args.corpora or os.environ.get(independent.ENV) or independent.DEFAULT_CORPORA)
+    root = Path(args.corpora)
     if root.is_dir():
         systems = {"noticescan": independent.noticescan_system()}
         systems["presidio"] = independent.presidio_system()
@@ -90,9 +90,7 @@ def measure(checkout: Path, args: argparse.Namespace, tmp: Path) -> dict[str, An
         f"runpy.run_path({str(HERE)!r}, run_name='__main__')"
     )
     child = [sys.executable, "-c", code, "tradeoff", "--quality-only", str(quality_json)]
-    child += ["--records", str(args.records)]
-    if args.corpora:
-        child += ["--corpora", str(args.corpora)]
+    child += ["--records", str(args.records), "--corpora", str(args.corpora)]
     subprocess.run(child, cwd=checkout, env=env, check=True)
     speed = json.loads(speed_json.read_text())
     return {"speed": speed["kinds"], **json.loads(quality_json.read_text())}
@@ -189,6 +187,17 @@ def main() -> int:
     if args.quality_only:
         args.quality_only.write_text(json.dumps(quality(args)))
         return 0
+    from bench import independent
+
+    # Resolved here, not in each checkout: `../shared/corpora` beside a baseline is elsewhere.
+    args.corpora = (
+        args.corpora or Path(os.environ.get(independent.ENV) or independent.DEFAULT_CORPORA)
+    ).resolve()
+    if not args.corpora.is_dir():
+        raise SystemExit(
+            f"bench.tradeoff: no human-labelled corpora at {args.corpora}: the quality bar cannot "
+            f"be measured (give --corpora DIR or set {independent.ENV})"
+        )
     checkouts = [c.resolve() for c in (args.baseline,) if c] + [REPO]
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="noticescan-tradeoff-") as t:
