@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-outside bench-person bench-report bench-cluster clean estate
+.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-tradeoff bench-outside bench-person bench-report bench-cluster clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench-records: $(STAMP)
 ## bench-throughput: CPU seconds and recall per kind of document, noticescan vs the naive Presidio loop
 bench-throughput: $(STAMP)
 	$(BIN)/python -m bench.throughput
+
+## bench-tradeoff: speed per kind AND quality (independent PERSON, records) in one report; BASELINE=dir adds a checkout
+bench-tradeoff: $(STAMP)
+	$(BIN)/python -m bench.tradeoff $(if $(BASELINE),--baseline $(BASELINE))
 
 ## bench-outside: a scan's time outside its workers (scope, report, writing) at 1,000 and 3,000 items
 bench-outside: $(STAMP)

@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+# The checkout whose scanner and detectors are measured (bench.throughput --code): this one, or
+# a baseline measured by this checkout's method (bench.tradeoff --baseline).
+CODE = REPO
 KEY = "bench-throughput-key-0123456789"
 
 
@@ -36,10 +39,14 @@ class Run:
 
 
 def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run `cmd` to the end; its process tree's CPU seconds and the wall time."""
+    """Run `cmd` to the end in CODE; its process tree's CPU seconds and the wall time.
+
+    In CODE, not here: `python -m` puts the working directory first on the path, before
+    PYTHONPATH, so a baseline's scanner would otherwise be this checkout's.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, check=False)
+    proc = subprocess.run(cmd, env=env, cwd=CODE, capture_output=True, check=False)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
@@ -53,7 +60,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
 def env() -> dict[str, str]:
     """The environment both sides run in: the repo importable, a fixed HMAC key."""
     e = dict(os.environ, NOTICESCAN_HMAC_KEY=KEY)
-    e["PYTHONPATH"] = str(REPO) + os.pathsep + e.get("PYTHONPATH", "")
+    e["PYTHONPATH"] = str(CODE) + os.pathsep + e.get("PYTHONPATH", "")
     return e
 
 

@@ -1,7 +1,8 @@
 """noticescan against the naive Presidio loop, per kind of document, side by side in one run.
 
 Run: `.venv/bin/python -m bench.throughput [--corpus ordinary|tables|DIR ...] [--workers N]
-[--size-mb 200] [--sample-mb 3] [--quick]` (default: both generated corpora).
+[--size-mb 200] [--sample-mb 3] [--quick] [--code DIR]` (default: both generated corpora;
+`--code` measures another checkout's scanner by this checkout's method, see bench/tradeoff.py).
 
 Corpora:
 - `ordinary` (bench/ordinary_corpus.py): ~660 small business documents, ~11 MB, ~0.75 M chars:
@@ -19,7 +20,10 @@ and by the naive loop (bench/naive_loop.py: our extractors, then `AnalyzerEngine
 item, Presidio's default recognizers, the same spaCy model, a Pool of N). The measure is CPU
 seconds (user + system) of each command's whole process tree, minus that side's own run on the
 kind's primer, one tiny letter per format the kind holds (start-up, model loading, the kind's
-parsers: bench/primer.py); wall time is shown beside it (bench/runs.py).
+parsers: bench/primer.py); wall time is shown beside it (bench/runs.py). A corpus the naive
+loop reads whole is also scanned in ONE run per side (row `one scan`, start-up subtracted once):
+an estate is scanned in one go, and the sum of the kinds carries five start-up subtractions
+whose noise is as large as a small kind's work.
 
 Recall, on planted values: a value counts as found when the tool reports, in the same top-level
 file (or anything nested in it), a finding of the same notice category whose text equals the
@@ -268,6 +272,19 @@ def run_kind(
     return res
 
 
+WHOLE = "one scan"
+
+
+def run_whole(corpus: Corpus, picked: set[str], tmp: Path, args: argparse.Namespace) -> KindResult:
+    """The whole corpus in one scan per side, start-up (one primer of every format) once.
+
+    An estate is scanned in one go: summing the kinds counts a start-up subtraction per kind,
+    each with its own noise, which on small kinds is as large as the work measured.
+    """
+    whole = Corpus(corpus.name, corpus.root, [{**e, "kind": WHOLE} for e in corpus.manifest], None)
+    return run_kind(whole, WHOLE, corpus.root, picked, tmp, args)
+
+
 def startup(
     corpus: Corpus, entries: list[dict[str, Any]], tmp: Path, n: int, naive: bool
 ) -> dict[str, runs.Run]:
@@ -302,13 +319,16 @@ def report(results: list[KindResult]) -> None:
         total = KindResult(corpus, "ALL", 0, 0)
         hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for r in rows:
+            if r.kind == WHOLE:
+                continue  # its own row, after the sum of the kinds
             for k in ("files", "bytes", "chars", "ns_cpu", "ns_wall", "nv_cpu", "nv_wall"):
                 setattr(total, k, getattr(total, k) + getattr(r, k))
             for k, (a, b) in r.recall.items():
                 hits[k][0] += a
                 hits[k][1] += b
         total.recall = {k: (a, b) for k, (a, b) in hits.items()}
-        for r in [*rows, total]:
+        singles = [r for r in rows if r.kind != WHOLE]
+        for r in [*singles, total, *(r for r in rows if r.kind == WHOLE)]:
             print(_row(r))
     print(
         "\nCPU s: user+system of the whole process tree, net of start-up; naive CPU of sampled "
@@ -333,6 +353,8 @@ def timings_report(results: list[KindResult]) -> None:
     """Where noticescan's wall time went, summed over the kinds of each corpus (scan.json)."""
     by_corpus: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for r in results:
+        if r.kind == WHOLE:
+            continue
         t = r.timings
         workers = {f"worker {k}": v for k, v in t.get("workers_s", {}).items()}
         flat = {**t.get("main_s", {}), **workers}
@@ -356,9 +378,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--quick", action="store_true", help="smoke run: smaller corpora")
     parser.add_argument("--no-naive", action="store_true", help="noticescan only")
+    parser.add_argument(
+        "--no-whole", action="store_true", help="skip the one-scan run of each unsampled corpus"
+    )
     parser.add_argument("--cache", type=Path, default=CACHE, help="where corpora are kept")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--code", type=Path, help="measure the scanner of another checkout (default: this one)"
+    )
     args = parser.parse_args()
+    if args.code:
+        runs.CODE = args.code.resolve()
     if args.quick:
         args.size_mb, args.sample_mb = 10, 0.5
     corpora = load_corpora(args)
@@ -378,6 +408,9 @@ def main() -> None:
             views = runs.kind_views(corpus.root, corpus.manifest, tmp / f"views-{corpus.name}")
             for kind, view in views.items():
                 results.append(run_kind(corpus, kind, view, picked, tmp, args))
+                print("  " + _row(results[-1]), flush=True)
+            if not corpus.sample_mb and len(views) > 1 and not args.no_whole:
+                results.append(run_whole(corpus, picked, tmp, args))
                 print("  " + _row(results[-1]), flush=True)
     report(results)
     timings_report(results)

@@ -16,7 +16,10 @@ Here:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -25,9 +28,16 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import Detection
-from detectors.listed_names import later_mentions, name_parts
+from detectors.gazetteer import is_common, is_forename, is_surname
+from detectors.listed_names import UPPER, later_mentions, name_parts
 from detectors.mail_names import AddressListRecognizer
-from detectors.name_shapes import NAME_CELL, NOT_NAMES, looks_like_company, plausible_name
+from detectors.name_shapes import (
+    COMPANY_SUFFIX,
+    NAME_CELL,
+    NOT_NAMES,
+    looks_like_company,
+    plausible_name,
+)
 from detectors.names import SpacyPersonRecognizer
 from detectors.pattern import REASON_KEY, ShapeRecognizer, normalise_context
 from detectors.true_case import true_case
@@ -94,6 +104,9 @@ class PresidioDetector:
         people = [r for r in chosen if isinstance(r, SpacyPersonRecognizer)]
         self.person = people[0] if people else None
         self.nlp = (nlp or load_nlp()) if self.person else None
+        # What reached the model: texts and characters (the gates' effect, read by tests/bench).
+        self.model_texts = 0
+        self.model_chars = 0
 
     def floor(self, entity: str) -> float:
         """Return the score an entity must reach to be reported."""
@@ -160,6 +173,14 @@ class PresidioDetector:
         floor = self.floor("PERSON")
         return [r for r in results if r.entity_type == "PERSON" and r.score >= floor]
 
+    def explained(self, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Names and street addresses that reach their floor: the model need not look there."""
+        return [
+            r
+            for r in results
+            if r.entity_type in ("PERSON", "ADDRESS") and r.score >= self.floor(r.entity_type)
+        ]
+
     @property
     def wants_people(self) -> bool:
         """Whether names are detected at all (PERSON enabled and reachable)."""
@@ -225,7 +246,12 @@ class _Column:
 
 
 class _Plan:
-    """One item's work: which texts go to NER, and how to finish once their docs are back."""
+    """One item's work: which texts go to NER, and how to finish once their docs are back.
+
+    The pattern recognizers run first: a name they already found (`Jane Roe` by the lists,
+    `Mr Okonkwo` by its title), or another mention of one of its words, needs no model to be
+    found again, so only the name words they left unexplained open a window for the model.
+    """
 
     def __init__(
         self, det: PresidioDetector, segments: Sequence[TextSegment | TableSegment]
@@ -236,10 +262,24 @@ class _Plan:
         self.ner_texts: list[str] = []
         self.runs: list[list[tuple[int, int, str]]] = []
         self.columns: list[list[_Column]] = []
-        for seg, lines in zip(segments, self.lines, strict=True):
+        self.found: dict[int, list[RecognizerResult]] = {}
+        for n, seg in enumerate(segments):
+            if isinstance(seg, TextSegment):
+                found = det.shape_results(seg.text, "", False)
+                if det.address_list and seg.location.casefold().startswith("header:"):
+                    # A header value is an address list as a whole, no `To:` label in front.
+                    found += det.address_list.header(seg.text)
+                self.found[n] = found
+        parts: set[str] = set()
+        if det.wants_people:
+            for n, seg in enumerate(segments):
+                if isinstance(seg, TextSegment):
+                    parts |= name_parts(seg.text, det.named(self.found[n]))
+        for n, (seg, lines) in enumerate(zip(segments, self.lines, strict=True)):
             if isinstance(seg, TextSegment):
                 wanted = det.wants_people and not isinstance(seg, _HeaderCell)
-                runs = _ner_jobs(seg.text, lines) if wanted else []
+                known = _Known(det.explained(self.found[n]), parts)
+                runs = _ner_jobs(seg.text, lines, known) if wanted else []
                 self.runs.append(runs)
                 self.ner_texts += [view for _, _, view in runs]
             else:
@@ -250,6 +290,8 @@ class _Plan:
                         c.mode, c.ner_rows = "none", []
                 self.columns.append(cols)
                 self.ner_texts += [c.cells[i] for c in cols for i in c.ner_rows]
+        det.model_texts += len(self.ner_texts)
+        det.model_chars += sum(map(len, self.ner_texts))
 
     def finish(self, docs: list[Any]) -> Iterator[Detection]:
         """Resolve and locate every detection of the item.
@@ -263,10 +305,7 @@ class _Plan:
         tables: dict[int, list[tuple[_Column, list[RecognizerResult]]]] = {}
         for n, (seg, lines) in enumerate(zip(self.segments, self.lines, strict=True)):
             if isinstance(seg, TextSegment):
-                found = self.det.shape_results(seg.text, "", False)
-                if self.det.address_list and seg.location.casefold().startswith("header:"):
-                    # A header value is an address list as a whole, no `To:` label in front.
-                    found += self.det.address_list.header(seg.text)
+                found = self.found[n]
                 for a, _, view in next(runs):
                     found += self.det.people(view, next(it), a)
                 texts[n] = seg, found, lines
@@ -341,7 +380,40 @@ class _Lines:
         )
 
 
-def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
+class _Known:
+    """What the pattern recognizers already explain in a text, before the model runs.
+
+    A candidate word inside a name they found, or in a street address (a name inside an
+    address loses to it in `_settle`), or one of the item's name words again (a later mention,
+    which later_mentions reports), opens no model window: the model could only find a name
+    there that is already found or would be dropped.
+    """
+
+    def __init__(self, found: list[RecognizerResult], parts: set[str]) -> None:
+        spans = sorted((r.start, r.end) for r in found)
+        self.starts = [a for a, _ in spans]
+        self.ends = list(itertools.accumulate((b for _, b in spans), max))
+        self.parts = parts
+
+    def covers(self, text: str, start: int, end: int) -> bool:
+        """Whether the word at text[start:end] is part of something found already.
+
+        A name word of the item standing alone is a later mention; next to another capitalised
+        word it may start a longer name (`Ben Player` after `Player` alone), which later
+        mentions leave to the model.
+        """
+        if text[start:end] in self.parts and not (
+            _PREVIOUS_CAPITAL.search(text, max(0, start - 40), start) or _NEXT_WORD.match(text, end)
+        ):
+            return True
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and self.ends[i] >= end
+
+
+NOTHING_KNOWN = _Known([], set())
+
+
+def _ner_windows(text: str, lines: _Lines | None, known: _Known) -> list[tuple[int, int]]:
     """Where the model must look; in joined lines, line by line, as if they were never joined.
 
     Joining lines gives the pattern recognizers their context; the model, though, labels
@@ -349,16 +421,16 @@ def _ner_windows(text: str, lines: _Lines | None) -> list[tuple[int, int]]:
     longer a person), so it keeps reading the lines it read before.
     """
     if lines is None:
-        return [w for a, b in prose_runs(text) for w in name_windows(text, a, b)]
+        return [w for a, b in prose_runs(text) for w in name_windows(text, a, b, known)]
     out: list[tuple[int, int]] = []
     for start, length in zip(lines.starts, lines.lengths, strict=True):
         line = text[start : start + length]
         for a, b in prose_runs(line):
-            out += name_windows(text, start + a, start + b)
+            out += name_windows(text, start + a, start + b, known)
     return out
 
 
-def _ner_jobs(text: str, lines: _Lines | None) -> list[tuple[int, int, str]]:
+def _ner_jobs(text: str, lines: _Lines | None, known: _Known) -> list[tuple[int, int, str]]:
     """(start, end, what the model reads) for each part of a text the model must see.
 
     A short text written without regard to case (no capitalised word, or one whose names
@@ -368,7 +440,7 @@ def _ner_jobs(text: str, lines: _Lines | None) -> list[tuple[int, int, str]]:
         view = true_case(text)
         if view != text or (not _PROSE_LINE.search(text) and any(c.isalpha() for c in text)):
             return [(0, len(text), view)]
-    return [(a, b, text[a:b]) for a, b in _ner_windows(text, lines)]
+    return [(a, b, text[a:b]) for a, b in _ner_windows(text, lines, known)]
 
 
 def _merge_lines(
@@ -461,8 +533,11 @@ def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[in
         yield run, pos
 
 
-# A capitalised word: the only place a name can start.
-_CAPITAL = re.compile(r"(?<![\w@.'-])[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?(?![\w@])")
+# A capitalised or all-capitals word (any Latin capital): the only place a name can start.
+_CAPITAL = re.compile(rf"(?<![\w@.'’-])[{UPPER}][\w'’-]*(?<![-'’])(?![@])")
+_NEXT_CAPITAL = re.compile(rf"[ \t]*[{UPPER}]")
+_PREVIOUS_CAPITAL = re.compile(rf"[{UPPER}][\w'’\-]*\.?[ \t]+$")
+_NEXT_WORD = re.compile(rf"\.?[ \t]+(?:&[ \t]+)?([{UPPER}][\w'’\-]*)")
 _SENTENCE_END = frozenset(".!?:;\n\"'(")
 # Capitalised words that open sentences and are never names; such a word is still a candidate
 # when the next word is capitalised too (`Dear Jane`, `Please Call Tom`).
@@ -472,28 +547,99 @@ _COMMON_OPENERS = frozenset(
     "but if when while as after before once all any each every some no not new order orders "
     "finance sales note notes re fw fwd subject date total invoice item items".split()
 )
+# A title opens a name the lists need not know (`Mr Okonkwo`: SpacyPersonRecognizer keeps it).
+_TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof lord lady dame rev".split())
+# `Ross G. Hoyt`: a middle initial makes a span a name whatever the lists say.
+_MIDDLE_INITIAL = re.compile(rf"[ \t][{UPPER}]\.[ \t]+[{UPPER}]")
+_AFTER_INITIAL = re.compile(rf"(?<![\w.])[{UPPER}]\.[ \t]?$")
 NER_WINDOW = 40  # characters either side of a candidate: the small model looks a few tokens
 
 
-def name_windows(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Yield the parts of text[start:end] the NER model must see: around capitalised words.
+@functools.lru_cache(maxsize=65_536)
+def could_name(word: str) -> bool:
+    """Whether a span holding this capitalised word could pass `name_evidence` by this word.
 
-    A name starts with a capital letter; a capitalised word that only opens a sentence, or is a
-    month or weekday, is not a candidate. Windows are snapped to spaces and merged, so each
+    The gate before the model (issue 21): SpacyPersonRecognizer keeps a model span only with
+    list evidence (a listed forename, or a surname that is not a common word), a title in
+    front, or an initial (`J. Cole`, `Ross G. Hoyt`, which name_windows checks). A window
+    holding no such word cannot yield a kept name, so it is not worth the model's time.
+    Kept apart from the filters on purpose; a test holds it to name_evidence.
+    """
+    folded = word.casefold().rstrip(".")
+    if folded in NOT_NAMES:
+        return False
+    if folded in _TITLE_WORDS or is_forename(word):
+        return True
+    parts = [word, *word.split("-")] if "-" in word else [word]
+    return any(p and is_surname(p) and not is_common(p) for p in parts)
+
+
+def _may_start_name(text: str, m: re.Match[str], end: int) -> bool:
+    """A listed name word or title, or a word next to an initial (`J. Cole`, `Ross G. Hoyt`)."""
+    word = m[0]
+    if could_name(word) or _MIDDLE_INITIAL.match(text, m.end(), end):
+        return True
+    return bool(_AFTER_INITIAL.search(text, max(0, m.start() - 4), m.start())) and is_surname(word)
+
+
+def _explained(text: str, m: re.Match[str], end: int, known: _Known) -> bool:
+    """The word is part of a found name or address, or of a company's name.
+
+    A title counts as part of the name found right after it. A capitalised run that ends in a
+    company suffix (`Chamberlain Cleaning Services Limited`) names a company, which the PERSON
+    filters drop whatever the model says.
+    """
+    if known.covers(text, m.start(), m.end()):
+        return True
+    nxt = _NEXT_WORD.match(text, m.end(), end)
+    if m[0].casefold().rstrip(".") in _TITLE_WORDS and nxt:
+        return known.covers(text, nxt.start(1), nxt.end(1))
+    at = m.start() - 2 if text[m.start() - 2 : m.start()] == "& " else m.start()
+    if _company_suffix(text, at, end):
+        return True  # `& Co`, `Services`: the word is itself a company's
+    pos = m.end()
+    for _ in range(4):
+        if _company_suffix(text, pos, end):
+            return True
+        nxt = _NEXT_WORD.match(text, pos, end)
+        if not nxt:
+            return False
+        pos = nxt.end()
+    return False
+
+
+def _company_suffix(text: str, pos: int, end: int) -> bool:
+    """A company suffix at pos, on the same line (`Bank account` below a name is no suffix)."""
+    return bool(COMPANY_SUFFIX.match(text[pos : min(pos + 16, end)].split("\n", 1)[0]))
+
+
+def name_windows(
+    text: str, start: int, end: int, known: _Known = NOTHING_KNOWN
+) -> Iterator[tuple[int, int]]:
+    """Yield the parts of text[start:end] the NER model must see: around possible name words.
+
+    A kept name holds a word `could_name` accepts; a capitalised word that only opens a
+    sentence is not a candidate either. Windows are snapped to spaces and merged, so each
     character is analysed at most once.
     """
     lo = hi = -1
     for m in _CAPITAL.finditer(text, start, end):
-        word = m[0].casefold()
-        if word in NOT_NAMES:
+        word = m[0]
+        if not _may_start_name(text, m, end) or _explained(text, m, end, known):
             continue
         before = text[max(start, m.start() - 2) : m.start()].rstrip(" \t")
         opener = not before or before[-1] in _SENTENCE_END
-        if opener and word in _COMMON_OPENERS and not _CAPITAL.match(text, m.end() + 1, end):
+        if (
+            opener
+            and word.casefold() in _COMMON_OPENERS
+            and not _NEXT_CAPITAL.match(text, m.end(), end)
+        ):
             continue
         a = text.rfind(" ", start, max(start, m.start() - NER_WINDOW)) + 1 or start
         b = text.find(" ", min(end, m.end() + NER_WINDOW), end)
         a, b = max(a, start), end if b < 0 else b
+        while nxt := _NEXT_WORD.match(text, b, end):
+            b = nxt.end()  # never cut a capitalised run: its end may say `Services LLP`
         if a <= hi:
             hi = max(hi, b)
             continue

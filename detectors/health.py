@@ -10,14 +10,39 @@ the whole lexicon keeps it a single pass over the text.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from detectors.health_terms import AMBIGUOUS, CUES, NOT_HEALTH, STRONG
 from detectors.pattern import Shape, ShapeRecognizer
 
 
 def _alternation(terms: tuple[str, ...]) -> str:
-    ordered = sorted(set(terms), key=len, reverse=True)  # longest first: `type 2 diabetes`
-    return "|".join(re.escape(t).replace(r"\ ", r"\s+").replace("'", "['’]") for t in ordered)
+    """The terms as one case-insensitive regex, factored as a trie of their characters.
+
+    A flat alternation of hundreds of terms makes the regex engine try each term at every
+    position of the text; the trie tries one branch per character. Optional tails are greedy,
+    so the longest term still wins (`type 2 diabetes` over `type 2`). A space matches any run
+    of white space, an apostrophe either kind.
+    """
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for ch in term.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _branch(trie)
+
+
+def _branch(node: dict[str, Any]) -> str:
+    alts = [
+        (r"\s+" if ch == " " else "['’]" if ch == "'" else re.escape(ch)) + _branch(rest)
+        for ch, rest in sorted(node.items())
+        if ch
+    ]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 class HealthRecognizer(ShapeRecognizer):

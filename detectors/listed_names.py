@@ -210,6 +210,7 @@ class ListedNameRecognizer(ShapeRecognizer):
 
 
 _MENTION = r"(?<![\w@#'’\-]){}(?:['’]s)?(?![\w'’\-])"
+_TOKEN = re.compile(r"(?<![\w@#'’\-])[\w'’\-]+")
 # A mention that is part of a longer proper noun or a noun phrase is not the person.
 _IN_LONGER_NAME = re.compile(rf"(?:\b[Tt]he|[{UPPER}][\w'’\-]*)[ \t]+$")
 _BEFORE_LONGER_NAME = re.compile(rf"[ \t]+(?:[{UPPER}][\w'’\-]*|family|brand|company|group)\b")
@@ -229,6 +230,25 @@ def name_parts(text: str, people: list[RecognizerResult]) -> set[str]:
     return parts
 
 
+def _mentions(text: str, parts: set[str]) -> Iterator[tuple[int, int]]:
+    """Spans where a part stands as a whole word (possessive included), like `_MENTION`.
+
+    Matching every word of the text against the set costs no regex compilation; an item's
+    parts are a new set each time, and compiling their alternation was most of this step.
+    Parts with other characters (`St.`) keep the regex.
+    """
+    if any(_TOKEN.fullmatch(p) is None for p in parts):
+        rx = re.compile(
+            "|".join(_MENTION.format(re.escape(p)) for p in sorted(parts, key=len)[::-1])
+        )
+        yield from (m.span() for m in rx.finditer(text))
+        return
+    for m in _TOKEN.finditer(text):
+        word = m[0]
+        if word in parts or (word[-2:] in ("'s", "’s") and word[:-2] in parts):
+            yield m.span()
+
+
 def later_mentions(
     text: str, people: list[RecognizerResult], parts: set[str]
 ) -> list[RecognizerResult]:
@@ -241,9 +261,7 @@ def later_mentions(
         return []
     taken = [(r.start, r.end) for r in people]
     out: list[RecognizerResult] = []
-    rx = re.compile("|".join(_MENTION.format(re.escape(p)) for p in sorted(parts, key=len)[::-1]))
-    for m in rx.finditer(text):
-        start, end = m.start(), m.end()
+    for start, end in _mentions(text, parts):
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         if any(a < end and start < b for a, b in taken) or looks_like_company(text, start, end):

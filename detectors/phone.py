@@ -16,6 +16,8 @@ in forms and tables; pass 2 finds them in letters that name their city.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -123,6 +125,41 @@ _LETTER_LABEL = re.compile(r"(?:^|[ \t|/])[TtMmFfPp][.:]?[ \t]*$")
 LABEL_WINDOW = 30  # characters before a number on its line where its label may stand
 
 
+_DIGIT = re.compile(r"\d")
+GB_DIGITS = 9  # _judge's least for a GB number
+
+
+def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
+    """GB matches of libphonenumber's matcher, from the lines with enough digits for one.
+
+    The matcher never joins lines, and parsing every amount and date of a line that cannot
+    hold a reportable number was most of this recognizer's time. Consecutive such lines (a
+    column of phone numbers) go to one matcher: building one per line costs more than it saves.
+    """
+    chunks: list[tuple[int, int]] = []  # runs of consecutive such lines: one matcher each
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if len(_DIGIT.findall(line)) >= GB_DIGITS:
+            if chunks and chunks[-1][1] == pos:
+                chunks[-1] = (chunks[-1][0], pos + len(line))
+            else:
+                chunks.append((pos, pos + len(line)))
+        pos += len(line)
+    for start, end in chunks:
+        chunk = text[start:end]
+        for m in phonenumbers.PhoneNumberMatcher(chunk, "GB", phonenumbers.Leniency.POSSIBLE):
+            yield start + m.start, start + m.end, m.number
+
+
+def _overlaps(starts: list[int], reach: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps a found span (`reach`: running max of their ends).
+
+    A bisection, not a scan of every found span: a column of 20,000 numbers made it quadratic.
+    """
+    i = bisect.bisect_left(starts, end) - 1
+    return i >= 0 and reach[i] > start
+
+
 class PhoneNumberRecognizer(ShapeRecognizer):
     """Phone numbers in international and national forms (see the module docstring)."""
 
@@ -149,17 +186,19 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         a text names only when such runs exist (most texts have none).
         """
         found: list[tuple[int, int]] = []
-        matcher = phonenumbers.PhoneNumberMatcher(text, "GB", phonenumbers.Leniency.POSSIBLE)
-        for m in matcher:
-            verdict = self._judge(text, m.start, m.end, m.number, "GB")
+        for start, end, number in _gb_matches(text):
+            verdict = self._judge(text, start, end, number, "GB")
             if verdict:
                 if verdict[0] >= 0.6:  # a merely possible GB reading may be valid elsewhere
-                    found.append((m.start, m.end))
-                yield m.start, m.end, *verdict
+                    found.append((start, end))
+                yield start, end, *verdict
+        starts = [a for a, _ in found]  # in text order: the matcher reads left to right
+        reach = list(itertools.accumulate((b for _, b in found), max))
         left = [
             r
             for r in _RUN.finditer(text)
-            if not any(a < r.end() and r.start() < b for a, b in found)
+            if not _overlaps(starts, reach, r.start(), r.end())
+            and self._may_be_number(text, r.start(), r.end())
         ]
         if not left:
             return
@@ -181,21 +220,28 @@ class PhoneNumberRecognizer(ShapeRecognizer):
                     yield start, end, verdict[0], shape
                     break
 
+    def _may_be_number(self, text: str, start: int, end: int, least: int = 8) -> bool:
+        """The checks of _judge that need no parse: edges, dates, slashes, enough digits."""
+        raw = text[start:end]
+        if not self._clean_edges(text, start, end) or _ZIP4.match(raw) or _DATE.match(raw):
+            return False
+        if "/" in raw and not _AREA_SLASH.match(raw):
+            return False  # `1895.22/1013`: a reference, not a number
+        return sum(c.isdigit() for c in raw) >= least
+
     def _judge(
         self, text: str, start: int, end: int, number: Any, region: str
     ) -> tuple[float, str] | None:
         """Score and shape of one candidate, or None when its surroundings rule it out."""
         raw = text[start:end]
-        if not self._clean_edges(text, start, end) or _ZIP4.match(raw) or _DATE.match(raw):
+        if not self._may_be_number(text, start, end, least=0):
             return None
-        if "/" in raw and not _AREA_SLASH.match(raw):
-            return None  # `1895.22/1013`: a reference, not a number
         if not _INTERNATIONAL.match(raw) and region in _TRUNK_ZERO and not _TRUNK.match(raw):
             return None  # `1535359906` (a byte count): written nationally it would start with 0
         digits = sum(c.isdigit() for c in raw)
         # Short numbers (`2015 12`, extensions) are never worth reporting; eight digits are a
         # whole number in DK, NO and the Baltics, and only counted with their country.
-        if digits < (9 if region == "GB" else 8):
+        if digits < (GB_DIGITS if region == "GB" else 8):
             return None
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if phonenumbers.is_valid_number(number) or _DRAMA.match(e164):

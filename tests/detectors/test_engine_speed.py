@@ -1,17 +1,22 @@
-"""The engine's two speed devices keep results.
+"""The engine's speed devices keep results.
 
-NER windows cover every possible name; clustered overlap resolution chooses exactly what the
-all-pairs greedy choice does.
+NER windows cover every possible name and only those (the gate is asserted through the
+detector's `model_texts` counter, never through time); clustered overlap resolution chooses
+exactly what the all-pairs greedy choice does.
 """
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from presidio_analyzer import RecognizerResult
 
-from detectors.engine import _settle, name_windows
+from detectors.engine import _Known, _settle, could_name, name_windows
+from detectors.gazetteer import common_words, forenames, surnames
+from detectors.name_shapes import name_evidence, plausible_name
+from scanner.extract.base import TextSegment
 
 FILLER = "The quarterly review approved the budget for the next phase of pump work. " * 4
 
@@ -81,3 +86,96 @@ def test_clustered_resolution_equals_all_pairs_greedy() -> None:
         )  # one cluster = all pairs
         assert got == want
     assert _settle([]) == []
+
+
+def _model_texts(detector: Any, text: str) -> tuple[list[str], int]:
+    """PERSON values found in `text`, and how many texts the detector sent to the model."""
+    before = detector.model_texts
+    names = [
+        d.value for d in detector.detect([TextSegment("body", text)]) if d.entity_type == "PERSON"
+    ]
+    return names, detector.model_texts - before
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The report was checked by Okafor before the audit.", "Okafor"),
+        ("Please pass the file to Kowalczyk in accounts.", "Kowalczyk"),
+        ("Copy to: Jones, Mary", "Jones"),
+    ],
+)
+def test_a_name_only_the_model_finds_still_reaches_it(detector: Any, text: str, name: str) -> None:
+    names, sent = _model_texts(detector, text)
+    assert name in names
+    assert sent == 1
+
+
+def test_a_company_suffix_on_the_next_line_does_not_hide_a_name(detector: Any) -> None:
+    """`Bank account` below `Name: Tirza Hanegraaff` (a text file's lines) is no `Bank` suffix."""
+    lines = ["Name: Tirza Hanegraaff", "Bank account (IBAN): NL27KMWI9640968582"]
+    segments = [TextSegment(f"line {i}", t) for i, t in enumerate(lines, 1)]
+    before = detector.model_texts
+    found = [(d.entity_type, d.value) for d in detector.detect(segments)]
+    assert ("PERSON", "Tirza Hanegraaff") in found
+    assert detector.model_texts > before
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The van was driven by Sandra Whitfield-Okoro on Friday.", "Sandra Whitfield-Okoro"),
+        ("Refund agreed with Mrs Okafor on the phone.", "Okafor"),
+        ("SIGNED: MARY JONES", "MARY JONES"),
+        ("Receipt for Zbigniew Brzęczyszczykiewicz, paid in cash.", "Zbigniew Brzęczyszczykiewicz"),
+    ],
+)
+def test_a_name_the_patterns_found_needs_no_model(detector: Any, text: str, name: str) -> None:
+    names, sent = _model_texts(detector, text)
+    assert names == [name]
+    assert sent == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chamberlain Cleaning Services Limited confirmed the delivery schedule.",
+        "Payment is due to Thistle Joinery & Co within 30 days.",
+        "Unit 6, Terence Grove, South Ann PL22 8BJ",
+        FILLER + "The Quarterly Review Board met on Tuesday.",
+    ],
+)
+def test_text_without_an_unexplained_name_word_skips_the_model(detector: Any, text: str) -> None:
+    names, sent = _model_texts(detector, text)
+    assert (names, sent) == ([], 0)
+
+
+def test_the_gate_lets_through_every_span_name_evidence_would_keep() -> None:
+    """could_name mirrors name_evidence: a kept span always holds a word that opens a window."""
+    rng = random.Random(5)
+    pools = [
+        sorted(forenames())[::97],
+        sorted(surnames())[::151],
+        sorted(common_words())[::7],
+        ["Harbour", "Query", "Invoice", "Meridian", "Kx", "J.", "A.", "Zorblat"],
+    ]
+    kept = 0
+    for _ in range(3000):
+        words = [rng.choice(rng.choice(pools)) for _ in range(rng.randrange(1, 4))]
+        words = [w if w.endswith(".") else w[:1].upper() + w[1:] for w in words]
+        value = " ".join(words)
+        if plausible_name(value) and name_evidence(value) > 0:
+            kept += 1
+            initial = any(w.endswith(".") for w in words[:-1])
+            assert initial or any(could_name(w) for w in words), words
+    assert kept > 300  # the sample exercises the evidence rules
+
+
+def test_a_name_word_alone_is_a_later_mention_but_next_to_a_capital_it_reaches_the_model() -> None:
+    """`Player` alone is left to later_mentions; `Ben Player` may be a longer name."""
+    known = _Known([], {"Ben", "Player"})
+    alone = FILLER + "Yesterday the coach said Player had trained hard. " + FILLER
+    assert list(name_windows(alone, 0, len(alone), known)) == []
+    full = FILLER + "The title went to Ben Player, one of two riders. " + FILLER
+    (a, b), *_ = name_windows(full, 0, len(full), known)
+    assert a <= full.index("Ben Player") and full.index("Ben Player") + 10 <= b
