@@ -54,8 +54,8 @@ def quality(args: argparse.Namespace) -> dict[str, Any]:
                 n: list(independent.score(s, docs)[0].prf()) for n, s in systems.items()
             }
     from bench.plain import PlainPresidio
-    from detectors.categories import category_of
     from detectors.registry import build_detector
+    from scanner.categories import category_of
     from scanner.config import DetectorSettings
 
     _, files = records.load(args.records, 11)

@@ -439,7 +439,9 @@ def _ner_jobs(text: str, lines: _Lines | None, known: _Known) -> list[tuple[int,
     if lines is None and len(text) <= SHORT_TEXT:
         view = true_case(text)
         if view != text or (not _PROSE_LINE.search(text) and any(c.isalpha() for c in text)):
-            return [(0, len(text), view)]
+            # Whole, so the model sees the post as written; only when the view holds a name
+            # word the patterns left unexplained (true_case keeps every offset).
+            return [(0, len(text), view)] if any(_ner_windows(view, None, known)) else []
     return [(a, b, text[a:b]) for a, b in _ner_windows(text, lines, known)]
 
 
