@@ -115,9 +115,11 @@ COMPANY_LOOKALIKES: tuple[str, ...] = (
     "tommy hilfiger",
 )
 _LONGEST_LOOKALIKE = max(len(c) for c in COMPANY_LOOKALIKES)
+# On the same line only: a name above a "Bank account" line is no company.
 COMPANY_SUFFIX = re.compile(
-    r"^\s*(?:,\s*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|& Co|and Co|"
-    r"Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust|Corp|Corporation)\b"
+    r"^[ \t]*(?:,[ \t]*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|"
+    r"& Co|and Co|Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust|Corp|"
+    r"Corporation)\b"
 )
 # Words of group mailboxes and teams that sign or receive mail (`Accounts Payable`, `IT Support`).
 GROUP_WORDS = frozenset(

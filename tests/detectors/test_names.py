@@ -33,6 +33,8 @@ NAMES = [
     # A name alone on a line (signature block) and after a label.
     ("Kind regards,\n\nGareth Pritchard\nSenior Buyer\n", ["Gareth Pritchard"]),
     ("Payee: Gareth Pritchard\nAmount: 120.00", ["Gareth Pritchard"]),
+    # A company suffix counts on the name's own line only: the next line is another field.
+    ("Account holder: Teodora Vasquez\nBank account: 41 22 90 17", ["Teodora Vasquez"]),
     ("Contact: Ingrid Solberg, tel 22 33 44 55", ["Ingrid Solberg"]),
     # Cues: greetings (also in lower case, for listed forenames), sign-offs, labels.
     ("hi vince, the deal is attached.", ["vince"]),
