@@ -611,8 +611,8 @@ def _explained(text: str, m: re.Match[str], end: int, known: _Known) -> bool:
 
 
 def _company_suffix(text: str, pos: int, end: int) -> bool:
-    """A company suffix at pos, on the same line (`Bank account` below a name is no suffix)."""
-    return bool(COMPANY_SUFFIX.match(text[pos : min(pos + 16, end)].split("\n", 1)[0]))
+    """A company suffix at pos, on the same line (COMPANY_SUFFIX never crosses a newline)."""
+    return bool(COMPANY_SUFFIX.match(text[pos : min(pos + 16, end)]))
 
 
 def name_windows(
