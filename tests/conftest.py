@@ -57,6 +57,12 @@ def private_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         os.environ["XDG_CONFIG_HOME"] = old
 
 
+# Root with the capabilities that bypass file permissions dropped (util-linux setpriv): the
+# permission bits then apply to it as to anyone, while it can still read the checkout, wherever
+# that is (an unprivileged user could not read a checkout under root's 0700 temp folder).
+NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     """Environment for running the CLI from this source tree."""
     env = dict(os.environ)

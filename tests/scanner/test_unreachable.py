@@ -23,11 +23,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from reports.diff import diff_scans
-from tests.conftest import cli_env, run_cli
+from tests.conftest import NO_DAC, cli_env, run_cli
 from tests.fixtures.samba import free_port
 from tests.reports.test_diff import make_scan
-
-NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 
 
 def scan_as_plain_user(*args: str) -> subprocess.CompletedProcess[str]:

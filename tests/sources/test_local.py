@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from scanner.incremental import micros
 from scanner.models import Item, ItemResult
 from sources.listing import Listing
 from sources.local import LocalSource
-from tests.conftest import REPO, cli_env
+from tests.conftest import NO_DAC, REPO, cli_env
 from tests.sources.split import walk_in_parts
 
 
@@ -88,7 +87,7 @@ def test_filters_and_depth_apply_to_the_listing(tmp_path: Path, tree: Path) -> N
     assert [x.uri for x in single.walk()] == [str(tree / "top.txt")]
 
 
-# The walk and the listing of one tree, each error's uri, as JSON: run as an unprivileged user.
+# The walk and the listing of one tree, each error's uri, as JSON: run without root's bypass.
 _ERRORS = """
 import json, sys
 from pathlib import Path
@@ -103,14 +102,13 @@ print(json.dumps([
 """
 
 
-def _errors_as_unprivileged_user(tmp: Path, tree: Path) -> list[list[str]]:
-    """Walk and list `tree` as a user the permissions apply to: as root, `nobody` (setpriv).
+def _errors_as_plain_user(tmp: Path, tree: Path) -> list[list[str]]:
+    """Walk and list `tree` as a process the permissions apply to (as root: NO_DAC).
 
-    Root lists any folder, so a real permission denial needs a real unprivileged process; the
-    tree must then be where that user can reach it (not pytest's 0700 tmp folder).
+    Root lists any folder, so a real permission denial needs a process without root's
+    permission-bypassing capabilities.
     """
-    drop = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-    command = [*(drop if os.geteuid() == 0 else []), sys.executable, "-c", _ERRORS, str(tmp)]
+    command = [*(NO_DAC if os.geteuid() == 0 else []), sys.executable, "-c", _ERRORS, str(tmp)]
     done = subprocess.run(
         [*command, str(tree)], cwd=REPO, env=cli_env(), capture_output=True, text=True, timeout=120
     )
@@ -118,20 +116,17 @@ def _errors_as_unprivileged_user(tmp: Path, tree: Path) -> list[list[str]]:
     return json.loads(done.stdout)
 
 
-def test_unlistable_folder_is_an_error_row_in_both() -> None:
-    with tempfile.TemporaryDirectory() as name:
-        tmp = Path(name)
-        tmp.chmod(0o755)
-        tree = tmp / "tree"
-        (tree / "a").mkdir(parents=True)
-        (tree / "a" / "one.txt").write_text("x")
-        (tree / "b").mkdir()
-        (tree / "b" / "hidden.txt").write_text("x")
-        (tree / "b").chmod(0)
-        try:
-            walked, listed = _errors_as_unprivileged_user(tmp, tree)
-        finally:
-            (tree / "b").chmod(0o755)
+def test_unlistable_folder_is_an_error_row_in_both(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    (tree / "a").mkdir(parents=True)
+    (tree / "a" / "one.txt").write_text("x")
+    (tree / "b").mkdir()
+    (tree / "b" / "hidden.txt").write_text("x")
+    (tree / "b").chmod(0)
+    try:
+        walked, listed = _errors_as_plain_user(tmp_path, tree)
+    finally:
+        (tree / "b").chmod(0o755)
     assert walked == listed == [str(tree / "b")]
 
 
