@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-tradeoff bench-outside bench-person bench-report bench-cluster clean estate
+.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-tradeoff bench-detect-cpu bench-outside bench-person bench-report bench-cluster clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-throughput: $(STAMP)
 ## bench-tradeoff: speed per kind AND quality (independent PERSON, records) in one report; BASELINE=dir adds a checkout
 bench-tradeoff: $(STAMP)
 	$(BIN)/python -m bench.tradeoff $(if $(BASELINE),--baseline $(BASELINE))
+
+## bench-detect-cpu: detector CPU on the ordinary documents' real segments, and a hash of the findings (speed work must keep it)
+bench-detect-cpu: $(STAMP)
+	$(BIN)/python -m bench.detect_cpu --per-recognizer
 
 ## bench-outside: a scan's time outside its workers (scope, report, writing) at 1,000 and 3,000 items
 bench-outside: $(STAMP)
