@@ -520,8 +520,9 @@ def prose_runs(text: str, max_chars: int = PROSE_RUN_CHARS) -> Iterator[tuple[in
     pos, run = 0, -1
     for line in text.splitlines(keepends=True):
         body = line.strip()
-        letters = sum(c.isalpha() for c in body)
-        prose = bool(_PROSE_LINE.search(body)) and letters * 2 >= len(body.replace(" ", ""))
+        prose = bool(_PROSE_LINE.search(body)) and sum(map(str.isalpha, body)) * 2 >= len(
+            body.replace(" ", "")
+        )
         if prose and run < 0:
             run = pos
         elif prose and pos + len(line) - run > max_chars:

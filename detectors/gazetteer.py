@@ -17,7 +17,7 @@ A forename that is also a common English word (`Will`, `May`, `Hope`) is weaker 
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 
 # Words that open a surname and are written in lower case (`van der Berg`, `de la Cruz`).
@@ -60,6 +60,11 @@ def is_place(value: str) -> bool:
     return fold(value) in places()
 
 
+# The same few thousand words are looked up again in every text; these lookups are pure, so
+# each keeps a bounded memo (a cache hit costs less than the strip/replace/casefold it skips).
+WORD_MEMO = 1 << 16
+
+
 @cache
 def common_words() -> frozenset[str]:
     """Casefolded frequent English words (stop words and the lorem list)."""
@@ -72,6 +77,7 @@ def english_words() -> frozenset[str]:
     return _load("english_words")
 
 
+@lru_cache(maxsize=WORD_MEMO)
 def is_word(word: str) -> bool:
     """An English dictionary word, in any case.
 
@@ -83,6 +89,7 @@ def is_word(word: str) -> bool:
     return w in english_words() or w in common_words()
 
 
+@lru_cache(maxsize=WORD_MEMO)
 def fold(word: str) -> str:
     """Casefold and drop a possessive and trailing dots: `O'Neil's` -> `o'neil`."""
     word = word.strip('.,;:!?"()[]').replace("’", "'")
@@ -102,6 +109,7 @@ def _in(words: frozenset[str], word: str) -> bool:
     return w in words or (not w.isascii() and _plain(w) in words)
 
 
+@lru_cache(maxsize=WORD_MEMO)
 def is_forename(word: str) -> bool:
     """A known forename that is not also a common English word.
 
@@ -115,11 +123,13 @@ def is_forename(word: str) -> bool:
     return w not in common_words() and _in(forenames(), w)
 
 
+@lru_cache(maxsize=WORD_MEMO)
 def is_surname(word: str) -> bool:
     """A known surname (many are also common words: `Church`, `Black`)."""
     return _in(surnames(), word)
 
 
+@lru_cache(maxsize=WORD_MEMO)
 def known(word: str) -> bool:
     """Any list knows the word as a name (common-word homographs included)."""
     return _in(forenames(), word) or _in(surnames(), word)

@@ -17,9 +17,11 @@ their own layer. Three questions, answered in this order:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from detectors.gazetteer import (
     PARTICLES,
+    WORD_MEMO,
     fold,
     is_common,
     is_forename,
@@ -164,6 +166,7 @@ NAME_CELL = re.compile(
 )
 
 
+@lru_cache(maxsize=WORD_MEMO)
 def word_kind(word: str) -> str:
     """`name`, `caps` (all capitals), `initial`, `particle`, or `bad` for one word of a span."""
     if _INITIAL.fullmatch(word):

@@ -57,10 +57,10 @@ def mostly_foreign(text: str, min_words: int = 4) -> bool:
 
 def true_case(text: str) -> str:
     """The text with listed names capitalised, when its writer ignored case; else unchanged."""
-    letters = sum(c.isalpha() for c in text)
+    letters = sum(map(str.isalpha, text))
     if letters < MIN_LETTERS:
         return text
-    shouted = sum(c.isupper() for c in text) >= SHOUTED * letters
+    shouted = sum(map(str.isupper, text)) >= SHOUTED * letters
     words = list(_WORD.finditer(text))
     plain = [m[0] for m in words if len(m[0]) > 1 and (m[0].islower() or shouted)]
     if not any(_forename(w) for w in plain if len(w) > 3) and not shouted:
