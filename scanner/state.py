@@ -486,27 +486,27 @@ class StateDB:
         if not self._pending_n:
             return
         cfg, sid = self._stamp
+        # The last write of a group wins, as it did when each group was written in turn.
+        groups = list({(g.source, g.top): g for g in self._pending_groups}.values())
+        # One statement per table for the whole batch: sqlite's cost is per statement call as
+        # much as per row, and a scan of small files flushes hundreds of one-item groups.
+        tops = [(cfg, g.source, g.top) for g in groups]
         with self.con:
             self.con.execute("BEGIN IMMEDIATE")
-            for g in self._pending_groups:
-                self.con.execute(
-                    "DELETE FROM items WHERE config_id = ? AND source = ? AND top = ?",
-                    (cfg, g.source, g.top),
-                )
-                self.con.execute(
-                    "DELETE FROM findings WHERE config_id = ? AND source = ? AND top = ?",
-                    (cfg, g.source, g.top),
-                )
+            for table in ("items", "findings"):
                 self.con.executemany(
-                    f"INSERT INTO items (config_id, source, top, uri, {_q(ITEM_COLS)}, analysis, "
-                    f"last_scan) VALUES (?, ?, ?, {','.join('?' * (len(ITEM_COLS) + 3))})",
-                    [(cfg, g.source, g.top, *row) for row in g.items],
+                    f"DELETE FROM {table} WHERE config_id = ? AND source = ? AND top = ?", tops
                 )
-                self.con.executemany(
-                    f"INSERT INTO findings (config_id, source, top, {_q(FINDING_COLS)}) "
-                    f"VALUES (?, ?, ?, {','.join('?' * len(FINDING_COLS))})",
-                    [(cfg, g.source, g.top, *row) for row in g.findings],
-                )
+            self.con.executemany(
+                f"INSERT INTO items (config_id, source, top, uri, {_q(ITEM_COLS)}, analysis, "
+                f"last_scan) VALUES (?, ?, ?, {','.join('?' * (len(ITEM_COLS) + 3))})",
+                [(cfg, g.source, g.top, *row) for g in groups for row in g.items],
+            )
+            self.con.executemany(
+                f"INSERT INTO findings (config_id, source, top, {_q(FINDING_COLS)}) "
+                f"VALUES (?, ?, ?, {','.join('?' * len(FINDING_COLS))})",
+                [(cfg, g.source, g.top, *row) for g in groups for row in g.findings],
+            )
         self._pending_groups = []
         self._pending_n = 0
 
