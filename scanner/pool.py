@@ -205,8 +205,8 @@ class WorkerPool:
         """True when a new task can be accepted without piling up.
 
         A task whose items all wait for a shared model stage does not count: the worker goes
-        on with the next task, and its items finish with that one's (scanner/worker.py, Batch).
-        The worker bounds how many wait.
+        on with the next task, and its items finish with that one's (scanner.worker.ModelBatch,
+        which bounds how many wait).
         """
         return not self._retry and any(w.queued < QUEUE_DEPTH for w in self.workers)
 

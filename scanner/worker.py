@@ -3,8 +3,8 @@
 Runs inside a pool process (scanner/pool.py), which loads the detector once and streams
 messages back to the main process:
   ("begin", task_id, item)    - starting an item (the main process arms its deadline),
-  ("waiting", task_id, uri)    - the item is read and extracted; its detection waits for the
-                                 model stage it shares with the next items (see Batch),
+  ("waiting", task_id, uri)   - the item is read and extracted; its detection waits for the
+                                model stage it shares with the next items (ModelBatch),
   ("done", task_id, result)   - one ItemResult, findings already masked and hashed.
 The task is finished when the top-level item's "done" arrives (nested items finish first).
 Nested items are processed depth-first as extraction yields them, so an archive never has to be
@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from detectors.base import Detection, Detector, Plan
@@ -45,74 +44,19 @@ from scanner.extract.base import (
 from scanner.extract.registry import HEAD_BYTES, choose, choose_for
 from scanner.models import Finding, Item, ItemResult, Status
 from scanner.privacy import Redactor, mask, mask_metadata
+from scanner.seen import Outcome, SeenContent
 from sources.base import Source
 
 Send = Callable[[tuple[Any, ...]], None]
 
-# Bounds of the per-worker memory of analysed content: entries, and findings kept in all of them
-# (a finding is a few hundred bytes, so the cache stays near 20 MB whatever the corpus).
-SEEN_ENTRIES = 4096
-SEEN_FINDINGS = 50_000
 # Characters of text detected at a time within one item (see _Run): large enough that spaCy's
 # batching pays, small enough that a huge table never sits in memory whole.
 DETECT_BATCH_CHARS = 1_000_000
-# Bounds of the items waiting for a shared model stage (Batch): spaCy's cost per call is paid
-# once per batch instead of once per item, while the text they hold stays small and a killed
+# Bounds of the items waiting for a shared model stage (ModelBatch): spaCy's cost per call is
+# paid once per batch instead of once per item, while the text they hold stays small and a killed
 # worker takes few finished-but-unreported items with it.
 BATCH_ITEMS = 32
 BATCH_CHARS = 200_000
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What analysing some content produced, independent of the item that held it."""
-
-    status: Status
-    message: str | None
-    extractor: str
-    chars: int
-    findings: tuple[Finding, ...]
-    allow_listed: dict[str, int] = field(default_factory=dict)
-
-    def apply(self, result: ItemResult, uri: str) -> None:
-        """Give `result` this outcome, findings re-addressed to `uri`."""
-        result.status, result.message = self.status, self.message
-        result.extractor, result.chars_extracted = self.extractor, self.chars
-        result.findings = [dataclasses.replace(f, item_uri=uri) for f in self.findings]
-        result.allow_listed = dict(self.allow_listed)
-
-
-class SeenContent:
-    """LRU of (sha256, extractor) -> Outcome, bounded by entries and total findings.
-
-    Only items without nested children are remembered: a container's outcome is its children's
-    rows too, and those have uris, deadlines and limits of their own. Raised errors are not
-    remembered either (some depend on the nesting depth, not only on the bytes).
-    """
-
-    def __init__(self, entries: int = SEEN_ENTRIES, findings: int = SEEN_FINDINGS) -> None:
-        self.max_entries, self.max_findings = entries, findings
-        self._lru: OrderedDict[tuple[str, str], Outcome] = OrderedDict()
-        self._findings = 0
-        self.hits = 0
-
-    def get(self, key: tuple[str, str]) -> Outcome | None:
-        """The remembered outcome for `key`, or None."""
-        outcome = self._lru.get(key)
-        if outcome is not None:
-            self._lru.move_to_end(key)
-            self.hits += 1
-        return outcome
-
-    def put(self, key: tuple[str, str], outcome: Outcome) -> None:
-        """Remember an outcome; the least recently used go when a bound is passed."""
-        if len(outcome.findings) > self.max_findings // 10 or key in self._lru:
-            return  # one huge table would push out everything else for a single entry
-        self._lru[key] = outcome
-        self._findings += len(outcome.findings)
-        while len(self._lru) > self.max_entries or self._findings > self.max_findings:
-            _, old = self._lru.popitem(last=False)
-            self._findings -= len(old.findings)
 
 
 @dataclass(eq=False)
@@ -128,7 +72,7 @@ class Waiting:
     outcome: Outcome | None = None  # set when it is finished, for its copies
 
 
-class Batch:
+class ModelBatch:
     """Items waiting for one shared model stage, in the order their "done" must be sent.
 
     Full at BATCH_ITEMS items or BATCH_CHARS characters of text held by their plans; a bigger
@@ -177,7 +121,7 @@ class ItemProcessor:
         self.seen = SeenContent()
         self.category_of = config.detectors.category_of()
         self.allow = AllowList.build(config.allowlist, redactor)
-        self.batch = Batch()
+        self.batch = ModelBatch()
 
     def run(
         self, task_id: int, item: Item, send: Send, more: Callable[[], bool] = lambda: False
@@ -425,7 +369,7 @@ class _Run:
     Holding every segment until the end held a 200 MB CSV as Python strings (seven times its
     size); a batch of DETECT_BATCH_CHARS is detected and dropped as soon as it is full, so a
     worker's memory does not grow with the item (findings aside). The last batch is only
-    planned (plan()): its model stage may be shared with the items that follow (Batch).
+    planned (plan()): its model stage may be shared with the items that follow (ModelBatch).
     """
 
     def __init__(self, processor: ItemProcessor, uri: str, allowed: dict[str, int]) -> None:

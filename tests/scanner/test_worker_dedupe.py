@@ -21,7 +21,8 @@ from scanner import config as config_mod
 from scanner.extract.base import TableSegment, TextSegment
 from scanner.models import Item, ItemResult
 from scanner.privacy import Redactor
-from scanner.worker import ItemProcessor, Outcome, SeenContent
+from scanner.seen import Outcome, SeenContent
+from scanner.worker import ItemProcessor
 
 EMAIL = re.compile(r"[\w.]+@[\w.]+\.\w+")
 CONTRACT_ADDRESS = "harriet.oakley@example.co.uk"
