@@ -33,9 +33,51 @@ class Detection:
     reason: str = ""
 
 
+class Plan(Protocol):
+    """One item's detection with only the model stage and the finishing left.
+
+    Splitting detection lets a worker run the model stage of several small items in one call
+    (spaCy's cost per call is fixed, and most of a small item's model time): plan each item,
+    `Detector.run_model` over all the plans, then `finish` each.
+    """
+
+    @property
+    def model_chars(self) -> int:
+        """Characters this item gives the model stage (0: it needs no model)."""
+        ...
+
+    def finish(self) -> Iterator[Detection]:
+        """Yield the item's detections (after run_model has seen this plan)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """A plan whose detections are known already: nothing for a model stage to do."""
+
+    detections: tuple[Detection, ...]
+    model_chars: int = 0
+
+    def finish(self) -> Iterator[Detection]:
+        """Yield the detections found when planning."""
+        yield from self.detections
+
+
 class Detector(Protocol):
-    """Built once per worker (model loading is expensive), then called for every item."""
+    """Built once per worker (model loading is expensive), then called for every item.
+
+    `detect` does one item whole. A detector with a model stage worth sharing also overrides
+    `plan` and `run_model`; the defaults here detect while planning, for detectors without one.
+    """
 
     def detect(self, segments: Sequence[TextSegment | TableSegment]) -> Iterator[Detection]:
         """Yield detections for all segments of one item."""
         ...
+
+    def plan(self, segments: Sequence[TextSegment | TableSegment]) -> Plan:
+        """Everything of one item's detection that needs no model; `finish` yields the rest."""
+        return Ready(tuple(self.detect(segments)))
+
+    def run_model(self, plans: Sequence[Plan]) -> None:
+        """Run the model stage of all these plans together (each from this detector's plan)."""
+        del plans  # the default plan() detected already: there is no model stage to share

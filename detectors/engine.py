@@ -27,7 +27,7 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.base import Detection
+from detectors.base import Detection, Plan
 from detectors.gazetteer import is_common, is_forename, is_surname
 from detectors.listed_names import UPPER, later_mentions, name_parts
 from detectors.mail_names import AddressListRecognizer
@@ -114,21 +114,36 @@ class PresidioDetector:
 
     def detect(self, segments: Sequence[TextSegment | TableSegment]) -> Iterator[Detection]:
         """Yield detections for every segment of one item."""
-        yield from self.detect_many([segments])[0]
+        plan = self.plan(segments)
+        self.run_model([plan])
+        yield from plan.finish()
+
+    def plan(self, segments: Sequence[TextSegment | TableSegment]) -> _Plan:
+        """The pattern recognizers' work on one item, and the texts its names need the model on."""
+        return _Plan(self, segments)
 
     def detect_many(
         self, items: Iterable[Sequence[TextSegment | TableSegment]]
     ) -> list[list[Detection]]:
-        """Detect in several items with one `nlp.pipe` over all their prose.
+        """detect() on several items, their model stage shared (as a scan worker batches)."""
+        plans = [self.plan(segments) for segments in items]
+        self.run_model(plans)
+        return [list(plan.finish()) for plan in plans]
+
+    def run_model(self, plans: Sequence[Plan]) -> None:
+        """Run NER for several items' plans in one `nlp.pipe` call.
 
         spaCy has a fixed cost per call and per batch; a worker that hands over a few small
-        items at once (mail messages, short files) saves most of it. Results are the same as
-        calling detect() on each item.
+        items at once (mail messages, short files) saves most of it. Each plan then finishes as
+        if it had been detected alone.
         """
-        plans = [_Plan(self, segments) for segments in items]
-        jobs = [text for plan in plans for text in plan.ner_texts]
+        mine = [p for p in plans if isinstance(p, _Plan)]
+        if len(mine) != len(plans):
+            raise TypeError("run_model takes plans made by this detector's plan()")
+        jobs = [text for plan in mine for text in plan.ner_texts]
         docs = iter(self.nlp.pipe(jobs, batch_size=256) if jobs and self.nlp else ())
-        return [list(plan.finish([next(docs) for _ in plan.ner_texts])) for plan in plans]
+        for plan in mine:
+            plan.docs = [next(docs) for _ in plan.ner_texts]
 
     def shape_results(self, text: str, header: str, line_bound: bool) -> list[RecognizerResult]:
         """Every pattern recognizer over one text (prose, or a table column)."""
@@ -290,16 +305,21 @@ class _Plan:
                         c.mode, c.ner_rows = "none", []
                 self.columns.append(cols)
                 self.ner_texts += [c.cells[i] for c in cols for i in c.ner_rows]
+        self.model_chars = sum(map(len, self.ner_texts))
+        # The model's docs of ner_texts, in order: PresidioDetector.run_model fills them.
+        self.docs: list[Any] | None = None if self.ner_texts else []
         det.model_texts += len(self.ner_texts)
-        det.model_chars += sum(map(len, self.ner_texts))
+        det.model_chars += self.model_chars
 
-    def finish(self, docs: list[Any]) -> Iterator[Detection]:
+    def finish(self) -> Iterator[Detection]:
         """Resolve and locate every detection of the item.
 
         Two passes: first every segment's results (docs come back in segment order), then
         the later mentions of the item's names, which may cross segments (header to body).
         """
-        it = iter(docs)
+        if self.docs is None:
+            raise RuntimeError("a plan with texts for the model was finished before run_model")
+        it = iter(self.docs)
         runs, columns = iter(self.runs), iter(self.columns)
         texts: dict[int, tuple[TextSegment, list[RecognizerResult], _Lines | None]] = {}
         tables: dict[int, list[tuple[_Column, list[RecognizerResult]]]] = {}

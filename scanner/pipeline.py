@@ -1,7 +1,8 @@
 """The scan, top to bottom: sources walk -> worker pool -> Parquet writers -> scan.json.
 
-Memory stays flat: the walk is a generator, at most QUEUE_DEPTH items per worker are in flight,
-and results are written as they arrive (row groups). Nothing is published under its final name
+Memory stays flat: the walk is a generator, at most QUEUE_DEPTH items per worker are being read
+(plus a bounded batch waiting for a shared detection stage, scanner.worker.ModelBatch), and
+results are written as they arrive (row groups). Nothing is published under its final name
 until it is complete: the data files, then scan.json (which says whether the scan is complete,
 incomplete because something could not be reached, or interrupted), then whatever the caller's
 `finish` writes (the report), and only then does OUT/latest move, so a reader of `latest` never

@@ -116,10 +116,13 @@ def _worker_main(conn: Connection, config: ScanConfig, parent: int) -> None:
         except EOFError:  # the main process died (kill -9): nobody to work for, leave quietly
             break
         if task is None:
+            processor.flush(conn.send)  # nothing waits at this point; kept for certainty
             break
         task_id, item = task
         try:
-            processor.run(task_id, item, conn.send)
+            # Items may wait for a model stage shared with the next task only if that task is
+            # here already (conn.poll): none waits for work that has not arrived.
+            processor.run(task_id, item, conn.send, more=conn.poll)
         except (BrokenPipeError, ConnectionResetError):  # the main process died mid-item
             break
     for s in sources.values():
@@ -127,14 +130,39 @@ def _worker_main(conn: Connection, config: ScanConfig, parent: int) -> None:
 
 
 @dataclass
+class _Task:
+    """A top-level item sent to a worker, and its items begun but not done."""
+
+    id: int
+    item: Item
+    open: list[Item] = field(default_factory=list)  # begun, in progress: outermost first
+    waiting: list[Item] = field(default_factory=list)  # extracted, detection pending: in order
+    reported: int = 0  # results handed to on_result
+
+    @property
+    def extracted(self) -> bool:
+        """The top-level item is read and extracted: only shared detection work is left."""
+        return bool(self.waiting) and self.waiting[-1].uri == self.item.uri and not self.open
+
+
+@dataclass
 class _Worker:
     proc: Any
     conn: Connection
-    tasks: deque[tuple[int, Item]] = field(default_factory=deque)
-    open: list[Item] = field(default_factory=list)  # begun, not done: outermost first
+    tasks: dict[int, _Task] = field(default_factory=dict)  # sent, not finished: in order sent
     deadline: float | None = None
     ready: bool = False
     ps: psutil.Process | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Some item is begun and not done (in progress, or waiting for detection)."""
+        return any(t.open or t.waiting for t in self.tasks.values())
+
+    @property
+    def queued(self) -> int:
+        """Tasks that still need the worker's reading and extraction (the rest wait briefly)."""
+        return sum(not t.extracted for t in self.tasks.values())
 
 
 class WorkerPool:
@@ -174,8 +202,13 @@ class WorkerPool:
         return sum(len(w.tasks) for w in self.workers) + len(self._retry)
 
     def has_capacity(self) -> bool:
-        """True when a new task can be accepted without piling up."""
-        return not self._retry and any(len(w.tasks) < QUEUE_DEPTH for w in self.workers)
+        """True when a new task can be accepted without piling up.
+
+        A task whose items all wait for a shared model stage does not count: the worker goes
+        on with the next task, and its items finish with that one's (scanner.worker.ModelBatch,
+        which bounds how many wait).
+        """
+        return not self._retry and any(w.queued < QUEUE_DEPTH for w in self.workers)
 
     @property
     def peak_rss_mb(self) -> list[int]:
@@ -188,13 +221,13 @@ class WorkerPool:
         self._dispatch((self._next_id, item))
 
     def _dispatch(self, task: tuple[int, Item]) -> None:
-        worker = min(self.workers, key=lambda w: len(w.tasks))
-        worker.tasks.append(task)
+        worker = min(self.workers, key=lambda w: w.queued)
+        worker.tasks[task[0]] = _Task(*task)
         worker.conn.send(task)
 
     def poll(self, timeout: float = 0.2) -> None:
         """Handle worker messages for up to `timeout` seconds, then enforce deadlines and memory."""
-        while self._retry and any(len(w.tasks) < QUEUE_DEPTH for w in self.workers):
+        while self._retry and any(w.queued < QUEUE_DEPTH for w in self.workers):
             self._dispatch(self._retry.popleft())
         conns = {w.conn: w for w in self.workers}
         for conn in wait(list(conns), timeout):
@@ -215,19 +248,26 @@ class WorkerPool:
             worker.ps = psutil.Process(msg[1])
             self._sample(worker)
         elif kind == "begin":
-            worker.open.append(msg[2])
+            worker.tasks[msg[1]].open.append(msg[2])
+            worker.deadline = time.monotonic() + self.config.limits.item_timeout_s
+        elif kind == "waiting":  # the worker moves on; the item finishes with a later batch
+            task = worker.tasks[msg[1]]
+            item = _pop(task.open, msg[2])
+            if item is not None:
+                task.waiting.append(item)
             worker.deadline = time.monotonic() + self.config.limits.item_timeout_s
         elif kind == "done":
             result: ItemResult = msg[2]
-            top_uri = worker.tasks[0][1].uri
-            if worker.open and worker.open[-1].uri == result.item.uri:
-                worker.open.pop()
-            if worker.open:
-                worker.deadline = time.monotonic() + self.config.limits.item_timeout_s
-            else:  # the top-level item is done: the task is complete, never to be requeued
-                worker.tasks.popleft()
-                worker.deadline = None
-            self.on_result(result, top_uri)
+            task = worker.tasks[msg[1]]
+            # A task's waiting items finish first and in order (scanner/worker.py); otherwise
+            # the item done is the innermost in progress.
+            _pop(task.waiting or task.open, result.item.uri)
+            task.reported += 1
+            if not (task.open or task.waiting):  # the top-level item is done: never requeued
+                del worker.tasks[task.id]
+            busy = worker.busy
+            worker.deadline = time.monotonic() + self.config.limits.item_timeout_s if busy else None
+            self.on_result(result, task.item.uri)
 
     def _enforce(self) -> None:
         now = time.monotonic()
@@ -240,7 +280,7 @@ class WorkerPool:
             # Memory first: an item that blows up memory on a slow machine may also pass its
             # deadline, and "out of memory" is the truer reason to record.
             rss = self._sample(worker) if check_mem else None
-            if worker.open and rss is not None and rss > limit:
+            if worker.busy and rss is not None and rss > limit:
                 self._replace(
                     worker,
                     Status.ERROR,
@@ -281,24 +321,58 @@ class WorkerPool:
                 self._handle(worker, worker.conn.recv())
         except (EOFError, OSError):
             pass
-        if worker.open:
-            stuck = worker.open[-1]
-            top_uri = worker.tasks[0][1].uri
-            self.on_result(ItemResult(item=stuck, status=status, message=message), top_uri)
-            for outer in reversed(worker.open[:-1]):
-                why = f"not finished: nested item {stuck.uri} failed ({status})"
-                self.on_result(ItemResult(item=outer, status=Status.ERROR, message=why), top_uri)
-            worker.tasks.popleft()  # that task is accounted for
+        if worker.busy:
+            self._record_killed(worker, status, message)
         elif not worker.ready:
             self._start_failures += 1
             if self._start_failures >= 3:
                 raise WorkerStartError(
                     "worker processes keep dying before they are ready; see the messages above"
                 )
-        self._retry.extend(worker.tasks)  # tasks it never began go to another worker
+        self._retry.extend((t.id, t.item) for t in worker.tasks.values())  # never begun
         worker.conn.close()
         self.workers[self.workers.index(worker)] = self._start()
         self.restarts += 1
+
+    def _record_killed(self, worker: _Worker, status: Status, message: str) -> None:
+        """Record every item the killed worker had begun; its tasks are then accounted for.
+
+        The item in progress is the one that was stuck (`status`), its containers did not
+        finish. Items that only waited for the shared model stage were not at fault: a task of
+        which nothing was reported yet is left in worker.tasks to run again elsewhere; the
+        waiting items of the stuck item's task, or of a task partly reported, become error rows
+        (read again by the next --incremental scan). When nothing was in progress, the shared
+        model stage itself was stuck, and every waiting item gets `status`.
+        """
+        current = next((t for t in worker.tasks.values() if t.open), None)
+        if current is None:
+            shared = sum(len(t.waiting) for t in worker.tasks.values())
+            why = f"{message} (in the detection stage shared by {shared} item(s))"
+            for task in list(worker.tasks.values()):
+                for item in task.waiting:
+                    self.on_result(ItemResult(item=item, status=status, message=why), task.item.uri)
+                if task.waiting:  # the others were not begun
+                    del worker.tasks[task.id]
+            return
+        stuck = current.open[-1]
+        why = (
+            f"not finished: the worker was stopped while this item waited for detection "
+            f"(item {stuck.uri}: {status})"
+        )
+        for task in list(worker.tasks.values()):
+            if task is not current and not task.reported:
+                continue  # nothing of it reported: it runs again on another worker
+            for item in task.waiting:  # a task's top-level item, last, closes its group
+                row = ItemResult(item=item, status=Status.ERROR, message=why)
+                self.on_result(row, task.item.uri)
+            if task.waiting and task is not current:
+                del worker.tasks[task.id]
+        top = current.item.uri
+        self.on_result(ItemResult(item=stuck, status=status, message=message), top)
+        for outer in reversed(current.open[:-1]):
+            why = f"not finished: nested item {stuck.uri} failed ({status})"
+            self.on_result(ItemResult(item=outer, status=Status.ERROR, message=why), top)
+        del worker.tasks[current.id]
 
     def close(self) -> None:
         """Ask workers to finish and wait for them."""
@@ -319,6 +393,14 @@ class WorkerPool:
             w.proc.kill()
         for w in self.workers:
             w.proc.join(5)
+
+
+def _pop(items: list[Item], uri: str) -> Item | None:
+    """Remove and return the item with this uri (the last if several have it), if there is one."""
+    for i in range(len(items) - 1, -1, -1):
+        if items[i].uri == uri:
+            return items.pop(i)
+    return None
 
 
 def _death_message(worker: _Worker) -> str:

@@ -43,6 +43,7 @@ ORCHESTRATION = {
     "scanner.pool",
     "scanner.progress",
     "scanner.runlog",
+    "scanner.seen",
     "scanner.state",
     "scanner.stats",
     "scanner.syncpoints",

@@ -62,9 +62,22 @@ def test_prose_column_gets_ner_in_every_cell(detector):
     assert ("Sheet1!A3", "HEALTH", "asthma") in got
 
 
-def test_detect_many_matches_detect(detector):
-    items = [[TextSegment("body", "Tel: 020 7946 0123")], [TextSegment("body", "NI AB123456C")]]
-    assert detector.detect_many(items) == [list(detector.detect(i)) for i in items]
+def test_plans_sharing_one_model_stage_match_detect_alone(detector):
+    items = [
+        [TextSegment("body", "Tel: 020 7946 0123")],
+        [TextSegment("line 1", "Dear Margaret Ellison,"), TextSegment("line 2", "NI AB123456C")],
+        [TextSegment("body", "Meeting with Sanderson and Okafor about the lease on Tuesday.")],
+        [TextSegment("body", "I met Dr Okonkwo and Hannah at the depot.")],
+        [TableSegment("Sheet1", ("Notes",), [["Spoke to Oliver Bennett about the rota"]])],
+    ]
+    plans = [detector.plan(segments) for segments in items]
+    assert [p.model_chars > 0 for p in plans] == [False, False, True, True, True]
+    detector.run_model(plans)
+    together = [list(p.finish()) for p in plans]
+    assert together == [list(detector.detect(segments)) for segments in items]
+    assert detector.detect_many(items) == together
+    model = [d.value for found in together for d in found if d.detector == "SpacyPersonRecognizer"]
+    assert {"Sanderson", "Okafor", "Hannah"} <= set(model)
 
 
 def test_disabled_entity_and_threshold():

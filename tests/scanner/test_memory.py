@@ -17,12 +17,13 @@ from tests.conftest import REPO, cli_env
 SCRIPT = r"""
 import dataclasses, resource, sys
 from pathlib import Path
+from detectors.base import Detector
 from scanner import config as config_mod
 from scanner.models import Item
 from scanner.privacy import Redactor
 from scanner.worker import ItemProcessor
 
-class ReadsEveryCell:
+class ReadsEveryCell(Detector):
     chars = 0
     def detect(self, segments):
         for s in segments:

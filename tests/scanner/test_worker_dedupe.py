@@ -16,18 +16,19 @@ from typing import Any
 
 import docx
 
-from detectors.base import Detection
+from detectors.base import Detection, Detector
 from scanner import config as config_mod
 from scanner.extract.base import TableSegment, TextSegment
 from scanner.models import Item, ItemResult
 from scanner.privacy import Redactor
-from scanner.worker import ItemProcessor, Outcome, SeenContent
+from scanner.seen import Outcome, SeenContent
+from scanner.worker import ItemProcessor
 
 EMAIL = re.compile(r"[\w.]+@[\w.]+\.\w+")
 CONTRACT_ADDRESS = "harriet.oakley@example.co.uk"
 
 
-class CountingEmailDetector:
+class CountingEmailDetector(Detector):
     """Finds e-mail addresses; records the text of every segment it analyses."""
 
     def __init__(self) -> None:
