@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bench.located import walk_item
-from bench.records_corpus import RecordFile, load, load_ids
+from bench.records_corpus import LOCALES, OTHER_LOCALES, RecordFile, load, load_ids
 from scanner.categories import category_of
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -151,11 +151,17 @@ def main() -> int:
     ap.add_argument("--ids", type=int, default=300, help="records with national ids (0 = skip)")
     ap.add_argument("--by-locale", action="store_true", help="also print F2 per locale")
     ap.add_argument("--no-plain", action="store_true", help="skip plain Presidio (faster)")
+    ap.add_argument(
+        "--other-locales",
+        action="store_true",
+        help="locales the generator does not otherwise use (records_corpus.OTHER_LOCALES)",
+    )
     args = ap.parse_args()
 
     from detectors.registry import build_detector
 
-    root, files = load(args.records, args.seed)
+    locales = OTHER_LOCALES if args.other_locales else LOCALES
+    root, files = load(args.records, args.seed, locales)
     segments = extract(files)
     kb = sum(len(f.data) for f in files) / 1024
     print(f"corpus: {root} ({len(files)} files, {args.records} records, {kb:.0f} KB)")

@@ -8,9 +8,11 @@ A European street line is a street name and a house number, in one of three orde
   separate type word after the name (`Szerbtóti utca 48`, `Štebijeva cesta 9b`);
 - number first, type word next (French): `12 rue de la Paix`, `54, boulevard Voltaire`.
 It may run on to a postcode and town on the same or the next line (`48337 Lichtenfels`,
-`75002 Paris`, `1000-001 Lisboa`, `02-931 Kwidzyn`, `5907 JO` and `Hasselt` on two lines) or to a
-town after a comma (`, Brønderslev`). Street names with no type word at all (`Madsenstubben 921`)
-count only when a postcode and town follow.
+`75002 Paris`, `1000-001 Lisboa`, `02-931 Kwidzyn`, `ΤΚ 483 37 Ναύπλιο`, Romania's `332860`,
+`5907 JO` and `Hasselt` on two lines) or to a town after a comma (`, Brønderslev`). Street
+names with no type word at all (`Madsenstubben 921`) count only when a postcode and town
+follow; a street with a telling type word and no house number (`Soseaua Tomescu`) only when a
+postcode follows. Greek and Bulgarian streets are written in their own script.
 
 Score policy: a street line with a telling type (`straße`, `gade`, `katu`, `Rua`, `Via`, `rue`),
 or any street line right after an address label (`Street:`, `"ulice": `, `my address is`) or
@@ -27,7 +29,8 @@ from collections.abc import Iterator
 
 from detectors.pattern import Shape, ShapeRecognizer, has_word, norm_words
 
-_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+# Latin, Greek and Cyrillic capitals: Greece and Bulgaria are in the EU too.
+_UP = "A-ZÀ-ÖØ-ÞĀ-ŽΆ-ΏΑ-ΩЀ-Я"
 _CAP = rf"[{_UP}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
 # Elided articles glued to the name: `rue d'Alésia`, `Via dell'Arte`.
 _ELIDED = r"(?:[dlDL]|dell|dall|all|nell|sull|Dell)['’]"
@@ -52,7 +55,7 @@ _TYPES_FIRST_STRONG = (
     "Travesía|Urbanización|Glorieta|Rambla|Calçada|Largo|Strada|Rue|Avenue|Boulevard|"
     "Chaussée|Chemin|Quai|Impasse|Allée|Venelle|Ruelle|Rúa|ul\\.|Ul\\.|ulica|Ulica|al\\.|Al\\.|aleja|Aleja|"
     "plac|Plac|os\\.|osiedle|Osiedle|rue|avenue|boulevard|chemin|impasse|allée|quai|"
-    "Bulevardul|Strada|Calea|Aleea|Drumul|Leoforos|Odos"
+    "Bulevardul|Strada|Calea|Aleea|Drumul|Soseaua|Șoseaua|Splaiul|Intrarea|Leoforos|Odos"
 )
 _TYPES_FIRST_WEAK = (
     "Plaza|Camino|Cuesta|Pasaje|Ronda|Ruta|Carrera|Cañada|Borgo|Canale|Stretto|Bairro|"
@@ -98,7 +101,9 @@ _CORE = re.compile(
     r")"
 )
 _POSTCODE = (
-    r"(?:[A-Z]{1,2}-[ \t]?)?(?:\d{5}-\d{3}|\d{8}|\d{5}|\d{4}-\d{3}|\d{4}[ \t]?[A-Z]{2}"
+    # `D-`/`F-` country prefixes, the Greek `ΤΚ` (postal code); Romania's six digits
+    r"(?:[A-Z]{1,2}-[ \t]?|(?:ΤΚ|Τ\.Κ\.)[ \t]?)?"
+    r"(?:\d{5}-\d{3}|\d{8}|\d{6}|\d{5}|\d{4}-\d{3}|\d{4}[ \t]?[A-Z]{2}"
     r"(?![^\W\d_])|\d{4}|\d{3}[ \t]\d{2}|\d{2}-\d{3})(?![\w\-])"
 )
 _LINK = r"(?:sur|sous|lès|les|le|la|de|del|di|da|do|am|an|der|im|vorm|bei|op|aan|en|in|près)"
@@ -113,10 +118,13 @@ _UNIT = re.compile(
     r"\.?[ \t]?\d{1,4}[A-Za-z]?\b"
 )
 _TAIL_POSTCODE = re.compile(
-    rf"\.?[ \t]*(?:,[ \t]*\n?[ \t]*|\n[ \t]*|[ \t]+)(?:{_TOWN},?[ \t]*\n?[ \t]*)?{_POSTCODE}"
+    rf"\.?[ \t]*(?:,{{1,2}}[ \t]*\n?[ \t]*|\n[ \t]*|[ \t]+)(?:{_TOWN},?[ \t]*\n?[ \t]*)?{_POSTCODE}"
     rf"(?:,?(?:[ \t]*\n[ \t]*|[ \t]+){_TOWN})?",
     re.MULTILINE,
 )
+# A street with no house number (`Soseaua Tomescu`, then `Sebis, 113033`): only a telling
+# type word first and a postcode after make it an address.
+_UNNUMBERED = re.compile(rf"(?<![\w\-/.])(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}")
 _TAIL_TOWN = re.compile(rf"[ \t]*,[ \t]*{_TOWN}", re.MULTILINE)
 _STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
 _FIRST_TYPE = re.compile(rf"(?:{_TYPE_FIRST})(?=[ \t])")
@@ -198,13 +206,22 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines in any of the layouts, extended over a unit, postcode and town."""
+        yield from self._numbered(text)
+        for m in _UNNUMBERED.finditer(text):
+            tail = _TAIL_POSTCODE.match(text, m.end())
+            if tail and not _YEAR.fullmatch(tail.group(0).strip(" \t\n,.")):
+                yield m.start(), tail.end(), 0.85, "street+postcode"
+
+    def _numbered(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         for m in _CORE.finditer(text):
             kind, start = _kind(m)
             if kind is None:
                 continue
             end = m.end()
-            unit = _UNIT.match(text, end)
-            if unit:
+            for _ in range(4):  # `Bl. 84 Sc. 98 Ap. 933`: block, staircase, flat
+                unit = _UNIT.match(text, end)
+                if not unit:
+                    break
                 end = unit.end()
             tail = _TAIL_POSTCODE.match(text, end)
             if tail and (kind != "generic" or not _YEAR.search(tail.group(0))):

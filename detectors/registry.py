@@ -23,6 +23,7 @@ RECOGNIZERS: tuple[str, ...] = (
     "detectors.mail_names:AddressListRecognizer",
     "detectors.address:StreetAddressRecognizer",
     "detectors.eu_address:EuStreetAddressRecognizer",
+    "detectors.na_address:NorthAmericanAddressRecognizer",
     "detectors.address:PostcodeRecognizer",
     "detectors.contact:EmailAddressRecognizer",
     "detectors.phone:PhoneNumberRecognizer",

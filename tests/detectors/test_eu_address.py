@@ -35,6 +35,18 @@ ADDRESSES = [
     ("Rua das Flores, 12\n1200-195 Lisboa", ["Rua das Flores, 12\n1200-195 Lisboa"]),
     ("Via dei Mille, 5\n00185 Roma (RM)", ["Via dei Mille, 5\n00185 Roma (RM)"]),
     ("ul. Kwiatowa 12/3\n02-931 Warszawa", ["ul. Kwiatowa 12/3\n02-931 Warszawa"]),
+    # Greek and Bulgarian streets in their own script; Romanian blocks and six-digit postcodes.
+    ("Πατσουρέα 29-67,\n26758 Καστοριά", ["Πατσουρέα 29-67,\n26758 Καστοριά"]),
+    ("Σκαλοχωρίου 90,\nΤΚ 483 37 Ναύπλιο", ["Σκαλοχωρίου 90,\nΤΚ 483 37 Ναύπλιο"]),
+    (
+        "Aleea Mocanu Nr. 191 Bl. 84  Sc. 98 Ap. 933\nDumbravita, 332860",
+        ["Aleea Mocanu Nr. 191 Bl. 84  Sc. 98 Ap. 933\nDumbravita, 332860"],
+    ),
+    # No house number: a telling type word first and a postcode after, or nothing.
+    ("Soseaua Tomescu\nSebis, 113033", ["Soseaua Tomescu\nSebis, 113033"]),
+    ("Home address: Drumul Popescu, Falticeni, 209682", ["Drumul Popescu, Falticeni, 209682"]),
+    ("We walked down Rue de la Paix in 2019.", []),
+    ("Avenue Capital raised funds\n2024", []),
     # A street with no type word counts only before a postcode and town.
     ("Madsenstubben 921, 4218 Lailahelle", ["Madsenstubben 921, 4218 Lailahelle"]),
     ("Unter den Linden 77\n10117 Berlin", ["Unter den Linden 77\n10117 Berlin"]),

@@ -1,0 +1,48 @@
+"""US, Canadian and Australian street addresses: the layouts, the tails, and the traps."""
+
+import pytest
+
+from tests.detectors.helpers import check
+
+ADDRESSES = [
+    # A street line and a town, state and postcode on the same line or the next.
+    (
+        "70512 Williams Parkway Apt. 285, East Hannah, WA 41440",
+        ["70512 Williams Parkway Apt. 285, East Hannah, WA 41440"],
+    ),
+    (
+        "2328 Figueroa Skyway\nKimberlyview, NJ 78456-1234",
+        ["2328 Figueroa Skyway\nKimberlyview, NJ 78456-1234"],
+    ),
+    (
+        "715 Robert Drive Suite 466\nNorth Cassidyton, NS Y4L 1X5",
+        ["715 Robert Drive Suite 466\nNorth Cassidyton, NS Y4L 1X5"],
+    ),
+    ("66/9 Maynard Copse\nConnorberg, WA, 2674", ["66/9 Maynard Copse\nConnorberg, WA, 2674"]),
+    ("1600 Pennsylvania Ave. NW", []),  # a street line alone needs a cue
+    ("Ship to: 1600 Pennsylvania Ave.", ["1600 Pennsylvania Ave."]),
+    # Names in any script: CRMs write this layout for customers of every country.
+    (
+        "669 Бранков Wells Suite 102\nМиленковview, TX 57669",
+        ["669 Бранков Wells Suite 102\nМиленковview, TX 57669"],
+    ),
+    ("8695 Ambrasas Junction Apt. 492", ["8695 Ambrasas Junction Apt. 492"]),
+    # Traps: numbers before capitalised words that end in a street-type word.
+    ("We met at 4 Park Lane.", []),
+    ("Order 12 Items Total", []),
+    ("The 3 Wise Men Run", []),
+    ("Rated 5 Stars, Great View", []),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), ADDRESSES)
+def test_na_address(detector, text, values):
+    check(detector, text, "ADDRESS", values)
+
+
+def test_tail_reason(detector):
+    from scanner.extract.base import TextSegment
+
+    seg = TextSegment("body", "Mailing address: 12 Oak Street, Springfield, IL 62704")
+    (d,) = detector.detect([seg])
+    assert d.reason.startswith("NorthAmericanAddressRecognizer: shape street+state+postcode")
