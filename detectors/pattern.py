@@ -30,6 +30,8 @@ from typing import Any, ClassVar
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from detectors.prefilter import count_digits, least_digits
+
 # Words near a number that say "this is a product/document identifier, not a person's".
 DAMPING_WORDS: tuple[str, ...] = (
     "part",
@@ -161,8 +163,13 @@ class ShapeRecognizer(EntityRecognizer):
     ADJUST_NOTE: ClassVar[str] = "recognizer rule"
     # Damping words count only this close (chars either side); None = the context window.
     DAMP_RADIUS: ClassVar[int | None] = None
-    # A cheap test run before any regex: when it fails, the recognizer is skipped (keyword
-    # prefilter, as trufflehog does). None = always run.
+    # The prefilter, cheap tests run before any regex: when one fails, the recognizer is
+    # skipped (keyword prefilter, as trufflehog does). MIN_DIGITS is the fewest digits a match
+    # holds; the engine counts a text's digits once and calls only the recognizers that fit
+    # (detectors/prefilter.py). None = read it off SHAPES, which is exact for the shapes
+    # candidates() matches; a class whose candidates() finds matches another way sets it
+    # (0 = no digit needed). PREFILTER is a regex the text must hold; None = always run.
+    MIN_DIGITS: ClassVar[int | None] = None
     PREFILTER: ClassVar[re.Pattern[str] | None] = None
 
     def __init__(self) -> None:
@@ -176,6 +183,12 @@ class ShapeRecognizer(EntityRecognizer):
         self._context = norm_words(self.CONTEXT)
         self._damping = norm_words(self.DAMPING)
         self._ceiling = max(s.score for s in self.SHAPES)
+        if self.MIN_DIGITS is not None:
+            self.min_digits = self.MIN_DIGITS
+        elif type(self).candidates is ShapeRecognizer.candidates:
+            self.min_digits = least_digits(rx for _, rx in self._shapes)
+        else:
+            self.min_digits = 0  # matches found another way: no bound known
         # The normalised column header analyze() was last given, for candidates() that read it
         # (a `Street` or `Telefon` column labels every cell below it).
         self._header = ""
@@ -276,15 +289,19 @@ class ShapeRecognizer(EntityRecognizer):
         header: str = "",
         line_bound: bool = False,
         floor: float = 0.0,
+        digits: int | None = None,
     ) -> list[RecognizerResult]:
         """Presidio's recognizer entry point, plus our table context (`header`, `line_bound`).
 
         `header` is the normalised column header (normalise_context); `floor` is the score the
         caller will keep, so a recognizer whose shapes cannot reach it without context skips the
-        text outright when no context word occurs anywhere in it.
+        text outright when no context word occurs anywhere in it. `digits` is the text's
+        count_digits() when the caller has it (the engine counts once for every recognizer).
         """
         self._header = header
         if entities and self.ENTITY not in entities:
+            return []
+        if self.min_digits and (count_digits(text) if digits is None else digits) < self.min_digits:
             return []
         if self.PREFILTER is not None and not self.PREFILTER.search(text):
             return []

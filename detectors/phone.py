@@ -171,6 +171,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
     BOOST = 0.35
     BEFORE = 32
     CHECK = "libphonenumber"
+    MIN_DIGITS = 8  # _judge's least for any region
     PREFILTER = re.compile(r"\d[\d ()\-./]{6,}\d")
     NAMED_REGIONS = 2  # national-format passes for regions the text names
 

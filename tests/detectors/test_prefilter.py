@@ -1,0 +1,130 @@
+"""The digit prefilter never skips a recognizer that would have found something.
+
+The engine calls a recognizer only on texts with at least its MIN_DIGITS digits
+(detectors/prefilter.py). The bound is read off the shapes' regexes, so the tests check the
+reading on regexes with known answers, then the property that matters: on every example of
+every detector test table, each recognizer that finds something (at any score) finds it in a
+text with enough digits, and the engine's gated results equal every recognizer run ungated.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from detectors.custom import configured_recognizer
+from detectors.engine import PresidioDetector
+from detectors.pattern import ShapeRecognizer
+from detectors.prefilter import count_digits, least_digits
+from detectors.registry import build_recognizers
+from scanner.config import DetectorSettings
+
+TABLE_MODULES = (
+    "test_address",
+    "test_banking",
+    "test_cards",
+    "test_contact",
+    "test_dob",
+    "test_eu_address",
+    "test_eu_ids",
+    "test_health",
+    "test_mail_names",
+    "test_names",
+    "test_phone",
+    "test_uk_ids",
+)
+
+
+def examples() -> Iterator[str]:
+    """Every text of the detector tests' should-match / should-not-match tables."""
+    for name in TABLE_MODULES:
+        module = importlib.import_module(f"tests.detectors.{name}")
+        for key, rows in vars(module).items():
+            if not key.isupper() or not isinstance(rows, list | tuple):
+                continue
+            for row in rows:
+                text = row[0] if isinstance(row, tuple) and row else row
+                if isinstance(text, str):
+                    yield text
+
+
+@pytest.mark.parametrize(
+    ("regex", "least"),
+    [
+        (r"\d{2}-\d{2}-\d{2}", 6),
+        (r"[0-9]{3}|\d{5}", 3),  # the cheaper branch
+        (r"(?<![\d/])\d{1,2}/\d?(?=\d)", 1),  # lookarounds and optional parts hold none
+        (r"GB ?\d{9}(?: ?\d{3})?", 9),
+        (r"[0-9A-Z]{8}", 0),  # a class that also takes letters
+        (r"[^a-z]\D.\w", 0),
+        (r"(\d)\1\1", 1),  # a back reference may repeat a digit, counted as none
+        (r"(?i:x7)(?:34|12)+", 3),
+        (r"(?:ab|12)+", 0),
+        (r"(?P<a>\d)?(?(a)\d\d|x)", 0),
+        (r"[\d٠-٩]\d", 1),  # a range beyond 0-9 counts as none
+    ],
+)
+def test_least_digits_reads_the_regex(regex: str, least: int) -> None:
+    assert least_digits([re.compile(regex)]) == least
+
+
+def test_count_digits_counts_what_backslash_d_matches() -> None:
+    for text in ("", "no digits", "Tel 0113 496 0123", "٣٤٥ and ０１２ and 7", "x²"):
+        assert count_digits(text) == len(re.findall(r"\d", text))
+
+
+@pytest.fixture(scope="module")
+def shapes() -> list[ShapeRecognizer]:
+    return [r for r in build_recognizers(DetectorSettings()) if isinstance(r, ShapeRecognizer)]
+
+
+def test_no_recognizer_finds_anything_in_fewer_digits_than_it_declares(
+    shapes: list[ShapeRecognizer],
+) -> None:
+    texts = list(examples())
+    assert len(texts) > 300  # the tables were found
+    gated = {r.name for r in shapes if r.min_digits}
+    assert {"PhoneNumberRecognizer", "SortCodeRecognizer", "PaymentCardRecognizer"} <= gated
+    for rec in shapes:
+        for text in texts:
+            # digits=0 with the bound cleared: the recognizer runs as if never gated.
+            found = _ungated(rec, text)
+            assert not found or count_digits(text) >= rec.min_digits, (rec.name, text)
+
+
+def test_engine_results_equal_every_recognizer_run_ungated(shapes: list[ShapeRecognizer]) -> None:
+    det = PresidioDetector(DetectorSettings(), shapes)
+    for text in examples():
+        for header, line_bound in (("", False), (" phone ", True)):
+            expected = [
+                (r.entity_type, r.start, r.end, r.score)
+                for rec in shapes
+                for r in _ungated(rec, text, header, line_bound, det.floor(rec.ENTITY))
+            ]
+            got = [
+                (r.entity_type, r.start, r.end, r.score)
+                for r in det.shape_results(text, header, line_bound)
+            ]
+            assert got == expected, text
+
+
+def test_custom_patterns_are_gated_by_their_own_digits() -> None:
+    rec = configured_recognizer("FLOTECH_ACCOUNT", (r"\bFT-?\d{7}\b", r"\bACC\d{5}\b"), 0.6)
+    assert rec.min_digits == 5
+    assert [(r.start, r.end) for r in rec.analyze("Account FT1047828", [], None)] == [(8, 17)]
+    letters_only = configured_recognizer("FLOTECH_CODE", (r"\bFLO-[A-Z]{4}\b",), 0.6)
+    assert letters_only.min_digits == 0
+
+
+def _ungated(
+    rec: ShapeRecognizer, text: str, header: str = "", line_bound: bool = False, floor: float = 0
+) -> list[Any]:
+    bound, rec.min_digits = rec.min_digits, 0
+    try:
+        return rec.analyze(text, [], None, header, line_bound, floor)
+    finally:
+        rec.min_digits = bound
