@@ -102,6 +102,34 @@ def first_word(window: str, words: tuple[str, ...], whole: bool = False) -> str:
     return ""
 
 
+def probes(words: tuple[str, ...], whole: bool) -> tuple[tuple[str, str], ...]:
+    """(what to look for, the word) for each normalised word, as _nearest looks for it.
+
+    Short words (`t`, `ip`, `po`) only as whole words, or ` t` would match `the`.
+    """
+    return tuple((w + " " if whole or len(w) <= 4 else w, w.strip()) for w in words)
+
+
+def nearest(
+    before: str, after: str, words: tuple[tuple[str, str], ...], after_penalty: int
+) -> tuple[int, str] | None:
+    """(distance in normalised characters, word) of the nearest of `words` to a match.
+
+    `before` and `after` are the normalised windows either side of it. On a tie the earlier
+    word wins, and a word before the match.
+    """
+    best: tuple[int, str] | None = None
+    for probe, word in words:
+        i = before.rfind(probe)
+        if i >= 0 and (best is None or len(before) - i - len(probe) - 1 < best[0]):
+            best = (len(before) - i - len(probe) - 1, word)
+        # A label usually precedes its value, so a cue after the match counts as further.
+        j = after.find(probe)
+        if j >= 0 and (best is None or j + after_penalty < best[0]):
+            best = (j + after_penalty, word)
+    return best
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     """The cue that decided a match's score: +1 context word, -1 damping word, 0 none.
@@ -182,6 +210,8 @@ class ShapeRecognizer(EntityRecognizer):
         self._shapes = [(s, re.compile(s.regex, s.flags)) for s in self.SHAPES]
         self._context = norm_words(self.CONTEXT)
         self._damping = norm_words(self.DAMPING)
+        self._ctx_probes = probes(self._context, self.CONTEXT_WHOLE)
+        self._damp_probes = probes(self._damping, self.DAMP_WHOLE)
         self._ceiling = max(s.score for s in self.SHAPES)
         if self.MIN_DIGITS is not None:
             self.min_digits = self.MIN_DIGITS
@@ -217,14 +247,18 @@ class ShapeRecognizer(EntityRecognizer):
         card 4111…` the card cue is nearer than the invoice one. Words around the match
         outrank the column header; the header decides only when the cell itself says nothing.
         """
-        near_ctx = self._nearest(
-            text, start, end, line_bound, self._context, self.CONTEXT_WHOLE, None
-        )
+        near_ctx = near_damp = None
+        if self._ctx_probes:
+            bounds = self._bounds(text, start, end, line_bound, None)
+            windows = self._windows(text, start, end, bounds)
+            near_ctx = nearest(*windows, self._ctx_probes, self.AFTER_PENALTY)
         # A damping word labels its own line's value: `Reference: A66` above `ID number: 170388-
         # 895Y`, or `"order_no"` under `"national_id"`, says nothing about the id.
-        near_damp = self._nearest(
-            text, start, end, True, self._damping, self.DAMP_WHOLE, self.DAMP_RADIUS
-        )
+        if self._damp_probes:
+            damp_bounds = self._bounds(text, start, end, True, self.DAMP_RADIUS)
+            if not self._ctx_probes or damp_bounds != bounds:
+                windows = self._windows(text, start, end, damp_bounds)
+            near_damp = nearest(*windows, self._damp_probes, self.AFTER_PENALTY)
         if near_ctx is not None or near_damp is not None:
             if near_damp is None or (near_ctx is not None and near_ctx[0] <= near_damp[0]):
                 assert near_ctx is not None
@@ -250,36 +284,17 @@ class ShapeRecognizer(EntityRecognizer):
             hi = min(hi, nl if nl >= 0 else hi)
         return lo, hi
 
-    def _nearest(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        line_bound: bool,
-        words: tuple[str, ...],
-        whole: bool,
-        radius: int | None,
-    ) -> tuple[int, str] | None:
-        """(distance in normalised characters, word) of the nearest of `words` to the match."""
-        if not words:
-            return None
+    def _bounds(
+        self, text: str, start: int, end: int, line_bound: bool, radius: int | None
+    ) -> tuple[int, int]:
         before_n = self.BEFORE if radius is None else radius
         after_n = self.AFTER if radius is None else radius
-        lo, hi = self.bounds(text, start, end, line_bound, before_n, after_n)
-        before = normalise_context(text[lo:start])
-        after = normalise_context(text[end:hi])
-        best: tuple[int, str] | None = None
-        for w in words:
-            # Short words (`t`, `ip`, `po`) only as whole words, or ` t` would match `the`.
-            probe = w + " " if whole or len(w) <= 4 else w  # w carries its leading space
-            i = before.rfind(probe)
-            if i >= 0 and (best is None or len(before) - i - len(probe) - 1 < best[0]):
-                best = (len(before) - i - len(probe) - 1, w.strip())
-            # A label usually precedes its value, so a cue after the match counts as further.
-            j = after.find(probe)
-            if j >= 0 and (best is None or j + self.AFTER_PENALTY < best[0]):
-                best = (j + self.AFTER_PENALTY, w.strip())
-        return best
+        return self.bounds(text, start, end, line_bound, before_n, after_n)
+
+    @staticmethod
+    def _windows(text: str, start: int, end: int, bounds: tuple[int, int]) -> tuple[str, str]:
+        """The normalised text before and after a match, within bounds, for nearest()."""
+        return normalise_context(text[bounds[0] : start]), normalise_context(text[end : bounds[1]])
 
     def analyze(
         self,
