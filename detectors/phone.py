@@ -33,6 +33,7 @@ from detectors.pattern import (
     normalise_context,
 )
 from detectors.phone_regions import LABEL_REGIONS, regions_named
+from detectors.prefilter import count_digits
 
 # Ofcom reserves these for drama and documentation; libphonenumber calls them invalid, but a
 # document that contains one still shows a phone number to its reader.
@@ -125,7 +126,6 @@ _LETTER_LABEL = re.compile(r"(?:^|[ \t|/])[TtMmFfPp][.:]?[ \t]*$")
 LABEL_WINDOW = 30  # characters before a number on its line where its label may stand
 
 
-_DIGIT = re.compile(r"\d")
 GB_DIGITS = 9  # _judge's least for a GB number
 
 
@@ -139,7 +139,7 @@ def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
     chunks: list[tuple[int, int]] = []  # runs of consecutive such lines: one matcher each
     pos = 0
     for line in text.splitlines(keepends=True):
-        if len(_DIGIT.findall(line)) >= GB_DIGITS:
+        if count_digits(line) >= GB_DIGITS:
             if chunks and chunks[-1][1] == pos:
                 chunks[-1] = (chunks[-1][0], pos + len(line))
             else:
@@ -149,6 +149,32 @@ def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
         chunk = text[start:end]
         for m in phonenumbers.PhoneNumberMatcher(chunk, "GB", phonenumbers.Leniency.POSSIBLE):
             yield start + m.start, start + m.end, m.number
+
+
+_VALID: dict[tuple[Any, ...], bool] = {}
+VALID_CACHE = 4096
+
+
+def _valid(number: Any) -> bool:
+    """phonenumbers.is_valid_number, remembered per number.
+
+    Validity depends on the country code and national significant number alone, and it is
+    the costliest step per number (every region sharing the country code is tried: +44 is
+    GB, GG, IM and JE). The same numbers recur across an estate: letterheads, signatures,
+    switchboards.
+    """
+    key = (
+        number.country_code,
+        number.national_number,
+        number.italian_leading_zero,
+        number.number_of_leading_zeros,
+    )
+    valid = _VALID.get(key)
+    if valid is None:
+        if len(_VALID) >= VALID_CACHE:
+            _VALID.clear()
+        valid = _VALID[key] = bool(phonenumbers.is_valid_number(number))
+    return valid
 
 
 def _overlaps(starts: list[int], reach: list[int], start: int, end: int) -> bool:
@@ -244,8 +270,9 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         # whole number in DK, NO and the Baltics, and only counted with their country.
         if digits < (GB_DIGITS if region == "GB" else 8):
             return None
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        if phonenumbers.is_valid_number(number) or _DRAMA.match(e164):
+        if _valid(number) or _DRAMA.match(
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        ):
             return 0.6, "valid" if region == "GB" else f"valid {region}"
         if digits >= 10 and region == "GB":
             return 0.3, "possible"
