@@ -40,7 +40,7 @@ from detectors.name_shapes import (
 )
 from detectors.names import SpacyPersonRecognizer
 from detectors.pattern import REASON_KEY, ShapeRecognizer, normalise_context
-from detectors.prefilter import count_digits
+from detectors.prefilter import traits
 from detectors.true_case import true_case
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -140,14 +140,16 @@ class PresidioDetector:
     def shape_results(self, text: str, header: str, line_bound: bool) -> list[RecognizerResult]:
         """Every pattern recognizer that could match one text (prose, or a table column).
 
-        The text's digits are counted once; a recognizer whose matches need more of them
-        (ShapeRecognizer.MIN_DIGITS) is not called at all: half the texts hold no digit, and
-        a call that only finds that out costs as much as the regex work on a short text.
+        The text's digits are counted once, and their longest run found; a recognizer whose
+        matches need more (ShapeRecognizer.MIN_DIGITS, MIN_RUN) is not called at all: half the
+        texts hold no digit, few a run of more than four, and a call that only finds that out
+        costs as much as the regex work on a short text.
         """
-        n = count_digits(text)
+        known = traits(text)
         out: list[RecognizerResult] = []
-        for rec, floor in self._by_digits[min(n, len(self._by_digits) - 1)]:
-            out += rec.analyze(text, [], None, header, line_bound, floor, n)
+        for rec, floor in self._by_digits[min(known.digits, len(self._by_digits) - 1)]:
+            if known.run >= rec.min_run:
+                out += rec.analyze(text, [], None, header, line_bound, floor, known)
         return out
 
     def people(self, text: str, doc: Any, offset: int) -> list[RecognizerResult]:

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors.prefilter import count_digits, least_digits
+from detectors.prefilter import Traits, least_digits, least_run, traits
 
 # Words near a number that say "this is a product/document identifier, not a person's".
 DAMPING_WORDS: tuple[str, ...] = (
@@ -193,11 +193,13 @@ class ShapeRecognizer(EntityRecognizer):
     DAMP_RADIUS: ClassVar[int | None] = None
     # The prefilter, cheap tests run before any regex: when one fails, the recognizer is
     # skipped (keyword prefilter, as trufflehog does). MIN_DIGITS is the fewest digits a match
-    # holds; the engine counts a text's digits once and calls only the recognizers that fit
-    # (detectors/prefilter.py). None = read it off SHAPES, which is exact for the shapes
-    # candidates() matches; a class whose candidates() finds matches another way sets it
-    # (0 = no digit needed). PREFILTER is a regex the text must hold; None = always run.
+    # holds, MIN_RUN the longest run of consecutive digits every match holds; the engine
+    # finds both for a text once and calls only the recognizers that fit (detectors/prefilter.py).
+    # None = read off SHAPES, which is exact for the shapes candidates() matches; a class whose
+    # candidates() finds matches another way sets them (0 = none needed). PREFILTER is a regex
+    # the text must hold; None = always run.
     MIN_DIGITS: ClassVar[int | None] = None
+    MIN_RUN: ClassVar[int | None] = None
     PREFILTER: ClassVar[re.Pattern[str] | None] = None
 
     def __init__(self) -> None:
@@ -213,15 +215,18 @@ class ShapeRecognizer(EntityRecognizer):
         self._ctx_probes = probes(self._context, self.CONTEXT_WHOLE)
         self._damp_probes = probes(self._damping, self.DAMP_WHOLE)
         self._ceiling = max(s.score for s in self.SHAPES)
-        if self.MIN_DIGITS is not None:
-            self.min_digits = self.MIN_DIGITS
-        elif type(self).candidates is ShapeRecognizer.candidates:
-            self.min_digits = least_digits(rx for _, rx in self._shapes)
-        else:
-            self.min_digits = 0  # matches found another way: no bound known
+        # Matches found another way than by the shapes: no bound known unless the class says.
+        own = type(self).candidates is ShapeRecognizer.candidates
+        shapes = [rx for _, rx in self._shapes] if own else []
+        self.min_digits = least_digits(shapes) if self.MIN_DIGITS is None else self.MIN_DIGITS
+        self.min_run = least_run(shapes) if self.MIN_RUN is None else self.MIN_RUN
         # The normalised column header analyze() was last given, for candidates() that read it
         # (a `Street` or `Telefon` column labels every cell below it).
         self._header = ""
+
+    def fits(self, known: Traits) -> bool:
+        """Whether a text with these traits could hold a match (the digit prefilter)."""
+        return known.digits >= self.min_digits and known.run >= self.min_run
 
     def load(self) -> None:
         """Nothing to load: shapes are compiled in __init__."""
@@ -304,19 +309,19 @@ class ShapeRecognizer(EntityRecognizer):
         header: str = "",
         line_bound: bool = False,
         floor: float = 0.0,
-        digits: int | None = None,
+        known: Traits | None = None,
     ) -> list[RecognizerResult]:
         """Presidio's recognizer entry point, plus our table context (`header`, `line_bound`).
 
         `header` is the normalised column header (normalise_context); `floor` is the score the
         caller will keep, so a recognizer whose shapes cannot reach it without context skips the
-        text outright when no context word occurs anywhere in it. `digits` is the text's
-        count_digits() when the caller has it (the engine counts once for every recognizer).
+        text outright when no context word occurs anywhere in it. `known` is the text's
+        traits() when the caller has them (the engine finds them once for every recognizer).
         """
         self._header = header
         if entities and self.ENTITY not in entities:
             return []
-        if self.min_digits and (count_digits(text) if digits is None else digits) < self.min_digits:
+        if (self.min_digits or self.min_run) and not self.fits(known or traits(text)):
             return []
         if self.PREFILTER is not None and not self.PREFILTER.search(text):
             return []

@@ -1,4 +1,4 @@
-"""The digit part of a recognizer's prefilter: how many digits any match needs, and a text has.
+"""The digit part of a recognizer's prefilter: what digits any match needs, and a text has.
 
 Most shapes are numbers: a sort code needs six digits, a phone number eight, an NHS number ten.
 Half the texts the engine sees (a line of prose, a name cell, a subject) hold no digit at all,
@@ -6,7 +6,12 @@ yet every recognizer was called on each and ran its own regex over it. The engin
 text's digits once and calls only the recognizers whose matches could fit in that many
 (ShapeRecognizer.MIN_DIGITS, PresidioDetector.shape_results).
 
-The least number of digits is read off the shapes' regexes themselves rather than written by
+The same goes for the longest run of consecutive digits: a PESEL is eleven in a row, a Danish
+CPR number six then four, and ordinary documents rarely hold more than a few in a row (amounts
+and dates are split by separators), so a text's longest run skips those recognizers on most
+texts that have digits at all (ShapeRecognizer.MIN_RUN).
+
+Both bounds are read off the shapes' regexes themselves rather than written by
 hand, so it cannot drift from them and a custom detector's pattern (`[[detectors.custom]]`)
 is gated too. The reading is conservative: any construct it does not know counts as needing
 no digit, which can only make the gate let more through, never drop a match.
@@ -21,12 +26,26 @@ from collections.abc import Iterable
 # below treats an unknown node as "no digit needed".
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 _DIGITS = "0123456789"
 _ZERO, _NINE = ord("0"), ord("9")
 # What `\d` matches in a str pattern: Unicode decimal digits (str.isdecimal), not only 0-9.
 _DECIMAL = re.compile(r"\d")
+_RUN = re.compile(r"\d+")
+
+
+class Traits(NamedTuple):
+    """What the prefilter knows of a text: its digits, and its longest run of them."""
+
+    digits: int
+    run: int
+
+
+def traits(text: str) -> Traits:
+    """Count a text's digits and find its longest run (no run to look for without digits)."""
+    n = count_digits(text)
+    return Traits(n, longest_run(text) if n else 0)
 
 
 def count_digits(text: str) -> int:
@@ -37,6 +56,11 @@ def count_digits(text: str) -> int:
     if text.isascii():
         return sum(map(text.count, _DIGITS))
     return len(_DECIMAL.findall(text))
+
+
+def longest_run(text: str) -> int:
+    """The length of the longest run of consecutive digits in text."""
+    return max(map(len, _RUN.findall(text)), default=0)
 
 
 def least_digits(patterns: Iterable[re.Pattern[str]]) -> int:
@@ -79,3 +103,40 @@ def _digit_item(op: Any, av: Any) -> bool:
     if op is sre.CATEGORY:
         return av in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT)
     return False  # NEGATE, other categories, charsets
+
+
+def least_run(patterns: Iterable[re.Pattern[str]]) -> int:
+    """The longest run of consecutive digits every match of one of the patterns must hold.
+
+    A lower bound: only runs the regex spells out in one sequence count (`[0-9]{6}-?[0-9]{4}` is
+    six, though most of its matches hold ten); a group, an alternation or any other character
+    breaks a run.
+    """
+    return min((_run(sre_parse.parse(p.pattern, p.flags)) for p in patterns), default=0)
+
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+
+
+def _run(nodes: Any) -> int:
+    best = run = 0
+    for op, av in nodes:
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue  # consumes nothing: digits either side stay consecutive
+        if _single_digit(op, av):
+            run += 1
+        elif op in _REPEATS and len(av[2]) == 1 and _single_digit(*av[2][0]):
+            run += av[0]  # however many it takes, the digits before and after it adjoin
+        else:
+            inner = _run(av[-1]) if op is sre.SUBPATTERN else 0
+            if op is sre.BRANCH:
+                inner = min(_run(alt) for alt in av[1])
+            best, run = max(best, run, inner), 0
+            continue
+        best = max(best, run)
+    return best
+
+
+def _single_digit(op: Any, av: Any) -> bool:
+    """Whether a node matches exactly one character, always a digit."""
+    return _node(op, av) == 1 and op in (sre.LITERAL, sre.IN)

@@ -1,10 +1,11 @@
 """The digit prefilter never skips a recognizer that would have found something.
 
-The engine calls a recognizer only on texts with at least its MIN_DIGITS digits
-(detectors/prefilter.py). The bound is read off the shapes' regexes, so the tests check the
-reading on regexes with known answers, then the property that matters: on every example of
-every detector test table, each recognizer that finds something (at any score) finds it in a
-text with enough digits, and the engine's gated results equal every recognizer run ungated.
+The engine calls a recognizer only on texts with at least its MIN_DIGITS digits and a run of
+MIN_RUN consecutive ones (detectors/prefilter.py). The bounds are read off the shapes' regexes,
+so the tests check the reading on regexes with known answers, then the property that matters:
+on every example of every detector test table, each recognizer that finds something (at any
+score) finds it in a text that fits, and the engine's gated results equal every recognizer run
+ungated.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from detectors.custom import configured_recognizer
 from detectors.engine import PresidioDetector
 from detectors.pattern import ShapeRecognizer
-from detectors.prefilter import count_digits, least_digits
+from detectors.prefilter import count_digits, least_digits, least_run, longest_run, traits
 from detectors.registry import build_recognizers
 from scanner.config import DetectorSettings
 
@@ -46,10 +47,10 @@ def examples() -> Iterator[str]:
         for key, rows in vars(module).items():
             if not key.isupper() or not isinstance(rows, list | tuple):
                 continue
-            for row in rows:
-                text = row[0] if isinstance(row, tuple) and row else row
-                if isinstance(text, str):
-                    yield text
+            for row in rows:  # `text`, `(text, values)` or `(entity, text, values)`
+                yield from (
+                    x for x in (row if isinstance(row, tuple) else (row,)) if isinstance(x, str)
+                )
 
 
 @pytest.mark.parametrize(
@@ -72,9 +73,26 @@ def test_least_digits_reads_the_regex(regex: str, least: int) -> None:
     assert least_digits([re.compile(regex)]) == least
 
 
-def test_count_digits_counts_what_backslash_d_matches() -> None:
-    for text in ("", "no digits", "Tel 0113 496 0123", "٣٤٥ and ０１２ and 7", "x²"):
+@pytest.mark.parametrize(
+    ("regex", "least"),
+    [
+        (r"\d{6}-?\d{4}", 6),  # a separator breaks the run, even an optional one
+        (r"(?<![\w\-/.])\d{11}(?![\w\-/]|\.\w)", 11),  # lookarounds consume nothing
+        (r"\d{2,4}\d?\d", 3),  # repeats of a digit keep the run whatever they take
+        (r"(?:19|20)\d{6}", 6),  # a group breaks it (a lower bound, not the 8 it is)
+        (r"\d{3}([ -]?)\d{3}\1\d{4}", 4),
+        (r"\d{8}|\d{2}\.\d{3}", 3),  # the weaker alternative
+        (r"[0-9A-Z]{9}", 0),
+    ],
+)
+def test_least_run_reads_the_regex(regex: str, least: int) -> None:
+    assert least_run([re.compile(regex)]) == least
+
+
+def test_count_digits_and_runs_count_what_backslash_d_matches() -> None:
+    for text in ("", "no digits", "Tel 0113 496 0123", "٣٤٥ and ０１２ and 7", "x²", "a12345b"):
         assert count_digits(text) == len(re.findall(r"\d", text))
+        assert longest_run(text) == max(map(len, re.findall(r"\d+", text)), default=0)
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +107,12 @@ def test_no_recognizer_finds_anything_in_fewer_digits_than_it_declares(
     assert len(texts) > 300  # the tables were found
     gated = {r.name for r in shapes if r.min_digits}
     assert {"PhoneNumberRecognizer", "SortCodeRecognizer", "PaymentCardRecognizer"} <= gated
+    assert {r.name for r in shapes if r.min_run >= 6} >= {"PeselRecognizer", "CprRecognizer"}
     for rec in shapes:
         for text in texts:
             # digits=0 with the bound cleared: the recognizer runs as if never gated.
             found = _ungated(rec, text)
-            assert not found or count_digits(text) >= rec.min_digits, (rec.name, text)
+            assert not found or rec.fits(traits(text)), (rec.name, text)
 
 
 def test_engine_results_equal_every_recognizer_run_ungated(shapes: list[ShapeRecognizer]) -> None:
@@ -114,7 +133,7 @@ def test_engine_results_equal_every_recognizer_run_ungated(shapes: list[ShapeRec
 
 def test_custom_patterns_are_gated_by_their_own_digits() -> None:
     rec = configured_recognizer("FLOTECH_ACCOUNT", (r"\bFT-?\d{7}\b", r"\bACC\d{5}\b"), 0.6)
-    assert rec.min_digits == 5
+    assert (rec.min_digits, rec.min_run) == (5, 5)
     assert [(r.start, r.end) for r in rec.analyze("Account FT1047828", [], None)] == [(8, 17)]
     letters_only = configured_recognizer("FLOTECH_CODE", (r"\bFLO-[A-Z]{4}\b",), 0.6)
     assert letters_only.min_digits == 0
@@ -123,8 +142,9 @@ def test_custom_patterns_are_gated_by_their_own_digits() -> None:
 def _ungated(
     rec: ShapeRecognizer, text: str, header: str = "", line_bound: bool = False, floor: float = 0
 ) -> list[Any]:
-    bound, rec.min_digits = rec.min_digits, 0
+    bounds = rec.min_digits, rec.min_run
+    rec.min_digits = rec.min_run = 0
     try:
         return rec.analyze(text, [], None, header, line_bound, floor)
     finally:
-        rec.min_digits = bound
+        rec.min_digits, rec.min_run = bounds
