@@ -151,32 +151,6 @@ def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
             yield start + m.start, start + m.end, m.number
 
 
-_VALID: dict[tuple[Any, ...], bool] = {}
-VALID_CACHE = 4096
-
-
-def _valid(number: Any) -> bool:
-    """phonenumbers.is_valid_number, remembered per number.
-
-    Validity depends on the country code and national significant number alone, and it is
-    the costliest step per number (every region sharing the country code is tried: +44 is
-    GB, GG, IM and JE). The same numbers recur across an estate: letterheads, signatures,
-    switchboards.
-    """
-    key = (
-        number.country_code,
-        number.national_number,
-        number.italian_leading_zero,
-        number.number_of_leading_zeros,
-    )
-    valid = _VALID.get(key)
-    if valid is None:
-        if len(_VALID) >= VALID_CACHE:
-            _VALID.clear()
-        valid = _VALID[key] = bool(phonenumbers.is_valid_number(number))
-    return valid
-
-
 def _overlaps(starts: list[int], reach: list[int], start: int, end: int) -> bool:
     """Whether [start, end) overlaps a found span (`reach`: running max of their ends).
 
@@ -270,7 +244,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         # whole number in DK, NO and the Baltics, and only counted with their country.
         if digits < (GB_DIGITS if region == "GB" else 8):
             return None
-        if _valid(number) or _DRAMA.match(
+        if phonenumbers.is_valid_number(number) or _DRAMA.match(
             phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         ):
             return 0.6, "valid" if region == "GB" else f"valid {region}"
