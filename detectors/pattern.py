@@ -103,7 +103,7 @@ def first_word(window: str, words: tuple[str, ...], whole: bool = False) -> str:
 
 
 def probes(words: tuple[str, ...], whole: bool) -> tuple[tuple[str, str], ...]:
-    """(what to look for, the word) for each normalised word, as _nearest looks for it.
+    """(what to look for, the word) for each normalised word, as nearest() looks for it.
 
     Short words (`t`, `ip`, `po`) only as whole words, or ` t` would match `the`.
     """
@@ -292,6 +292,7 @@ class ShapeRecognizer(EntityRecognizer):
     def _bounds(
         self, text: str, start: int, end: int, line_bound: bool, radius: int | None
     ) -> tuple[int, int]:
+        """bounds() with this recognizer's window, or `radius` either side."""
         before_n = self.BEFORE if radius is None else radius
         after_n = self.AFTER if radius is None else radius
         return self.bounds(text, start, end, line_bound, before_n, after_n)
