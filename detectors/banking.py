@@ -15,6 +15,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.gb import vat as gb_vat
 
 from detectors.pattern import Shape, ShapeRecognizer
+from detectors.prefilter import count_digits
 
 _IBAN = r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
 
@@ -28,6 +29,7 @@ class IbanCodeRecognizer(ShapeRecognizer):
     BOOST = 0.1
     DAMP = 0.2
     CHECK = "mod-97"
+    MIN_DIGITS = 2  # the check digits: candidates() cuts the shape's matches, adds none
     PREFILTER = re.compile(r"[A-Z]{2}\d{2}")
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
@@ -117,9 +119,15 @@ class VatRecognizer(ShapeRecognizer):
     BOOST = 0.6
     BEFORE = 40
     CHECK = "national check digits"
+    # The EU shape admits letters, but no member state's number has fewer digits than
+    # Ireland's old layout (`1X23456T`: six); validate() holds every match to it, so texts
+    # with fewer digits are skipped outright.
+    MIN_DIGITS = 6
 
     def validate(self, value: str) -> bool:
         """National check digits; GB left the EU module, so GB/XI and bare go to stdnum.gb."""
+        if count_digits(value) < self.MIN_DIGITS:
+            return False
         v = value.replace(" ", "").replace(".", "")
         if v[:2] in ("GB", "XI") or v.isdigit():
             return bool(gb_vat.is_valid(v[2:] if not v.isdigit() else v))

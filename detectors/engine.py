@@ -40,6 +40,7 @@ from detectors.name_shapes import (
 )
 from detectors.names import SpacyPersonRecognizer
 from detectors.pattern import REASON_KEY, ShapeRecognizer, normalise_context
+from detectors.prefilter import traits
 from detectors.true_case import true_case
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -99,6 +100,12 @@ class PresidioDetector:
         self.settings = settings
         chosen = list(recognizers)
         self.shapes: list[ShapeRecognizer] = [r for r in chosen if isinstance(r, ShapeRecognizer)]
+        # [n]: the recognizers (in registry order) and floors for a text of n digits; the last
+        # entry serves every larger n.
+        self._by_digits = [
+            [(r, self.floor(r.ENTITY)) for r in self.shapes if r.min_digits <= n]
+            for n in range(max((r.min_digits for r in self.shapes), default=0) + 1)
+        ]
         lists = [r for r in chosen if isinstance(r, AddressListRecognizer)]
         self.address_list = lists[0] if lists else None
         people = [r for r in chosen if isinstance(r, SpacyPersonRecognizer)]
@@ -146,10 +153,18 @@ class PresidioDetector:
             plan.docs = [next(docs) for _ in plan.ner_texts]
 
     def shape_results(self, text: str, header: str, line_bound: bool) -> list[RecognizerResult]:
-        """Every pattern recognizer over one text (prose, or a table column)."""
+        """Every pattern recognizer that could match one text (prose, or a table column).
+
+        The text's digits are counted once, and their longest run found; a recognizer whose
+        matches need more (ShapeRecognizer.MIN_DIGITS, MIN_RUN) is not called at all: half the
+        texts hold no digit, few a run of more than four, and a call that only finds that out
+        costs as much as the regex work on a short text.
+        """
+        known = traits(text)
         out: list[RecognizerResult] = []
-        for rec in self.shapes:
-            out += rec.analyze(text, [], None, header, line_bound, self.floor(rec.ENTITY))
+        for rec, floor in self._by_digits[min(known.digits, len(self._by_digits) - 1)]:
+            if known.run >= rec.min_run:
+                out += rec.analyze(text, [], None, header, line_bound, floor, known)
         return out
 
     def people(self, text: str, doc: Any, offset: int) -> list[RecognizerResult]:

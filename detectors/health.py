@@ -10,6 +10,7 @@ the whole lexicon keeps it a single pass over the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from detectors.health_terms import AMBIGUOUS, CUES, NOT_HEALTH, STRONG
@@ -45,6 +46,10 @@ def _branch(node: dict[str, Any]) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
+# Besides lower case, IGNORECASE pairs dotless `ı` with `i` and long `ſ` with `s`.
+_CASE_PAIRS = str.maketrans({"ı": "i", "ſ": "s"})
+
+
 class HealthRecognizer(ShapeRecognizer):
     """Conditions and treatments from the lexicon, case-insensitive, whole words."""
 
@@ -62,6 +67,24 @@ class HealthRecognizer(ShapeRecognizer):
     DAMP_RADIUS = 12
     BEFORE = 80
     AFTER = 60
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The lexicon is lower case: matched case-sensitively against lower-cased text, the
+        # same regexes run twice as fast as with IGNORECASE, which folds every character.
+        self._folded = [(s, re.compile(s.regex, s.flags & ~re.IGNORECASE)) for s in self.SHAPES]
+
+    def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+        """The shapes' matches, found in the lower-cased text where offsets carry over."""
+        folded = text.lower()
+        if len(folded) != len(text):  # `İ` lowers to two characters: offsets would shift
+            yield from super().candidates(text)
+            return
+        if not folded.isascii() and ("ı" in folded or "ſ" in folded):
+            folded = folded.translate(_CASE_PAIRS)
+        for shape, rx in self._folded:
+            for m in rx.finditer(folded):
+                yield m.start(shape.group), m.end(shape.group), shape.score, shape.name
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
         """Drop a lower-case `aids` (hearing aids, visual aids); only `AIDS` is the condition."""

@@ -30,6 +30,8 @@ from typing import Any, ClassVar
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from detectors.prefilter import Traits, least_digits, least_run, traits
+
 # Words near a number that say "this is a product/document identifier, not a person's".
 DAMPING_WORDS: tuple[str, ...] = (
     "part",
@@ -100,6 +102,34 @@ def first_word(window: str, words: tuple[str, ...], whole: bool = False) -> str:
     return ""
 
 
+def probes(words: tuple[str, ...], whole: bool) -> tuple[tuple[str, str], ...]:
+    """(what to look for, the word) for each normalised word, as nearest() looks for it.
+
+    Short words (`t`, `ip`, `po`) only as whole words, or ` t` would match `the`.
+    """
+    return tuple((w + " " if whole or len(w) <= 4 else w, w.strip()) for w in words)
+
+
+def nearest(
+    before: str, after: str, words: tuple[tuple[str, str], ...], after_penalty: int
+) -> tuple[int, str] | None:
+    """(distance in normalised characters, word) of the nearest of `words` to a match.
+
+    `before` and `after` are the normalised windows either side of it. On a tie the earlier
+    word wins, and a word before the match.
+    """
+    best: tuple[int, str] | None = None
+    for probe, word in words:
+        i = before.rfind(probe)
+        if i >= 0 and (best is None or len(before) - i - len(probe) - 1 < best[0]):
+            best = (len(before) - i - len(probe) - 1, word)
+        # A label usually precedes its value, so a cue after the match counts as further.
+        j = after.find(probe)
+        if j >= 0 and (best is None or j + after_penalty < best[0]):
+            best = (j + after_penalty, word)
+    return best
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     """The cue that decided a match's score: +1 context word, -1 damping word, 0 none.
@@ -161,8 +191,15 @@ class ShapeRecognizer(EntityRecognizer):
     ADJUST_NOTE: ClassVar[str] = "recognizer rule"
     # Damping words count only this close (chars either side); None = the context window.
     DAMP_RADIUS: ClassVar[int | None] = None
-    # A cheap test run before any regex: when it fails, the recognizer is skipped (keyword
-    # prefilter, as trufflehog does). None = always run.
+    # The prefilter, cheap tests run before any regex: when one fails, the recognizer is
+    # skipped (keyword prefilter, as trufflehog does). MIN_DIGITS is the fewest digits a match
+    # holds, MIN_RUN the longest run of consecutive digits every match holds; the engine
+    # finds both for a text once and calls only the recognizers that fit (detectors/prefilter.py).
+    # None = read off SHAPES, which is exact for the shapes candidates() matches; a class whose
+    # candidates() finds matches another way sets them (0 = none needed). PREFILTER is a regex
+    # the text must hold; None = always run.
+    MIN_DIGITS: ClassVar[int | None] = None
+    MIN_RUN: ClassVar[int | None] = None
     PREFILTER: ClassVar[re.Pattern[str] | None] = None
 
     def __init__(self) -> None:
@@ -175,10 +212,21 @@ class ShapeRecognizer(EntityRecognizer):
         self._shapes = [(s, re.compile(s.regex, s.flags)) for s in self.SHAPES]
         self._context = norm_words(self.CONTEXT)
         self._damping = norm_words(self.DAMPING)
+        self._ctx_probes = probes(self._context, self.CONTEXT_WHOLE)
+        self._damp_probes = probes(self._damping, self.DAMP_WHOLE)
         self._ceiling = max(s.score for s in self.SHAPES)
+        # Matches found another way than by the shapes: no bound known unless the class says.
+        own = type(self).candidates is ShapeRecognizer.candidates
+        shapes = [rx for _, rx in self._shapes] if own else []
+        self.min_digits = least_digits(shapes) if self.MIN_DIGITS is None else self.MIN_DIGITS
+        self.min_run = least_run(shapes) if self.MIN_RUN is None else self.MIN_RUN
         # The normalised column header analyze() was last given, for candidates() that read it
         # (a `Street` or `Telefon` column labels every cell below it).
         self._header = ""
+
+    def fits(self, known: Traits) -> bool:
+        """Whether a text with these traits could hold a match (the digit prefilter)."""
+        return known.digits >= self.min_digits and known.run >= self.min_run
 
     def load(self) -> None:
         """Nothing to load: shapes are compiled in __init__."""
@@ -204,14 +252,18 @@ class ShapeRecognizer(EntityRecognizer):
         card 4111…` the card cue is nearer than the invoice one. Words around the match
         outrank the column header; the header decides only when the cell itself says nothing.
         """
-        near_ctx = self._nearest(
-            text, start, end, line_bound, self._context, self.CONTEXT_WHOLE, None
-        )
+        near_ctx = near_damp = None
+        if self._ctx_probes:
+            bounds = self._bounds(text, start, end, line_bound, None)
+            windows = self._windows(text, start, end, bounds)
+            near_ctx = nearest(*windows, self._ctx_probes, self.AFTER_PENALTY)
         # A damping word labels its own line's value: `Reference: A66` above `ID number: 170388-
         # 895Y`, or `"order_no"` under `"national_id"`, says nothing about the id.
-        near_damp = self._nearest(
-            text, start, end, True, self._damping, self.DAMP_WHOLE, self.DAMP_RADIUS
-        )
+        if self._damp_probes:
+            damp_bounds = self._bounds(text, start, end, True, self.DAMP_RADIUS)
+            if not self._ctx_probes or damp_bounds != bounds:
+                windows = self._windows(text, start, end, damp_bounds)
+            near_damp = nearest(*windows, self._damp_probes, self.AFTER_PENALTY)
         if near_ctx is not None or near_damp is not None:
             if near_damp is None or (near_ctx is not None and near_ctx[0] <= near_damp[0]):
                 assert near_ctx is not None
@@ -237,36 +289,18 @@ class ShapeRecognizer(EntityRecognizer):
             hi = min(hi, nl if nl >= 0 else hi)
         return lo, hi
 
-    def _nearest(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        line_bound: bool,
-        words: tuple[str, ...],
-        whole: bool,
-        radius: int | None,
-    ) -> tuple[int, str] | None:
-        """(distance in normalised characters, word) of the nearest of `words` to the match."""
-        if not words:
-            return None
+    def _bounds(
+        self, text: str, start: int, end: int, line_bound: bool, radius: int | None
+    ) -> tuple[int, int]:
+        """bounds() with this recognizer's window, or `radius` either side."""
         before_n = self.BEFORE if radius is None else radius
         after_n = self.AFTER if radius is None else radius
-        lo, hi = self.bounds(text, start, end, line_bound, before_n, after_n)
-        before = normalise_context(text[lo:start])
-        after = normalise_context(text[end:hi])
-        best: tuple[int, str] | None = None
-        for w in words:
-            # Short words (`t`, `ip`, `po`) only as whole words, or ` t` would match `the`.
-            probe = w + " " if whole or len(w) <= 4 else w  # w carries its leading space
-            i = before.rfind(probe)
-            if i >= 0 and (best is None or len(before) - i - len(probe) - 1 < best[0]):
-                best = (len(before) - i - len(probe) - 1, w.strip())
-            # A label usually precedes its value, so a cue after the match counts as further.
-            j = after.find(probe)
-            if j >= 0 and (best is None or j + self.AFTER_PENALTY < best[0]):
-                best = (j + self.AFTER_PENALTY, w.strip())
-        return best
+        return self.bounds(text, start, end, line_bound, before_n, after_n)
+
+    @staticmethod
+    def _windows(text: str, start: int, end: int, bounds: tuple[int, int]) -> tuple[str, str]:
+        """The normalised text before and after a match, within bounds, for nearest()."""
+        return normalise_context(text[bounds[0] : start]), normalise_context(text[end : bounds[1]])
 
     def analyze(
         self,
@@ -276,15 +310,19 @@ class ShapeRecognizer(EntityRecognizer):
         header: str = "",
         line_bound: bool = False,
         floor: float = 0.0,
+        known: Traits | None = None,
     ) -> list[RecognizerResult]:
         """Presidio's recognizer entry point, plus our table context (`header`, `line_bound`).
 
         `header` is the normalised column header (normalise_context); `floor` is the score the
         caller will keep, so a recognizer whose shapes cannot reach it without context skips the
-        text outright when no context word occurs anywhere in it.
+        text outright when no context word occurs anywhere in it. `known` is the text's
+        traits() when the caller has them (the engine finds them once for every recognizer).
         """
         self._header = header
         if entities and self.ENTITY not in entities:
+            return []
+        if (self.min_digits or self.min_run) and not self.fits(known or traits(text)):
             return []
         if self.PREFILTER is not None and not self.PREFILTER.search(text):
             return []

@@ -33,6 +33,7 @@ from detectors.pattern import (
     normalise_context,
 )
 from detectors.phone_regions import LABEL_REGIONS, regions_named
+from detectors.prefilter import count_digits
 
 # Ofcom reserves these for drama and documentation; libphonenumber calls them invalid, but a
 # document that contains one still shows a phone number to its reader.
@@ -125,7 +126,6 @@ _LETTER_LABEL = re.compile(r"(?:^|[ \t|/])[TtMmFfPp][.:]?[ \t]*$")
 LABEL_WINDOW = 30  # characters before a number on its line where its label may stand
 
 
-_DIGIT = re.compile(r"\d")
 GB_DIGITS = 9  # _judge's least for a GB number
 
 
@@ -139,7 +139,7 @@ def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
     chunks: list[tuple[int, int]] = []  # runs of consecutive such lines: one matcher each
     pos = 0
     for line in text.splitlines(keepends=True):
-        if len(_DIGIT.findall(line)) >= GB_DIGITS:
+        if count_digits(line) >= GB_DIGITS:
             if chunks and chunks[-1][1] == pos:
                 chunks[-1] = (chunks[-1][0], pos + len(line))
             else:
@@ -171,6 +171,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
     BOOST = 0.35
     BEFORE = 32
     CHECK = "libphonenumber"
+    MIN_DIGITS = 8  # _judge's least for any region
     PREFILTER = re.compile(r"\d[\d ()\-./]{6,}\d")
     NAMED_REGIONS = 2  # national-format passes for regions the text names
 
@@ -243,8 +244,9 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         # whole number in DK, NO and the Baltics, and only counted with their country.
         if digits < (GB_DIGITS if region == "GB" else 8):
             return None
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        if phonenumbers.is_valid_number(number) or _DRAMA.match(e164):
+        if phonenumbers.is_valid_number(number) or _DRAMA.match(
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        ):
             return 0.6, "valid" if region == "GB" else f"valid {region}"
         if digits >= 10 and region == "GB":
             return 0.3, "possible"

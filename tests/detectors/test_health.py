@@ -27,3 +27,22 @@ HEALTH = [
 @pytest.mark.parametrize(("text", "values"), HEALTH)
 def test_health(detector, text, values):
     check(detector, text, "HEALTH", values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(text for text, _ in HEALTH),
+        "DIAGNOSED WITH TYPE 2 DIABETES; Insulin Daily",
+        "İstanbul clinic: Asthma and ANXIETY — £40 co-pay",  # İ lowers to two characters
+        "Dıabetes and aſthma, ſtroke",  # re's IGNORECASE pairs ı with i and ſ with s
+        "Épilepsie? EPILEPSY; Σ ΣΑΣ depreſſion, K-test, Ménière’s disease",
+        "Crohn’s disease and Crohn's Disease; HIV/AIDS, Hearing AIDS",
+    ],
+)
+def test_lower_cased_matching_finds_what_ignorecase_finds(text: str) -> None:
+    from detectors.health import HealthRecognizer
+    from detectors.pattern import ShapeRecognizer
+
+    rec = HealthRecognizer()
+    assert list(rec.candidates(text)) == list(ShapeRecognizer.candidates(rec, text))
