@@ -96,6 +96,7 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
     CHECK = "state and postcode shape"
     # A house number, a space and a capital: every street line starts so.
     PREFILTER = re.compile(rf"\d,?[ \t]+[{_UP}]")
+    MIN_DIGITS = MIN_RUN = 1  # candidates() is our own: the house number is the bound
 
     def __init__(self) -> None:
         super().__init__()
