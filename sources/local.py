@@ -231,7 +231,11 @@ class LocalSource:
                     f"{st.st_size:,} bytes is over limits.max_file_mb "
                     f"({self.limits.max_file_mb:g} MB): not read"
                 )
-            data = fh.read(limit + 1)
+            # Sized by fstat: read(limit + 1) would allocate the whole limit for every small
+            # file. A file that grew since fstat is read on to the limit.
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += fh.read(limit + 1 - len(data))
         if len(data) > limit:  # grew while being read
             raise TooLargeError(
                 f"file is larger than limits.max_file_mb ({self.limits.max_file_mb:g} MB)"
