@@ -30,7 +30,9 @@ from detectors.name_shapes import (
 )
 from detectors.pattern import Shape, ShapeRecognizer
 
-UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+# Capitals a name may start with: Latin, Greek and Cyrillic (Greece, Cyprus, Bulgaria are in
+# the EU; the name lists hold all three scripts).
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽΆΈ-ΊΌΎ-ΏΑ-ΡΣ-ΫЀ-Я"
 # A capitalised word, or an initial with its full stop (a full stop after a word ends the run).
 _WORD = rf"(?:[{UPPER}]\.|[{UPPER}][\w'’\-]*(?<![\-'’]))"
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|ibn|al|ter|ten)"

