@@ -80,3 +80,32 @@ def test_same_digits_in_an_order_column_are_no_phone(detector):
 def test_a_name_like_a_label_is_no_label(detector):
     text = "Copyright Calle Rosenquist, 2016-2018; Tell 0612345678 nobody"
     assert [e for e, _, _ in found(detector, text) if e == "PHONE_NUMBER"] == []
+
+
+# North American layout after a label (pass 4): valid or not, dots and extensions allowed.
+NANP_PHONE = [
+    ("Tel: 546.575.3239", ["546.575.3239"]),
+    ("Phone: (677)831-2502x0535", ["(677)831-2502"]),
+    ("Mobile: 863-454-8585 ext. 307", ["863-454-8585"]),
+    ('"telephone": "1-726-325-4192x679",', ["1-726-325-4192"]),
+    # Traps: no label, or not the layout (an exchange starting 0/1, a date, a version).
+    ("Release 546.575.3239 is out", []),
+    ("Invoice: 546-575-3239", []),
+    ("Tel: 546.075.3239", []),
+    ("Tel: 2015.06.2020", []),
+    ("version 1.2.3 released 123.456.7890", []),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), NANP_PHONE)
+def test_nanp_phone(detector, text, values):
+    check(detector, text, "PHONE_NUMBER", values)
+
+
+def test_nanp_phone_column_and_reason(detector):
+    got = table(detector, ("Name", "Telephone"), [["A", "941-443-8146x32076"]])
+    assert [(loc, v) for loc, e, v in got if e == "PHONE_NUMBER"] == [("Sheet1!B2", "941-443-8146")]
+    from scanner.extract.base import TextSegment
+
+    (d,) = detector.detect([TextSegment("body", "Tel: 374.642.3138")])
+    assert d.reason == "PhoneNumberRecognizer: shape labelled NANP, layout only, cue 'tel' +0.35"
