@@ -1,18 +1,19 @@
-"""Street addresses in the number-first layouts of the US, Canada and Australia.
+"""Street addresses in the number-first layouts of the US, Canada, Australia and New Zealand.
 
 `2328 Figueroa Skyway Apt. 290`, then `Kimberlyview, NJ 78456` on the same line after a comma
 or on the next; `715 Robert Drive Suite 466, North Cassidyton, NS Y4L 1X5`; `66/9 Maynard
-Copse, Connorberg, WA, 2674`. A UK firm's customers and suppliers write these too, and so do
-the exports of tools made for the US market whatever the country (many address generators and
-CRMs use this layout for every locale), so the names may be in any script: `8695 Ambrasas
-Junction`, `669 Бранков Wells`.
+Copse, Connorberg, WA, 2674`; `142 Whakapuketahi Street, Rohewhanga 6012`. A UK firm's
+customers and suppliers write these too, and so do the exports of tools made for the US market
+whatever the country (many address generators and CRMs use this layout for every locale), so
+the names may be in any script: `8695 Ambrasas Junction`, `669 Бранков Wells`.
 
 A street line is a house number, one to three capitalised words and a street type from the
 USPS and Australia Post lists (`Street`, `Skyway`, `Forge`, `Copse`, with the usual
 abbreviations). Most types are also everyday English words (`Union`, `Dale`, `View`), so the
 line alone scores 0.4 and needs a cue; with an apartment or suite after it, 0.55; followed by a
 town, a state or province code and its postcode shape (ZIP, Canadian postal code, four-digit
-Australian postcode), 0.85: that tail is what makes it an address.
+Australian postcode), or a town and a four-digit postcode (New Zealand), 0.85: that tail is
+what makes it an address.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ _TOWN = rf"{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
 _TAIL = re.compile(
     rf"(?:,[ \t]*\n?|[ \t]*\n)[ \t]*{_TOWN},?[ \t]+(?:{_STATES}),?[ \t]+{_POSTCODE}(?![\w\-])"
 )
+# New Zealand (and Australian mail written without the state): the town, then a four-digit
+# postcode; a year after a town (`London 2019`) is no postcode.
+_TAIL_NO_STATE = re.compile(
+    rf"(?:,[ \t]*\n?|[ \t]*\n)[ \t]*{_TOWN}[ \t]+(?!(?:19|20)\d\d\b)\d{{4}}(?![\w\-.,/]\w)"
+)
 
 
 class NorthAmericanAddressRecognizer(ShapeRecognizer):
@@ -110,7 +116,7 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
             unit = _UNIT.match(text, end)
             if unit:
                 end = unit.end()
-            tail = _TAIL.match(text, end)
+            tail = _TAIL.match(text, end) or _TAIL_NO_STATE.match(text, end)
             if tail:
                 yield m.start(), tail.end(), 0.85, "street+state+postcode"
             elif unit:

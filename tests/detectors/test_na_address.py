@@ -21,6 +21,13 @@ ADDRESSES = [
     ("66/9 Maynard Copse\nConnorberg, WA, 2674", ["66/9 Maynard Copse\nConnorberg, WA, 2674"]),
     ("1600 Pennsylvania Ave. NW", []),  # a street line alone needs a cue
     ("Ship to: 1600 Pennsylvania Ave.", ["1600 Pennsylvania Ave."]),
+    # New Zealand: the town and a four-digit postcode, no state; a year is no postcode.
+    (
+        "142 Whakapuketahi Street, Rohewhanga 6012",
+        ["142 Whakapuketahi Street, Rohewhanga 6012"],
+    ),
+    ("95 Rohemanawa Street\nHorowharetoa 5795", ["95 Rohemanawa Street\nHorowharetoa 5795"]),
+    ("We met at 12 Baker Street, London 2019.", []),
     # Names in any script: CRMs write this layout for customers of every country.
     (
         "669 Бранков Wells Suite 102\nМиленковview, TX 57669",
