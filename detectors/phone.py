@@ -3,7 +3,7 @@
 International forms (`+33 1 42 68 53 00`, `0049 30 1234567`) carry their country and are found
 in every text. A national form (`030 1234567`, `08-123 456 78`, `3533 7406`) is only a number
 until something says which country it belongs to, and every region tried costs a full pass
-over the text (shared/notes/presidio-facts.md), so three passes, each needing more evidence
+over the text (shared/notes/presidio-facts.md), so four passes, each needing more evidence
 than a country:
 1. GB, always (the notice's home);
 2. the two regions the text names most (detectors/phone_regions.py: country and city names,
@@ -159,6 +159,11 @@ def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
             yield start + m.start, start + m.end, m.number
 
 
+def _index(found: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Starts and running max of ends of spans in text order, for _overlaps()."""
+    return [a for a, _ in found], list(itertools.accumulate((b for _, b in found), max))
+
+
 def _overlaps(starts: list[int], reach: list[int], start: int, end: int) -> bool:
     """Whether [start, end) overlaps a found span (`reach`: running max of their ends).
 
@@ -188,7 +193,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         self._shapes = []  # phonenumbers does the matching
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
-        """Yield the three passes' numbers (module docstring); later passes skip found spans.
+        """Yield the four passes' numbers (module docstring); later passes skip found spans.
 
         Only the GB pass scans the whole text with libphonenumber's matcher; the national
         passes parse just the digit runs the GB pass left unexplained, and look for the regions
@@ -201,8 +206,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
                 if verdict[0] >= 0.6:  # a merely possible GB reading may be valid elsewhere
                     found.append((start, end))
                 yield start, end, *verdict
-        starts = [a for a, _ in found]  # in text order: the matcher reads left to right
-        reach = list(itertools.accumulate((b for _, b in found), max))
+        starts, reach = _index(found)  # in text order: the matcher reads left to right
         left = [
             r
             for r in _RUN.finditer(text)
@@ -250,9 +254,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         label; whether the area code is assigned today is not asked (a typo or a number from an
         old export is still someone's contact detail). Dotted groups are versions elsewhere.
         """
-        found = sorted(found)  # bisected like pass 3's: a column of 20,000 numbers stays linear
-        starts = [a for a, _ in found]
-        reach = list(itertools.accumulate((b for _, b in found), max))
+        starts, reach = _index(sorted(found))  # bisected: a column of 20,000 stays linear
         for m in _NANP.finditer(text):
             start, end = m.span()
             if _overlaps(starts, reach, start, end):
