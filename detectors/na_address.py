@@ -49,7 +49,9 @@ _TYPES = (
     "Wharf|Wynd"
 )
 _NUMBER = r"\d{1,6}[A-Za-z]?(?:[/\-]\d{1,5}[A-Za-z]?)?"
-_STREET = rf"(?<![\w/\-.,]){_NUMBER},?[ \t]+(?:{_WORD}[ \t]+){{1,3}}(?:{_TYPES})\.?(?![\w'’\-])"
+_STREET = re.compile(
+    rf"(?<![\w/\-.,]){_NUMBER},?[ \t]+(?:{_WORD}[ \t]+){{1,3}}(?:{_TYPES})\.?(?![\w'’\-])"
+)
 _UNIT = re.compile(
     r",?[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|Room|Rm|Lot|#)\.?[ \t]?#?"
     r"[A-Za-z]?\d{1,5}[A-Za-z]?(?![\w\-])"
@@ -79,7 +81,7 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
 
     ENTITY = "ADDRESS"
     SHAPES = (
-        Shape("street", _STREET, 0.4),
+        Shape("street", "", 0.4),
         Shape("street+unit", "", 0.55),
         Shape("street+state+postcode", "", 0.85),
     )
@@ -106,12 +108,15 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
 
     def __init__(self) -> None:
         super().__init__()
-        self._street = re.compile(_STREET)
         self._shapes = []  # candidates() extends each street line itself
+
+    def check_note(self, shape: str) -> str:
+        """Only a line with its state and postcode was checked by their shapes."""
+        return super().check_note(shape) if shape == "street+state+postcode" else ""
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines, extended over a unit and a town-state-postcode tail."""
-        for m in self._street.finditer(text):
+        for m in _STREET.finditer(text):
             end = m.end()
             unit = _UNIT.match(text, end)
             if unit:

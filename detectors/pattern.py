@@ -345,6 +345,10 @@ class ShapeRecognizer(EntityRecognizer):
                 out.append(self.result(start, end, adjusted, shape, reason))
         return out
 
+    def check_note(self, shape: str) -> str:
+        """What a match of this shape was checked by, for its reason ("" = the shape alone)."""
+        return f"{self.CHECK} ok" if self.CHECK else ""
+
     def explain(self, shape: str, cue: Cue, adjusted: float) -> str:
         """Why a match scored what it did: `IbanCodeRecognizer: shape iban, mod-97 ok, ...`.
 
@@ -352,8 +356,9 @@ class ShapeRecognizer(EntityRecognizer):
         AnalysisExplanation, so it is safe to write next to masked evidence.
         """
         parts = [f"shape {shape}"]
-        if self.CHECK:
-            parts.append(f"{self.CHECK} ok")
+        checked = self.check_note(shape)
+        if checked:
+            parts.append(checked)
         said = cue.describe(self.BOOST, self.DAMP)
         if said:
             parts.append(said)

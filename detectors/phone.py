@@ -235,14 +235,9 @@ class PhoneNumberRecognizer(ShapeRecognizer):
                     break
         yield from self._nanp(text, found, labelled_column)
 
-    def explain(self, shape: str, cue: Any, adjusted: float) -> str:
-        """As every recognizer's, but a pass-4 number was checked by its layout, not the library."""
-        said = super().explain(shape, cue, adjusted)
-        return (
-            said.replace(f", {self.CHECK} ok", ", layout only")
-            if shape == "labelled NANP"
-            else said
-        )
+    def check_note(self, shape: str) -> str:
+        """A pass-4 number was checked by its layout, not by the library."""
+        return "layout only" if shape == "labelled NANP" else super().check_note(shape)
 
     def _nanp(
         self, text: str, found: list[tuple[int, int]], labelled_column: bool
