@@ -94,6 +94,15 @@ def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) ->
     )
     state = out / ".noticescan" / "state.sqlite"
     deadline = time.monotonic() + 120
+    while not state.exists():  # the scan holds its lock from before it creates its state
+        assert proc.poll() is None and time.monotonic() < deadline, "scan ended before the kill"
+        time.sleep(0.05)
+    # The lock: a second scan of the same paths while the first runs is refused, clearly.
+    # Checked before waiting for commits, so that the kill below follows them at once (the
+    # second CLI's start-up, taken after them, let a fast scan finish before it was killed).
+    second = run_cli("scan", str(root), "--out", str(out), "-q")
+    assert second.returncode == 2
+    assert "another noticescan scan" in second.stderr and "is running" in second.stderr
     done = 0
     while done < 20:  # some groups committed, far from all: kill in the middle
         assert proc.poll() is None and time.monotonic() < deadline, "scan ended before the kill"
@@ -106,11 +115,6 @@ def test_killed_then_resumed_scan_equals_an_uninterrupted_one(tmp_path: Path) ->
             except sqlite3.OperationalError:
                 pass  # schema not created yet
     assert done < LETTERS
-    # The lock: a second scan of the same paths while the first runs is refused, clearly.
-    second = run_cli("scan", str(root), "--out", str(out), "-q")
-    assert second.returncode == 2
-    assert "another noticescan scan" in second.stderr and "is running" in second.stderr
-
     workers = psutil.Process(proc.pid).children(recursive=True)
     assert workers
     proc.send_signal(signal.SIGKILL)
