@@ -19,6 +19,7 @@ in forms and tables; pass 2 finds them in letters that name their city.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -155,8 +156,32 @@ def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
         pos += len(line)
     for start, end in chunks:
         chunk = text[start:end]
-        for m in phonenumbers.PhoneNumberMatcher(chunk, "GB", phonenumbers.Leniency.POSSIBLE):
+        # A candidate shorter than GB_DIGITS characters holds fewer digits than _judge keeps:
+        # the matcher skips it unparsed (most are amounts, years and dates).
+        matcher = phonenumbers.PhoneNumberMatcher(
+            chunk, "GB", phonenumbers.Leniency.POSSIBLE, min_candidate_length=GB_DIGITS
+        )
+        for m in matcher:
             yield start + m.start, start + m.end, m.number
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid(country: int, national: int, leading_zero: bool | None, zeros: int | None) -> bool:
+    """Whether a number is valid (libphonenumber) or a reserved drama number.
+
+    Memoised: a letterhead's or a signature's number recurs in every document of a folder, and
+    telling which of the regions sharing a calling code (GB, GG, IM, JE) it belongs to is most
+    of a validity check's cost.
+    """
+    number = phonenumbers.PhoneNumber(
+        country_code=country,
+        national_number=national,
+        italian_leading_zero=leading_zero,
+        number_of_leading_zeros=zeros,
+    )
+    return phonenumbers.is_valid_number(number) or bool(
+        _DRAMA.match(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    )
 
 
 def _index(found: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -280,8 +305,11 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         # whole number in DK, NO and the Baltics, and only counted with their country.
         if digits < (GB_DIGITS if region == "GB" else 8):
             return None
-        if phonenumbers.is_valid_number(number) or _DRAMA.match(
-            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if _valid(
+            number.country_code,
+            number.national_number,
+            number.italian_leading_zero,
+            number.number_of_leading_zeros,
         ):
             return 0.6, "valid" if region == "GB" else f"valid {region}"
         if digits >= 10 and region == "GB":
