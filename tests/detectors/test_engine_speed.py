@@ -179,3 +179,34 @@ def test_a_name_word_alone_is_a_later_mention_but_next_to_a_capital_it_reaches_t
     full = FILLER + "The title went to Ben Player, one of two riders. " + FILLER
     (a, b), *_ = name_windows(full, 0, len(full), known)
     assert a <= full.index("Ben Player") and full.index("Ben Player") + 10 <= b
+
+
+def test_a_repeated_text_is_read_by_the_model_once(detector: Any) -> None:
+    """The sampled cells of a column, a letterhead in every file: one model read serves all."""
+    text = "The report was checked by Okafor before the audit and filed."
+    before = detector.model_reads
+    found = detector.detect_many([[TextSegment("body", text)]] * 3)
+    assert detector.model_reads - before == 1
+    names = [[d.value for d in ds if d.entity_type == "PERSON"] for ds in found]
+    assert names == [["Okafor"]] * 3
+    # A later item with the same text is remembered too, and finds the same.
+    again = detector.detect_many([[TextSegment("body", text)]])
+    assert detector.model_reads - before == 1
+    assert again == found[:1]
+
+
+def test_the_model_memo_is_bounded_and_skips_long_texts(
+    detector: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import detectors.engine as engine
+
+    monkeypatch.setattr(engine, "MEMO_TEXTS", 2)
+    monkeypatch.setattr(engine, "MEMO_CHARS", 60)
+    detector._memo.clear()
+    short = [f"Report checked by Okafor{n} today." for n in range(4)]
+    long = "Report checked by Okafor today. " + "The pump budget was approved again. " * 3
+    detector.docs([*short, long, long])
+    assert list(detector._memo) == short[2:]  # the two most recent short texts, not the long one
+    before = detector.model_reads
+    detector.docs([short[3], long])
+    assert detector.model_reads - before == 1  # the long text is read again
