@@ -41,6 +41,7 @@ import json
 import os
 import random
 import re
+import statistics
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -99,6 +100,8 @@ class KindResult:
     recall: dict[str, tuple[int, int]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     startup: dict[str, float] = field(default_factory=dict)  # side -> CPU s subtracted
+    # --repeat: side -> (net CPU s, net wall s, start-up CPU s) of each round
+    runs: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
 
 
 # --- corpora ----------------------------------------------------------------------------------
@@ -235,23 +238,19 @@ def run_kind(
     corpus: Corpus, kind: str, view: Path, picked: set[str], tmp: Path, args: argparse.Namespace
 ) -> KindResult:
     """Scan one kind with both sides; CPU net of each side's start-up on this kind."""
-    import pyarrow.parquet as pq
-
     entries = [e for e in corpus.manifest if e["kind"] == kind]
     res = KindResult(corpus.name, kind, len(entries), sum(e["bytes"] for e in entries))
     files = {e["file"] for e in entries}
     planted = {e["file"] for e in entries if e["planted"]}
     n = args.workers
+    mine = sorted(files & picked) if corpus.sample_mb else sorted(files)
+    if args.repeat > 1:
+        return run_repeated(corpus, kind, view, mine, tmp, args, res)
     base = startup(corpus, entries, tmp / f"start-{corpus.name}-{kind}", n, not args.no_naive)
     res.startup = {side: run.cpu for side, run in base.items()}
     ns, scan_dir, doc = runs.noticescan(view, tmp / f"ns-{corpus.name}-{kind}", n)
     res.ns_cpu, res.ns_wall = ns.cpu - base["ns"].cpu, ns.wall - base["ns"].wall
-    items = pq.read_table(scan_dir / "items.parquet", columns=["chars_extracted"])
-    res.items = items.num_rows
-    res.chars = sum(c or 0 for c in items.column("chars_extracted").to_pylist())
-    res.timings = doc.get("timings", {})
-    ns_found = noticescan_found(scan_dir, view, planted) if corpus.planted else {}
-    mine = sorted(files & picked) if corpus.sample_mb else sorted(files)
+    out: dict[str, Any] = {}
     if not args.no_naive:
         nv, out = runs.naive([corpus.root / f for f in mine], tmp, n)
         sampled = sum(e["bytes"] for e in entries if e["file"] in set(mine))
@@ -259,6 +258,30 @@ def run_kind(
         res.nv_cpu = (nv.cpu - base["nv"].cpu) * scale
         res.nv_wall = (nv.wall - base["nv"].wall) * scale
         res.nv_sample_bytes = sampled
+    return finish_kind(corpus, view, files, planted, mine, scan_dir, doc, out, res, args)
+
+
+def finish_kind(
+    corpus: Corpus,
+    view: Path,
+    files: set[str],
+    planted: set[str],
+    mine: list[str],
+    scan_dir: Path,
+    doc: dict[str, Any],
+    out: dict[str, Any],
+    res: KindResult,
+    args: argparse.Namespace,
+) -> KindResult:
+    """Items, characters, timings and recall of a kind's last noticescan and naive runs."""
+    import pyarrow.parquet as pq
+
+    items = pq.read_table(scan_dir / "items.parquet", columns=["chars_extracted"])
+    res.items = items.num_rows
+    res.chars = sum(c or 0 for c in items.column("chars_extracted").to_pylist())
+    res.timings = doc.get("timings", {})
+    ns_found = noticescan_found(scan_dir, view, planted) if corpus.planted else {}
+    if not args.no_naive:
         prefix = str(corpus.root) + "/"
         got_items = out["found"].items()
         nv_found = {k.removeprefix(prefix): [(c, v) for c, v in vs] for k, vs in got_items}
@@ -283,6 +306,55 @@ def run_whole(corpus: Corpus, picked: set[str], tmp: Path, args: argparse.Namesp
     """
     whole = Corpus(corpus.name, corpus.root, [{**e, "kind": WHOLE} for e in corpus.manifest], None)
     return run_kind(whole, WHOLE, corpus.root, picked, tmp, args)
+
+
+def run_repeated(
+    corpus: Corpus,
+    kind: str,
+    view: Path,
+    mine: list[str],
+    tmp: Path,
+    args: argparse.Namespace,
+    res: KindResult,
+) -> KindResult:
+    """`--repeat N`: N rounds of (primer, scan) per side, back to back; the median net of each.
+
+    On a shared machine another tenant's load inflates CPU seconds too (caches, the sibling
+    hyper-thread), and a start-up run minutes away from its scan may have met another load than
+    the scan did: one pair gave ratios 1.5 apart between runs. Each round subtracts the primer
+    run just before its scan, and the median of the rounds is reported.
+    """
+    entries = [e for e in corpus.manifest if e["kind"] == kind]
+    files = {e["file"] for e in entries}
+    planted = {e["file"] for e in entries if e["planted"]}
+    n = args.workers
+    base = tmp / f"start-{corpus.name}-{kind}"
+    primer_files = write_primer(corpus.root, entries, base / "primer")
+    sampled = sum(e["bytes"] for e in entries if e["file"] in set(mine))
+    scale = res.bytes / sampled if sampled else 1.0
+    ns_nets: list[tuple[float, float, float]] = []
+    nv_nets: list[tuple[float, float, float]] = []
+    scan_dir = Path()
+    doc: dict[str, Any] = {}
+    out: dict[str, Any] = {}
+    for i in range(args.repeat):
+        p = runs.noticescan(base / "primer", base / f"ns-p{i}", n)[0]
+        s, scan_dir, doc = runs.noticescan(view, tmp / f"ns-{corpus.name}-{kind}-{i}", n)
+        ns_nets.append((s.cpu - p.cpu, s.wall - p.wall, p.cpu))
+        if not args.no_naive:
+            q = runs.naive(primer_files, base, n)[0]
+            v, out = runs.naive([corpus.root / f for f in mine], tmp, n)
+            nv_nets.append(((v.cpu - q.cpu) * scale, (v.wall - q.wall) * scale, q.cpu))
+    res.runs = {"ns": ns_nets, "nv": nv_nets}
+    res.ns_cpu, res.ns_wall, ns_start = (statistics.median(x) for x in zip(*ns_nets, strict=True))
+    res.startup = {"ns": ns_start}
+    if nv_nets:
+        res.nv_cpu, res.nv_wall, nv_start = (
+            statistics.median(x) for x in zip(*nv_nets, strict=True)
+        )
+        res.startup["nv"] = nv_start
+        res.nv_sample_bytes = sampled
+    return finish_kind(corpus, view, files, planted, mine, scan_dir, doc, out, res, args)
 
 
 def startup(
@@ -330,6 +402,14 @@ def report(results: list[KindResult]) -> None:
         singles = [r for r in rows if r.kind != WHOLE]
         for r in [*singles, total, *(r for r in rows if r.kind == WHOLE)]:
             print(_row(r))
+    for r in results:
+        if r.runs.get("ns"):
+            ns = [x[0] for x in r.runs["ns"]]
+            nv = [x[0] for x in r.runs.get("nv", [])]
+            ratios = " ".join(f"{b / a:.1f}x" for a, b in zip(ns, nv, strict=False) if a > 0)
+            print(f"rounds {r.corpus} {r.kind}: noticescan "
+                  + " ".join(f"{x:.1f}" for x in ns) + " / naive "
+                  + " ".join(f"{x:.1f}" for x in nv) + f" CPU s net; ratios {ratios}")  # fmt: skip
     print(
         "\nCPU s: user+system of the whole process tree, net of start-up; naive CPU of sampled "
         "kinds is extrapolated by bytes.\nrecall: 'ns' on all files; with a sample, naive (and "
@@ -378,6 +458,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--quick", action="store_true", help="smoke run: smaller corpora")
     parser.add_argument("--no-naive", action="store_true", help="noticescan only")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of (primer, scan) per side, the median reported (see run_repeated)",
+    )
     parser.add_argument(
         "--no-whole", action="store_true", help="skip the one-scan run of each unsampled corpus"
     )
