@@ -164,9 +164,9 @@ class PresidioDetector:
 
         Business documents repeat themselves: a column's sampled cells (`Ops`, `Vegetarian`),
         a letterhead, a table heading, a signature recur in every file of a folder, and the
-        model's doc of a text depends on the text alone. On the ordinary-documents corpus
-        (bench/ordinary_corpus.py) two of every three texts sent to the model had been read
-        before. A doc is only read afterwards (its entities), so one doc serves every repeat.
+        model's doc of a text depends on the text alone. In one pass over the ordinary-documents
+        corpus (bench/ordinary_corpus.py) the model now reads 655 of the 1,444 texts the gates
+        let through; the rest are repeats. A doc is only read afterwards (its entities), so one doc serves every repeat.
         """
         assert self.nlp is not None
         found: dict[str, Any] = {}
