@@ -11,6 +11,7 @@ address under its domain (`@firma.de`). The layout of an address counts too (a p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Region -> words that place a text in it (casefolded; matched as whole words).
 REGION_WORDS: dict[str, tuple[str, ...]] = {
@@ -337,12 +338,18 @@ _POSTCODES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"(?<![\w\-])\d{5}-\d{3}[ \t]+[A-ZÀ-Ž]"), ("BR",)),
     (re.compile(r"(?<![\w\-])\d{4} ?[A-Z]{2}\b[ \t,]*\n?[ \t]*[A-ZÀ-Ž]"), ("NL",)),
 )
+# A word ending in a fused type, then a house number. Only at a word's start, and only when the
+# word (and the `.` of `str.`) is followed by the number: without these two look-arounds every
+# letter of every word tried each type at each of its letters.
 _FUSED_RX = re.compile(
-    r"[^\W\d_]{3,}(" + "|".join(re.escape(k) for k in _FUSED) + r")[ \t]+\d", re.IGNORECASE
+    r"(?<![^\W\d_])(?=[^\W\d_]*\.?[ \t]+\d)[^\W\d_]{3,}("
+    + "|".join(re.escape(k) for k in _FUSED)
+    + r")[ \t]+\d",
+    re.IGNORECASE,
 )
-_TYPE_FIRST_RX = re.compile(
-    r"(?<![\w.])(" + "|".join(re.escape(k) for k in _TYPE_FIRST) + r")[ \t]+[A-ZÀ-Ž]"
-)
+# A type word before a capitalised name. No look-behind in the regex, which would make it try
+# every position; _type_first() checks the character before instead.
+_TYPE_FIRST_RX = re.compile(r"(" + "|".join(re.escape(k) for k in _TYPE_FIRST) + r")[ \t]+[A-ZÀ-Ž]")
 # Cue words are looked up in a set of the text's words (one pass), not by a regex alternation
 # of every word (which costs a pass per word at each position).
 _WORD = re.compile(r"[^\W\d_]+")
@@ -376,9 +383,26 @@ def regions_named(text: str, limit: int) -> list[str]:
         region = _CALLING[m.group(1)]
         count[region] = count.get(region, 0) + 2
     places = [_FUSED[m.group(1).casefold()] for m in _FUSED_RX.finditer(text)]
-    places += [_TYPE_FIRST[m.group(1)] for m in _TYPE_FIRST_RX.finditer(text)]
+    places += [_TYPE_FIRST[m.group(1)] for m in _type_first(text)]
     places += [regions for rx, regions in _POSTCODES if rx.search(text)]
     for regions in places:
         for region in regions:
             count[region] = count.get(region, 0) + 2
     return sorted(count, key=lambda r: -count[r])[:limit]
+
+
+def _type_first(text: str) -> Iterator[re.Match[str]]:
+    """_TYPE_FIRST_RX's matches that start a word: no letter, digit, `_` or `.` before them.
+
+    The matches a look-behind (no word character or `.`) in front of the regex would find: a
+    match inside a word is skipped by one character, not by its length, so a type word it
+    overlapped still counts.
+    """
+    pos = 0
+    while m := _TYPE_FIRST_RX.search(text, pos):
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_."):
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()
