@@ -166,7 +166,8 @@ class PresidioDetector:
         a letterhead, a table heading, a signature recur in every file of a folder, and the
         model's doc of a text depends on the text alone. In one pass over the ordinary-documents
         corpus (bench/ordinary_corpus.py) the model now reads 655 of the 1,444 texts the gates
-        let through; the rest are repeats. A doc is only read afterwards (its entities), so one doc serves every repeat.
+        let through; the rest are repeats. A doc is only read afterwards (its entities), so
+        one doc serves every repeat.
         """
         assert self.nlp is not None
         found: dict[str, Any] = {}

@@ -12,8 +12,9 @@ already gave in full (`Howard Sattler ... Sattler said`), which is how news and 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from presidio_analyzer import RecognizerResult
 
@@ -43,7 +44,7 @@ _HASHTAG = re.compile(r"(?<![\w#&])#([A-Za-z][A-Za-z]{5,29})\b")
 _HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
-def _first_name_at(words: list[str]) -> int:
+def _first_name_at(words: Sequence[str]) -> int:
     """Index where a name starts inside a run of capitalised words (`Yesterday Nicola ...`)."""
     for i, w in enumerate(words):
         kind = word_kind(w)
@@ -54,8 +55,12 @@ def _first_name_at(words: list[str]) -> int:
     return -1
 
 
-def name_in_run(words: list[str]) -> tuple[int, int] | None:
+@functools.lru_cache(maxsize=8192)
+def name_in_run(words: tuple[str, ...]) -> tuple[int, int] | None:
     """Word range [i, j) of the name inside a capitalised run, or None.
+
+    Memoised (the answer depends on the words alone): headings, labels and the names
+    themselves recur, and on the ordinary documents one run in six is new.
 
     The name must end the run, its middle words must be names or initials, and nothing but
     titles, labels and common words may precede it: a run that goes on (`Victoria Skating
@@ -177,7 +182,7 @@ class ListedNameRecognizer(ShapeRecognizer):
         """Name spans inside capitalised runs, and person handles."""
         for m in _RUN.finditer(text):
             words = m[0].split()
-            found = name_in_run(words)
+            found = name_in_run(tuple(words))
             if found is None:
                 continue
             pos = m.start()
