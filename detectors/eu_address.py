@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 
 from detectors.pattern import Shape, ShapeRecognizer, has_word, norm_words
+from detectors.prefilter import Traits
 
 # Latin, Greek and Cyrillic capitals: Greece and Bulgaria are in the EU too.
 _UP = "A-ZÀ-ÖØ-ÞĀ-ŽΆ-ΏΑ-ΩЀ-Я"
@@ -194,15 +195,31 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         super().__init__()
         self._shapes = []  # candidates() matches the layouts itself
 
+    def prefilter(self, text: str, known: Traits | None) -> bool:
+        """Without a digit only the `S/N` branch of PREFILTER can match, and it needs a `/`.
+
+        Half the texts have no digit; this answers for them without a regex pass.
+        """
+        if known is not None and not known.digits and "/" not in text:
+            return False
+        return super().prefilter(text, known)
+
     def _labelled(self, text: str, start: int) -> bool:
         """An address label (or column header) right before the value, or ending the line above."""
         if self._header and has_word(self._header, _LABEL_WORDS):
             return True
         line = text.rfind("\n", 0, start) + 1
-        if _LABEL_BEFORE.search(text, line, start):
+        # Both labels end in `:`/`=` or a verb (`my address is`): what else ends the text before
+        # the value has none, and the regexes, which try every position, need not run.
+        before = text[line:start].rstrip().rstrip("\"'").rstrip()
+        if before.endswith((":", "=", *_LABEL_VERBS)) and _LABEL_BEFORE.search(text, line, start):
             return True
         above = text.rfind("\n", 0, max(0, line - 1)) + 1
-        return line > 0 and bool(_LABEL_ABOVE.search(text, above, line - 1))
+        return (
+            line > 0
+            and text[above : line - 1].rstrip().endswith(":")
+            and bool(_LABEL_ABOVE.search(text, above, line - 1))
+        )
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines in any of the layouts, extended over a unit, postcode and town."""
@@ -295,9 +312,10 @@ _LABELS = (
     "calle|via|rua|rue|ulica|ulice|gatuadress|gateadresse|katuosoite|cím|home"
 )
 _LABEL_WORDS = norm_words(_LABELS.split("|"))
+_LABEL_VERBS = ("is", "est", "ist", "es", "è", "é", "er", "är", "on")
 # `Address: `, `"street": "`, and in prose `my address is `, `ma nouvelle adresse est `.
 _LABEL_BEFORE = re.compile(
-    rf"(?i:\b(?:{_LABELS})\w*)(?:[^\n:=]{{0,20}}[\"']?\s*[:=]|\s+(?:is|est|ist|es|è|é|er|är|on))"
+    rf"(?i:\b(?:{_LABELS})\w*)(?:[^\n:=]{{0,20}}[\"']?\s*[:=]|\s+(?:{'|'.join(_LABEL_VERBS)}))"
     r"\s*[\"']?\s*\Z"
 )
 _LABEL_ABOVE = re.compile(rf"(?i:\b(?:{_LABELS})\w*)[^\n:]{{0,20}}:\s*\Z")

@@ -228,6 +228,11 @@ class ShapeRecognizer(EntityRecognizer):
         """Whether a text with these traits could hold a match (the digit prefilter)."""
         return known.digits >= self.min_digits and known.run >= self.min_run
 
+    def prefilter(self, text: str, known: Traits | None) -> bool:
+        """Whether the text passes PREFILTER; `known` (its digits) lets a subclass answer sooner."""
+        del known
+        return self.PREFILTER is not None and bool(self.PREFILTER.search(text))
+
     def load(self) -> None:
         """Nothing to load: shapes are compiled in __init__."""
 
@@ -324,7 +329,7 @@ class ShapeRecognizer(EntityRecognizer):
             return []
         if (self.min_digits or self.min_run) and not self.fits(known or traits(text)):
             return []
-        if self.PREFILTER is not None and not self.PREFILTER.search(text):
+        if self.PREFILTER is not None and not self.prefilter(text, known):
             return []
         if self._ceiling < floor and not self._context_anywhere(text, header):
             return []

@@ -69,6 +69,9 @@ ADDRESSES = [
     ("Returns 6 if input is an IPv6 address. Returns 4 if input is IPv4", []),
     ("IP address strings, formatted according to RFC 5952, are returned", []),
     ("Thread 0 waits on the address; in 2014 I called it", []),
+    # `S/N` (sin número) is the house number: no digit at all in the text.
+    ("Entregar en Calle Mayor S/N", ["Calle Mayor S/N"]),
+    ("Calle Mayor sin salida", []),
 ]
 
 
