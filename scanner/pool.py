@@ -9,9 +9,11 @@ not started go to another worker, and a fresh worker (detector loaded once) take
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -127,6 +129,20 @@ def _worker_main(conn: Connection, config: ScanConfig, parent: int) -> None:
             break
     for s in sources.values():
         s.close()
+    _leave()
+
+
+def _leave() -> None:
+    """End the worker process without the interpreter's teardown.
+
+    Everything a worker makes has gone over the pipe and its sources are closed, yet a normal
+    exit frees the model, the name lists and the memos object by object (and lets the main
+    process wait for it in close()). Logs and standard streams are flushed first.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @dataclass
