@@ -459,6 +459,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smoke run: smaller corpora")
     parser.add_argument("--no-naive", action="store_true", help="noticescan only")
     parser.add_argument(
+        "--whole-only",
+        action="store_true",
+        help="only the one-scan run of each unsampled corpus, not kind by kind",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=1,
@@ -493,6 +498,8 @@ def main() -> None:
             picked = set(sample(corpus.manifest, budget)) if budget else set()
             views = runs.kind_views(corpus.root, corpus.manifest, tmp / f"views-{corpus.name}")
             for kind, view in views.items():
+                if args.whole_only and not corpus.sample_mb and len(views) > 1:
+                    break
                 results.append(run_kind(corpus, kind, view, picked, tmp, args))
                 print("  " + _row(results[-1]), flush=True)
             if not corpus.sample_mb and len(views) > 1 and not args.no_whole:

@@ -28,7 +28,6 @@ import re
 from collections.abc import Iterator
 
 from detectors.pattern import Shape, ShapeRecognizer, has_word, norm_words
-from detectors.prefilter import Traits
 
 # Latin, Greek and Cyrillic capitals: Greece and Bulgaria are in the EU too.
 _UP = "A-ZÀ-ÖØ-ÞĀ-ŽΆ-ΏΑ-ΩЀ-Я"
@@ -194,15 +193,6 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     def __init__(self) -> None:
         super().__init__()
         self._shapes = []  # candidates() matches the layouts itself
-
-    def prefilter(self, text: str, known: Traits | None) -> bool:
-        """Without a digit only the `S/N` branch of PREFILTER can match, and it needs a `/`.
-
-        Half the texts have no digit; this answers for them without a regex pass.
-        """
-        if known is not None and not known.digits and "/" not in text:
-            return False
-        return super().prefilter(text, known)
 
     def _labelled(self, text: str, start: int) -> bool:
         """An address label (or column header) right before the value, or ending the line above."""

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors.prefilter import Traits, least_digits, least_run, traits
+from detectors.prefilter import Traits, gates, least_digits, least_run, traits
 
 # Words near a number that say "this is a product/document identifier, not a person's".
 DAMPING_WORDS: tuple[str, ...] = (
@@ -220,6 +220,7 @@ class ShapeRecognizer(EntityRecognizer):
         shapes = [rx for _, rx in self._shapes] if own else []
         self.min_digits = least_digits(shapes) if self.MIN_DIGITS is None else self.MIN_DIGITS
         self.min_run = least_run(shapes) if self.MIN_RUN is None else self.MIN_RUN
+        self._gates = gates(self.PREFILTER) if self.PREFILTER is not None else None
         # The normalised column header analyze() was last given, for candidates() that read it
         # (a `Street` or `Telefon` column labels every cell below it).
         self._header = ""
@@ -229,9 +230,14 @@ class ShapeRecognizer(EntityRecognizer):
         return known.digits >= self.min_digits and known.run >= self.min_run
 
     def prefilter(self, text: str, known: Traits | None) -> bool:
-        """Whether the text passes PREFILTER; `known` (its digits) lets a subclass answer sooner."""
-        del known
-        return self.PREFILTER is not None and bool(self.PREFILTER.search(text))
+        """Whether the text passes PREFILTER, answered without the regex where its Gates can."""
+        if self.PREFILTER is None or self._gates is None:
+            return True
+        if any(s in text for s in self._gates.plain):
+            return True
+        if self._gates.rules_out(text, known or traits(text)):
+            return False
+        return bool(self.PREFILTER.search(text))
 
     def load(self) -> None:
         """Nothing to load: shapes are compiled in __init__."""

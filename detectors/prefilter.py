@@ -15,6 +15,10 @@ Both bounds are read off the shapes' regexes themselves rather than written by
 hand, so it cannot drift from them and a custom detector's pattern (`[[detectors.custom]]`)
 is gated too. The reading is conservative: any construct it does not know counts as needing
 no digit, which can only make the gate let more through, never drop a match.
+
+A recognizer's PREFILTER regex is read the same way (Gates): an alternative that is a plain
+string (`:`) is a substring test, and the others need a digit run or a character (`.`, `/`)
+that a text without it cannot match; such texts are answered without a regex pass.
 """
 
 from __future__ import annotations
@@ -140,3 +144,50 @@ def _run(nodes: Any) -> int:
 def _single_digit(op: Any, av: Any) -> bool:
     """Whether a node matches exactly one character, always a digit."""
     return _node(op, av) == 1 and op in (sre.LITERAL, sre.IN)
+
+
+class Gates(NamedTuple):
+    """A prefilter regex read as a cheap test of whether it can match at all.
+
+    `plain`: alternatives that are a plain string (`:`): the regex matches if one is in the
+    text, no regex pass needed. `branches`: for every other alternative, the longest digit run
+    and the characters (`.`, `/`) every match of it holds; a text that has neither for any
+    alternative cannot match, again without a regex pass. Both read off the regex, like the
+    digit bounds, so they cannot drift from it.
+    """
+
+    plain: tuple[str, ...]
+    branches: tuple[tuple[int, frozenset[str]], ...]
+
+    def rules_out(self, text: str, known: Traits) -> bool:
+        """Whether no alternative can match a text with these traits (the plain ones failed)."""
+        return not any(
+            known.run >= run and all(c in text for c in chars) for run, chars in self.branches
+        )
+
+
+def gates(pattern: re.Pattern[str]) -> Gates:
+    """The Gates of a prefilter regex (conservative: unknown constructs require nothing)."""
+    nodes = sre_parse.parse(pattern.pattern, pattern.flags)
+    alternatives = [nodes]
+    if len(nodes) == 1 and nodes[0][0] is sre.BRANCH:
+        alternatives = nodes[0][1][1]
+    caseless = bool(pattern.flags & re.IGNORECASE)
+    plain: list[str] = []
+    branches: list[tuple[int, frozenset[str]]] = []
+    for alt in alternatives:
+        literal = "".join(chr(av) for op, av in alt if op is sre.LITERAL)
+        if (
+            len(literal) == len(alt)
+            and literal
+            and not (caseless and literal.lower() != literal.upper())
+        ):
+            plain.append(literal)
+            continue
+        chars = frozenset(
+            chr(av)
+            for op, av in alt
+            if op is sre.LITERAL and not chr(av).isalnum() and not chr(av).isspace()
+        )
+        branches.append((_run(alt), chars))
+    return Gates(tuple(plain), tuple(branches))

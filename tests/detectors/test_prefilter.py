@@ -20,7 +20,14 @@ import pytest
 from detectors.custom import configured_recognizer
 from detectors.engine import PresidioDetector
 from detectors.pattern import ShapeRecognizer
-from detectors.prefilter import count_digits, least_digits, least_run, longest_run, traits
+from detectors.prefilter import (
+    count_digits,
+    gates,
+    least_digits,
+    least_run,
+    longest_run,
+    traits,
+)
 from detectors.registry import build_recognizers
 from scanner.config import DetectorSettings
 
@@ -129,6 +136,41 @@ def test_engine_results_equal_every_recognizer_run_ungated(shapes: list[ShapeRec
                 for r in det.shape_results(text, header, line_bound)
             ]
             assert got == expected, text
+
+
+@pytest.mark.parametrize(
+    ("regex", "plain", "branches"),
+    [
+        (r"\d{7}[ \-]?[A-Z]|\d{3}\.\d{3}", (), ((7, set()), (3, {"."}))),
+        (r"(?i:\b(?:Mr|Dear)\b)|:", (":",), ((0, set()),)),
+        (r"\b(?:Mr|Dear)\b|:", (":",), ((0, set()),)),
+        (r"[A-Z]\w\d|[Ss]/[Nn]", (), ((1, set()), (0, {"/"}))),
+        (r"@", ("@",), ()),
+        (r"x", ("x",), ()),
+        (r"(?i)x|-", (), ((0, set()),)),  # one character class to the parser: nothing plain
+        (r"(?i)xy|-", ("-",), ((0, set()),)),  # a cased string is no plain string when caseless
+        (r"\d(?:\.|-)\d", (), ((1, set()),)),  # characters inside a group are not required
+    ],
+)
+def test_gates_read_the_regex(
+    regex: str, plain: tuple[str, ...], branches: tuple[tuple[int, set[str]], ...]
+) -> None:
+    got = gates(re.compile(regex))
+    assert got.plain == plain
+    assert [(run, set(chars)) for run, chars in got.branches] == list(branches)
+
+
+def test_a_prefilter_answers_what_its_regex_does(shapes: list[ShapeRecognizer]) -> None:
+    """prefilter() skips the regex where its Gates know the answer; the answer is the same."""
+    texts = [*examples(), "S/N", "Calle Mayor S/N", "12.345.678-Z", "a: b", "", "1234567Z"]
+    with_prefilter = [r for r in shapes if r.PREFILTER is not None]
+    assert len(with_prefilter) > 15
+    for rec in with_prefilter:
+        assert rec.PREFILTER is not None
+        for text in texts:
+            expected = bool(rec.PREFILTER.search(text))
+            assert rec.prefilter(text, traits(text)) == expected, (rec.name, text)
+            assert rec.prefilter(text, None) == expected, (rec.name, text)
 
 
 def test_custom_patterns_are_gated_by_their_own_digits() -> None:
