@@ -75,7 +75,7 @@ def measure(checkout: Path, args: argparse.Namespace, tmp: Path) -> dict[str, An
     cmd = [sys.executable, "-m", "bench.throughput", "--json", str(speed_json)]
     cmd += ["--code", str(checkout)]
     cmd += ["--size-mb", str(args.size_mb), "--workers", str(args.workers)]
-    cmd += ["--cache", str(args.cache)]
+    cmd += ["--cache", str(args.cache), "--repeat", str(args.repeat)]
     if args.quick:
         cmd.append("--quick")
     for c in args.corpus or []:
@@ -181,6 +181,9 @@ def main() -> int:
     parser.add_argument("--corpora", type=Path, help="human-labelled corpora folder")
     parser.add_argument("--cache", type=Path, default=REPO / "bench" / ".cache")
     parser.add_argument("--quick", action="store_true", help="smoke run: small corpora")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="throughput rounds on the ordinary corpus (median)"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure here")
     parser.add_argument("--quality-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
