@@ -10,6 +10,10 @@ hash of them all (type, location, offsets, score). A speed change to the detecto
 keep the hash; when it does not, the change altered findings and needs the quality benches
 (bench.independent, bench.records). Single process, model loading excluded: this isolates
 the detectors from extraction and the pool, which bench.throughput measures as a whole.
+
+It flatters memos and the shared model stage: passes after the first find every memo warm, and
+each item's model stage runs alone here while a scan's workers batch it. Use it to check that
+findings are unchanged; judge speed with whole scans (bench.alternate, bench.throughput).
 """
 
 from __future__ import annotations

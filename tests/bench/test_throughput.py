@@ -30,3 +30,26 @@ def test_recall_counts_values_and_file_category_pairs():
     # "+447700900123" does not contain "07700900123": a different written form is a miss.
     assert got == {"value": (1, 4), "file_category": (1, 3)}
     assert recall(manifest, {"b"}, found) == {"value": (0, 1), "file_category": (0, 1)}
+
+
+def test_alternate_runs_both_checkouts_round_by_round(tmp_path: Path, capsys, monkeypatch):
+    """bench.alternate on a two-letter folder, this checkout against itself: real scans."""
+    import sys
+
+    from bench import alternate
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Dear Ms Carter, call me on 0113 496 0123.\n")
+    (folder / "b.txt").write_text("Invoice 12 for Peter Holt, 1 High Street, Leeds LS6 2QT.\n")
+    repo = Path(__file__).resolve().parents[2]
+    argv = ["alternate", "--baseline", str(repo), "--corpus", str(folder), "--rounds", "1"]
+    monkeypatch.setattr(sys, "argv", argv)
+    alternate.main()
+    out = capsys.readouterr().out
+    assert out.count("round 1 ") == 2
+    medians = [line.split() for line in out.splitlines() if line.startswith("  ")]
+    assert [m[0] for m in medians] == ["baseline", "this"]
+    for m in medians:
+        primer, scan, net = map(float, m[-3:])
+        assert primer > 0 and scan > 0 and abs(scan - primer - net) < 0.02
