@@ -76,6 +76,55 @@ NOT_NAMES = frozenset(
     "authors maintainer contributors version core mum dad mom jan feb mar apr jun jul aug sep "
     "sept oct nov dec mon tue wed thu fri sat sun".split()
 )
+# Feasts and holidays of the cultures a UK firm's staff and customers come from: a span that
+# names one (`Hari Raya Card`, `Eid Mubarak`, `Chinese New Year Party`) is no person, though
+# `Hari`, `Eid` or `Holi` may also be given names. One-word feasts that are also surnames
+# (`Christmas`, `Easter`) are left out: alone they count as names.
+HOLIDAYS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(h.split())
+    for h in (
+        "hari raya",
+        "hari raya aidilfitri",
+        "hari raya haji",
+        "eid mubarak",
+        "eid al-fitr",
+        "eid al-adha",
+        "eid ul-fitr",
+        "eid ul-adha",
+        "diwali",
+        "deepavali",
+        "hanukkah",
+        "chanukah",
+        "ramadan",
+        "rosh hashanah",
+        "yom kippur",
+        "passover",
+        "pesach",
+        "vesak",
+        "chuseok",
+        "nowruz",
+        "songkran",
+        "thanksgiving",
+        "kwanzaa",
+        "hogmanay",
+        "halloween",
+        "lunar new year",
+        "chinese new year",
+        "new year",
+        "boxing day",
+        "mardi gras",
+        "bonfire night",
+        "guy fawkes night",
+        "holi festival",
+        "durga puja",
+        "guru nanak jayanti",
+        "vaisakhi",
+        "baisakhi",
+        "navratri",
+        "mid-autumn festival",
+        "dragon boat festival",
+    )
+)
 COMPANY_LOOKALIKES: tuple[str, ...] = (
     "johnson matthey",
     "marks and spencer",
@@ -213,6 +262,21 @@ def looks_like_company(text: str, start: int, end: int) -> bool:
     return False
 
 
+def names_holiday(folded: list[str]) -> bool:
+    """Whether the casefolded words hold a feast's name (HOLIDAYS) as consecutive words.
+
+    A one-word feast that the name lists hold as a name counts only in a longer phrase:
+    `Ramadan` and `Pesach` are given names too (`Ramadan Näf`).
+    """
+    for holiday in HOLIDAYS:
+        n = len(holiday)
+        if n == 1 and known(holiday[0]):
+            continue
+        if any(tuple(folded[i : i + n]) == holiday for i in range(len(folded) - n + 1)):
+            return True
+    return False
+
+
 def plausible_name(value: str) -> bool:
     """Shape filter shared by NER spans, cue patterns and table cells (no list look-up)."""
     words = [w.rstrip(",") for w in value.split()]  # `Hardy, Fiona`
@@ -224,6 +288,8 @@ def plausible_name(value: str) -> bool:
     if _PLACE_HYPHEN.search(value):  # `Stratford-upon-Avon`, `Vaillant-sur-Morvan`
         return False
     if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
+        return False
+    if names_holiday([w.casefold().strip(".,") for w in words]):
         return False
     if words[0].casefold() in DEMONYMS or (
         words[-1].casefold() in NON_NAME_HEADS and not forename_surname(words)

@@ -74,6 +74,10 @@ NAMES = [
     ("He played for the Boston Bruins and the Texas Longhorns.", []),
     ("Meet at the Victoria Skating Rink at noon.", []),
     ("A hashtag is no name: #Career #Featured", []),
+    # Feasts: a forename inside one is no person; the forename alone still is.
+    ("Hari Raya Card was found at the location. The plane was full.", []),
+    ("Hari Raya Haji falls on Monday this year.", []),
+    ("Hari Kumar signed the Diwali rota.", ["Hari Kumar"]),
 ]
 
 
@@ -104,6 +108,11 @@ def test_names(detector, text, values):
         ("Victoria Station", False),
         ("Amanda Hall", True),
         ("German Air Force", False),
+        ("Hari Raya Card", False),
+        ("Chinese New Year", False),
+        ("Eid Mubarak", False),
+        ("Linda Christmas", True),  # a surname that is also a feast
+        ("Ramadan Näf", True),  # a given name that is also a feast
     ],
 )
 def test_plausible_name(value, ok):
