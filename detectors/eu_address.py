@@ -55,11 +55,14 @@ _TYPES_FIRST_STRONG = (
     "Travesía|Urbanización|Glorieta|Rambla|Calçada|Largo|Strada|Rue|Avenue|Boulevard|"
     "Chaussée|Chemin|Quai|Impasse|Allée|Venelle|Ruelle|Rúa|ul\\.|Ul\\.|ulica|Ulica|al\\.|Al\\.|aleja|Aleja|"
     "plac|Plac|os\\.|osiedle|Osiedle|rue|avenue|boulevard|chemin|impasse|allée|quai|"
-    "Bulevardul|Strada|Calea|Aleea|Drumul|Soseaua|Șoseaua|Splaiul|Intrarea|Leoforos|Odos"
+    "Bulevardul|Strada|Calea|Aleea|Drumul|Soseaua|Șoseaua|Splaiul|Intrarea|Leoforos|Odos|"
+    # Mexican and other Latin American types (a UK firm's Spanish-speaking customers)
+    "Privada|Circunvalación|Calzada|Prolongación|Andador|Periférico"
 )
 _TYPES_FIRST_WEAK = (
     "Plaza|Camino|Cuesta|Pasaje|Ronda|Ruta|Carrera|Cañada|Borgo|Canale|Stretto|Bairro|"
     "Quinta|Beco|Quadra|Setor|Conjunto|Vila|Ladeira|Viela|Jardim|Parque|Vereda|Lagoa|"
+    "Cerrada|Retorno|"
     "Place|Route|Square|Cours|Passage|place|route|square|cours|passage|Laan|Am|Im|Zum|Zur|"
     "An der|Auf der|In der|Unter den"
 )

@@ -13,7 +13,8 @@ abbreviations). Most types are also everyday English words (`Union`, `Dale`, `Vi
 line alone scores 0.4 and needs a cue; with an apartment or suite after it, 0.55; followed by a
 town, a state or province code and its postcode shape (ZIP, Canadian postal code, four-digit
 Australian postcode), or a town and a four-digit postcode (New Zealand), 0.85: that tail is
-what makes it an address.
+what makes it an address. US military mail (`PSC 2105, Box 0176, APO AP 67239`, `USNS Lopez,
+FPO AE 04531`) has no street at all; its APO/FPO/DPO line is the tail, 0.85.
 """
 
 from __future__ import annotations
@@ -46,7 +47,13 @@ _TYPES = (
     "Approach|Brace|Broadway|Chase|Circuit|Close|Concourse|Copse|Corso|Crossway|Cul-de-sac|"
     "Cutting|Esplanade|Gap|Glade|Grange|Grove|Hill|Loop|Nook|Outlook|Parade|Pathway|Pocket|"
     "Promenade|Quays?|Reserve|Retreat|Ridgeway|Rise|Round|Serviceway|Strand|Top|Tor|Vale|"
-    "Wharf|Wynd"
+    "Wharf|Wynd|Access|Alleyway|Amble|Anchorage|Artery|Basin|Brae|Brow|Byway|Centreway|"
+    "Circlet|Circus|Colonnade|Courtyard|Cross|Cruiseway|Dell|Deviation|Driveway|Elbow|End|"
+    "Entrance|Fairway|Firetrail|Footway|Foreshore|Formation|Frontage|Front|Gates?|Gully|"
+    "Highroad|Interchange|Laneway|Lees|Link|Lookout|Meander|Parklands|Piazza|Plateau|"
+    "Quadrangle|Quadrant|Quad|Ramble|Range|Reach|Ride|Riverway|Riviera|Roadside|Roadway|"
+    "Ronde|Rosebowl|Rotary|Siding|Slope|Steps|Strip|Subway|Tarn|Thoroughfare|Tollway|Towers|"
+    "Triangle|Trunkway|Turn|Villas|Wade|Walkway|Yard"
 )
 _NUMBER = r"\d{1,6}[A-Za-z]?(?:[/\-]\d{1,5}[A-Za-z]?)?"
 _STREET = re.compile(
@@ -69,6 +76,13 @@ _TOWN = rf"{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
 _TAIL = re.compile(
     rf"(?:,[ \t]*\n?|[ \t]*\n)[ \t]*{_TOWN},?[ \t]+(?:{_STATES}),?[ \t]+{_POSTCODE}(?![\w\-])"
 )
+# US military mail (USPS Publication 28, 2.4): a unit or ship's box, then APO/FPO/DPO, the
+# `state` AA, AE or AP and a ZIP Code: `PSC 2105, Box 0176, APO AP 67239`.
+_MILITARY = re.compile(
+    r"(?<![\w/\-])(?:(?:PSC|CMR|Unit)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}"
+    rf"|(?:USNS|USS|USCGC)[ \t]+{_WORD}(?:[ \t]+{_WORD})?)"
+    r",?(?:[ \t]*\n)?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}(?:-\d{4})?(?![\w\-])"
+)
 # New Zealand (and Australian mail written without the state): the town, then a four-digit
 # postcode; a year after a town (`London 2019`) is no postcode.
 _TAIL_NO_STATE = re.compile(
@@ -84,6 +98,7 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
         Shape("street", "", 0.4),
         Shape("street+unit", "", 0.55),
         Shape("street+state+postcode", "", 0.85),
+        Shape("military", "", 0.85),
     )
     CONTEXT = (
         "address",
@@ -102,8 +117,9 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
     DAMPING = ()
     BOOST = 0.3
     CHECK = "state and postcode shape"
-    # A house number, a space and a capital: every street line starts so.
-    PREFILTER = re.compile(rf"\d,?[ \t]+[{_UP}]")
+    # A house number, a space and a capital: every street line starts so; military mail has
+    # its APO/FPO/DPO line instead.
+    PREFILTER = re.compile(rf"\d,?[ \t]+[{_UP}]|[ADF]PO[ \t]+A[AEP][ \t]+\d")
     MIN_DIGITS = MIN_RUN = 1  # candidates() is our own: the house number is the bound
 
     def __init__(self) -> None:
@@ -112,7 +128,7 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
 
     def check_note(self, shape: str) -> str:
         """Only a line with its state and postcode was checked by their shapes."""
-        return super().check_note(shape) if shape == "street+state+postcode" else ""
+        return super().check_note(shape) if shape in ("street+state+postcode", "military") else ""
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines, extended over a unit and a town-state-postcode tail."""
@@ -128,3 +144,6 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
                 yield m.start(), end, 0.55, "street+unit"
             else:
                 yield m.start(), end, 0.4, "street"
+        if "PO " in text:
+            for m in _MILITARY.finditer(text):
+                yield m.start(), m.end(), 0.85, "military"

@@ -72,6 +72,10 @@ ADDRESSES = [
     # `S/N` (sin número) is the house number: no digit at all in the text.
     ("Entregar en Calle Mayor S/N", ["Calle Mayor S/N"]),
     ("Calle Mayor sin salida", []),
+    # Mexican street types.
+    ("Envío a Privada Hungría 499", ["Privada Hungría 499"]),
+    ("Domicilio: Cerrada Norte Ramírez 12", ["Cerrada Norte Ramírez 12"]),
+    ("La tienda Cerrada Norte 12 horas", []),  # a weak type alone needs a cue
 ]
 
 

@@ -19,6 +19,21 @@ ADDRESSES = [
         ["715 Robert Drive Suite 466\nNorth Cassidyton, NS Y4L 1X5"],
     ),
     ("66/9 Maynard Copse\nConnorberg, WA, 2674", ["66/9 Maynard Copse\nConnorberg, WA, 2674"]),
+    # Australia Post road types beyond the USPS list.
+    (
+        "Unit 65 82 Tracey Amble, Port Jeffrey, QLD, 2678",
+        ["82 Tracey Amble, Port Jeffrey, QLD, 2678"],
+    ),
+    (
+        "229/0 Nancy Frontage\nWarnerchester, ACT, 2926",
+        ["229/0 Nancy Frontage\nWarnerchester, ACT, 2926"],
+    ),
+    ("Follow these 3 Easy Steps", []),  # an everyday type word alone is no address
+    # US military mail: no street, the APO/FPO/DPO line is the address.
+    ("PSC 2105, Box 0176\nAPO AP 67239", ["PSC 2105, Box 0176\nAPO AP 67239"]),
+    ("Unit 3956 Box 9465, DPO AE 87602", ["Unit 3956 Box 9465, DPO AE 87602"]),
+    ("USNS Lopez\nFPO AE 04531", ["USNS Lopez\nFPO AE 04531"]),
+    ("The APO AP 67239 code alone", []),
     ("1600 Pennsylvania Ave. NW", []),  # a street line alone needs a cue
     ("Ship to: 1600 Pennsylvania Ave.", ["1600 Pennsylvania Ave."]),
     # New Zealand: the town and a four-digit postcode, no state; a year is no postcode.
