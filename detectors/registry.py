@@ -24,6 +24,7 @@ RECOGNIZERS: tuple[str, ...] = (
     "detectors.address:StreetAddressRecognizer",
     "detectors.eu_address:EuStreetAddressRecognizer",
     "detectors.na_address:NorthAmericanAddressRecognizer",
+    "detectors.in_address:IndianAddressRecognizer",
     "detectors.address:PostcodeRecognizer",
     "detectors.contact:EmailAddressRecognizer",
     "detectors.phone:PhoneNumberRecognizer",
