@@ -47,9 +47,10 @@ _DRAMA = re.compile(
 )
 _JOINED_BEFORE = re.compile(r"[\-/.][A-Za-z0-9]$")
 _JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
-# A slash only after a leading area code (`030/1234567`, `06/ 834 49 78`); any other slash is a
-# reference (`1895.22/1013`); `02110-1301` is a US ZIP+4.
-_AREA_SLASH = re.compile(r"^\(?0\d{1,5}\)? ?/ ?\d[\d ]*$")
+# A slash only after a leading area code (`030/1234567`, `06/ 834 49 78`, Hungary's trunk and
+# area code `06-1/234 5678`); any other slash is a reference (`1895.22/1013`); `02110-1301` is
+# a US ZIP+4.
+_AREA_SLASH = re.compile(r"^\(?0\d{1,5}(?:-\d{1,3})?\)? ?/ ?\d[\d ]*$")
 _ZIP4 = re.compile(r"^\d{5}-\d{4}$")
 _DOTTED = re.compile(r"\d\.\d+\.\d")
 _DATE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$|^(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d$")

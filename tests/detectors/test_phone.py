@@ -37,6 +37,8 @@ EU_PHONE = [
     # National forms after a label, in any EU language.
     ("Telefon: 030 12345678", ["030 12345678"]),
     ("Tel. 030/1234567", ["030/1234567"]),
+    ("Telefon: 06-1/234 5678", ["06-1/234 5678"]),  # Hungary: trunk 06, area code, slash
+    ("Ref. 01-12/345 6789", []),  # not after a label: a reference
     ("Téléphone : 01 42 68 53 00", ["01 42 68 53 00"]),
     ("puh. 040 123 4567", ["040 123 4567"]),
     ("Tlf. 33 12 34 56", ["33 12 34 56"]),
