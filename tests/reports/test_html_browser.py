@@ -170,10 +170,18 @@ def test_csv_download_matches_the_export(driver: Any, report: Path, tmp_path: Pa
     )
     open_report(driver, report.as_uri())
     click(driver, "#dl-violations")
+
+    def complete() -> list[Path]:
+        # Chromium may show the file under its final name before its bytes are written (seen
+        # once in a fresh clone: an empty file); done means no partial download left and bytes.
+        if list(downloads.glob("*.crdownload")):
+            return []
+        return [p for p in downloads.glob("*-violations.csv") if p.stat().st_size > 0]
+
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not list(downloads.glob("*-violations.csv")):
+    while time.monotonic() < deadline and not complete():
         time.sleep(0.1)
-    (got,) = downloads.glob("*-violations.csv")
+    (got,) = complete()
     with got.open(encoding="utf-8-sig", newline="") as f:
         page_rows = list(csv.reader(f))
     exported = tmp_path / "export.csv"
