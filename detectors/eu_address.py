@@ -37,7 +37,9 @@ _ELIDED = r"(?:[dlDL]|dell|dall|all|nell|sull|Dell)['’]"
 _PART = (
     r"(?:de|del|de la|de las|de los|dels|des|du|della|delle|dei|degli|dello|di|da|do|dos|das|"
     r"e|y|i|la|le|les|lo|los|las|el|van|von|der|den|het|ter|ten|sur|al|alle|ai|sul|sulla|"
-    r"a|à|au|aux|en|op)"
+    r"a|à|au|aux|en|op|"
+    # Slavic prepositions in street names: `Ulica na Grad`, `Cesta na Senec`, `Pot k ribniku`
+    r"na|k|pri|ob|pod|nad|za|od|kod)"
 )
 _NAME_WORD = rf"(?:{_ELIDED})?{_CAP}"
 _NAME = rf"(?:{_PART}\s+)*{_NAME_WORD}(?:[ \t]+(?:{_PART}[ \t]+)*{_NAME_WORD}){{0,4}}"
@@ -62,7 +64,7 @@ _TYPES_FIRST_STRONG = (
 _TYPES_FIRST_WEAK = (
     "Plaza|Camino|Cuesta|Pasaje|Ronda|Ruta|Carrera|Cañada|Borgo|Canale|Stretto|Bairro|"
     "Quinta|Beco|Quadra|Setor|Conjunto|Vila|Ladeira|Viela|Jardim|Parque|Vereda|Lagoa|"
-    "Cerrada|Retorno|"
+    "Cerrada|Retorno|Cesta|Put|Pot|Trg|Obala|"
     "Place|Route|Square|Cours|Passage|place|route|square|cours|passage|Laan|Am|Im|Zum|Zur|"
     "An der|Auf der|In der|Unter den"
 )
@@ -91,7 +93,8 @@ _SUFFIX = re.compile(rf"(?i:(?P<sfx>{_SUFFIX_STRONG})|(?P<wsfx>{_SUFFIX_WEAK}))$
 # Central/Eastern European layout: name, then a lower-case type word (`Szerbtóti utca 48`).
 _TYPE_AFTER = (
     "utca|út|útja|tér|körút|cesta|ulica|trg|náměstí|námestie|nábřeží|třída|iela|gatvė|"
-    "tänav|puiestee|prospektas|aleja|bulevardi|Straße|Strasse|Allé|Allee|Gasse|Weg|Platz"
+    "tänav|puiestee|prospektas|aleja|bulevardi|Straße|Strasse|Allé|Allee|Gasse|Weg|Platz|"
+    "pot|put|obala|nabrežje|šetalište|prolaz"
 )
 _CORE = re.compile(
     r"(?<![\w\-/.])(?:"

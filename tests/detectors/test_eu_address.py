@@ -72,6 +72,11 @@ ADDRESSES = [
     # `S/N` (sin número) is the house number: no digit at all in the text.
     ("Entregar en Calle Mayor S/N", ["Calle Mayor S/N"]),
     ("Calle Mayor sin salida", []),
+    # Slovene, Croatian and Slovak: a lower-case type after the name, prepositions inside it.
+    ("Sončna pot 2b\n3302 Kranj", ["Sončna pot 2b\n3302 Kranj"]),
+    ("Ulica na Grad 8\n8400 Tolmin", ["Ulica na Grad 8\n8400 Tolmin"]),
+    ("Cesta na Senec 52\n993 90 Pavlovce", ["Cesta na Senec 52\n993 90 Pavlovce"]),
+    ("Put 5 apples in the bowl. Put Away 3 boxes.", []),
     # Mexican street types.
     ("Envío a Privada Hungría 499", ["Privada Hungría 499"]),
     ("Domicilio: Cerrada Norte Ramírez 12", ["Cerrada Norte Ramírez 12"]),
