@@ -17,7 +17,7 @@ their own layer. Three questions, answered in this order:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from detectors.gazetteer import (
     PARTICLES,
@@ -262,19 +262,28 @@ def looks_like_company(text: str, start: int, end: int) -> bool:
     return False
 
 
-def names_holiday(folded: list[str]) -> bool:
-    """Whether the casefolded words hold a feast's name (HOLIDAYS) as consecutive words.
+@cache
+def _feasts() -> frozenset[tuple[str, ...]]:
+    """HOLIDAYS that name no person alone, found once on first use.
 
-    A one-word feast that the name lists hold as a name counts only in a longer phrase:
-    `Ramadan` and `Pesach` are given names too (`Ramadan Näf`).
+    A one-word feast the name lists hold as a name counts only in a longer phrase: `Ramadan`
+    and `Pesach` are given names too (`Ramadan Näf`). The lists load lazily, so this is not
+    done at import, nor for every span.
     """
-    for holiday in HOLIDAYS:
-        n = len(holiday)
-        if n == 1 and known(holiday[0]):
-            continue
-        if any(tuple(folded[i : i + n]) == holiday for i in range(len(folded) - n + 1)):
-            return True
-    return False
+    return frozenset(h for h in HOLIDAYS if len(h) > 1 or not known(h[0]))
+
+
+_FEAST_WORDS = max(map(len, HOLIDAYS))
+
+
+def names_holiday(folded: list[str]) -> bool:
+    """Whether the casefolded words hold a feast's name (_feasts) as consecutive words."""
+    feasts = _feasts()
+    return any(
+        tuple(folded[i : i + n]) in feasts
+        for n in range(1, min(_FEAST_WORDS, len(folded)) + 1)
+        for i in range(len(folded) - n + 1)
+    )
 
 
 def plausible_name(value: str) -> bool:
@@ -287,9 +296,8 @@ def plausible_name(value: str) -> bool:
         return False
     if _PLACE_HYPHEN.search(value):  # `Stratford-upon-Avon`, `Vaillant-sur-Morvan`
         return False
-    if lowered in PLACES or all(w.casefold().strip(".,") in NOT_NAMES for w in words):
-        return False
-    if names_holiday([w.casefold().strip(".,") for w in words]):
+    folded = [w.casefold().strip(".,") for w in words]
+    if lowered in PLACES or all(w in NOT_NAMES for w in folded) or names_holiday(folded):
         return False
     if words[0].casefold() in DEMONYMS or (
         words[-1].casefold() in NON_NAME_HEADS and not forename_surname(words)

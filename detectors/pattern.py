@@ -333,7 +333,9 @@ class ShapeRecognizer(EntityRecognizer):
         self._header = header
         if entities and self.ENTITY not in entities:
             return []
-        if (self.min_digits or self.min_run) and not self.fits(known or traits(text)):
+        if known is None and (self.min_digits or self.min_run or self._gates is not None):
+            known = traits(text)  # once, for the digit bounds and the prefilter's gates alike
+        if (self.min_digits or self.min_run) and known is not None and not self.fits(known):
             return []
         if self.PREFILTER is not None and not self.prefilter(text, known):
             return []

@@ -240,10 +240,10 @@ class PhoneNumberRecognizer(ShapeRecognizer):
             and self._may_be_number(text, r.start(), r.end())
         ]
         labelled_column = bool(self._header) and has_word(self._header, _LABELS)
-        named = (
-            [r for r in regions_named(text, self.NAMED_REGIONS + 1) if r != "GB"] if left else []
-        )
-        named = named[: self.NAMED_REGIONS]
+        named: list[str] = []
+        if left:  # only runs the GB pass left unexplained need a region
+            named = [r for r in regions_named(text, self.NAMED_REGIONS + 1) if r != "GB"]
+            named = named[: self.NAMED_REGIONS]
         for run in left:
             start, end = run.span()
             labelled = labelled_column or self._labelled(text, start)
