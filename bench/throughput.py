@@ -244,16 +244,17 @@ def run_kind(
     planted = {e["file"] for e in entries if e["planted"]}
     n = args.workers
     mine = sorted(files & picked) if corpus.sample_mb else sorted(files)
+    sampled = sum(e["bytes"] for e in entries if e["file"] in set(mine))
+    out: dict[str, Any] = {}
     if args.repeat > 1 and not corpus.sample_mb:
-        return run_repeated(corpus, kind, view, mine, tmp, args, res)
+        scan_dir, doc, out = run_rounds(corpus, kind, view, entries, mine, sampled, tmp, args, res)
+        return finish_kind(corpus, view, files, planted, mine, scan_dir, doc, out, res, args)
     base = startup(corpus, entries, tmp / f"start-{corpus.name}-{kind}", n, not args.no_naive)
     res.startup = {side: run.cpu for side, run in base.items()}
     ns, scan_dir, doc = runs.noticescan(view, tmp / f"ns-{corpus.name}-{kind}", n)
     res.ns_cpu, res.ns_wall = ns.cpu - base["ns"].cpu, ns.wall - base["ns"].wall
-    out: dict[str, Any] = {}
     if not args.no_naive:
         nv, out = runs.naive([corpus.root / f for f in mine], tmp, n)
-        sampled = sum(e["bytes"] for e in entries if e["file"] in set(mine))
         scale = res.bytes / sampled
         res.nv_cpu = (nv.cpu - base["nv"].cpu) * scale
         res.nv_wall = (nv.wall - base["nv"].wall) * scale
@@ -308,29 +309,30 @@ def run_whole(corpus: Corpus, picked: set[str], tmp: Path, args: argparse.Namesp
     return run_kind(whole, WHOLE, corpus.root, picked, tmp, args)
 
 
-def run_repeated(
+def run_rounds(
     corpus: Corpus,
     kind: str,
     view: Path,
+    entries: list[dict[str, Any]],
     mine: list[str],
+    sampled: int,
     tmp: Path,
     args: argparse.Namespace,
     res: KindResult,
-) -> KindResult:
+) -> tuple[Path, dict[str, Any], dict[str, Any]]:
     """`--repeat N`: N rounds of (primer, scan) per side, back to back; the median net of each.
+
+    Fills res's CPU, wall and start-up figures; returns the last round's scan folder, scan.json
+    and naive findings, for finish_kind.
 
     On a shared machine another tenant's load inflates CPU seconds too (caches, the sibling
     hyper-thread), and a start-up run minutes away from its scan may have met another load than
     the scan did: one pair gave ratios 1.5 apart between runs. Each round subtracts the primer
     run just before its scan, and the median of the rounds is reported.
     """
-    entries = [e for e in corpus.manifest if e["kind"] == kind]
-    files = {e["file"] for e in entries}
-    planted = {e["file"] for e in entries if e["planted"]}
     n = args.workers
     base = tmp / f"start-{corpus.name}-{kind}"
     primer_files = write_primer(corpus.root, entries, base / "primer")
-    sampled = sum(e["bytes"] for e in entries if e["file"] in set(mine))
     scale = res.bytes / sampled if sampled else 1.0
     ns_nets: list[tuple[float, float, float]] = []
     nv_nets: list[tuple[float, float, float]] = []
@@ -354,7 +356,7 @@ def run_repeated(
         )
         res.startup["nv"] = nv_start
         res.nv_sample_bytes = sampled
-    return finish_kind(corpus, view, files, planted, mine, scan_dir, doc, out, res, args)
+    return scan_dir, doc, out
 
 
 def startup(
@@ -467,7 +469,7 @@ def main() -> None:
         "--repeat",
         type=int,
         default=1,
-        help="rounds of (primer, scan) per side, the median reported (see run_repeated); for "
+        help="rounds of (primer, scan) per side, the median reported (see run_rounds); for "
         "corpora the naive loop reads whole (a sampled corpus runs once: hours per round)",
     )
     parser.add_argument(
