@@ -1,6 +1,10 @@
 """Bank and billing identifiers: IBAN, UK sort code, UK bank account number, VAT number.
 
 IBAN and VAT carry checksums (ISO 13616 mod 97; national VAT check digits via python-stdnum).
+An IBAN whose check digits are right but whose country or length the registry python-stdnum
+ships does not know (a country that joined the IBAN scheme since, a national format that
+changed, an export that padded or cut the account part) is still someone's bank account:
+reported at a lower score that only an account cue lifts over the threshold.
 A sort code or an 8-digit account number has no public checksum, so both need context: a
 `sort code`/`account` cue, a column header, or (for an account) a sort code just before it.
 """
@@ -10,9 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import phonenumbers
 from stdnum import iban as std_iban
 from stdnum.eu import vat as eu_vat
 from stdnum.gb import vat as gb_vat
+from stdnum.iso7064 import mod_97_10
 
 from detectors.pattern import Shape, ShapeRecognizer
 from detectors.prefilter import count_digits
@@ -20,12 +26,49 @@ from detectors.prefilter import count_digits
 _IBAN = r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
 
 
+# Check digits 00, 01 and 99 are never issued (ISO 13616); they also pass mod 97 too easily.
+_CHECK_DIGITS = range(2, 99)
+
+
+def unregistered_iban(value: str) -> bool:
+    """Right check digits on a country code, though the registry rejects the country or length.
+
+    A country code of ISO 3166 (the regions libphonenumber knows), 15 to 34 characters (the
+    scheme's bounds), check digits 02-98 and the mod-97 check: a random code of that shape
+    passes one time in 97, so the caller still asks for an account cue.
+    """
+    compact = value.replace(" ", "")
+    if not 15 <= len(compact) <= 34 or compact[:2] not in phonenumbers.SUPPORTED_REGIONS:
+        return False
+    if int(compact[2:4]) not in _CHECK_DIGITS:
+        return False
+    return bool(mod_97_10.is_valid(compact[4:] + compact[:4]))
+
+
 class IbanCodeRecognizer(ShapeRecognizer):
     """IBAN, printed (groups of four) or electronic; the mod-97 check makes it near-certain."""
 
     ENTITY = "IBAN_CODE"
     SHAPES = (Shape("iban", _IBAN, 0.9),)
-    CONTEXT = ("iban", "bank", "account", "payment", "transfer")
+    # The registry-unknown reading (unregistered_iban) scores 0.45: kept only with a cue.
+    UNREGISTERED = 0.45
+    CONTEXT = (
+        "iban",
+        "bank",
+        "account",
+        "payment",
+        "transfer",
+        # Account labels of the languages the notice's customers write (`Cuenta`, `RIB`)
+        "cuenta",
+        "conta",
+        "konto",
+        "konta",
+        "rekening",
+        "tilinumero",
+        "rib",
+        "nib",
+        "bankverbindung",
+    )
     BOOST = 0.1
     DAMP = 0.2
     CHECK = "mod-97"
@@ -46,10 +89,28 @@ class IbanCodeRecognizer(ShapeRecognizer):
                     break
                 cut = value.rfind(" ")
                 value = value[:cut] if cut > 0 else value[:-1]
+            else:
+                # No prefix is a registered IBAN: the whole value, or its grouped part
+                # (`… 32 BIC`), may still carry right check digits.
+                value = text[start:end]
+                while len(value) >= 15:
+                    if unregistered_iban(value):
+                        yield start, start + len(value), self.UNREGISTERED, "unregistered iban"
+                        break
+                    cut = value.rfind(" ")
+                    if cut <= 0:
+                        break
+                    value = value[:cut]
+
+    def check_note(self, shape: str) -> str:
+        """Say when only the check digits held (the registry knows no such country or length)."""
+        if shape == "unregistered iban":
+            return "mod-97 ok, country or length not in the IBAN registry"
+        return super().check_note(shape)
 
     def validate(self, value: str) -> bool:
-        """ISO 13616: country length and mod-97 check digits (python-stdnum)."""
-        return bool(std_iban.is_valid(value))
+        """ISO 13616 country length and mod-97 (python-stdnum), or the check digits alone."""
+        return bool(std_iban.is_valid(value)) or unregistered_iban(value)
 
 
 class SortCodeRecognizer(ShapeRecognizer):

@@ -134,6 +134,8 @@ _UNNUMBERED = re.compile(rf"(?<![\w\-/.])(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}"
 _TAIL_TOWN = re.compile(rf"[ \t]*,[ \t]*{_TOWN}", re.MULTILINE)
 _STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
 _FIRST_TYPE = re.compile(rf"(?:{_TYPE_FIRST})(?=[ \t])")
+# A printed IBAN's country and check digits (`CO15 SRHS 1454 9817 …`): its groups are no street.
+_IBAN_HEAD = re.compile(r"[A-Z]{2}\d{2} $")
 # A four-digit year after a line of capitalised words (`Python 3\n2024 Edition`) is no postcode.
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?![\d\-])")
 # Words that open a sentence or label a number, never a street name (`Version 2`, `Page 4`).
@@ -228,7 +230,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     def _numbered(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         for m in _CORE.finditer(text):
             kind, start = _kind(m)
-            if kind is None:
+            if kind is None or _IBAN_HEAD.search(text, max(0, start - 5), start):
                 continue
             end = m.end()
             for _ in range(4):  # `Bl. 84 Sc. 98 Ap. 933`: block, staircase, flat

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.detectors.helpers import check
+from scanner.extract.base import TextSegment
+from tests.detectors.helpers import check, found, span
 
 IBAN = [
     ("IBAN GB82 WEST 1234 5698 7654 32", ["GB82 WEST 1234 5698 7654 32"]),
@@ -45,6 +46,53 @@ IBAN += [
 @pytest.mark.parametrize(("text", "values"), IBAN)
 def test_iban(detector, text, values):
     check(detector, text, "IBAN_CODE", values)
+
+
+def _with_check_digits(country: str, bban: str) -> str:
+    """An IBAN-shaped code whose check digits are right for its account part (ISO 13616)."""
+    digits = "".join(str(int(c, 36)) for c in bban + country) + "00"
+    return f"{country}{98 - int(digits) % 97:02d}{bban}"
+
+
+# Right check digits, but a country the IBAN registry does not list (Colombia) or a length it
+# does not allow for the country (21 characters for GB, which has 22): a new member of the
+# scheme, a changed national format or a padded export. Still a bank account.
+UNREGISTERED = [
+    _with_check_digits("CO", "SRHS1454981741040"),
+    _with_check_digits("GB", "SRHS145498174104"),
+]
+
+
+@pytest.mark.parametrize("value", UNREGISTERED)
+def test_unregistered_iban_with_right_check_digits_needs_an_account_cue(detector, value):
+    from stdnum import iban
+
+    assert not iban.is_valid(value)  # the registry's answer: what this reading is for
+    check(detector, f"IBAN: {value}", "IBAN_CODE", [value])
+    check(detector, f"Cuenta {value}", "IBAN_CODE", [value])
+    check(detector, f"Shipped as {value} on Monday", "IBAN_CODE", [])
+    wrong = value[:2] + f"{(int(value[2:4]) + 1) % 100:02d}" + value[4:]
+    check(detector, f"IBAN: {wrong}", "IBAN_CODE", [])
+
+
+def test_unregistered_iban_says_so_and_keeps_its_groups_from_the_address_recognizer(detector):
+    value = " ".join(UNREGISTERED[0][i : i + 4] for i in range(0, len(UNREGISTERED[0]), 4))
+    text = f"Numer konta: {value}"
+    assert found(detector, text) == [span(text, "IBAN_CODE", value)]
+    (d,) = detector.detect([TextSegment("body", text)])
+    assert "not in the IBAN registry" in d.reason
+
+
+def test_unregistered_iban_rules_out_unissued_check_digits(detector):
+    """Check digits 99 pass mod 97 where 02 does, but are never issued."""
+    from detectors.banking import unregistered_iban
+
+    bban = next(
+        b for b in (f"SRHS{n:013d}" for n in range(500)) if _with_check_digits("CO", b)[2:4] == "02"
+    )
+    assert unregistered_iban(f"CO02{bban}")
+    assert not unregistered_iban(f"CO99{bban}")
+    assert not unregistered_iban("ZZ" + _with_check_digits("CO", bban)[2:])  # no such country
 
 
 def test_spaced_iban_fragments_are_not_card_or_phone(detector):
