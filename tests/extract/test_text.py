@@ -70,6 +70,35 @@ def test_csv_semicolon_cp1252_with_cell_locations() -> None:
     assert node.outputs[0].header == ("Name", "Email", "Phone")
 
 
+def test_csv_semicolons_with_decimal_commas_split_on_the_semicolon() -> None:
+    """European Excel: `;` between fields, `,` in amounts; both split every row evenly.
+
+    The stdlib sniffer then prefers the comma and ran each row's person into one cell.
+    """
+    rows = [
+        "902,11 EUR;Mare Põdra;PO-824601",
+        "2886,31 EUR;Aivar Vaino;",
+        "686,20 EUR;Andrus Sarv;4808851142035460",
+    ]
+    node = one(("\n".join(rows) + "\n").encode(), "orders.csv")
+    assert node.outputs[0].header == ("902,11 EUR", "Mare Põdra", "PO-824601")
+    assert node.cells() == {
+        "A2": "2886,31 EUR",
+        "B2": "Aivar Vaino",
+        "A3": "686,20 EUR",
+        "B3": "Andrus Sarv",
+        "C3": "4808851142035460",
+    }
+
+
+def test_csv_keeps_the_comma_when_it_gives_more_fields() -> None:
+    """A `;` inside one column on every row must not make the file a `;` file."""
+    data = b"name,amount,tags\nAnn,3,a;b\nBob,4,c;d\n"
+    node = one(data, "tags.csv")
+    assert node.outputs[0].header == ("name", "amount", "tags")
+    assert node.cells()["C2"] == "a;b"
+
+
 def test_tsv_and_big_csv_chunks() -> None:
     rows = "".join(f"{i}\tp{i}@example.com\n" for i in range(7000))
     node = one(("id\temail\n" + rows).encode(), "big.tsv")
