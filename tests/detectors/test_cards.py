@@ -19,7 +19,25 @@ CARDS = [
     ("Card 1234 5678 9012 3452", []),
     # Spaced IBAN digits.
     ("GB82 WEST 1234 5698 7654 32", []),
+    # Luhn-valid in a payment industry's range the issuer table does not hold (a test
+    # generator's "JCB" 3507...): only with a card cue (in English or the customer's language).
+    ("Card on file: 3512932989203772", ["3512932989203772"]),
+    ("Tarjeta: 3522152656618925", ["3522152656618925"]),
+    ("charged to my card 3590 6746 8135 3290 twice", ["3590 6746 8135 3290"]),
+    ("Order 3512932989203772 shipped", []),
+    ("Serial number 3512932989203772", []),
+    # Luhn-valid, first digit of an airline or national range: never, even after `Card`.
+    ("Card 8512932989203771", []),
 ]
+
+
+def test_unknown_issuer_says_only_luhn_held(detector):
+    from scanner.extract.base import TextSegment
+
+    (d,) = detector.detect([TextSegment("body", "Card on file: 3512932989203772")])
+    assert "issuer unknown, Luhn ok" in d.reason and "issuer range ok" not in d.reason
+    (d,) = detector.detect([TextSegment("body", "Visa 4539148803436467")])
+    assert "Luhn and issuer range ok" in d.reason
 
 
 @pytest.mark.parametrize(("text", "values"), CARDS)
