@@ -94,8 +94,13 @@ _SUFFIX = re.compile(rf"(?i:(?P<sfx>{_SUFFIX_STRONG})|(?P<wsfx>{_SUFFIX_WEAK}))$
 _TYPE_AFTER = (
     "utca|út|útja|tér|körút|cesta|ulica|trg|náměstí|námestie|nábřeží|třída|iela|gatvė|"
     "tänav|puiestee|prospektas|aleja|bulevardi|Straße|Strasse|Allé|Allee|Gasse|Weg|Platz|"
-    "pot|put|obala|nabrežje|šetalište|prolaz"
+    "pot|put|obala|nabrežje|šetalište|prolaz|"
+    # Croatian, Serbian and Bosnian: crescent, branch road, short cut, estate, approach, steps
+    "vijenac|odvojak|prečac|naselje|prilaz|stube|ogranak|poljana|sokak|bulevar|steza"
 )
+# Of those, the words with an everyday sense too (an estate, a meadow, steps, a short cut): weak,
+# so a town, a postcode or a cue decides.
+_TYPE_AFTER_WEAK = frozenset("vijenac prečac naselje prilaz stube ogranak poljana steza".split())
 _CORE = re.compile(
     r"(?<![\w\-/.])(?:"
     rf"(?P<tf>{_TYPE_FIRST})[ \t]+(?P<tfname>{_NAME}),?[ \t]+{_NUMBER}"
@@ -265,7 +270,7 @@ def _kind(m: re.Match[str]) -> tuple[str | None, int]:
             return None, 0
         return ("strong" if _STRONG_FIRST.fullmatch(m.group("tf")) else "weak"), m.start()
     if m.group("ta"):
-        return "strong", m.start()
+        return ("weak" if m.group("ta") in _TYPE_AFTER_WEAK else "strong"), m.start()
     if m.group("fr"):
         return ("weak" if m.group("fr").casefold() in _FR_WEAK else "strong"), m.start()
     if m.group("nf"):

@@ -14,7 +14,9 @@ line alone scores 0.4 and needs a cue; with an apartment or suite after it, 0.55
 town, a state or province code and its postcode shape (ZIP, Canadian postal code, four-digit
 Australian postcode), or a town and a four-digit postcode (New Zealand), 0.85: that tail is
 what makes it an address. US military mail (`PSC 2105, Box 0176, APO AP 67239`, `USNS Lopez,
-FPO AE 04531`) has no street at all; its APO/FPO/DPO line is the tail, 0.85.
+FPO AE 04531`) has no street at all; its APO/FPO/DPO line is the tail, 0.85; so does a post
+office box (`PO Box 86, Terepo 9852`, `GPO Box 12, Sydney NSW 2001`) with that tail after it.
+New Zealand's rural delivery number may stand before the town (`RD 1 Horowharetoa 5795`).
 """
 
 from __future__ import annotations
@@ -84,9 +86,17 @@ _MILITARY = re.compile(
     r",?(?:[ \t]*\n)?[ \t]*(?:APO|FPO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}(?:-\d{4})?(?![\w\-])"
 )
 # New Zealand (and Australian mail written without the state): the town, then a four-digit
-# postcode; a year after a town (`London 2019`) is no postcode.
+# postcode; a year after a town (`London 2019`) is no postcode. A rural delivery number may
+# precede the town (`RD 1 Horowharetoa 5795`, NZ Post's rural addresses).
 _TAIL_NO_STATE = re.compile(
-    rf"(?:,[ \t]*\n?|[ \t]*\n)[ \t]*{_TOWN}[ \t]+(?!(?:19|20)\d\d\b)\d{{4}}(?![\w\-.,/]\w)"
+    rf"(?:,[ \t]*\n?|[ \t]*\n)[ \t]*(?:RD[ \t]+\d{{1,2}},?[ \t]+)?{_TOWN}[ \t]+"
+    r"(?!(?:19|20)\d\d\b)\d{4}(?![\w\-.,/]\w)"
+)
+# A post-office box instead of a street (`PO Box 581`, `GPO Box 12`, NZ's `Private Bag 4`):
+# an address only with the town and postcode after it, like a street line.
+_BOX = re.compile(
+    r"(?<![\w/\-])(?:P\.?[ \t]?O\.?[ \t]?Box|GPO[ \t]+Box|Private[ \t]+Bag|Locked[ \t]+Bag)"
+    r"[ \t]+\d{1,6}(?![\w\-])"
 )
 
 
@@ -99,6 +109,7 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
         Shape("street+unit", "", 0.55),
         Shape("street+state+postcode", "", 0.85),
         Shape("military", "", 0.85),
+        Shape("box+postcode", "", 0.85),
     )
     CONTEXT = (
         "address",
@@ -118,8 +129,8 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
     BOOST = 0.3
     CHECK = "state and postcode shape"
     # A house number, a space and a capital: every street line starts so; military mail has
-    # its APO/FPO/DPO line instead.
-    PREFILTER = re.compile(rf"\d,?[ \t]+[{_UP}]|[ADF]PO[ \t]+A[AEP][ \t]+\d")
+    # its APO/FPO/DPO line instead, a post-office box its number.
+    PREFILTER = re.compile(rf"\d,?[ \t]+[{_UP}]|[ADF]PO[ \t]+A[AEP][ \t]+\d|B(?:ox|ag)[ \t]+\d")
     MIN_DIGITS = MIN_RUN = 1  # candidates() is our own: the house number is the bound
 
     def __init__(self) -> None:
@@ -128,7 +139,8 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
 
     def check_note(self, shape: str) -> str:
         """Only a line with its state and postcode was checked by their shapes."""
-        return super().check_note(shape) if shape in ("street+state+postcode", "military") else ""
+        checked = ("street+state+postcode", "military", "box+postcode")
+        return super().check_note(shape) if shape in checked else ""
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines, extended over a unit and a town-state-postcode tail."""
@@ -147,3 +159,8 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
         if "PO " in text:
             for m in _MILITARY.finditer(text):
                 yield m.start(), m.end(), 0.85, "military"
+        if "Box" in text or "Bag" in text:
+            for m in _BOX.finditer(text):
+                tail = _TAIL.match(text, m.end()) or _TAIL_NO_STATE.match(text, m.end())
+                if tail:
+                    yield m.start(), tail.end(), 0.85, "box+postcode"

@@ -77,6 +77,13 @@ ADDRESSES = [
     ("Ulica na Grad 8\n8400 Tolmin", ["Ulica na Grad 8\n8400 Tolmin"]),
     ("Cesta na Senec 52\n993 90 Pavlovce", ["Cesta na Senec 52\n993 90 Pavlovce"]),
     ("Put 5 apples in the bowl. Put Away 3 boxes.", []),
+    # Croatian types after the name: crescent, branch road, short cut, estate.
+    ("Postal address: Šestinski vijenac 5, Nin", ["Šestinski vijenac 5, Nin"]),
+    ("Kraljevečki odvojak 5c/5\n99877 Sisak", ["Kraljevečki odvojak 5c/5\n99877 Sisak"]),
+    ("Dvoranski prečac 2c, 11425 Rijeka", ["Dvoranski prečac 2c, 11425 Rijeka"]),
+    ("Voćarsko naselje 33, Ludbreg", ["Voćarsko naselje 33, Ludbreg"]),
+    ("Gradsko naselje 33 puta veće", []),  # an everyday word: no town, postcode or cue
+    ("Adresa: Gradsko naselje 33", ["Gradsko naselje 33"]),
     # Mexican street types.
     ("Envío a Privada Hungría 499", ["Privada Hungría 499"]),
     ("Domicilio: Cerrada Norte Ramírez 12", ["Cerrada Norte Ramírez 12"]),

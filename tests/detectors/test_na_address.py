@@ -43,6 +43,21 @@ ADDRESSES = [
     ),
     ("95 Rohemanawa Street\nHorowharetoa 5795", ["95 Rohemanawa Street\nHorowharetoa 5795"]),
     ("We met at 12 Baker Street, London 2019.", []),
+    # Rural delivery before the town; a post-office box with its town and postcode.
+    (
+        "95 Rohemanawa Street\nRD 1 Horowharetoa 5795",
+        ["95 Rohemanawa Street\nRD 1 Horowharetoa 5795"],
+    ),
+    ("my new address is PO Box 86, Terepo 9852.", ["PO Box 86, Terepo 9852"]),
+    (
+        "Jackson and Bartlett\nP.O. Box 581\nRohengaurutau 9545",
+        ["P.O. Box 581\nRohengaurutau 9545"],
+    ),
+    ("GPO Box 12, Sydney NSW 2001", ["GPO Box 12, Sydney NSW 2001"]),
+    ("Private Bag 4, Matawai 2683", ["Private Bag 4, Matawai 2683"]),
+    ("See Box 4 in the 2019 report", []),
+    ("PO Box 12 was emptied on 3 May 2020", []),  # a box alone, no town and postcode
+    ("Our PO Box 12, since 2019", []),
     # Names in any script: CRMs write this layout for customers of every country.
     (
         "669 Бранков Wells Suite 102\nМиленковview, TX 57669",
