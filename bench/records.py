@@ -1,6 +1,7 @@
 """International records, file x category: noticescan vs plain Presidio, side by side in one run.
 
-Run: `.venv/bin/python -m bench.records [--records 1500] [--seed 11] [--ids 300] [--by-locale]`.
+Run: `.venv/bin/python -m bench.records [--records 1500] [--seed 11] [--ids 300] [--by-locale]
+[--other-locales] [--generator faker|mimesis]`.
 
 The corpus (bench/records_corpus.py) is ~1,500 records written by Faker in 19 locales into csv,
 form, letter, JSON and signature files. Both systems read the same text: every file goes
@@ -27,6 +28,7 @@ plain Presidio + 0.10) is checked on independently generated records that are no
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -156,12 +158,24 @@ def main() -> int:
         action="store_true",
         help="locales the generator does not otherwise use (records_corpus.OTHER_LOCALES)",
     )
+    ap.add_argument(
+        "--generator",
+        choices=("faker", "mimesis"),
+        default="faker",
+        help="who writes the people: Faker (the development set) or Mimesis (a second, "
+        "independent generator; optional, `pip install mimesis`; no IBANs, no national ids)",
+    )
     args = ap.parse_args()
 
     from detectors.registry import build_detector
 
+    if args.generator == "mimesis":
+        if importlib.util.find_spec("mimesis") is None:
+            print("bench.records: mimesis is not installed (pip install mimesis); skipped")
+            return 0
+        args.ids = 0  # national ids come from Faker's generators only
     locales = OTHER_LOCALES if args.other_locales else LOCALES
-    root, files = load(args.records, args.seed, locales)
+    root, files = load(args.records, args.seed, locales, args.generator)
     segments = extract(files)
     kb = sum(len(f.data) for f in files) / 1024
     print(f"corpus: {root} ({len(files)} files, {args.records} records, {kb:.0f} KB)")

@@ -29,6 +29,17 @@ def test_planted_emails_and_ibans_are_in_the_file(files):
             assert any(c.isdigit() for c in text)
 
 
+def test_mimesis_writes_the_same_shapes_with_its_own_people():
+    """The second generator: deterministic, every shape, never an IBAN, its names in the file."""
+    mimesis_files = generate(80, seed=3, generator="mimesis")
+    again = generate(80, seed=3, generator="mimesis")
+    assert [f.data for f in mimesis_files] == [f.data for f in again]
+    assert {f.shape for f in mimesis_files} == {"csv", "form", "letter", "json", "signature"}
+    assert not any("iban" in f.kinds for f in mimesis_files)
+    faker_files = generate(80, seed=3)
+    assert [f.data for f in mimesis_files[:5]] != [f.data for f in faker_files[:5]]
+
+
 def test_ids_are_valid_national_numbers():
     files = load_ids(40, seed=5)
     assert files and all("government_id" in f.planted for f in files)
