@@ -40,7 +40,7 @@ from detectors.name_shapes import (
     plausible_name,
 )
 from detectors.names import SpacyPersonRecognizer
-from detectors.pattern import REASON_KEY, ShapeRecognizer, normalise_context
+from detectors.pattern import REASON_KEY, ShapeRecognizer, norm_words, normalise_context
 from detectors.prefilter import traits
 from detectors.true_case import true_case
 from scanner.config import DetectorSettings
@@ -56,9 +56,22 @@ MEMO_TEXTS = 4096
 MEMO_CHARS = 400
 
 _PROSE_LINE = re.compile(r"[A-Z][a-z]")
+# Column headers of person names, in English and the languages of the notice's customers and
+# staff; matched against the normalised header (normalise_context), so they are normalised too.
+_NAME_HEADER_WORDS = (
+    "name|names|full name|surname|forename|first name|last name|given name|family name|"
+    "employee|contact|staff|customer|client|patient|tenant|applicant|candidate|member|"
+    "nombre|nombre completo|apellidos|nom|nom complet|prénom|nome|nome completo|cognome|"
+    "nominativo|naam|voornaam|achternaam|navn|fornavn|efternavn|etternavn|namn|förnamn|"
+    "efternamn|nimi|etunimi|sukunimi|imię|nazwisko|imię i nazwisko|jméno|příjmení|meno|"
+    "priezvisko|név|vorname|nachname|cliente|kunde|klant|kund|asiakas|klient|zákazník|"
+    "ügyfél|ansprechpartner|kontaktperson|contactpersoon|contacto|contatto|paciente|"
+    "patiënt|paziente|mitarbeiter|empleado|dipendente|medewerker|ansatt|anställd|pracownik"
+)
 _NAME_HEADER = re.compile(
-    r" (?:name|names|full name|surname|forename|first name|last name|given name|family name|"
-    r"employee|contact|staff|customer|client|patient|tenant|applicant|candidate|member) "
+    " (?:"
+    + "|".join(re.escape(w.strip()) for w in norm_words(_NAME_HEADER_WORDS.split("|")))
+    + ") "
 )
 _NOT_NAME_HEADER = re.compile(
     r" (?:company|supplier|vendor|product|file|user ?name|account|bank|street|town|city|country|"

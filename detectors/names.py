@@ -119,19 +119,59 @@ class SpacyPersonRecognizer(EntityRecognizer):
 
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
-_NAME = rf"(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+(?:[ \t](?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]"
+# Lower-case particles inside a name or opening a surname (`Auke van Hengel`, `Mr van Geenen`,
+# `María de la Cruz`), at most two in a row. A title is never the name's first word: it stays
+# outside the span (`Dear Mr van Geenen` is `van Geenen`).
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|dos|du|la|le|ten|ter)"
+_NAME = (
+    rf"(?!{_TITLE})(?:{_PARTICLE}[ \t]){{0,2}}(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+"
+    rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}(?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
+)
 _LABELS = (
     "name|full name|employee|employee name|contact|contact person|patient|applicant|candidate|"
     "tenant|landlord|signed|signature|payee|payer|beneficiary|account holder|account name|"
     "card ?holder|guarantor|next of kin|emergency contact|owner|author|prepared by|approved by|"
     "reviewed by|requested by|authori[sz]ed by|assigned to|manager|supervisor|witness|"
     "claimant|customer|client|member|guest|visitor|student|parent|guardian|driver|passenger|"
-    "attn|attention|c/o|sent by|on behalf of"
+    "attn|attention|c/o|sent by|on behalf of|customer name|contact name|"
+    # The same labels in the languages of the notice's customers and staff (forms, CRM exports)
+    "nombre|nombre completo|nom|nom complet|nome|nome completo|nominativo|naam|volledige naam|"
+    "navn|fulde navn|namn|nimi|imię i nazwisko|jméno|jméno a příjmení|meno|név|"
+    "cliente|kunde|kundin|klant|kund|asiakas|klient|zákazník|ügyfél|"
+    "ansprechpartner|kontaktperson|kontakt|contacto|contatto|contactpersoon|yhteyshenkilö|"
+    "titular|inhaber|kontoinhaber|empfänger|destinatario|destinataire|paciente|patiënt|"
+    "paziente|mitarbeiter|empleado|dipendente|medewerker|ansatt|anställd|pracownik|"
+    "vertreten durch|unterzeichnet|firmado|signé|firmato|getekend"
 )
+# Labels written as keys of JSON, YAML or config text (`"full_name": …`, `customer-name = …`):
+# only the ones that name a person. A bare `name` (`navn`, `nombre`) or `driver`, `owner`,
+# `contact` key names languages, regions, packages and devices as often as people: on 1,500
+# JSON and YAML files of a Python install and /usr/share, nearly every bare `"name"` value that
+# looked like a name was a language or a region (`Cheyenne`, `Lower Sorbian`, `Saint Peter`).
+_LABEL_KEYS = (
+    "full name|customer name|contact name|contact person|employee name|account holder|"
+    "account name|card ?holder|customer|client|employee|patient|applicant|candidate|tenant|"
+    "landlord|payee|payer|beneficiary|guarantor|next of kin|emergency contact|"
+    "nombre completo|nom complet|nome completo|nominativo|volledige naam|fulde navn|"
+    "imię i nazwisko|jméno a příjmení|cliente|kunde|kundin|klant|kund|asiakas|klient|"
+    "zákazník|ügyfél|ansprechpartner|kontaktperson|contactpersoon|yhteyshenkilö|titular|"
+    "kontoinhaber|paciente|patiënt|paziente|mitarbeiter|empleado|dipendente|medewerker|"
+    "ansatt|anställd|pracownik"
+).replace(" ", "[ _\\-]")
 _SIGN_OFF = (
     "thanks|thank you|many thanks|regards|kind regards|best regards|warm regards|best wishes|"
-    "best|cheers|sincerely|yours sincerely|yours faithfully|yours truly|yours|love|rgds|br"
+    "best|cheers|sincerely|yours sincerely|yours faithfully|yours truly|yours|love|rgds|br|"
+    # Closings of letters and mail in the languages of the notice's customers and staff
+    "saludos|un saludo|saludos cordiales|atentamente|cordialmente|cordialement|bien à vous|"
+    "bien cordialement|salutations|sincères salutations|mit freundlichen grüßen|"
+    "mit freundlichen grüssen|freundliche grüße|viele grüße|beste grüße|liebe grüße|"
+    "met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|hartelijke groet|"
+    "cordiali saluti|distinti saluti|saluti|un saluto|atenciosamente|cumprimentos|"
+    "melhores cumprimentos|med venlig hilsen|venlig hilsen|med vänliga hälsningar|"
+    "vänliga hälsningar|hälsningar|mvh|med vennlig hilsen|vennlig hilsen|"
+    "ystävällisin terveisin|terveisin|pozdrawiam|z poważaniem|s pozdravem|"
+    "s přátelským pozdravem|üdvözlettel|cu stimă|με εκτίμηση"
 )
 
 
@@ -170,6 +210,14 @@ class CuedNameRecognizer(ShapeRecognizer):
             0.85,
             group=1,
         ),
+        # The same labels as keys of JSON, YAML or config text: `"cliente": "Rosabel Angelini"`.
+        Shape(
+            "key",
+            rf"(?i:(?<![\w\-])[\"']?(?:{_LABEL_KEYS})[\"']?[ \t]*[:=][ \t]*[\"'](?:{_TITLE})?)"
+            rf"({_NAME})(?=[\"'])",
+            0.85,
+            group=1,
+        ),
         # A signature: the name alone on its line after `Thanks,` / `Kind regards`.
         Shape(
             "sign-off",
@@ -181,9 +229,13 @@ class CuedNameRecognizer(ShapeRecognizer):
     )
     DAMPING = ()
     BOOST = 0.0
+    # A word every cue holds (a closing's telling word: `Grüßen`, `groet`, `hilsen`), or the
+    # `:` of a label (every key shape has `:` or `=` too).
     PREFILTER = re.compile(
         r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
-        r"best|sincerely|yours|love|rgds|br)\b|:",
+        r"best|sincerely|yours|love|rgds|br|saludos?|atentamente|cordial\w*|vous|salutations|"
+        r"gr[üu](?:ß|ss)e\w*|groet\w*|salut[io]|atenciosamente|cumprimentos|hilsen|hälsningar|"
+        r"mvh|terveisin|pozdrawiam|poważaniem|pozdravem|üdvözlettel|stimă|εκτίμηση)\b|:|=",
         re.IGNORECASE,
     )
 

@@ -66,7 +66,7 @@ DAMPING_WORDS: tuple[str, ...] = (
     "item",
 )
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_ALNUM = re.compile(r"[\W_]+")  # letters of every script count: `jméno`, `straße`
 # recognition_metadata key of a result's explanation (Detection.reason, findings `reason`).
 REASON_KEY = "reason"
 

@@ -78,6 +78,22 @@ NAMES = [
     ("Hari Raya Card was found at the location. The plane was full.", []),
     ("Hari Raya Haji falls on Monday this year.", []),
     ("Hari Kumar signed the Diwali rota.", ["Hari Kumar"]),
+    # Names on no list, where a label or a closing in the customer's language says who it is
+    # (a second generator's names, Mimesis: the lists came from Faker's).
+    ("Cliente: Janete Gaspar", ["Janete Gaspar"]),
+    ("Kunde: Urho Hiltunen", ["Urho Hiltunen"]),
+    ("Imię i nazwisko: Xanten Baumann", ["Xanten Baumann"]),
+    ("Saludos,\nMayson Lensinck", ["Mayson Lensinck"]),
+    ("Met vriendelijke groet\nUrho Hiltunen\nKopijyvä", ["Urho Hiltunen"]),
+    ("Mit freundlichen Grüßen\n\nGriswold Essert", ["Griswold Essert"]),
+    # Particles inside a name or opening a surname; a title stays outside the span.
+    ("Best regards\nAuke van Hengel\nDico", ["Auke van Hengel"]),
+    ("Dear Mr van Geenen,\nthank you.", ["van Geenen"]),
+    # Keys of JSON or config text that name a person; a bare `name` key names anything.
+    ('{"id": 1, "cliente": "Rosabel Angelini", "tel": "+39 6 25639647"}', ["Rosabel Angelini"]),
+    ("customer_name = 'Hawarth Halberg'", ["Hawarth Halberg"]),
+    ('{"code": "chy", "name": "Cheyenne"}, {"name": "Lower Sorbian"}', []),
+    ("Saludos desde Madrid, todo bien.", []),
 ]
 
 

@@ -1,5 +1,7 @@
 """Tables: the header is context for every cell, never a neighbour cell; names by column."""
 
+import pytest
+
 from detectors.registry import build_detector
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -40,6 +42,16 @@ def test_name_column_by_header_and_by_sample(detector):
         detector, ("Col1",), [["Oliver Bennett"], ["Sarah Thompson"], ["Amir Khan"], ["Jane Doe"]]
     )
     assert {loc for loc, e, _ in unnamed if e == "PERSON"} >= {"Sheet1!A2", "Sheet1!A5"}
+
+
+@pytest.mark.parametrize("header", ["Navn", "Nombre", "Imię i nazwisko", "Kunde", "Jméno"])
+def test_name_column_headed_in_the_customers_language(detector, header):
+    """Names on no list (a second generator's) are names because the column says so."""
+    rows = [["Hawarth Halberg", "+45 76 36 65 14"], ["Fastulf Weiss", ""]]
+    named = table(detector, (header, "Telefon"), rows)
+    assert ("Sheet1!A2", "PERSON", "Hawarth Halberg") in named
+    assert ("Sheet1!A3", "PERSON", "Fastulf Weiss") in named
+    assert not any(e == "PERSON" for _, e, _ in table(detector, ("Code", "Telefon"), rows))
 
 
 def test_company_and_city_columns_hold_no_people(detector):
