@@ -52,7 +52,7 @@ _NUMBER = (
 # Type words before the name. STRONG ones are street words and little else; WEAK ones also
 # mean a square, a park, a district or an everyday thing.
 _TYPES_FIRST_STRONG = (
-    "Rua|R\\.|Avenida|Av\\.|Av|Avda\\.|Calle|C/|Carrer|Via|Viale|Vicolo|Piazza|Piazzale|Corso|"
+    "Rua|R\\.|Avenida|Avenija|Av\\.|Av|Avda\\.|Calle|C/|Carrer|Via|Viale|Vicolo|Piazza|Piazzale|Corso|"
     "Contrada|Travessa|Praça|Estrada|Rodovia|Alameda|Paseo|Passeig|Carretera|Ctra\\.|Callejón|"
     "Travesía|Urbanización|Glorieta|Rambla|Calçada|Largo|Strada|Rue|Avenue|Boulevard|"
     "Chaussée|Chemin|Quai|Impasse|Allée|Venelle|Ruelle|Rúa|ul\\.|Ul\\.|ulica|Ulica|al\\.|Al\\.|aleja|Aleja|"
@@ -96,15 +96,21 @@ _TYPE_AFTER = (
     "tänav|puiestee|prospektas|aleja|bulevardi|Straße|Strasse|Allé|Allee|Gasse|Weg|Platz|"
     "pot|put|obala|nabrežje|šetalište|prolaz|"
     # Croatian, Serbian and Bosnian: crescent, branch road, short cut, estate, approach, steps
-    "vijenac|odvojak|prečac|naselje|prilaz|stube|ogranak|poljana|sokak|bulevar|steza"
+    "vijenac|odvojak|prečac|naselje|prilaz|stube|ogranak|poljana|sokak|bulevar|steza|"
+    # Hungarian (alley, row, promenade, avenue, embankment) and Estonian (road, highway, side
+    # street, square)
+    "köz|sor|sétány|fasor|rakpart|tee|maantee|mnt|põik|väljak"
 )
 # Of those, the words with an everyday sense too (an estate, a meadow, steps, a short cut): weak,
 # so a town, a postcode or a cue decides.
-_TYPE_AFTER_WEAK = frozenset("vijenac prečac naselje prilaz stube ogranak poljana steza".split())
+_TYPE_AFTER_WEAK = frozenset(
+    "vijenac prečac naselje prilaz stube ogranak poljana steza sor tee väljak".split()
+)
 _CORE = re.compile(
     r"(?<![\w\-/.])(?:"
     rf"(?P<tf>{_TYPE_FIRST})[ \t]+(?P<tfname>{_NAME}),?[ \t]+{_NUMBER}"
-    rf"|{_CAP}(?:[ \t]+{_CAP})?[ \t]+(?P<ta>{_TYPE_AFTER})[ \t]+{_NUMBER}"
+    # A lower-case word may stand between (`Árpád fejedelem út 751`, `Dobó István utca`).
+    rf"|{_CAP}(?:[ \t]+(?:{_CAP}|[^\W\d_A-ZÀ-ÖØ-Þ]+))?[ \t]+(?P<ta>{_TYPE_AFTER})[ \t]+{_NUMBER}"
     rf"|{_NUMBER},?[ \t]+(?:bis[ \t]+|ter[ \t]+)?(?P<fr>{_FR_TYPE})[ \t]+{_NAME}"
     # Number first in other languages too (`488 Østervej`, `749 Via Caporciano`).
     rf"|{_NUMBER},?[ \t]+(?P<nf>{_CAP}['’]?(?:[ \t]+(?:{_PART}[ \t]+)*{_CAP}['’]?){{0,3}})"

@@ -87,10 +87,11 @@ _MILITARY = re.compile(
 )
 # New Zealand (and Australian mail written without the state): the town, then a four-digit
 # postcode; a year after a town (`London 2019`) is no postcode. A rural delivery number may
-# precede the town (`RD 1 Horowharetoa 5795`, NZ Post's rural addresses).
+# precede the town (`RD 1 Horowharetoa 5795`, NZ Post's rural addresses). A Canadian postal
+# code is telling enough without its province (`Kernersville Z8Z 3S5`).
 _TAIL_NO_STATE = re.compile(
     rf"(?:,[ \t]*\n?|[ \t]*\n)[ \t]*(?:RD[ \t]+\d{{1,2}},?[ \t]+)?{_TOWN}[ \t]+"
-    r"(?!(?:19|20)\d\d\b)\d{4}(?![\w\-.,/]\w)"
+    r"(?:(?!(?:19|20)\d\d\b)\d{4}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d)(?![\w\-.,/]\w)"
 )
 # A post-office box instead of a street (`PO Box 581`, `GPO Box 12`, NZ's `Private Bag 4`):
 # an address only with the town and postcode after it, like a street line.

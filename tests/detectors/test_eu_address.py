@@ -83,6 +83,13 @@ ADDRESSES = [
     ("Dvoranski prečac 2c, 11425 Rijeka", ["Dvoranski prečac 2c, 11425 Rijeka"]),
     ("Voćarsko naselje 33, Ludbreg", ["Voćarsko naselje 33, Ludbreg"]),
     ("Gradsko naselje 33 puta veće", []),  # an everyday word: no town, postcode or cue
+    # Hungarian and Estonian types after the name, a lower-case word between; Croatian Avenija.
+    ("Árpád fejedelem út 751, 3510 Martfű", ["Árpád fejedelem út 751, 3510 Martfű"]),
+    ("Mókus köz 942\n9469 Kaba", ["Mókus köz 942\n9469 Kaba"]),
+    ("Kanepi maantee 12, 73396 Loksa", ["Kanepi maantee 12, 73396 Loksa"]),
+    ("Pärnu mnt 10, Tallinn", ["Pärnu mnt 10, Tallinn"]),
+    ("Avenija Masarykova 407, 90197 Županja", ["Avenija Masarykova 407, 90197 Županja"]),
+    ("Place your tee 3 metres away", []),
     ("Adresa: Gradsko naselje 33", ["Gradsko naselje 33"]),
     # Mexican street types.
     ("Envío a Privada Hungría 499", ["Privada Hungría 499"]),

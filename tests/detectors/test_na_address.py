@@ -56,6 +56,9 @@ ADDRESSES = [
     ("GPO Box 12, Sydney NSW 2001", ["GPO Box 12, Sydney NSW 2001"]),
     ("Private Bag 4, Matawai 2683", ["Private Bag 4, Matawai 2683"]),
     ("See Box 4 in the 2019 report", []),
+    # A Canadian postal code after the town, no province.
+    ("403 Early Avenue, Kernersville Z8Z 3S5", ["403 Early Avenue, Kernersville Z8Z 3S5"]),
+    ("1358 Lorne Avenue\nMokena P0Z 7R5", ["1358 Lorne Avenue\nMokena P0Z 7R5"]),
     ("PO Box 12 was emptied on 3 May 2020", []),  # a box alone, no town and postcode
     ("Our PO Box 12, since 2019", []),
     # Names in any script: CRMs write this layout for customers of every country.
