@@ -39,7 +39,7 @@ from detectors.name_shapes import (
     looks_like_company,
     plausible_name,
 )
-from detectors.names import SpacyPersonRecognizer
+from detectors.names import SpacyPersonRecognizer, addressee, addressee_result, addressees
 from detectors.pattern import REASON_KEY, ShapeRecognizer, norm_words, normalise_context
 from detectors.prefilter import traits
 from detectors.true_case import true_case
@@ -404,6 +404,7 @@ class _Plan:
             tables[n] = cols
         parts: set[str] = set()
         if self.det.wants_people:
+            self._addressees(texts)
             for text_seg, found, _ in texts.values():
                 parts |= name_parts(text_seg.text, self.det.named(found))
         for n, seg in enumerate(self.segments):
@@ -417,6 +418,30 @@ class _Plan:
                         yield lines.place(d) if lines else d
                 continue
             yield from self._table_detections(seg, tables[n])
+
+    def _addressees(
+        self, texts: dict[int, tuple[TextSegment, list[RecognizerResult], _Lines | None]]
+    ) -> None:
+        """Add the names written right above a postal address (names.addressee).
+
+        The line above may be in the same text (a letter's lines read as one block) or be the
+        whole of the segment before (a document's paragraphs are segments of their own).
+        """
+        for n, (seg, found, _) in texts.items():
+            known = self.det.explained(found)
+            found += addressees(seg.text, known)
+            before = texts.get(n - 1)
+            if before is None or "\n" in before[0].text.strip():
+                continue
+            lead = len(seg.text) - len(seg.text.lstrip())
+            if not any(r.entity_type == "ADDRESS" and r.start == lead for r in known):
+                continue
+            span = addressee(before[0].text)
+            if span and not any(
+                r.entity_type == "PERSON" and r.start < span[1] and span[0] < r.end
+                for r in before[1]
+            ):
+                before[1].append(addressee_result(*span))
 
     def _table_detections(
         self, seg: TableSegment, cols: list[tuple[_Column, list[RecognizerResult]]]

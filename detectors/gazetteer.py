@@ -22,7 +22,7 @@ from importlib import import_module
 
 # Words that open a surname and are written in lower case (`van der Berg`, `de la Cruz`).
 PARTICLES = frozenset(
-    "van von der den de del della di da das dos du la le st st. bin ibn al el ten ter".split()
+    "van von der den de del della di da das do dos du la le st st. bin ibn al el te ten ter".split()
 )
 
 

@@ -16,20 +16,22 @@ from the model (the detect-secrets habit of filters as their own layer):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors.gazetteer import is_common, is_forename, is_surname, is_word, known
+from detectors.gazetteer import PARTICLES, is_common, is_forename, is_surname, is_word, known
 from detectors.name_shapes import (
     GROUP_WORDS,
+    NON_NAME_HEADS,
     looks_like_company,
     name_evidence,
     plausible_name,
     trim,
     used_in_lower_case,
 )
-from detectors.pattern import Shape, ShapeRecognizer
+from detectors.pattern import REASON_KEY, Shape, ShapeRecognizer
 from detectors.true_case import mostly_foreign
 
 _DETERMINER = re.compile(r"(?i:\b(?:the|a|an|my|your|our|their))[ \t]+$")
@@ -123,7 +125,7 @@ _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]"
 # Lower-case particles inside a name or opening a surname (`Auke van Hengel`, `Mr van Geenen`,
 # `María de la Cruz`), at most two in a row. A title is never the name's first word: it stays
 # outside the span (`Dear Mr van Geenen` is `van Geenen`).
-_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|dos|du|la|le|ten|ter)"
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|do|dos|du|la|le|te|ten|ter)"
 _NAME = (
     rf"(?!{_TITLE})(?:{_PARTICLE}[ \t]){{0,2}}(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+"
     rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}(?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
@@ -159,6 +161,16 @@ _LABEL_KEYS = (
     "kontoinhaber|paciente|patiënt|paziente|mitarbeiter|empleado|dipendente|medewerker|"
     "ansatt|anställd|pracownik"
 ).replace(" ", "[ _\\-]")
+# A bare `name` key (in the customers' languages too) or `contact`: a person only inside a
+# record that also holds a way to reach or identify someone (CuedNameRecognizer.candidates).
+_BARE_KEYS = "name|full name|nombre|nom|nome|naam|navn|namn|nimi|jméno|meno|név|contact|kontakt"
+_BARE_KEY_RX = _BARE_KEYS.replace(" ", "[ _\\-]")
+_RECORD_KEYS = re.compile(
+    r"(?i:[\"']?(?:e[ _\-]?mail|e[ _\-]?post|sähköposti|phone|tel|telefon\w*|telephone|mobile?|"
+    r"mobil\w*|cell\w*|matkapuhelin|address|adress\w*|adres|osoite|dirección|direccion|"
+    r"indirizzo|morada|endereço|anschrift|birth\w*|dob|iban|card\w*)[\"']?[ \t]*[:=])"
+)
+_RECORD_WINDOW = 300  # characters either side: one JSON record, one config block
 _SIGN_OFF = (
     "thanks|thank you|many thanks|regards|kind regards|best regards|warm regards|best wishes|"
     "best|cheers|sincerely|yours sincerely|yours faithfully|yours truly|yours|love|rgds|br|"
@@ -218,6 +230,14 @@ class CuedNameRecognizer(ShapeRecognizer):
             0.85,
             group=1,
         ),
+        # A bare `name` key: only inside a person's record (candidates()).
+        Shape(
+            "record key",
+            rf"(?i:(?<![\w\-])[\"']?(?:{_BARE_KEY_RX})[\"']?[ \t]*[:=][ \t]*"
+            rf"[\"'](?:{_TITLE})?)({_NAME})(?=[\"'])",
+            0.85,
+            group=1,
+        ),
         # A signature: the name alone on its line after `Thanks,` / `Kind regards`.
         Shape(
             "sign-off",
@@ -239,6 +259,19 @@ class CuedNameRecognizer(ShapeRecognizer):
         re.IGNORECASE,
     )
 
+    def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
+        """The shapes' matches; a bare `name` key's only beside a contact or address key.
+
+        `{"name": "Cheyenne", "code": "chy"}` in a language table is no person; `{"name":
+        "Hawarth Halberg", "e_mail": …}` in a customer export is one.
+        """
+        for start, end, score, shape in super().candidates(text):
+            if shape == "record key" and not _RECORD_KEYS.search(
+                text, max(0, start - _RECORD_WINDOW), end + _RECORD_WINDOW
+            ):
+                continue
+            yield start, end, score, shape
+
     def validate(self, value: str) -> bool:
         """The shape filter; a lower-case word only when it is a listed forename."""
         if value.islower():
@@ -251,3 +284,84 @@ class CuedNameRecognizer(ShapeRecognizer):
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
         """Company evidence drops the span."""
         return 0.0 if looks_like_company(text, start, end) else score
+
+
+# A line that may be an addressee: an optional title, then two to four name words (initials
+# and lower-case particles allowed), nothing else on the line.
+_ADDRESSEE = re.compile(
+    rf"[ \t]*({_TITLE}[ \t]*)?((?!{_TITLE})(?:(?:[{_UP}]\.){{1,2}}[ \t]*|[{_UP}][ \t]+)?"
+    rf"[{_UP}][\w'’\-]+"
+    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}(?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}})[ \t,]*"
+)
+
+
+# House names open many UK address blocks (`Rose Cottage`, `Hill Farm`, `The Old Rectory`):
+# a line above a street that ends in one of these, or in a place word, names the house.
+_HOUSE_WORDS = frozenset(
+    "cottage cottages farm farmhouse lodge barn villa manor grange view croft bungalow rectory "
+    "vicarage mews chambers buildings works estate nurseries stables orchard hollow rise ridge "
+    "end green oaks pines firs lea meadow meadows paddock retreat haven barns mansion".split()
+)
+
+
+def addressee(line: str) -> tuple[int, int] | None:
+    """The name on a line written above a postal address, as (start, end) in the line, or None.
+
+    A letter, an envelope window, a delivery note or a signature block puts the person's name
+    on the line right above their street (`Fee van Dunnewoldt` / `Noorderstraat 705, Heusden`):
+    the address block is the cue, as a label would be, for names on no list. A company or a
+    department there (`Harrison Ltd`, `Customer Services`) is not taken: company evidence, or
+    every word an English dictionary word, rules the line out.
+    """
+    m = _ADDRESSEE.fullmatch(line)
+    if m is None:
+        return None
+    value = m.group(2)
+    if len(value.split()) < 2 and not m.group(1):
+        return None  # one word above a street is a house, a company or a town as often
+    words = [w for w in value.split() if w.casefold() not in PARTICLES]
+    if not plausible_name(value) or any(w in GROUP_WORDS for w in value.casefold().split()):
+        return None
+    if words[-1].casefold() in _HOUSE_WORDS or words[-1].casefold() in NON_NAME_HEADS:
+        return None  # `Rose Cottage`, `Amanda House`: the house, not its owner
+    if all(is_word(w) and not is_forename(w) for w in words):
+        return None
+    if looks_like_company(line, m.start(2), m.end(2)):
+        return None
+    return m.start(2), m.end(2)
+
+
+def addressees(text: str, found: list[RecognizerResult]) -> list[RecognizerResult]:
+    """PERSON results for addressee lines right above an ADDRESS result in the same text."""
+    people = [(r.start, r.end) for r in found if r.entity_type == "PERSON"]
+    out: list[RecognizerResult] = []
+    for r in found:
+        if r.entity_type != "ADDRESS":
+            continue
+        line_start = text.rfind("\n", 0, r.start) + 1
+        if text[line_start : r.start].strip() or line_start == 0:
+            continue  # the address does not open its line, or no line above it
+        above = text.rfind("\n", 0, line_start - 1) + 1
+        span = addressee(text[above : line_start - 1])
+        if span is None:
+            continue
+        start, end = above + span[0], above + span[1]
+        if any(a < end and start < b for a, b in people):
+            continue
+        people.append((start, end))
+        out.append(addressee_result(start, end))
+    return out
+
+
+def addressee_result(start: int, end: int) -> RecognizerResult:
+    """A PERSON result found by the address below it (its reason says so)."""
+    return RecognizerResult(
+        "PERSON",
+        start,
+        end,
+        0.85,
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: "AddresseeLine",
+            REASON_KEY: "AddresseeLine: name line above a postal address",
+        },
+    )

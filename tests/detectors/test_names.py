@@ -94,7 +94,45 @@ NAMES = [
     ("customer_name = 'Hawarth Halberg'", ["Hawarth Halberg"]),
     ('{"code": "chy", "name": "Cheyenne"}, {"name": "Lower Sorbian"}', []),
     ("Saludos desde Madrid, todo bien.", []),
+    # A bare `name` or `contact` key: a person inside a record with a way to reach them.
+    ('{"id": 1, "navn": "Hawarth Halberg", "e_mail": "halo1915@duck.com"}', ["Hawarth Halberg"]),
+    ('"author": {"name": "Donald Stufft", "email": "donald@stufft.io"}', ["Donald Stufft"]),
+    (
+        '{\n  "namn": "Athledis Pettersson",\n  "adress": {"ort": "Hagby"}\n}',
+        ["Athledis Pettersson"],
+    ),
+    ('{"contact": "Elef Arvesen", "telephone": "+47 1571 0883"}', ["Elef Arvesen"]),
+    ('{"code": "chy", "name": "Cheyenne"}, {"name": "Lower Sorbian"}', []),
+    # Portuguese and Dutch particles.
+    ("Name: Jénifer do Couto", ["Jénifer do Couto"]),
+    ("Klant: Sepp te Colve", ["Sepp te Colve"]),
+    # The line above a postal address is its addressee; a house or a department is not.
+    ("Fee van Dunnewoldt\nNoorderstraat 705, 1234 AB Heusden", ["Fee van Dunnewoldt"]),
+    ("Mrs J Halberg\n12 High Street, Leeds LS1 2AB", ["J Halberg"]),
+    ("Rose Cottage\n12 High Street, Leeds LS1 2AB", []),
+    ("Customer Services\n12 High Street, Leeds LS1 2AB", []),
+    ("Harrison Ltd\n12 High Street, Leeds LS1 2AB", []),
 ]
+
+
+def test_addressee_in_the_paragraph_above_the_address(detector):
+    """A document's paragraphs are segments: the name may be the whole segment before."""
+    from scanner.extract.base import TextSegment
+
+    segments = [
+        TextSegment("paragraph 1", "Hawarth Halberg"),
+        TextSegment("paragraph 2", "12 High Street, Leeds LS1 2AB"),
+        TextSegment("paragraph 3", "Customer Services"),
+        TextSegment("paragraph 4", "12 High Street, Leeds LS1 2AB"),
+    ]
+    people = [
+        (d.location, d.value, d.reason)
+        for d in detector.detect(segments)
+        if d.entity_type == "PERSON"
+    ]
+    assert people == [
+        ("paragraph 1", "Hawarth Halberg", "AddresseeLine: name line above a postal address")
+    ]
 
 
 @pytest.mark.parametrize(("text", "values"), NAMES)

@@ -54,6 +54,12 @@ def test_name_column_headed_in_the_customers_language(detector, header):
     assert not any(e == "PERSON" for _, e, _ in table(detector, ("Code", "Telefon"), rows))
 
 
+def test_name_cells_in_central_european_letters_and_with_particles(detector):
+    rows = [["Jaromił Makowiecka"], ["Faya van Lueten"], ["Jan Šmejkal"], ["Yaro Van den Bossche"]]
+    named = {v for _, e, v in table(detector, ("Customer",), rows) if e == "PERSON"}
+    assert named == {"Jaromił Makowiecka", "Faya van Lueten", "Jan Šmejkal", "Yaro Van den Bossche"}
+
+
 def test_company_and_city_columns_hold_no_people(detector):
     rows = [
         ["Johnson Matthey", "Manchester"],
