@@ -226,12 +226,17 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         a text names only when such runs exist (most texts have none).
         """
         found: list[tuple[int, int]] = []
+        # A merely possible GB reading may be valid elsewhere: it is yielded last, and only
+        # where no later pass read the same digits (analyze keeps the first reading of a span,
+        # so `M: 0765211763` was a 0.3 GB guess instead of a valid labelled number).
+        possible: list[tuple[int, int, float, str]] = []
         for start, end, number in _gb_matches(text):
             verdict = self._judge(text, start, end, number, "GB")
-            if verdict:
-                if verdict[0] >= 0.6:  # a merely possible GB reading may be valid elsewhere
-                    found.append((start, end))
+            if verdict and verdict[0] >= 0.6:
+                found.append((start, end))
                 yield start, end, *verdict
+            elif verdict:
+                possible.append((start, end, *verdict))
         starts, reach = _index(found)  # in text order: the matcher reads left to right
         left = [
             r
@@ -259,7 +264,11 @@ class PhoneNumberRecognizer(ShapeRecognizer):
                     yield start, end, verdict[0], shape
                     found.append((start, end))
                     break
-        yield from self._nanp(text, found, labelled_column)
+        read = set(found)
+        for start, end, score, shape in self._nanp(text, found, labelled_column):
+            read.add((start, end))
+            yield start, end, score, shape
+        yield from (p for p in possible if (p[0], p[1]) not in read)
 
     def check_note(self, shape: str) -> str:
         """A pass-4 number was checked by its layout, not by the library."""
