@@ -58,8 +58,8 @@ def _widest(sample: str, dialect: type[csv.Dialect] | csv.Dialect) -> str | None
     if sample and sample[-1] not in "\r\n":
         lines = lines[:-1]  # the sample may end inside a row
     lines = [line for line in lines if line.strip()][:50]
-    if len(lines) < 2:
-        return None
+    if not lines:
+        return None  # one row of a one-row export is a row too: its widest split is the one
 
     def width(delimiter: str) -> int:
         quote = getattr(dialect, "quotechar", None) or '"'

@@ -91,6 +91,18 @@ def test_csv_semicolons_with_decimal_commas_split_on_the_semicolon() -> None:
     }
 
 
+def test_one_row_csv_splits_on_the_semicolon_too() -> None:
+    data = b"Lily Dercks;Ten Cate;6,29 EUR;+31 6 75900011;07.04.2019\n"
+    node = one(data, "row.csv")
+    assert node.outputs[0].header == (
+        "Lily Dercks",
+        "Ten Cate",
+        "6,29 EUR",
+        "+31 6 75900011",
+        "07.04.2019",
+    )
+
+
 def test_csv_keeps_the_comma_when_it_gives_more_fields() -> None:
     """A `;` inside one column on every row must not make the file a `;` file."""
     data = b"name,amount,tags\nAnn,3,a;b\nBob,4,c;d\n"
