@@ -10,7 +10,8 @@ One run prints, for noticescan against plain Presidio:
 - PERSON precision / recall / F2 on the human-labelled corpora nobody here wrote
   (bench/independent.py, /work/shared/corpora): the quality bar;
 - file x category F2 on the international records (bench/records.py; our own generator, a
-  smoke measure, not the bar).
+  smoke measure, not the bar), and on the same records with the people written by a second
+  generator (`--generator mimesis`, where the checkout's bench.records has it).
 
 `--baseline DIR` measures another checkout (say a `git worktree` of main) the same way in the
 same run, and prints both side by side: the before/after of a change. Each checkout is
@@ -21,6 +22,8 @@ process for the quality benches), with this checkout's venv.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import inspect
 import json
 import os
 import subprocess
@@ -58,13 +61,24 @@ def quality(args: argparse.Namespace) -> dict[str, Any]:
     from scanner.categories import category_of
     from scanner.config import DetectorSettings
 
-    _, files = records.load(args.records, 11)
-    segments = records.extract(files)
-    ours, _ = records.run(segments, build_detector(DetectorSettings()).detect, category_of)
-    plain_det = PlainPresidio(DetectorSettings())
-    plain, _ = records.run(segments, plain_det.detect, records.PLAIN_CATEGORY.get)
-    for name, found in (("noticescan", ours), ("presidio", plain)):
-        out["records"][name] = list(records.prf(records.total(records.score(files, found))))
+    detector, plain_det = build_detector(DetectorSettings()), PlainPresidio(DetectorSettings())
+    generators = ["faker"]
+    # The second generator (stop 26): only where this checkout's bench.records has it and
+    # mimesis is installed (a baseline checkout may predate it).
+    if "generator" in inspect.signature(records.load).parameters and importlib.util.find_spec(
+        "mimesis"
+    ):
+        generators.append("mimesis")
+    for generator in generators:
+        key = "records" if generator == "faker" else f"records_{generator}"
+        extra = {} if generator == "faker" else {"generator": generator}
+        _, files = records.load(args.records, 11, **extra)
+        segments = records.extract(files)
+        ours, _ = records.run(segments, detector.detect, category_of)
+        plain, _ = records.run(segments, plain_det.detect, records.PLAIN_CATEGORY.get)
+        out[key] = {}
+        for name, found in (("noticescan", ours), ("presidio", plain)):
+            out[key][name] = list(records.prf(records.total(records.score(files, found))))
     return out
 
 
@@ -163,11 +177,26 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             ns, pr = s["noticescan"], s["presidio"]
             cells += f" | {ns[0]:.3f} {ns[1]:.3f} {ns[3]:.3f} {pr[0]:.3f} {pr[1]:.3f} {pr[3]:.3f}"
         print(f"{c:14}{cells}")
-    print("\n== records, file x category (bench.records, our generator: smoke): P / R / F2")
-    for n in names:
-        o, p = results[n]["records"]["noticescan"], results[n]["records"]["presidio"]
-        print(f"{n:14} noticescan {o[0]:.3f} {o[1]:.3f} {o[3]:.3f}   "
-              f"presidio {p[0]:.3f} {p[1]:.3f} {p[3]:.3f}")  # fmt: skip
+    _report_records(results, names)
+
+
+def _report_records(results: dict[str, dict[str, Any]], names: list[str]) -> None:
+    """The records' file x category figures, per generator present, per checkout."""
+    titles = {
+        "records": "bench.records, our generator (Faker): smoke",
+        "records_mimesis": "bench.records --generator mimesis, a second generator",
+    }
+    for key, title in titles.items():
+        if not any(key in results[n] for n in names):
+            continue
+        print(f"\n== records, file x category ({title}): P / R / F2")
+        for n in names:
+            if key not in results[n]:
+                print(f"{n:14} -")
+                continue
+            o, p = results[n][key]["noticescan"], results[n][key]["presidio"]
+            print(f"{n:14} noticescan {o[0]:.3f} {o[1]:.3f} {o[3]:.3f}   "
+                  f"presidio {p[0]:.3f} {p[1]:.3f} {p[3]:.3f}")  # fmt: skip
 
 
 def main() -> int:
