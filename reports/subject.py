@@ -79,11 +79,38 @@ class Subject:
         """Every hash to look for under one key; a hash reached by two forms is kept once."""
         out: dict[str, Wanted] = {}
         for opt, value in self.values.items():
-            forms = name_forms(value) if opt == "name" else [(opt, value, True, None)]
+            if opt == "name":
+                forms = name_forms(value)
+            elif opt == "phone":
+                forms = phone_forms(value)
+            else:
+                forms = [(opt, value, True, None)]
             for form, text, counts, part in forms:
                 h = redactor.hash(OPTIONS[opt], text)
                 out.setdefault(h, Wanted(h, opt, form, counts, part))
         return list(out.values())
+
+
+NATIONAL = "phone, written nationally"
+
+
+def phone_forms(phone: str) -> list[tuple[str, str, bool, str | None]]:
+    """(form, text, counts, part) for the phone as given and, if foreign, as written at home.
+
+    A scan hashes a phone number in its E.164 form, reading a number written without its
+    country code as a GB one (scanner.privacy.normalise): a French customer's `07 65 21 17 63`
+    in a letter is hashed as +44 7652117 63. A subject asked for as `+33 7 65 21 17 63` is
+    therefore also looked for in that form, or the letter would not be found.
+    """
+    forms: list[tuple[str, str, bool, str | None]] = [("phone", phone, True, None)]
+    try:
+        number = phonenumbers.parse(phone, "GB")
+    except phonenumbers.NumberParseException:
+        return forms
+    if number.country_code != 44:
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        forms.append((NATIONAL, national, True, None))
+    return forms
 
 
 def name_forms(name: str) -> list[tuple[str, str, bool, str | None]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.subject import FULL, INITIAL, REVERSED, name_forms, subject
+from reports.subject import FULL, INITIAL, NATIONAL, REVERSED, name_forms, subject
 from scanner.errors import InputError
 from scanner.privacy import Redactor
 
@@ -72,6 +72,23 @@ def test_good_values_hash_as_the_scanner_hashes_what_it_finds() -> None:
         INITIAL: r.hash("PERSON", "Z. Kowalczyk"),
     }
     assert all(w.counts for w in wanted if w.form not in (INITIAL, "forename", "surname"))
+
+
+def test_a_foreign_phone_is_also_looked_for_as_written_at_home() -> None:
+    """A foreign number is also looked for in its national form, as a scan hashes it.
+
+    The scanner reads `07 65 21 17 63` in a French customer's letter as a GB-style number; a
+    subject asked for as `+33 7 65 21 17 63` must reach that finding too.
+    """
+    r = Redactor(b"k" * 32)
+    wanted = subject(phone="+33 7 65 21 17 63").wanted(r)
+    assert {w.form: w.value_hash for w in wanted} == {
+        "phone": r.hash("PHONE_NUMBER", "+33765211763"),
+        NATIONAL: r.hash("PHONE_NUMBER", "0765211763"),
+    }
+    assert all(w.counts and w.matched_on == "phone" for w in wanted)
+    # A GB number written either way is one hash already: no second form.
+    assert [w.form for w in subject(phone="+44 20 7946 0018").wanted(r)] == ["phone"]
 
 
 def test_masked_values_hide_what_was_asked() -> None:
