@@ -433,6 +433,9 @@ class _Plan:
             before = texts.get(n - 1)
             if before is None or "\n" in before[0].text.strip():
                 continue
+            higher = texts.get(n - 2)
+            if higher and any(r.entity_type == "PERSON" for r in self.det.explained(higher[1])):
+                continue  # a signature's person, then its company, then the street
             lead = len(seg.text) - len(seg.text.lstrip())
             if not any(r.entity_type == "ADDRESS" and r.start == lead for r in known):
                 continue

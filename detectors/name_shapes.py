@@ -170,7 +170,10 @@ _LONGEST_LOOKALIKE = max(len(c) for c in COMPANY_LOOKALIKES)
 COMPANY_SUFFIX = re.compile(
     r"^[ \t]*(?:,[ \t]*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|"
     r"& Co|and Co|Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust|Corp|"
-    r"Corporation)\b"
+    r"Corporation|"
+    # Legal forms of the countries the notice's customers and suppliers are in
+    r"Oyj|Oy|ASA|A/S|ApS|AB|NV|N\.V\.|B\.V\.|SpA|S\.p\.A\.|Srl|S\.r\.l\.|SARL|SAS|S\.A\.|"
+    r"Kft|Zrt|Nyrt|Lda|Ltda|KG|d\.o\.o\.|s\.r\.o\.|Sp\. z o\.o\.|Gruppen)(?!\w)"
 )
 # Words of group mailboxes and teams that sign or receive mail (`Accounts Payable`, `IT Support`).
 GROUP_WORDS = frozenset(

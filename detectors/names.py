@@ -345,6 +345,9 @@ def addressees(text: str, found: list[RecognizerResult]) -> list[RecognizerResul
         span = addressee(text[above : line_start - 1])
         if span is None:
             continue
+        higher = text.rfind("\n", 0, max(0, above - 1)) + 1
+        if above and any(higher <= a < above - 1 for a, _ in people):
+            continue  # a signature: the person's line, then the company's above the street
         start, end = above + span[0], above + span[1]
         if any(a < end and start < b for a, b in people):
             continue

@@ -112,6 +112,15 @@ NAMES = [
     ("Rose Cottage\n12 High Street, Leeds LS1 2AB", []),
     ("Customer Services\n12 High Street, Leeds LS1 2AB", []),
     ("Harrison Ltd\n12 High Street, Leeds LS1 2AB", []),
+    # A signature: the person, then the company right above the street.
+    (
+        "Best regards\nEiulf Bøhn\nStrand Gruppen\nAgoraweg 411\n1700 NP Oudeschild",
+        ["Eiulf Bøhn"],
+    ),
+    ("Thomas Smith\nKoskela Norrback\nMannerheimintie 5, 00100 Helsinki", ["Thomas Smith"]),
+    # Legal forms of the customers' countries mark a company.
+    ("From: Codership Oy <info@codership.example>", []),
+    ("Yubico AB released it; Kovács Kft and Rossi SpA use it.", []),
 ]
 
 
