@@ -121,7 +121,9 @@ class SpacyPersonRecognizer(EntityRecognizer):
 
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
-_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]"
+# English titles and those of the customers' languages (`Frau`, `Hr`, `Mme`, `Sra`, `Dhr`): a
+# title opens a name but stays outside its span, so `Frau Melissa Seifert` hashes as the name.
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott)\.?[ \t]"
 # Lower-case particles inside a name or opening a surname (`Auke van Hengel`, `Mr van Geenen`,
 # `María de la Cruz`), at most two in a row. A title is never the name's first word: it stays
 # outside the span (`Dear Mr van Geenen` is `van Geenen`).
@@ -192,7 +194,8 @@ class CuedNameRecognizer(ShapeRecognizer):
 
     ENTITY = "PERSON"
     SHAPES = (
-        Shape("title", rf"\b{_TITLE}({_NAME})", 0.85, group=1),
+        # Not after a number: `24 Hr Network Radio` is hours.
+        Shape("title", rf"(?<!\d[ \t])\b{_TITLE}({_NAME})", 0.85, group=1),
         Shape(
             "dear",
             rf"\b(?:Dear|Hi|Hello|Hey|Morning|Thanks|Thank you|Cheers)[ \t,]+(?:{_TITLE})?"
@@ -252,7 +255,8 @@ class CuedNameRecognizer(ShapeRecognizer):
     # A word every cue holds (a closing's telling word: `Grüßen`, `groet`, `hilsen`), or the
     # `:` of a label (every key shape has `:` or `=` too).
     PREFILTER = re.compile(
-        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
+        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott|"
+        r"Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
         r"best|sincerely|yours|love|rgds|br|saludos?|atentamente|cordial\w*|vous|salutations|"
         r"gr[üu](?:ß|ss)e\w*|groet\w*|salut[io]|atenciosamente|cumprimentos|hilsen|hälsningar|"
         r"mvh|terveisin|pozdrawiam|poważaniem|pozdravem|üdvözlettel|stimă|εκτίμηση)\b|:|=",

@@ -121,6 +121,10 @@ NAMES = [
     # Legal forms of the customers' countries mark a company.
     ("From: Codership Oy <info@codership.example>", []),
     ("Yubico AB released it; Kovács Kft and Rossi SpA use it.", []),
+    # Titles of the customers' languages stay outside the span; `Hr` after a number is hours.
+    ("Viele Grüße\nFrau Melissa Seifert", ["Melissa Seifert"]),
+    ("Kunde: Hr Alf Nielsen", ["Alf Nielsen"]),
+    ('Listening to "24 Hr Network Radio" on air', []),
 ]
 
 
