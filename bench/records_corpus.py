@@ -22,7 +22,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from faker import Faker
 
@@ -284,6 +284,92 @@ class RecordFile:
     kinds: set[str]
 
 
+class _People(Protocol):
+    """One generator's values for one locale: what a record is filled with."""
+
+    def name(self) -> str: ...
+    def address(self, no_postcode: bool) -> tuple[str, str]: ...  # (street, postcode and town)
+    def phone(self) -> str: ...
+    def email(self) -> str: ...
+    def card(self) -> str: ...
+    def iban(self) -> str: ...
+    def company(self) -> str: ...
+    def date(self) -> str: ...
+
+
+@dataclass
+class _FakerPeople:
+    """Faker's values (Faker writes the whole postal address)."""
+
+    f: Faker
+    r: random.Random
+
+    def name(self) -> str:
+        return str(self.f.name())
+
+    def address(self, no_postcode: bool) -> tuple[str, str]:
+        lines = self.f.address().split("\n")
+        return lines[0], self.f.city() if no_postcode else " ".join(lines[1:])
+
+    def phone(self) -> str:
+        return str(self.f.phone_number())
+
+    def email(self) -> str:
+        return str(self.f.email())
+
+    def card(self) -> str:
+        return str(self.f.credit_card_number())
+
+    def iban(self) -> str:
+        return _spaced(self.f.iban()) if self.r.random() < 0.5 else str(self.f.iban())
+
+    def company(self) -> str:
+        return str(self.f.company())
+
+    def date(self) -> str:
+        return str(self.f.date(pattern=self.r.choice(["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"])))
+
+
+@dataclass
+class _MimesisPeople:
+    """Mimesis's values: a street line, and the postcode and town joined in the country's order."""
+
+    person: Any
+    place: Any
+    finance: Any
+    payment: Any
+    r: random.Random
+    locale: str
+
+    def name(self) -> str:
+        return str(self.person.full_name())
+
+    def address(self, no_postcode: bool) -> tuple[str, str]:
+        street, code, town = self.place.address(), self.place.postal_code(), self.place.city()
+        if no_postcode:
+            return street, town
+        return street, f"{town} {code}" if self.locale in _TOWN_FIRST else f"{code} {town}"
+
+    def phone(self) -> str:
+        return str(self.person.phone_number())
+
+    def email(self) -> str:
+        return str(self.person.email())
+
+    def card(self) -> str:
+        return str(self.payment.credit_card_number())
+
+    def iban(self) -> str:
+        raise ValueError("Mimesis writes no IBANs (MimesisGen.kinds never asks for one)")
+
+    def company(self) -> str:
+        return str(self.finance.company())
+
+    def date(self) -> str:
+        r = self.r
+        return f"{r.randint(1, 28):02d}.{r.randint(1, 12):02d}.{r.randint(1950, 2026)}"
+
+
 class Gen:
     """Deterministic records, one Faker per locale."""
 
@@ -297,33 +383,37 @@ class Gen:
             self.fakers[loc] = f
 
     def record(self, locale: str, kinds: set[str]) -> Record:
-        """A record holding exactly `kinds`."""
-        f, r = self.fakers[locale], self.r
+        """A record holding exactly `kinds`, its values from the generator's people (`_person`).
+
+        The draws are made in one fixed order, so a seed gives the same records every time.
+        """
+        p, r = self._person(locale), self.r
         values: dict[str, str] = {}
         street, postcode_city = "", ""
         if "name" in kinds:
-            values["name"] = f.name()
+            values["name"] = p.name()
         if "address" in kinds:
-            lines = f.address().split("\n")
-            street, postcode_city = lines[0], " ".join(lines[1:])
-            if r.random() < 0.15:  # street and town only, no postcode
-                postcode_city = f.city()
+            street, postcode_city = p.address(r.random() < 0.15)  # street and town, no postcode
             values["address"] = street + (", " if r.random() < 0.6 else "\n") + postcode_city
         if "phone" in kinds:
-            values["phone"] = f.phone_number()
+            values["phone"] = p.phone()
         if "email" in kinds:
-            values["email"] = f.email()
+            values["email"] = p.email()
         if "card" in kinds:
-            values["card"] = f.credit_card_number()
+            values["card"] = p.card()
         if "iban" in kinds:
-            values["iban"] = _spaced(f.iban()) if r.random() < 0.5 else f.iban()
+            values["iban"] = p.iban()
         noise = {
-            "company": f.company(),
+            "company": p.company(),
             "order": r.choice(["", "INV-", "PO-", "#", "A"]) + str(r.randint(10_000, 9_999_999)),
-            "date": f.date(pattern=r.choice(["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"])),
+            "date": p.date(),
             "amount": f"{r.randint(5, 9_999)},{r.randint(0, 99):02d} EUR",
         }
         return Record(locale, values, street, postcode_city, noise)
+
+    def _person(self, locale: str) -> _People:
+        """Faker's values for one locale."""
+        return _FakerPeople(self.fakers[locale], self.r)
 
     def kinds(self) -> set[str]:
         """A random, non-empty subset of the kinds (a name alone is a record too)."""
@@ -372,34 +462,10 @@ class MimesisGen(Gen):
             self.people[loc] = (Person(m, seed=n), Address(m, seed=n), Finance(m, seed=n))
         self.payment = Payment(seed=seed)
 
-    def record(self, locale: str, kinds: set[str]) -> Record:
-        """A record holding exactly `kinds` (never an IBAN: Mimesis writes none)."""
+    def _person(self, locale: str) -> _People:
+        """Mimesis's values for one locale (never an IBAN: Mimesis writes none)."""
         person, address, finance = self.people[locale]
-        r = self.r
-        values: dict[str, str] = {}
-        street, postcode_city = "", ""
-        if "name" in kinds:
-            values["name"] = person.full_name()
-        if "address" in kinds:
-            street, code, town = address.address(), address.postal_code(), address.city()
-            if r.random() < 0.15:  # street and town only, no postcode
-                postcode_city = town
-            else:
-                postcode_city = f"{town} {code}" if locale in _TOWN_FIRST else f"{code} {town}"
-            values["address"] = street + (", " if r.random() < 0.6 else "\n") + postcode_city
-        if "phone" in kinds:
-            values["phone"] = person.phone_number()
-        if "email" in kinds:
-            values["email"] = person.email()
-        if "card" in kinds:
-            values["card"] = self.payment.credit_card_number()
-        noise = {
-            "company": finance.company(),
-            "order": r.choice(["", "INV-", "PO-", "#", "A"]) + str(r.randint(10_000, 9_999_999)),
-            "date": f"{r.randint(1, 28):02d}.{r.randint(1, 12):02d}.{r.randint(1950, 2026)}",
-            "amount": f"{r.randint(5, 9_999)},{r.randint(0, 99):02d} EUR",
-        }
-        return Record(locale, values, street, postcode_city, noise)
+        return _MimesisPeople(person, address, finance, self.payment, self.r, locale)
 
     def kinds(self) -> set[str]:
         """The kinds a record may hold, but an IBAN."""
