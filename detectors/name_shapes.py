@@ -211,16 +211,17 @@ _CLITIC = re.compile(r"['’](?:d|ll|m|re|ve|t)$|n['’]t$", re.IGNORECASE)
 _ABBREVIATED = frozenset("jr. sr. jnr. snr. st.".split())
 # Prefixes after which a capital inside a surname is ordinary: McDonald, MacArthur, DiCaprio.
 _CAMEL_OK = frozenset("mc mac fitz de di da la le van von o d".split())
-# Capitals and letters of the Latin scripts of Europe (`Łukasz`, `Šmejkal`, `Őri`), not only
-# Latin-1: a Polish or Czech name in a cell is a name too.
-_CELL_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
-_CELL_WORD = rf"[{_CELL_UP}][^\W\d_A-Z'’\-]*(?:['’\-][^\W\d_]+)*"
-_CELL_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|do|dos|du|la|le|te|ten|ter)"
+# Capitals of the Latin scripts of Europe (`Łukasz`, `Šmejkal`, `Őri`), not only Latin-1: a
+# Polish or Czech name is a name too (regex class contents; the cue patterns use them as well).
+LATIN_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+# Lower-case particles inside a name or opening a surname (`Auke van Hengel`, `do Couto`).
+NAME_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|do|dos|du|la|le|te|ten|ter)"
+_CELL_WORD = rf"[{LATIN_UPPER}][^\W\d_A-Z'’\-]*(?:['’\-][^\W\d_]+)*"
 NAME_CELL = re.compile(
     rf"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?{_CELL_WORD}"
-    rf"(?:(?:[ ]{_CELL_PARTICLE}){{0,2}}[ \-]{_CELL_WORD}){{0,3}}"
+    rf"(?:(?:[ ]{NAME_PARTICLE}){{0,2}}[ \-]{_CELL_WORD}){{0,3}}"
     # HR and CRM exports: `SMITH, John`, `Smith, John Paul`
-    rf"|[{_CELL_UP}][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*, {_CELL_WORD}(?: {_CELL_WORD})?"
+    rf"|[{LATIN_UPPER}][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*, {_CELL_WORD}(?: {_CELL_WORD})?"
 )
 
 

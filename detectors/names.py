@@ -31,6 +31,8 @@ from detectors.name_shapes import (
     trim,
     used_in_lower_case,
 )
+from detectors.name_shapes import LATIN_UPPER as _UP
+from detectors.name_shapes import NAME_PARTICLE as _PARTICLE
 from detectors.pattern import REASON_KEY, Shape, ShapeRecognizer
 from detectors.prefilter import Traits
 from detectors.true_case import mostly_foreign
@@ -121,14 +123,12 @@ class SpacyPersonRecognizer(EntityRecognizer):
         )
 
 
-_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 # English titles and those of the customers' languages (`Frau`, `Hr`, `Mme`, `Sra`, `Dhr`): a
 # title opens a name but stays outside its span, so `Frau Melissa Seifert` hashes as the name.
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott)\.?[ \t]"
-# Lower-case particles inside a name or opening a surname (`Auke van Hengel`, `Mr van Geenen`,
-# `María de la Cruz`), at most two in a row. A title is never the name's first word: it stays
-# outside the span (`Dear Mr van Geenen` is `van Geenen`).
-_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|das|do|dos|du|la|le|te|ten|ter)"
+# A name: capitalised words, with up to two particles before any of them (`Auke van Hengel`,
+# `María de la Cruz`). A title is never the name's first word: it stays outside the span (`Dear
+# Mr van Geenen` is `van Geenen`).
 _NAME = (
     rf"(?!{_TITLE})(?:{_PARTICLE}[ \t]){{0,2}}(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+"
     rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}(?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
