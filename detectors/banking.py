@@ -72,7 +72,7 @@ class IbanCodeRecognizer(ShapeRecognizer):
     BOOST = 0.1
     DAMP = 0.2
     CHECK = "mod-97"
-    MIN_DIGITS = 2  # the check digits: candidates() cuts the shape's matches, adds none
+    FROM_SHAPES = True  # candidates() cuts the shape's matches, adds none
     PREFILTER = re.compile(r"[A-Z]{2}\d{2}")
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:

@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterator
 
 from detectors.pattern import Shape, ShapeRecognizer, digits
-from detectors.prefilter import least_digits, least_run
 
 # (prefix range low, high, allowed lengths)
 _ISSUERS: tuple[tuple[int, int, tuple[int, ...]], ...] = (
@@ -110,12 +109,7 @@ class PaymentCardRecognizer(ShapeRecognizer):
     PREFILTER = re.compile(r"\d{4}")
     # What a Luhn-valid number outside the issuer table loses: a cue lifts it back over 0.5.
     UNKNOWN_ISSUER = 0.35
-
-    def __init__(self) -> None:
-        super().__init__()
-        # candidates() only rescores the shapes' matches, so the shapes' digit bounds hold.
-        shapes = [rx for _, rx in self._shapes]
-        self.min_digits, self.min_run = least_digits(shapes), least_run(shapes)
+    FROM_SHAPES = True  # candidates() only rescores or drops the shapes' matches
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """The shapes' matches; a Luhn-valid one outside the issuer table scores lower."""

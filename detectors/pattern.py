@@ -200,6 +200,9 @@ class ShapeRecognizer(EntityRecognizer):
     # the text must hold; None = always run.
     MIN_DIGITS: ClassVar[int | None] = None
     MIN_RUN: ClassVar[int | None] = None
+    # A class whose candidates() overrides ours but only drops, cuts or rescores the shapes'
+    # matches (adds none) sets this: the bounds read off SHAPES still hold for it.
+    FROM_SHAPES: ClassVar[bool] = False
     PREFILTER: ClassVar[re.Pattern[str] | None] = None
 
     def __init__(self) -> None:
@@ -216,7 +219,7 @@ class ShapeRecognizer(EntityRecognizer):
         self._damp_probes = probes(self._damping, self.DAMP_WHOLE)
         self._ceiling = max(s.score for s in self.SHAPES)
         # Matches found another way than by the shapes: no bound known unless the class says.
-        own = type(self).candidates is ShapeRecognizer.candidates
+        own = type(self).candidates is ShapeRecognizer.candidates or self.FROM_SHAPES
         shapes = [rx for _, rx in self._shapes] if own else []
         self.min_digits = least_digits(shapes) if self.MIN_DIGITS is None else self.MIN_DIGITS
         self.min_run = least_run(shapes) if self.MIN_RUN is None else self.MIN_RUN
