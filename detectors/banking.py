@@ -45,6 +45,23 @@ def unregistered_iban(value: str) -> bool:
     return bool(mod_97_10.is_valid(compact[4:] + compact[:4]))
 
 
+def _prefixes(value: str, by_char: bool) -> Iterator[str]:
+    """The value, then its shorter prefixes down to 15 characters (the shortest IBAN).
+
+    Each is cut at the last space; one without a space is cut by one character when `by_char`,
+    and ends the list otherwise.
+    """
+    while len(value) >= 15:
+        yield value
+        cut = value.rfind(" ")
+        if cut > 0:
+            value = value[:cut]
+        elif by_char:
+            value = value[:-1]
+        else:
+            return
+
+
 class IbanCodeRecognizer(ShapeRecognizer):
     """IBAN, printed (groups of four) or electronic; the mod-97 check makes it near-certain."""
 
@@ -83,24 +100,15 @@ class IbanCodeRecognizer(ShapeRecognizer):
         """
         for start, end, score, shape in super().candidates(text):
             value = text[start:end]
-            while len(value) >= 15:
-                if std_iban.is_valid(value):
-                    yield start, start + len(value), score, shape
-                    break
-                cut = value.rfind(" ")
-                value = value[:cut] if cut > 0 else value[:-1]
-            else:
-                # No prefix is a registered IBAN: the whole value, or its grouped part
-                # (`… 32 BIC`), may still carry right check digits.
-                value = text[start:end]
-                while len(value) >= 15:
-                    if unregistered_iban(value):
-                        yield start, start + len(value), self.UNREGISTERED, "unregistered iban"
-                        break
-                    cut = value.rfind(" ")
-                    if cut <= 0:
-                        break
-                    value = value[:cut]
+            registered = next((v for v in _prefixes(value, True) if std_iban.is_valid(v)), None)
+            if registered:
+                yield start, start + len(registered), score, shape
+                continue
+            # No prefix is a registered IBAN: the whole value, or its grouped part (`… 32
+            # BIC`), may still carry right check digits.
+            other = next((v for v in _prefixes(value, False) if unregistered_iban(v)), None)
+            if other:
+                yield start, start + len(other), self.UNREGISTERED, "unregistered iban"
 
     def check_note(self, shape: str) -> str:
         """Say when only the check digits held (the registry knows no such country or length)."""
