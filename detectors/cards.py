@@ -121,12 +121,8 @@ class PaymentCardRecognizer(ShapeRecognizer):
                 yield start, end, score - self.UNKNOWN_ISSUER, f"{shape}, issuer unknown"
 
     def check_note(self, shape: str) -> str:
-        """Say when only the Luhn check held."""
-        return (
-            "Luhn ok, issuer range unknown"
-            if shape.endswith("issuer unknown")
-            else self.CHECK + " ok"
-        )
+        """Say when only the Luhn check held (the shape's name already says `issuer unknown`)."""
+        return "Luhn ok" if shape.endswith("issuer unknown") else self.CHECK + " ok"
 
     def validate(self, value: str) -> bool:
         """Luhn over 12-19 digits (the issuer range decides the score); never all-same digits."""
