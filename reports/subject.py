@@ -33,7 +33,7 @@ from detectors.contact import EmailAddressRecognizer
 from detectors.pattern import ShapeRecognizer
 from detectors.uk_ids import NinoRecognizer
 from scanner.errors import InputError
-from scanner.privacy import Redactor, mask, normalise_name
+from scanner.privacy import HOME_REGION, Redactor, mask, normalise_name
 
 # Option -> the entity type whose normalisation the scanner applied to such a value.
 OPTIONS: dict[str, str] = {
@@ -98,16 +98,17 @@ def phone_forms(phone: str) -> list[tuple[str, str, bool, str | None]]:
     """(form, text, counts, part) for the phone as given and, if foreign, as written at home.
 
     A scan hashes a phone number in its E.164 form, reading a number written without its
-    country code as a GB one (scanner.privacy.normalise): a French customer's `07 65 21 17 63`
-    in a letter is hashed as +44 7652117 63. A subject asked for as `+33 7 65 21 17 63` is
-    therefore also looked for in that form, or the letter would not be found.
+    country code as one of HOME_REGION, GB (scanner.privacy.normalise): a French customer's
+    `07 65 21 17 63` in a letter is hashed as +44 7652117 63. A subject asked for as
+    `+33 7 65 21 17 63` is therefore also looked for in that form, or the letter would not be
+    found.
     """
     forms: list[tuple[str, str, bool, str | None]] = [("phone", phone, True, None)]
     try:
-        number = phonenumbers.parse(phone, "GB")
+        number = phonenumbers.parse(phone, HOME_REGION)
     except phonenumbers.NumberParseException:
         return forms
-    if number.country_code != 44:
+    if number.country_code != phonenumbers.country_code_for_region(HOME_REGION):
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
         forms.append((NATIONAL, national, True, None))
     return forms
@@ -194,7 +195,7 @@ def _check_email(value: str) -> None:
 
 def _check_phone(value: str) -> None:
     try:
-        ok = phonenumbers.is_possible_number(phonenumbers.parse(value, "GB"))
+        ok = phonenumbers.is_possible_number(phonenumbers.parse(value, HOME_REGION))
     except phonenumbers.NumberParseException:
         ok = False
     if not ok:

@@ -26,6 +26,10 @@ KEY_ENV = "NOTICESCAN_HMAC_KEY"
 # Bump whenever normalise() gives any value a different form: every stored hash changes with it,
 # so scans record it (scan.json `hashing`) and the incremental analysis key includes it.
 NORMALISATION_VERSION = 2
+# The region a phone number written without its country code is read in before it is hashed
+# (the notice's home): a DSAR for a foreign number must look for that reading too
+# (reports.subject.phone_forms).
+HOME_REGION = "GB"
 
 
 def default_key_path() -> Path:
@@ -113,7 +117,7 @@ def normalise(entity_type: str, value: str) -> str:
 
         try:
             return phonenumbers.format_number(
-                phonenumbers.parse(value, "GB"), phonenumbers.PhoneNumberFormat.E164
+                phonenumbers.parse(value, HOME_REGION), phonenumbers.PhoneNumberFormat.E164
             )
         except phonenumbers.NumberParseException:
             pass
