@@ -166,8 +166,9 @@ _LABEL_KEYS = (
 ).replace(" ", "[ _\\-]")
 # A bare `name` key (in the customers' languages too) or `contact`: a person only inside a
 # record that also holds a way to reach or identify someone (CuedNameRecognizer.candidates).
-_BARE_KEYS = "name|full name|nombre|nom|nome|naam|navn|namn|nimi|jméno|meno|név|contact|kontakt"
-_BARE_KEY_RX = _BARE_KEYS.replace(" ", "[ _\\-]")
+_BARE_KEYS = (
+    "name|full name|nombre|nom|nome|naam|navn|namn|nimi|jméno|meno|név|contact|kontakt"
+).replace(" ", "[ _\\-]")
 _RECORD_KEYS = re.compile(
     r"(?i:[\"']?(?:e[ _\-]?mail|e[ _\-]?post|sähköposti|phone|tel|telefon\w*|telephone|mobile?|"
     r"mobil\w*|cell\w*|matkapuhelin|address|adress\w*|adres|osoite|dirección|direccion|"
@@ -178,6 +179,16 @@ _RECORD_KEYS = re.compile(
 _NUMBER_TITLE = re.compile(rf"\d[ \t]+{_TITLE}$")
 _KEY_SHAPES = frozenset({"key", "record key"})
 _RECORD_WINDOW = 300  # characters either side: one JSON record, one config block
+
+
+def _keyed_name(keys: str) -> str:
+    """A name as the quoted value of one of `keys` (`"cliente": "Rosabel Angelini"`, group 1)."""
+    return (
+        rf"(?i:(?<![\w\-])[\"']?(?:{keys})[\"']?[ \t]*[:=][ \t]*[\"'](?:{_TITLE})?)"
+        rf"({_NAME})(?=[\"'])"
+    )
+
+
 _SIGN_OFF = (
     "thanks|thank you|many thanks|regards|kind regards|best regards|warm regards|best wishes|"
     "best|cheers|sincerely|yours sincerely|yours faithfully|yours truly|yours|love|rgds|br|"
@@ -231,21 +242,9 @@ class CuedNameRecognizer(ShapeRecognizer):
             group=1,
         ),
         # The same labels as keys of JSON, YAML or config text: `"cliente": "Rosabel Angelini"`.
-        Shape(
-            "key",
-            rf"(?i:(?<![\w\-])[\"']?(?:{_LABEL_KEYS})[\"']?[ \t]*[:=][ \t]*[\"'](?:{_TITLE})?)"
-            rf"({_NAME})(?=[\"'])",
-            0.85,
-            group=1,
-        ),
+        Shape("key", _keyed_name(_LABEL_KEYS), 0.85, group=1),
         # A bare `name` key: only inside a person's record (candidates()).
-        Shape(
-            "record key",
-            rf"(?i:(?<![\w\-])[\"']?(?:{_BARE_KEY_RX})[\"']?[ \t]*[:=][ \t]*"
-            rf"[\"'](?:{_TITLE})?)({_NAME})(?=[\"'])",
-            0.85,
-            group=1,
-        ),
+        Shape("record key", _keyed_name(_BARE_KEYS), 0.85, group=1),
         # A signature: the name alone on its line after `Thanks,` / `Kind regards`.
         Shape(
             "sign-off",
