@@ -101,6 +101,11 @@ _BOX = re.compile(
 )
 
 
+def _tail(text: str, pos: int) -> re.Match[str] | None:
+    """The town, state or province and postcode after a street or box line, or None."""
+    return _TAIL.match(text, pos) or _TAIL_NO_STATE.match(text, pos)
+
+
 class NorthAmericanAddressRecognizer(ShapeRecognizer):
     """US, Canadian and Australian street lines, with their town, state and postcode."""
 
@@ -150,7 +155,7 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
             unit = _UNIT.match(text, end)
             if unit:
                 end = unit.end()
-            tail = _TAIL.match(text, end) or _TAIL_NO_STATE.match(text, end)
+            tail = _tail(text, end)
             if tail:
                 yield m.start(), tail.end(), 0.85, "street+state+postcode"
             elif unit:
@@ -162,6 +167,6 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
                 yield m.start(), m.end(), 0.85, "military"
         if "Box" in text or "Bag" in text:
             for m in _BOX.finditer(text):
-                tail = _TAIL.match(text, m.end()) or _TAIL_NO_STATE.match(text, m.end())
+                tail = _tail(text, m.end())
                 if tail:
                     yield m.start(), tail.end(), 0.85, "box+postcode"
