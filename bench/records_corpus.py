@@ -468,7 +468,6 @@ class MimesisGen(Gen):
 
         self.r = random.Random(seed)
         self.locales = tuple(loc for loc in locales if loc in MIMESIS_LOCALES)
-        self.fakers = {}
         self.people: dict[str, tuple[Any, Any, Any]] = {}
         for i, loc in enumerate(self.locales):
             m = Locale(MIMESIS_LOCALES[loc])
