@@ -42,6 +42,7 @@ from detectors.name_shapes import (
 from detectors.names import SpacyPersonRecognizer, addressee, addressee_result, addressees
 from detectors.pattern import REASON_KEY, ShapeRecognizer, norm_words, normalise_context
 from detectors.prefilter import traits
+from detectors.scout import Scout, Store
 from detectors.true_case import true_case
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -112,15 +113,22 @@ class PresidioDetector:
         settings: DetectorSettings,
         recognizers: Sequence[Any],  # detectors.registry.build_detector chooses them
         nlp: Any = None,
+        scout: bool = True,
+        store: Store | None = None,
     ) -> None:
         settings.validate()
         self.settings = settings
         chosen = list(recognizers)
         self.shapes: list[ShapeRecognizer] = [r for r in chosen if isinstance(r, ShapeRecognizer)]
-        # [n]: the recognizers (in registry order) and floors for a text of n digits; the last
-        # entry serves every larger n.
+        self._scout = Scout([r.scouts() for r in self.shapes] if scout else [], store)
+        # [n]: the recognizers (in registry order), their floors and scout numbers (-1: not
+        # scouted, always called) for a text of n digits; the last entry serves every larger n.
         self._by_digits = [
-            [(r, self.floor(r.ENTITY)) for r in self.shapes if r.min_digits <= n]
+            [
+                (r, self.floor(r.ENTITY), i if i in self._scout.scouted else -1)
+                for i, r in enumerate(self.shapes)
+                if r.min_digits <= n
+            ]
             for n in range(max((r.min_digits for r in self.shapes), default=0) + 1)
         ]
         lists = [r for r in chosen if isinstance(r, AddressListRecognizer)]
@@ -212,9 +220,10 @@ class PresidioDetector:
         costs as much as the regex work on a short text.
         """
         known = traits(text)
+        maybe = self._scout.may_match(text)
         out: list[RecognizerResult] = []
-        for rec, floor in self._by_digits[min(known.digits, len(self._by_digits) - 1)]:
-            if known.run >= rec.min_run:
+        for rec, floor, i in self._by_digits[min(known.digits, len(self._by_digits) - 1)]:
+            if known.run >= rec.min_run and (maybe is None or i < 0 or i in maybe):
                 out += rec.analyze(text, [], None, header, line_bound, floor, known)
         return out
 

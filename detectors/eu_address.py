@@ -208,6 +208,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     DAMPING = ()
     BOOST = 0.3
     PREFILTER = re.compile(r"[^\W\d_]['’]?[ \t,]{1,2}\d|\d,?[ \t][^\W\d_]|[Ss]/[Nn]")
+    SCOUTS = (_CORE, _UNNUMBERED)
 
     def __init__(self) -> None:
         super().__init__()

@@ -67,6 +67,7 @@ class HealthRecognizer(ShapeRecognizer):
     DAMP_RADIUS = 12
     BEFORE = 80
     AFTER = 60
+    FROM_SHAPES = True  # candidates() finds the shapes' own matches, on the lower-cased text
 
     def __init__(self) -> None:
         super().__init__()

@@ -177,6 +177,7 @@ class ListedNameRecognizer(ShapeRecognizer):
     CONTEXT = ()
     DAMPING = ()
     BOOST = 0.0
+    SCOUTS = (_RUN, _HANDLE, _HASHTAG)
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Name spans inside capitalised runs, and person handles."""

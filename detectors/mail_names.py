@@ -126,6 +126,7 @@ class AddressListRecognizer(ShapeRecognizer):
     DAMPING = ()
     BOOST = 0.0
     PREFILTER = re.compile(r"[:/@]")  # a character search: candidates() looks closer
+    SCOUTS = (_LABEL_LINE, _DISPLAY, _NOTES)
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Names in `To:`-style lines, then Notes names outside them."""

@@ -137,7 +137,7 @@ class NorthAmericanAddressRecognizer(ShapeRecognizer):
     # A house number, a space and a capital: every street line starts so; military mail has
     # its APO/FPO/DPO line instead, a post-office box its number.
     PREFILTER = re.compile(rf"\d,?[ \t]+[{_UP}]|[ADF]PO[ \t]+A[AEP][ \t]+\d|B(?:ox|ag)[ \t]+\d")
-    MIN_DIGITS = MIN_RUN = 1  # candidates() is our own: the house number is the bound
+    SCOUTS = (_STREET, _MILITARY, _BOX)
 
     def __init__(self) -> None:
         super().__init__()

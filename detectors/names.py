@@ -258,6 +258,7 @@ class CuedNameRecognizer(ShapeRecognizer):
     BOOST = 0.0
     # A word every cue holds (a closing's telling word: `Grüßen`, `groet`, `hilsen`), or the
     # `:` of a label (every key shape has `:` or `=` too).
+    FROM_SHAPES = True  # candidates() drops some of the shapes' matches, adds none
     PREFILTER = re.compile(
         r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott|"
         r"Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"

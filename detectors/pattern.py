@@ -204,6 +204,11 @@ class ShapeRecognizer(EntityRecognizer):
     # matches (adds none) sets this: the bounds read off SHAPES still hold for it.
     FROM_SHAPES: ClassVar[bool] = False
     PREFILTER: ClassVar[re.Pattern[str] | None] = None
+    # The regexes every candidate comes from: a text none of them can match has no candidate,
+    # and the engine's scout (detectors/scout.py) does not call the recognizer on it. None =
+    # the shapes' regexes when candidates() is ours or FROM_SHAPES, else unknown (always
+    # called).
+    SCOUTS: ClassVar[tuple[re.Pattern[str], ...] | None] = None
 
     def __init__(self) -> None:
         super().__init__(
@@ -219,14 +224,20 @@ class ShapeRecognizer(EntityRecognizer):
         self._damp_probes = probes(self._damping, self.DAMP_WHOLE)
         self._ceiling = max(s.score for s in self.SHAPES)
         # Matches found another way than by the shapes: no bound known unless the class says.
-        own = type(self).candidates is ShapeRecognizer.candidates or self.FROM_SHAPES
-        shapes = [rx for _, rx in self._shapes] if own else []
+        shapes = list(self.scouts())
         self.min_digits = least_digits(shapes) if self.MIN_DIGITS is None else self.MIN_DIGITS
         self.min_run = least_run(shapes) if self.MIN_RUN is None else self.MIN_RUN
         self._gates = gates(self.PREFILTER) if self.PREFILTER is not None else None
         # The normalised column header analyze() was last given, for candidates() that read it
         # (a `Street` or `Telefon` column labels every cell below it).
         self._header = ""
+
+    def scouts(self) -> tuple[re.Pattern[str], ...]:
+        """The regexes every candidate comes from (SCOUTS); () when unknown."""
+        if self.SCOUTS is not None:
+            return self.SCOUTS
+        own = type(self).candidates is ShapeRecognizer.candidates or self.FROM_SHAPES
+        return tuple(rx for _, rx in self._shapes) if own else ()
 
     def fits(self, known: Traits) -> bool:
         """Whether a text with these traits could hold a match (the digit prefilter)."""

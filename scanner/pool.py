@@ -100,13 +100,14 @@ def _worker_main(conn: Connection, config: ScanConfig, parent: int) -> None:
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides how to stop
     from detectors.registry import build_detector
+    from scanner.cache import FileCache
     from scanner.privacy import Redactor, load_key
     from scanner.worker import ItemProcessor
     from sources.registry import build_sources
 
     try:
         sources = {s.id: s for s in build_sources(config)}
-        detector = build_detector(config.detectors)
+        detector = build_detector(config.detectors, store=FileCache())
         processor = ItemProcessor(config, detector, sources, Redactor(load_key(config.secret_file)))
     except Exception as e:  # e.g. the NLP model is not installed: the scan cannot run at all
         conn.send(("fatal", f"{type(e).__name__}: {e}"))

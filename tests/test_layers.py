@@ -35,6 +35,7 @@ KERNEL = {
 }
 # Running a scan: the walk, the pools and workers, incremental state, the run's own records.
 ORCHESTRATION = {
+    "scanner.cache",
     "scanner.carry",
     "scanner.cluster_worker",
     "scanner.dask_pool",

@@ -1,0 +1,297 @@
+"""One pass over a text that tells which pattern recognizers could match it at all.
+
+About thirty pattern recognizers each scanned every text with their own regexes, Python's `re`
+trying a match at every position, and on most texts most of them find nothing: on the
+ordinary-documents corpus, 5,459 texts went to the recognizers, a national-id recognizer
+matched none of them, and the calls that found no candidate were 60% of the pattern work.
+The scout reads every recognizer's regexes (ShapeRecognizer.scouts) into one Hyperscan
+database, which scans a text once for all of them; a recognizer none of whose regexes can
+match the text is not called. On that corpus the pattern work fell from 1.7 to 1.1 s.
+
+The scout may let too much through, never too little: each regex is translated (`translate`)
+to a byte pattern that matches wherever the regex matches, and more:
+- the text is scanned with every character outside ASCII written as one byte, WIDE
+  (`_bytes`), so offsets and repeat counts stay those of the text;
+- each character of the regex becomes the ASCII characters it matches (asked of Python's own
+  engine), plus WIDE wherever it could match any other (Unicode digits, letters and spaces,
+  the Kelvin sign that a caseless `k` matches);
+- look-arounds, anchors and word boundaries are dropped (a match without them is a superset);
+- a construct it does not know leaves its recognizer unscouted (always called), as the
+  prefilter does with digit bounds.
+
+Hyperscan (Intel, BSD licence) ships as a binary wheel for x86-64. Where it is missing the
+scout is off and every recognizer reads every text; findings are the same either way, and
+the tests compare both. Compiling the database takes about two seconds, so it is compiled
+once and kept (`_database`; a scan's workers keep it in a file, scanner/cache.py).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Sequence
+from re import _compiler as sre_compiler  # type: ignore[attr-defined]
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any, Protocol
+
+# What the scout scans is the text with every character outside ASCII written as this one byte
+# (`_bytes`): one byte per character, so a regex's repeats count the same, and the byte
+# patterns stay small (a class is its ASCII members, plus this byte if it may match a
+# non-ASCII character).
+WIDE = 0x80
+# ASCII letters that a caseless regex also matches to a non-ASCII character: `k` to the Kelvin
+# sign, `s` to the long s, `i` to the dotted and dotless i. Python's case tables say so; a test
+# reads them again over every code point.
+WIDE_FOLD = frozenset("IKSiks")
+_ASCII = [chr(i) for i in range(128)]
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None))
+_ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
+_SINGLE = (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN)
+
+
+class Store(Protocol):
+    """Where compiled databases outlive a process (scanner/cache.py keeps them in files)."""
+
+    def get(self, name: str) -> bytes | None:
+        """The bytes kept under name, or None."""
+        ...
+
+    def put(self, name: str, data: bytes) -> None:
+        """Keep data under name (best effort: a store that cannot keep it says nothing)."""
+        ...
+
+
+class UntranslatableError(ValueError):
+    """A regex construct the scout does not read: its recognizer is always called."""
+
+
+def translate(pattern: re.Pattern[str]) -> str:
+    """A Hyperscan pattern that matches `_bytes(text)` for every text `pattern` matches."""
+    if not isinstance(pattern.pattern, str):
+        raise UntranslatableError("a bytes pattern")
+    nodes = sre_parse.parse(pattern.pattern, pattern.flags)
+    return _seq(nodes, pattern.flags)
+
+
+def _seq(nodes: Any, flags: int) -> str:
+    return "".join(_node(op, av, flags) for op, av in nodes)
+
+
+def _node(op: Any, av: Any, flags: int) -> str:
+    if op in _SINGLE:
+        return _char(op, av, flags)
+    if op in _ZERO_WIDTH:
+        return ""
+    if op is sre.SUBPATTERN:
+        _group, add, remove, body = av
+        inner = _seq(body, (flags | add) & ~remove)
+        return f"(?:{inner})" if inner else ""
+    if op is sre.BRANCH:
+        alternatives = [_seq(alt, flags) for alt in av[1]]
+        return "(?:" + "|".join(alternatives) + ")"
+    if op in _REPEATS and op is not None:
+        low, high, body = av
+        inner = _seq(body, flags)
+        if not inner:
+            return ""
+        upper = "" if high is sre.MAXREPEAT else str(high)
+        return f"(?:{inner}){{{low},{upper}}}"
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        inner = _seq(av, flags)
+        return f"(?:{inner})" if inner else ""
+    if op is sre.GROUPREF_EXISTS:
+        _group, yes, no = av
+        return "(?:" + _seq(yes, flags) + "|" + (_seq(no, flags) if no else "") + ")"
+    if op is sre.GROUPREF:  # the same text as a group: any text at all
+        return r"[\x00-\xff]*"
+    raise UntranslatableError(f"regex construct {op}")
+
+
+def _char(op: Any, av: Any, flags: int) -> str:
+    """One character as a byte class: its ASCII members, and WIDE if it can be non-ASCII."""
+    flags &= re.IGNORECASE | re.ASCII | re.DOTALL  # all that one character depends on
+    if op is sre.LITERAL and not (flags & re.IGNORECASE and chr(av).isalpha()):
+        codes = [av] if av < 128 else [WIDE]
+    else:
+        codes = list(_members(op, av, flags))
+    if _may_be_wide(op, av, flags) and WIDE not in codes:
+        codes.append(WIDE)
+    if not codes:
+        raise UntranslatableError("a character class that matches nothing")
+    return _byte_class(codes)
+
+
+def _byte_class(codes: list[int]) -> str:
+    r"""A byte class of sorted ASCII codes, runs as ranges: `[0-9A-Z_]`, `\x2d` alone."""
+    out, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        out.append(
+            _byte(codes[i]) + (("-" if j > i + 1 else "") + _byte(codes[j]) if j > i else "")
+        )
+        i = j + 1
+    return out[0] if len(codes) == 1 else "[" + "".join(out) + "]"
+
+
+def _byte(code: int) -> str:
+    return chr(code) if chr(code).isalnum() else f"\\x{code:02x}"
+
+
+def _members(op: Any, av: Any, flags: int) -> tuple[int, ...]:
+    r"""The ASCII codes a one-character node matches, asked of the node compiled alone.
+
+    Remembered by the node's repr: the same classes recur (`\d`, `[ \t]`, a caseless letter).
+    """
+    key = (op, repr(av), flags)
+    codes = _MEMBERS.get(key)
+    if codes is None:
+        state = sre_parse.State()
+        state.flags = flags if flags & re.ASCII else flags | re.UNICODE
+        one = sre_compiler.compile(sre_parse.SubPattern(state, [(op, av)]), state.flags)
+        codes = _MEMBERS[key] = tuple(i for i, c in enumerate(_ASCII) if one.fullmatch(c))
+    return codes
+
+
+_MEMBERS: dict[tuple[Any, str, int], tuple[int, ...]] = {}
+
+
+def _may_be_wide(op: Any, av: Any, flags: int) -> bool:
+    """Whether a one-character node may match some character outside ASCII."""
+    caseless = bool(flags & re.IGNORECASE)
+    if op is sre.LITERAL:
+        return av >= 128 or (caseless and chr(av) in WIDE_FOLD)
+    if op is sre.IN:
+        for item_op, item_av in av:
+            if item_op is sre.LITERAL and item_av < 128:
+                if caseless and chr(item_av) in WIDE_FOLD:
+                    return True
+                continue
+            if item_op is sre.RANGE and item_av[1] < 128:
+                low, high = item_av
+                if caseless and any(chr(c) in WIDE_FOLD for c in range(low, high + 1)):
+                    return True
+                continue
+            return True  # a negation, a category, a charset or a non-ASCII member
+        return False
+    return True  # NOT_LITERAL, ANY
+
+
+class Scout:
+    """Which of some recognizers could match a text: one Hyperscan scan for all their regexes.
+
+    Recognizer i is scouted when every one of its regexes translated; `may_match(text)` gives
+    the scouted ones that could match (the caller calls those and every unscouted one), or
+    None when there is no scout (no Hyperscan, or nothing to scout).
+    """
+
+    def __init__(
+        self, regexes: Sequence[Sequence[re.Pattern[str]]], store: Store | None = None
+    ) -> None:
+        self.scouted: frozenset[int] = frozenset()
+        self._db: Any = None
+        try:
+            import hyperscan
+        except ImportError:  # not x86-64: every recognizer reads every text, as before
+            return
+        patterns: dict[int, list[bytes]] = {}
+        for i, rxs in enumerate(regexes):
+            try:
+                translated = [translate(rx).encode("ascii") for rx in rxs]
+            except UntranslatableError:
+                continue
+            if translated:
+                patterns[i] = translated
+        try:
+            self._db = _database(patterns, store)
+        except hyperscan.error:  # a pattern it refuses (a custom detector's): scout the rest
+            patterns = {i: p for i, p in patterns.items() if _compiles(p)}
+            self._db = _database(patterns, store)
+        self.scouted = frozenset(patterns) if self._db is not None else frozenset()
+
+    def may_match(self, text: str) -> set[int] | None:
+        """The scouted recognizers that could match text (None: no scout, call them all)."""
+        if self._db is None:
+            return None
+        found: set[int] = set()
+        self._db.scan(_bytes(text), match_event_handler=lambda owner, *_: found.add(owner))
+        return found
+
+
+def _wide(error: UnicodeError) -> tuple[bytes, int]:
+    """The encode error handler behind _bytes: each non-ASCII character becomes WIDE."""
+    assert isinstance(error, UnicodeEncodeError)
+    return bytes([WIDE]) * (error.end - error.start), error.end
+
+
+codecs.register_error("noticescan-scout", _wide)
+
+
+def _bytes(text: str) -> bytes:
+    """The text as the scout reads it: ASCII as is, one WIDE byte for any other character."""
+    return text.encode("ascii", "noticescan-scout")
+
+
+def _database(patterns: dict[int, list[bytes]], store: Store | None) -> Any:
+    """The compiled database of each recognizer's patterns.
+
+    Compiling takes Hyperscan about two seconds and loading a compiled one a millisecond, so
+    a database is compiled once and kept: in this process (every detector a test or a bench
+    builds), and in the store (every worker a scan starts), named by a digest of the patterns
+    and Hyperscan's version, with a digest of its bytes that is checked before loading.
+    """
+    import hyperscan
+
+    if not patterns:
+        return None
+    expressions = [p for rxs in patterns.values() for p in rxs]
+    owners = [i for i, rxs in patterns.items() for _ in rxs]
+    version = getattr(hyperscan, "__version__", "")
+    key = repr((version, _FORMAT, _flags(), expressions, owners)).encode()
+    name = f"scout-{hashlib.sha256(key).hexdigest()[:24]}.hsdb"
+    held = _COMPILED.get(name) or (store.get(name) if store is not None else None)
+    if held is not None and hashlib.sha256(held[:-32]).digest() == held[-32:]:
+        try:
+            db = hyperscan.loadb(held[:-32], hyperscan.HS_MODE_BLOCK)
+            db.scratch = hyperscan.Scratch(db)  # compile() makes one, loading does not
+            _COMPILED[name] = held
+            return db
+        except hyperscan.error:  # built for another CPU, say: compile our own
+            pass
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    flags = [_flags()] * len(owners)
+    db.compile(expressions=expressions, ids=owners, elements=len(owners), flags=flags)
+    body = hyperscan.dumpb(db)
+    _COMPILED[name] = held = body + hashlib.sha256(body).digest()
+    if store is not None:
+        store.put(name, held)
+    return db
+
+
+_FORMAT = 1  # what a kept database holds: bump when the translation changes
+_COMPILED: dict[str, bytes] = {}  # this process's compiled databases, by name
+
+
+def _flags() -> int:
+    """Each pattern's Hyperscan flags: any match will do, once, and an empty one counts."""
+    import hyperscan
+
+    return int(
+        hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
+    )
+
+
+def _compiles(patterns: list[bytes]) -> bool:
+    """Whether Hyperscan compiles one recognizer's patterns."""
+    import hyperscan
+
+    try:
+        hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
+            expressions=patterns, elements=len(patterns), flags=[_flags()] * len(patterns)
+        )
+    except hyperscan.error:
+        return False
+    return True
