@@ -3,8 +3,8 @@
 About thirty pattern recognizers each scanned every text with their own regexes, Python's `re`
 trying a match at every position, and on most texts most of them find nothing: on the
 ordinary-documents corpus, 5,459 texts went to the recognizers, a national-id recognizer
-matched none of them, and the calls that found no candidate were 60% of the pattern work.
-The scout reads every recognizer's regexes (ShapeRecognizer.scouts) into one Hyperscan
+matched none of them, and the calls that found no candidate took 1.0 s of the 1.7 s of pattern
+work. The scout reads every recognizer's regexes (ShapeRecognizer.scouts) into one Hyperscan
 database, which scans a text once for all of them; a recognizer none of whose regexes can
 match the text is not called. On that corpus the pattern work fell from 1.7 to 1.1 s.
 
