@@ -113,8 +113,8 @@ class PresidioDetector:
         settings: DetectorSettings,
         recognizers: Sequence[Any],  # detectors.registry.build_detector chooses them
         nlp: Any = None,
-        scout: bool = True,
-        store: Store | None = None,
+        scout: bool = True,  # False: call every recognizer on every text (the tests compare)
+        store: Store | None = None,  # where the scout's compiled database outlives the process
     ) -> None:
         settings.validate()
         self.settings = settings
@@ -217,7 +217,8 @@ class PresidioDetector:
         The text's digits are counted once, and their longest run found; a recognizer whose
         matches need more (ShapeRecognizer.MIN_DIGITS, MIN_RUN) is not called at all: half the
         texts hold no digit, few a run of more than four, and a call that only finds that out
-        costs as much as the regex work on a short text.
+        costs as much as the regex work on a short text. Nor is a scouted recognizer none of
+        whose regexes could match the text (detectors/scout.py: one Hyperscan pass for all).
         """
         known = traits(text)
         maybe = self._scout.may_match(text)

@@ -223,7 +223,8 @@ class ShapeRecognizer(EntityRecognizer):
         self._ctx_probes = probes(self._context, self.CONTEXT_WHOLE)
         self._damp_probes = probes(self._damping, self.DAMP_WHOLE)
         self._ceiling = max(s.score for s in self.SHAPES)
-        # Matches found another way than by the shapes: no bound known unless the class says.
+        # Read off the regexes every candidate comes from; a recognizer that finds matches
+        # another way has none (no bound known) unless the class says.
         shapes = list(self.scouts())
         self.min_digits = least_digits(shapes) if self.MIN_DIGITS is None else self.MIN_DIGITS
         self.min_run = least_run(shapes) if self.MIN_RUN is None else self.MIN_RUN
