@@ -46,7 +46,7 @@ WIDE = 0x80
 # reads them again over every code point.
 WIDE_FOLD = frozenset("IKSiks")
 _ASCII = [chr(i) for i in range(128)]
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None))
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
 _SINGLE = (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN)
 
@@ -85,28 +85,28 @@ def _node(op: Any, av: Any, flags: int) -> str:
     if op in _ZERO_WIDTH:
         return ""
     if op is sre.SUBPATTERN:
-        _group, add, remove, body = av
-        inner = _seq(body, (flags | add) & ~remove)
-        return f"(?:{inner})" if inner else ""
+        _ref, add, remove, body = av
+        return _group(_seq(body, (flags | add) & ~remove))
+    if op is sre.ATOMIC_GROUP:  # a superset may backtrack into it
+        return _group(_seq(av, flags))
     if op is sre.BRANCH:
-        alternatives = [_seq(alt, flags) for alt in av[1]]
-        return "(?:" + "|".join(alternatives) + ")"
-    if op in _REPEATS and op is not None:
-        low, high, body = av
-        inner = _seq(body, flags)
-        if not inner:
-            return ""
-        upper = "" if high is sre.MAXREPEAT else str(high)
-        return f"(?:{inner}){{{low},{upper}}}"
-    if op is getattr(sre, "ATOMIC_GROUP", None):
-        inner = _seq(av, flags)
-        return f"(?:{inner})" if inner else ""
+        return _group("|".join(_seq(alt, flags) for alt in av[1]))
     if op is sre.GROUPREF_EXISTS:
-        _group, yes, no = av
-        return "(?:" + _seq(yes, flags) + "|" + (_seq(no, flags) if no else "") + ")"
+        _ref, yes, no = av
+        return _group(_seq(yes, flags) + "|" + (_seq(no, flags) if no else ""))
+    if op in _REPEATS:
+        low, high, body = av
+        inner = _group(_seq(body, flags))
+        upper = "" if high is sre.MAXREPEAT else str(high)
+        return f"{inner}{{{low},{upper}}}" if inner else ""
     if op is sre.GROUPREF:  # the same text as a group: any text at all
         return r"[\x00-\xff]*"
     raise UntranslatableError(f"regex construct {op}")
+
+
+def _group(inner: str) -> str:
+    """A non-capturing group, or nothing for an empty one (all look-arounds, say)."""
+    return f"(?:{inner})" if inner else ""
 
 
 def _char(op: Any, av: Any, flags: int) -> str:
@@ -130,9 +130,10 @@ def _byte_class(codes: list[int]) -> str:
         j = i
         while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
             j += 1
-        out.append(
-            _byte(codes[i]) + (("-" if j > i + 1 else "") + _byte(codes[j]) if j > i else "")
-        )
+        if j - i >= 2:
+            out.append(f"{_byte(codes[i])}-{_byte(codes[j])}")
+        else:  # one or two codes: written out
+            out.extend(_byte(c) for c in codes[i : j + 1])
         i = j + 1
     return out[0] if len(codes) == 1 else "[" + "".join(out) + "]"
 
