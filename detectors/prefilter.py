@@ -83,12 +83,12 @@ def _node(op: Any, av: Any) -> int:
         return 1 if av and all(_digit_item(i_op, i_av) for i_op, i_av in av) else 0
     if op is sre.SUBPATTERN:
         return _least(av[-1])
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
         low, _, body = av
         return low * _least(body)
     if op is sre.BRANCH:
         return min(_least(alt) for alt in av[1])
-    if op is getattr(sre, "ATOMIC_GROUP", None):
+    if op is sre.ATOMIC_GROUP:
         return _least(av)
     if op is sre.GROUPREF_EXISTS:
         _, yes, no = av
