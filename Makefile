@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= scans
 
-.PHONY: demo test lint bench-quality bench-independent bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-tradeoff bench-detect-cpu bench-outside bench-person bench-report bench-cluster clean estate
+.PHONY: demo test lint bench-quality bench-independent bench-mail bench-records bench-extract bench-ocr bench-smb bench-incremental bench-throughput bench-tradeoff bench-detect-cpu bench-outside bench-person bench-report bench-cluster clean estate
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-quality: $(STAMP)
 ## bench-independent: PERSON P/R/F1/F2 on human-labelled corpora (../shared/corpora), vs plain Presidio
 bench-independent: $(STAMP)
 	$(BIN)/python -m bench.independent
+
+## bench-mail: PERSON P/R/F1/F2 on real company mail (the Enron PST, labels made here), vs plain Presidio
+bench-mail: $(STAMP)
+	$(BIN)/python -m bench.mail_people
 
 ## bench-records: international records, file x category, noticescan vs plain Presidio (minutes)
 bench-records: $(STAMP)
