@@ -56,8 +56,19 @@ def places() -> frozenset[str]:
 
 
 def is_place(value: str) -> bool:
-    """The whole value is a known place name (`Santa Clara`, `Zandvoort`)."""
-    return fold(value) in places()
+    """The whole value is a known place name (`Santa Clara`, `Zandvoort`).
+
+    `Saint`, `St.` and `St` are one word here: the lists hold `St. Louis` and `Saint Lucia`,
+    and a letter may write either.
+    """
+    folded = fold(value)
+    if folded in places():
+        return True
+    head, _, rest = folded.partition(" ")
+    return head in _SAINTS and bool(rest) and any(f"{s} {rest}" in places() for s in _SAINTS)
+
+
+_SAINTS = ("saint", "st.", "st")
 
 
 # The same few thousand words are looked up again in every text; these lookups are pure, so

@@ -37,8 +37,11 @@ UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘ
 # A capitalised word, or an initial with its full stop (a full stop after a word ends the run).
 _WORD = rf"(?:[{UPPER}]\.|[{UPPER}][\w'’\-]*(?<![\-'’]))"
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|ibn|al|ter|ten)"
-# A run of up to five capitalised words on one line (particles allowed between them).
-_RUN = re.compile(rf"(?<![\w@#.'’\-]){_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{_WORD}){{0,4}}")
+# A run of up to five capitalised words on one line (particles allowed between them). A dash
+# before it is a sign-off's (`-Jim Lokay`), unless it joins a word (`Smith-Jones`).
+_RUN = re.compile(
+    rf"(?<![\w@#.'’])(?<![\w'’]-){_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{_WORD}){{0,4}}"
+)
 _HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z][A-Za-z0-9_]{2,14})\b(?![@.]\w)")
 _HASHTAG = re.compile(r"(?<![\w#&])#([A-Za-z][A-Za-z]{5,29})\b")
 _HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -85,8 +88,8 @@ def name_in_run(words: tuple[str, ...]) -> tuple[int, int] | None:
         return None
     if is_common(last) and not forename_surname(core):
         return None  # `Christian Faith`, `Emmy-winning Apple`
-    if is_word(first) and is_word(last) and not known(last):
-        return None  # `Winter Classic`, `Jasper Returns`: two English words, the last no name
+    if is_word(last) and not known(last) and (is_word(first) or len(core) > 2):
+        return None  # `Winter Classic`, `Bridget Jones Diary`: ends in an English word, no name
     if not is_surname(last) and (last.endswith("s") or (is_place(first) and len(core) == 2)):
         return None  # `Boston Bruins`, `Texas Longhorns`, `Santa Barbara`
     if any(w.endswith(("'s", "’s")) for w in name[:-1]):
@@ -219,6 +222,8 @@ class ListedNameRecognizer(ShapeRecognizer):
 
 _MENTION = r"(?<![\w@#'’\-]){}(?:['’]s)?(?![\w'’\-])"
 _TOKEN = re.compile(r"(?<![\w@#'’\-])[\w'’\-]+")
+_DOTTED = re.compile(r"\.\w")
+_DOTTED_BEFORE = re.compile(r"\w\.$")
 # A mention that is part of a longer proper noun or a noun phrase is not the person.
 _IN_LONGER_NAME = re.compile(rf"(?:\b[Tt]he|[{UPPER}][\w'’\-]*)[ \t]+$")
 _BEFORE_LONGER_NAME = re.compile(rf"[ \t]+(?:[{UPPER}][\w'’\-]*|family|brand|company|group)\b")
@@ -274,6 +279,8 @@ def later_mentions(
             end -= 2
         if any(a < end and start < b for a, b in taken) or looks_like_company(text, start, end):
             continue
+        if _DOTTED.match(text, end) or _DOTTED_BEFORE.search(text, max(0, start - 2), start):
+            continue  # `Michelle.xls`, `Dennis.Lee@enron.com`: a file or an address
         if _IN_LONGER_NAME.search(text, max(0, start - 40), start) or _BEFORE_LONGER_NAME.match(
             text, end
         ):

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from detectors.gazetteer import known
+from detectors.gazetteer import is_place, is_word, known
 from detectors.name_shapes import GROUP_WORDS, NOT_NAMES, plausible_name, word_kind
 from detectors.pattern import Shape, ShapeRecognizer
 
@@ -42,6 +42,8 @@ _NOTES = re.compile(
     r"(?<![\w/@.])([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})"
     r"(/[A-Za-z][\w&\-]*(?:/[A-Za-z][\w&\-]*)*(?:@[A-Za-z][\w&.\-]*)?)"
 )
+_INITIALS = re.compile(r"[A-Z]{2,3}")
+_ADDRESS = re.compile(r"[\w.+\-]+@[\w\-]+\.[\w.\-]+")
 _TAIL = re.compile(r"\s+on\s+\d|\s*[<\[(]")  # `Name on 05/10/2001 ...`, `Name <a@b>`, `[mailto:`
 
 
@@ -72,18 +74,40 @@ def _display(text: str, start: int, end: int) -> tuple[int, int] | None:
     notes = _NOTES.match(text, start, stop)
     if notes and (notes.group(2).count("/") > 1 or "@" in notes.group(2)):
         stop = notes.end(1)
+    at = text.find("@", start, stop)
+    if at != -1:
+        # `"Hitschel Bonnie V. BHitschel@tesoro.com@ENRON"`: an unresolved address after the
+        # name, inside the display name (Exchange writes these); a bare address has no name,
+        # and `General Announcements@ENRON` is a Notes name with its domain.
+        cut = max(text.rfind(" ", start, at), text.rfind("\t", start, at))
+        if cut > start and _ADDRESS.match(text, cut + 1, stop):
+            stop = cut
     while stop > start and text[stop - 1] in " \t\r\n\"',;":
         stop -= 1
-    if stop <= start or "@" in text[start:stop] or "=" in text[start:stop]:
+    if stop <= start or "=" in text[start:stop]:
         return None
     return start, stop
 
 
 def is_person(value: str) -> bool:
-    """A display name of a person, not of a group mailbox."""
+    """A display name of a person, not of a group mailbox.
+
+    Initials may stand for the forename in a directory's display name (`TK Lohman`, `Lohman
+    TK`) beside a surname that is no English word (`EOL North` is a desk).
+    """
     words = value.replace(",", " ").split()
+    if len(words) == 2 and any(_INITIALS.fullmatch(w) for w in words):
+        name = words[1] if _INITIALS.fullmatch(words[0]) else words[0]
+        return (
+            word_kind(name) == "name"
+            and not is_word(name)
+            and not is_place(name)
+            and plausible_name(name)
+        )
     if not plausible_name(value.replace(",", " ")):
         return False
+    if any(is_place(w) and not known(w) for w in words):
+        return False  # `Rome, Italy` in an itinerary's `To:` line
     if any(w.casefold() in GROUP_WORDS or w.casefold() in NOT_NAMES for w in words):
         return False
     return len(words) > 1 or known(words[0])

@@ -66,7 +66,10 @@ NON_NAME_HEADS = frozenset(
     "railway brook pond creek mountain mountains tower stadium arena reservoir playfield casino "
     "mills mill field fields valley hill hills forest wood woods point harbour harbor port "
     "state states republic kingdom empire revolution war battle army navy force corps "
-    "spa restaurant cafe bar pub grill kitchen sports news times post herald journal".split()
+    "spa restaurant cafe bar pub grill kitchen sports news times post herald journal "
+    # Roads a person's name is given to (`Sam Houston Tollway`, `Kennedy Expressway`)
+    "highway freeway expressway parkway tollway motorway turnpike boulevard blvd crescent "
+    "terrace co".split()  # `Gray Co, TX`: a county
 )
 NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
@@ -169,7 +172,8 @@ _LONGEST_LOOKALIKE = max(len(c) for c in COMPANY_LOOKALIKES)
 # On the same line only: a name above a "Bank account" line is no company.
 COMPANY_SUFFIX = re.compile(
     r"^[ \t]*(?:,[ \t]*)?(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|GmbH|BV|SA|AG|Group|Holdings|"
-    r"& Co|and Co|Partners|Associates|Solicitors|Consulting|Services|Solutions|Bank|Trust|Corp|"
+    r"& Co|and Co|& Company|and Company|& Sons|and Sons|Partners|Associates|Solicitors|"
+    r"Consulting|Services|Solutions|Bank|Trust|Corp|"
     r"Corporation|"
     # Legal forms of the countries the notice's customers and suppliers are in
     r"Oyj|Oy|ASA|A/S|ApS|AB|NV|N\.V\.|B\.V\.|SpA|S\.p\.A\.|Srl|S\.r\.l\.|SARL|SAS|S\.A\.|"
@@ -180,7 +184,8 @@ GROUP_WORDS = frozenset(
     "all everyone team group staff employees announcements recipients undisclosed list "
     "department committee desk office support admin info sales service services news "
     "newsletter distribution noreply mailer daemon postmaster helpdesk help account accounts "
-    "payable receivable customer customers operations management board".split()
+    "payable receivable customer customers operations management board administration "
+    "messaging".split()
 )
 # Frequent surnames that are also common words or place heads: after a listed forename they are
 # the surname (`Amanda Hall`, `Jack Hill`); elsewhere the word (`Victoria Park`, `Town Hall`).

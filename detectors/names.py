@@ -21,7 +21,15 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors.gazetteer import PARTICLES, is_common, is_forename, is_surname, is_word, known
+from detectors.gazetteer import (
+    PARTICLES,
+    is_common,
+    is_forename,
+    is_place,
+    is_surname,
+    is_word,
+    known,
+)
 from detectors.name_shapes import (
     GROUP_WORDS,
     NON_NAME_HEADS,
@@ -92,6 +100,9 @@ class SpacyPersonRecognizer(EntityRecognizer):
                 continue
             if text[start - 1 : start] in ("#", "@") or not plausible_name(value):
                 continue  # hashtags and handles are not written names
+            head = _HEAD_AFTER.match(text, end)
+            if head and head[1].casefold() in _PLACE_HEADS:
+                continue  # `George R. Brown Convention Center`: the name of a place
             before = text[max(0, start - 12) : start]
             if " " not in value and _DETERMINER.search(before):
                 continue  # `the Moon`, `a Zara bag`, `your Crew`: a name alone takes no article
@@ -177,6 +188,27 @@ _RECORD_KEYS = re.compile(
 # A title word right after a number (checked after the match: a look-behind in front of the
 # title regex would make it try every position of every text).
 _NUMBER_TITLE = re.compile(rf"\d[ \t]+{_TITLE}$")
+# One or two capitalised words right after a span, the last read as the head of a longer name.
+# A work or an event after a name is about the person (`Judi Dench, Tom Wilkinson Movie`).
+_WORK_HEADS = frozenset(
+    "show series tour album film movie game award awards prize cup league trophy day week "
+    "month year act bill report band orchestra festival party war battle revolution".split()
+)
+_PLACE_HEADS = NON_NAME_HEADS - _WORK_HEADS
+_HEAD_AFTER = re.compile(rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+)?([{_UP}][\w'’\-]*)(?![\w'’\-])")
+# The name, its comma and what follows are matched, not looked ahead to, so that the pattern
+# scout (which drops look-arounds) passes only texts with `Name, word` in them.
+_VOCATIVE = re.compile(rf"(?m:^[ \t]*)([{_UP}][a-z'’\-]+),[ \t]*(?:[a-z]|\r?\n)")
+# CuedNameRecognizer.PREFILTER's words (a closing's telling word: `Grüßen`, `groet`, `hilsen`)
+# and, case-sensitive inside the caseless pattern, a line opening with a word and a comma.
+_CUE_WORDS = (
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott|"
+    r"Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
+    r"best|sincerely|yours|love|rgds|br|saludos?|atentamente|cordial\w*|vous|salutations|"
+    r"gr[üu](?:ß|ss)e\w*|groet\w*|salut[io]|atenciosamente|cumprimentos|hilsen|hälsningar|"
+    r"mvh|terveisin|pozdrawiam|poważaniem|pozdravem|üdvözlettel|stimă|εκτίμηση)\b"
+)
+_LINE_OPENS_WITH_WORD = rf"(?m-i:^[ \t]*[{_UP}][a-z'’\-]+,)"
 _KEY_SHAPES = frozenset({"key", "record key"})
 _RECORD_WINDOW = 300  # characters either side: one JSON record, one config block
 
@@ -245,6 +277,9 @@ class CuedNameRecognizer(ShapeRecognizer):
         Shape("key", _keyed_name(_LABEL_KEYS), 0.85, group=1),
         # A bare `name` key: only inside a person's record (candidates()).
         Shape("record key", _keyed_name(_BARE_KEYS), 0.85, group=1),
+        # Addressing someone: a listed forename opening a line, then a comma and the message
+        # (`Dennis, please add these`, `Kenny, you need to`); candidates() checks the lists.
+        Shape("vocative", _VOCATIVE.pattern, 0.85, group=1),
         # A signature: the name alone on its line after `Thanks,` / `Kind regards`.
         Shape(
             "sign-off",
@@ -256,17 +291,10 @@ class CuedNameRecognizer(ShapeRecognizer):
     )
     DAMPING = ()
     BOOST = 0.0
-    # A word every cue holds (a closing's telling word: `Grüßen`, `groet`, `hilsen`), or the
-    # `:` of a label (every key shape has `:` or `=` too).
+    # A word every cue holds, the `:` of a label (every key shape has `:` or `=` too), or a
+    # line opening with a word and a comma (a vocative).
     FROM_SHAPES = True  # candidates() drops some of the shapes' matches, adds none
-    PREFILTER = re.compile(
-        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott|"
-        r"Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
-        r"best|sincerely|yours|love|rgds|br|saludos?|atentamente|cordial\w*|vous|salutations|"
-        r"gr[üu](?:ß|ss)e\w*|groet\w*|salut[io]|atenciosamente|cumprimentos|hilsen|hälsningar|"
-        r"mvh|terveisin|pozdrawiam|poważaniem|pozdravem|üdvözlettel|stimă|εκτίμηση)\b|:|=",
-        re.IGNORECASE,
-    )
+    PREFILTER = re.compile(rf"{_CUE_WORDS}|:|=|{_LINE_OPENS_WITH_WORD}", re.IGNORECASE)
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """The shapes' matches, with each shape's own condition.
@@ -288,6 +316,10 @@ class CuedNameRecognizer(ShapeRecognizer):
                     continue
                 if spec.name == "title" and _NUMBER_TITLE.search(text, max(0, start - 12), start):
                     continue  # `24 Hr Network Radio`: hours, not a title
+                if spec.name == "vocative" and (
+                    not is_forename(m[1]) or is_place(m[1]) or is_word(m[1])
+                ):
+                    continue  # `However, we`, `Paris, where`, `Grace, faith`: no forename
                 yield start, end, spec.score, spec.name
 
     def prefilter(self, text: str, known: Traits | None) -> bool:
@@ -296,7 +328,12 @@ class CuedNameRecognizer(ShapeRecognizer):
         The same alternation with IGNORECASE tried every position five times slower (about
         a tenth of the worker time this recognizer took on the ordinary documents).
         """
-        return ":" in text or "=" in text or bool(_CUES_LOWER.search(text.lower()))
+        return (
+            ":" in text
+            or "=" in text
+            or bool(_CUES_LOWER.search(text.lower()))
+            or ("," in text and _OPENS_WITH_WORD.search(text) is not None)
+        )
 
     def validate(self, value: str) -> bool:
         """The shape filter; a lower-case word only when it is a listed forename."""
@@ -313,7 +350,8 @@ class CuedNameRecognizer(ShapeRecognizer):
 
 
 # CuedNameRecognizer.PREFILTER's words, lower case, case-sensitive (CuedNameRecognizer.prefilter).
-_CUES_LOWER = re.compile(CuedNameRecognizer.PREFILTER.pattern.lower().removesuffix("|:|="))
+_CUES_LOWER = re.compile(_CUE_WORDS.lower())
+_OPENS_WITH_WORD = re.compile(_LINE_OPENS_WITH_WORD)
 
 # A line that may be an addressee: an optional title, then two to four name words (initials
 # and lower-case particles allowed), nothing else on the line.

@@ -38,6 +38,20 @@ HEADERS = [
         "David A. Foti/Internal/Accenture@Accenture, Sally Beck/HOU/ECT@ECT",
         ["David A. Foti", "Sally Beck"],
     ),
+    # Initials for a forename; an unresolved address inside the display name (Exchange).
+    (
+        "header:To",
+        '"Lohman TK" <TK.Lohman@example.com>, "TK Lohman" <TK Lohman/ET&S/Enron@ENRON>',
+        ["Lohman TK", "TK Lohman", "TK Lohman"],  # the Notes address names them again
+    ),
+    (
+        "header:From",
+        '"Hitschel Bonnie V. BHitschel@example.com@ENRON" <IMCEANOTES-B@ENRON.com>',
+        ["Hitschel Bonnie V."],
+    ),
+    # Traps: Notes names of mailboxes with their domain, desks, places in an itinerary.
+    ("header:From", '"General Announcements@ENRON" <IMCEANOTES-General@ENRON.com>', []),
+    ("header:To", '"EOL North" <eol@example.com>; "Messaging Administration" <m@x.com>', []),
     # Traps: bare addresses, X.500 paths, group mailboxes, lower-case words.
     ("header:To", "info@example.com, accounts.payable@example.com", []),
     ("header:To", "</O=ENRON/OU=NA/CN=RECIPIENTS/CN=MSMITH>", []),
@@ -74,6 +88,7 @@ BODIES = [
     ("Use the Input/Output/Errors pane; and/or the TCP/IP/UDP tab.\n", []),
     ("From: the board\nTo: all staff\nSubject: Q3 results\n", []),
     ("Sales/Marketing/HR all agreed.\n", []),
+    (">From:     Houston, TX\n>To:       Albuquerque, NM, United States (ABQ)\n", []),
 ]
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from detectors.gazetteer import is_forename, is_surname, known
+from detectors.gazetteer import is_forename, is_place, is_surname, known
 from detectors.name_shapes import plausible_name, word_kind
 from tests.detectors.helpers import check, found
 
@@ -125,6 +125,17 @@ NAMES = [
     ("Viele Grüße\nFrau Melissa Seifert", ["Melissa Seifert"]),
     ("Kunde: Hr Alf Nielsen", ["Alf Nielsen"]),
     ('Listening to "24 Hr Network Radio" on air', []),
+    # Addressing someone by a listed forename at the start of a line; not a word or a place.
+    ("DRN numbers are in.\n\nDennis, please add these to the templates.", ["Dennis"]),
+    ("However, we will see.\nParis, where we met, is far.", []),
+    # A sign-off after a dash (`-Jim`), but not the second half of a double-barrelled name.
+    ("Thanks for the help.\n\n-Lucinda Okafor\n", ["Lucinda Okafor"]),
+    # Places and companies named after people (Enron mail).
+    ("The expo is at the George R. Brown Convention Center in Houston.", []),
+    ("Take Hwy 290 to Sam Houston Tollway, then the beltway.", []),
+    ("Innerbelt Business Center Drive\nSaint Louis, MO 63114-5760", []),
+    ("Loc\t\tI&GN Survey, Blk 33, sec 148, Gray Co, TX", []),
+    ("Reply to Kase and Company, Inc. to unsubscribe.", []),
 ]
 
 
@@ -225,6 +236,17 @@ def test_name_lists():
 def test_a_later_mention_of_a_surname_is_the_person(detector, text, mention):
     start = text.rindex(mention)
     assert ("PERSON", start, start + len(mention)) in found(detector, text, "PERSON")
+
+
+def test_a_later_mention_in_a_file_name_or_address_is_not_the_person(detector):
+    text = "Michelle Lokay wrote it; see Michelle.xls from Michelle.Lokay@example.com."
+    values = [text[a:b] for _, a, b in found(detector, text, "PERSON")]
+    assert values == ["Michelle Lokay"]
+
+
+def test_saint_and_st_are_one_word_for_places():
+    assert is_place("Saint Louis") and is_place("St Louis") and is_place("St. Louis")
+    assert not is_place("Saint") and not is_place("Saint Okafor")
 
 
 @pytest.mark.parametrize(
