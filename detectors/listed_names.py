@@ -42,6 +42,17 @@ _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|bin|ibn|al|ter|ten)
 _RUN = re.compile(
     rf"(?<![\w@#.'’])(?<![\w'’]-){_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{_WORD}){{0,4}}"
 )
+# Single capitalised words listed with commas and a last `and` or `&`: `Tanya, Vasant and
+# Krishna`, `Jay & Trish`. Forenames coordinated this way are people (ListedNameRecognizer).
+_COORD_WORD = rf"[{UPPER}][a-z'’\-]+"
+_COORD = re.compile(
+    rf"(?<![\w@#.'’\-]){_COORD_WORD}(?:,[ \t]+{_COORD_WORD}){{0,6}},?[ \t]+(?:and|&)[ \t]+"
+    rf"{_COORD_WORD}(?![\w'’\-])"
+)
+_COORD_ITEM = re.compile(_COORD_WORD)
+_COORD_BEFORE = re.compile(rf"{_COORD_WORD}[ \t]+$")
+_COORD_AFTER = re.compile(rf"[ \t]+[{UPPER}]")
+_UNDERLINE = re.compile(r"[ \t]*([=\-~^*#])\1+[ \t]*\r?(?:\n|$)")
 _HANDLE = re.compile(r"(?<![\w.@])@([A-Za-z][A-Za-z0-9_]{2,14})\b(?![@.]\w)")
 _HASHTAG = re.compile(r"(?<![\w#&])#([A-Za-z][A-Za-z]{5,29})\b")
 _HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -116,6 +127,55 @@ _HANDLE_ORG_WORDS = frozenset(
 )
 
 
+def lone_forename(word: str) -> bool:
+    """A listed forename that is no English word and no place: a person even when alone.
+
+    `Tanya`, `Trish`, `Dennis`; not `Will`, `Grace`, `Florence`, `Jordan` (which name other
+    things as often), nor a word the lists say is not a name (`Monday`), nor a hyphenated
+    word (`Lee-Roberts` is more often a double-barrelled surname or a firm), nor one in
+    capitals (`PAM` and `SUSE` alone on a line are a heading and a company).
+    """
+    return (
+        "-" not in word
+        and word_kind(word) == "name"
+        and is_forename(word)
+        and not is_word(word)
+        and not is_place(word)
+        and word.casefold() not in NOT_NAMES
+    )
+
+
+def _coordinated_name(word: str) -> bool:
+    """An item of a list of forenames that is a name too.
+
+    Listed, or an unlisted name-shaped word that is no English word, no common word and no
+    place (`Luda` in `Ty, Luda, Jason & Michelle`).
+    """
+    if lone_forename(word):
+        return True
+    return (
+        word_kind(word) == "name"
+        and not is_word(word)
+        and not is_common(word)
+        and not is_place(word)
+        and word.casefold() not in NOT_NAMES
+    )
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """The word is all its line holds, but for a sign-off's dash (`Vince`, `-Vince`).
+
+    Not a heading underlined on the next line (`Cyrus` over `=====`).
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = text[line_start:start].strip(" \t-")
+    after = text[end : len(text) if line_end == -1 else line_end].strip()
+    if before or after:
+        return False
+    return line_end == -1 or not _UNDERLINE.match(text, line_end + 1)
+
+
 def handle_is_person(handle: str) -> bool:
     """A handle built from a forename: `kyliegillies`, `Matt_Levinson`, `SharonBirdMP`.
 
@@ -176,18 +236,37 @@ class ListedNameRecognizer(ShapeRecognizer):
         Shape("listed", _RUN.pattern, 0.85),
         Shape("handle", _HANDLE.pattern, 0.6),
         Shape("hashtag", _HASHTAG.pattern, 0.6),
+        Shape("coordinated", _COORD.pattern, 0.85),
     )
     CONTEXT = ()
     DAMPING = ()
     BOOST = 0.0
-    SCOUTS = (_RUN, _HANDLE, _HASHTAG)
+    SCOUTS = (_RUN, _HANDLE, _HASHTAG, _COORD)
 
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
-        """Name spans inside capitalised runs, and person handles."""
+        """Name spans inside capitalised runs, lists of forenames, and person handles."""
+        yield from self._runs(text)
+        if "and" in text or "&" in text:
+            yield from self._coordinated(text)
+        if "@" in text:
+            for m in _HANDLE.finditer(text):
+                if handle_is_person(m[1]):
+                    yield m.start(), m.end(), 0.6, "handle"
+        if "#" in text:
+            for m in _HASHTAG.finditer(text):
+                if hashtag_is_person(m[1]):
+                    yield m.start(), m.end(), 0.6, "hashtag"
+
+    @staticmethod
+    def _runs(text: str) -> Iterator[tuple[int, int, float, str]]:
+        """The name that ends a capitalised run; a lone forename that is all its line holds."""
         for m in _RUN.finditer(text):
             words = m[0].split()
             found = name_in_run(tuple(words))
             if found is None:
+                if len(words) == 1 and _alone_on_line(text, m.start(), m.end()):
+                    if lone_forename(words[0]):
+                        yield m.start(), m.end(), 0.85, "alone on a line"
                 continue
             pos = m.start()
             starts = []
@@ -200,14 +279,21 @@ class ListedNameRecognizer(ShapeRecognizer):
             if word_kind(words[j - 1]) == "initial":
                 end += 1
             yield starts[i], end, 0.85, "listed"
-        if "@" in text:
-            for m in _HANDLE.finditer(text):
-                if handle_is_person(m[1]):
-                    yield m.start(), m.end(), 0.6, "handle"
-        if "#" in text:
-            for m in _HASHTAG.finditer(text):
-                if hashtag_is_person(m[1]):
-                    yield m.start(), m.end(), 0.6, "hashtag"
+
+    @staticmethod
+    def _coordinated(text: str) -> Iterator[tuple[int, int, float, str]]:
+        """The names of a list that holds two lone forenames or more (`Jay & Trish`)."""
+        for m in _COORD.finditer(text):
+            if _COORD_AFTER.match(text, m.end()) or _COORD_BEFORE.search(
+                text, max(0, m.start() - 40), m.start()
+            ):
+                continue  # `Santa Clara and Santa Clara Convention Center`: longer names
+            items = list(_COORD_ITEM.finditer(m[0]))
+            if sum(lone_forename(w[0]) for w in items) < 2:
+                continue  # `Research and Development`, `Simon & Schuster`
+            for w in items:
+                if _coordinated_name(w[0]):
+                    yield m.start() + w.start(), m.start() + w.end(), 0.85, "coordinated"
 
     def validate(self, value: str) -> bool:
         """Shape filter, except for handles (which are not written as names)."""

@@ -136,6 +136,18 @@ NAMES = [
     ("Innerbelt Business Center Drive\nSaint Louis, MO 63114-5760", []),
     ("Loc\t\tI&GN Survey, Blk 33, sec 148, Gray Co, TX", []),
     ("Reply to Kase and Company, Inc. to unsubscribe.", []),
+    # Forenames listed together are people, unlisted ones among them too; not firms or places.
+    (
+        "Can you set up a meeting with Tanya, Vasant and Krishna next week?",
+        ["Tanya", "Vasant", "Krishna"],
+    ),
+    ("We hired Trish & Priya last spring.", ["Trish", "Priya"]),
+    ("Ask Research and Development; Simon & Schuster published it.", []),
+    ("Rooms at the Hyatt Regency Santa Clara and Santa Clara Convention Center.", []),
+    # A forename that is all its line holds (a signature); not a word or a place.
+    ("Please review the model before Friday.\n\nTanya\n", ["Tanya"]),
+    ("Venues\n\nJordan\nFlorence\nChelsea\n", []),
+    ("Cyrus\n=====\n\nSetting up the mail server.\n\nPAM\n---\nThe service name.", []),
 ]
 
 
