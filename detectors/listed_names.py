@@ -25,6 +25,7 @@ from detectors.name_shapes import (
     PLACES,
     TITLE_WORDS,
     forename_surname,
+    lone_forename,
     looks_like_company,
     plausible_name,
     word_kind,
@@ -125,24 +126,6 @@ _HANDLE_ORG_WORDS = frozenset(
     "fans daily weekly magazine blog cafe bakery salon events studios tickets travel news "
     "sport sports club team".split()
 )
-
-
-def lone_forename(word: str) -> bool:
-    """A listed forename that is no English word and no place: a person even when alone.
-
-    `Tanya`, `Trish`, `Dennis`; not `Will`, `Grace`, `Florence`, `Jordan` (which name other
-    things as often), nor a word the lists say is not a name (`Monday`), nor a hyphenated
-    word (`Lee-Roberts` is more often a double-barrelled surname or a firm), nor one in
-    capitals (`PAM` and `SUSE` alone on a line are a heading and a company).
-    """
-    return (
-        "-" not in word
-        and word_kind(word) == "name"
-        and is_forename(word)
-        and not is_word(word)
-        and not is_place(word)
-        and word.casefold() not in NOT_NAMES
-    )
 
 
 def _coordinated_name(word: str) -> bool:

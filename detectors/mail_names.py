@@ -84,7 +84,7 @@ def _display(text: str, start: int, end: int) -> tuple[int, int] | None:
             stop = cut
     while stop > start and text[stop - 1] in " \t\r\n\"',;":
         stop -= 1
-    if stop <= start or "=" in text[start:stop]:
+    if stop <= start or "@" in text[start:stop] or "=" in text[start:stop]:
         return None
     return start, stop
 

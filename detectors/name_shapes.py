@@ -332,6 +332,24 @@ def plausible_name(value: str) -> bool:
     return all(known(w) for w, k in zip(words, kinds, strict=True) if k == "caps")
 
 
+def lone_forename(word: str) -> bool:
+    """A listed forename that is no English word and no place: a person even when alone.
+
+    `Tanya`, `Trish`, `Dennis`; not `Will`, `Grace`, `Florence`, `Jordan` (which name other
+    things as often), nor a word the lists say is not a name (`Monday`), nor a hyphenated
+    word (`Lee-Roberts` is more often a double-barrelled surname or a firm), nor one in
+    capitals (`PAM` and `SUSE` alone on a line are a heading and a company).
+    """
+    return (
+        "-" not in word
+        and word_kind(word) == "name"
+        and is_forename(word)
+        and not is_word(word)
+        and not is_place(word)
+        and word.casefold() not in NOT_NAMES
+    )
+
+
 def forename_surname(words: list[str]) -> bool:
     """A listed forename, then a surname that is also a word (`Amanda Hall`, `Wayne Long`)."""
     return len(words) > 1 and is_forename(words[0]) and fold(words[-1]) in WORD_SURNAMES

@@ -25,7 +25,6 @@ from detectors.gazetteer import (
     PARTICLES,
     is_common,
     is_forename,
-    is_place,
     is_surname,
     is_word,
     known,
@@ -33,6 +32,7 @@ from detectors.gazetteer import (
 from detectors.name_shapes import (
     GROUP_WORDS,
     NON_NAME_HEADS,
+    lone_forename,
     looks_like_company,
     name_evidence,
     plausible_name,
@@ -316,9 +316,7 @@ class CuedNameRecognizer(ShapeRecognizer):
                     continue
                 if spec.name == "title" and _NUMBER_TITLE.search(text, max(0, start - 12), start):
                     continue  # `24 Hr Network Radio`: hours, not a title
-                if spec.name == "vocative" and (
-                    not is_forename(m[1]) or is_place(m[1]) or is_word(m[1])
-                ):
+                if spec.name == "vocative" and not lone_forename(m[1]):
                     continue  # `However, we`, `Paris, where`, `Grace, faith`: no forename
                 yield start, end, spec.score, spec.name
 
