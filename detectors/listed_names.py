@@ -27,6 +27,7 @@ from detectors.name_shapes import (
     forename_surname,
     lone_forename,
     looks_like_company,
+    name_like_word,
     plausible_name,
     word_kind,
 )
@@ -126,23 +127,6 @@ _HANDLE_ORG_WORDS = frozenset(
     "fans daily weekly magazine blog cafe bakery salon events studios tickets travel news "
     "sport sports club team".split()
 )
-
-
-def _coordinated_name(word: str) -> bool:
-    """An item of a list of forenames that is a name too.
-
-    Listed, or an unlisted name-shaped word that is no English word, no common word and no
-    place (`Luda` in `Ty, Luda, Jason & Michelle`).
-    """
-    if lone_forename(word):
-        return True
-    return (
-        word_kind(word) == "name"
-        and not is_word(word)
-        and not is_common(word)
-        and not is_place(word)
-        and word.casefold() not in NOT_NAMES
-    )
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
@@ -275,7 +259,7 @@ class ListedNameRecognizer(ShapeRecognizer):
             if sum(lone_forename(w[0]) for w in items) < 2:
                 continue  # `Research and Development`, `Simon & Schuster`
             for w in items:
-                if _coordinated_name(w[0]):
+                if name_like_word(w[0]):  # the forenames and `Luda` among them
                     yield m.start() + w.start(), m.start() + w.end(), 0.85, "coordinated"
 
     def validate(self, value: str) -> bool:

@@ -332,22 +332,30 @@ def plausible_name(value: str) -> bool:
     return all(known(w) for w, k in zip(words, kinds, strict=True) if k == "caps")
 
 
-def lone_forename(word: str) -> bool:
-    """A listed forename that is no English word and no place: a person even when alone.
+def name_like_word(word: str) -> bool:
+    """A title-case word that can hardly be anything but a name, listed or not.
 
-    `Tanya`, `Trish`, `Dennis`; not `Will`, `Grace`, `Florence`, `Jordan` (which name other
-    things as often), nor a word the lists say is not a name (`Monday`), nor a hyphenated
-    word (`Lee-Roberts` is more often a double-barrelled surname or a firm), nor one in
-    capitals (`PAM` and `SUSE` alone on a line are a heading and a company).
+    No English word, no common word, no place, nor a word the lists say is not a name
+    (`Monday`): `Luda` in `Ty, Luda, Jason & Michelle`.
     """
     return (
-        "-" not in word
-        and word_kind(word) == "name"
-        and is_forename(word)
+        word_kind(word) == "name"
         and not is_word(word)
+        and not is_common(word)
         and not is_place(word)
         and word.casefold() not in NOT_NAMES
     )
+
+
+def lone_forename(word: str) -> bool:
+    """A listed forename that is a name-like word: a person even when alone.
+
+    `Tanya`, `Trish`, `Dennis`; not `Will`, `Grace`, `Florence`, `Jordan` (which name other
+    things as often), nor a hyphenated word (`Lee-Roberts` is more often a double-barrelled
+    surname or a firm), nor one in capitals (`PAM` and `SUSE` alone on a line are a heading
+    and a company).
+    """
+    return "-" not in word and is_forename(word) and name_like_word(word)
 
 
 def forename_surname(words: list[str]) -> bool:

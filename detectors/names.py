@@ -21,14 +21,7 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors.gazetteer import (
-    PARTICLES,
-    is_common,
-    is_forename,
-    is_surname,
-    is_word,
-    known,
-)
+from detectors.gazetteer import PARTICLES, is_common, is_forename, is_surname, is_word, known
 from detectors.name_shapes import (
     GROUP_WORDS,
     NON_NAME_HEADS,
@@ -198,7 +191,8 @@ _PLACE_HEADS = NON_NAME_HEADS - _WORK_HEADS
 _HEAD_AFTER = re.compile(rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+)?([{_UP}][\w'’\-]*)(?![\w'’\-])")
 # The name, its comma and what follows are matched, not looked ahead to, so that the pattern
 # scout (which drops look-arounds) passes only texts with `Name, word` in them.
-_VOCATIVE = re.compile(rf"(?m:^[ \t]*)([{_UP}][a-z'’\-]+),[ \t]*(?:[a-z]|\r?\n)")
+_OPENING_WORD = rf"(?m:^[ \t]*)([{_UP}][a-z'’\-]+),"  # a line opening with a word and a comma
+_VOCATIVE = re.compile(rf"{_OPENING_WORD}[ \t]*(?:[a-z]|\r?\n)")
 # CuedNameRecognizer.PREFILTER's words (a closing's telling word: `Grüßen`, `groet`, `hilsen`)
 # and, case-sensitive inside the caseless pattern, a line opening with a word and a comma.
 _CUE_WORDS = (
@@ -208,7 +202,7 @@ _CUE_WORDS = (
     r"gr[üu](?:ß|ss)e\w*|groet\w*|salut[io]|atenciosamente|cumprimentos|hilsen|hälsningar|"
     r"mvh|terveisin|pozdrawiam|poważaniem|pozdravem|üdvözlettel|stimă|εκτίμηση)\b"
 )
-_LINE_OPENS_WITH_WORD = rf"(?m-i:^[ \t]*[{_UP}][a-z'’\-]+,)"
+_LINE_OPENS_WITH_WORD = rf"(?-i:{_OPENING_WORD})"
 _KEY_SHAPES = frozenset({"key", "record key"})
 _RECORD_WINDOW = 300  # characters either side: one JSON record, one config block
 
