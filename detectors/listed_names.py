@@ -258,6 +258,8 @@ class ListedNameRecognizer(ShapeRecognizer):
             items = list(_COORD_ITEM.finditer(m[0]))
             if sum(lone_forename(w[0]) for w in items) < 2:
                 continue  # `Research and Development`, `Simon & Schuster`
+            if all(is_surname(w[0]) for w in items):
+                continue  # `Edwards, Barnett and Oliver`: a firm's partners by surname
             for w in items:
                 if name_like_word(w[0]):  # the forenames and `Luda` among them
                     yield m.start() + w.start(), m.start() + w.end(), 0.85, "coordinated"

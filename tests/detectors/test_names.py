@@ -256,6 +256,14 @@ def test_a_later_mention_in_a_file_name_or_address_is_not_the_person(detector):
     assert values == ["Michelle Lokay"]
 
 
+def test_a_firm_named_by_its_partners_is_no_list_of_forenames(detector):
+    """`Oliver` and `Barnett` are forenames too; all surnames together name a firm."""
+    from scanner.extract.base import TextSegment
+
+    found = detector.detect([TextSegment("body", "Edwards, Barnett and Oliver")])
+    assert not [d for d in found if "coordinated" in (d.reason or "")]
+
+
 def test_saint_and_st_are_one_word_for_places():
     assert is_place("Saint Louis") and is_place("St Louis") and is_place("St. Louis")
     assert not is_place("Saint") and not is_place("Saint Okafor")
