@@ -69,7 +69,11 @@ NON_NAME_HEADS = frozenset(
     "spa restaurant cafe bar pub grill kitchen sports news times post herald journal "
     # Roads a person's name is given to (`Sam Houston Tollway`, `Kennedy Expressway`)
     "highway freeway expressway parkway tollway motorway turnpike boulevard blvd crescent "
-    "terrace co".split()  # `Gray Co, TX`: a county
+    "terrace hwy fwy pkwy expy tpke residence apartments "
+    # Universities and institutes in the customers' languages (`Vrije Universiteit`)
+    "universiteit universität universitat universidad università université uniwersytet "
+    "högskolan hogeschool hochschule centrum zentrum instituut institut "
+    "co".split()  # `Gray Co, TX`: a county
 )
 NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
@@ -77,7 +81,10 @@ NOT_NAMES = frozenset(
     "support admin accounts payroll it legal gdpr regards thanks kind dear sir madam ref "
     "attendees minutes notes subject re fw fwd copyright holder holders licence license author "
     "authors maintainer contributors version core mum dad mom jan feb mar apr jun jul aug sep "
-    "sept oct nov dec mon tue wed thu fri sat sun".split()
+    "sept oct nov dec mon tue wed thu fri sat sun "
+    # Greetings in the languages of a UK firm's staff and customers (`Selamat Hari Jadi`,
+    # `Mazal Tov`, `Feliz Navidad`): wishes, not names
+    "selamat mazal mazel feliz joyeux joyeuses frohe frohes gelukkig buon buona".split()
 )
 # Feasts and holidays of the cultures a UK firm's staff and customers come from: a span that
 # names one (`Hari Raya Card`, `Eid Mubarak`, `Chinese New Year Party`) is no person, though
@@ -89,6 +96,7 @@ HOLIDAYS: tuple[tuple[str, ...], ...] = tuple(
         "hari raya",
         "hari raya aidilfitri",
         "hari raya haji",
+        "hari jadi",  # a birthday (`Selamat Hari Jadi`)
         "eid mubarak",
         "eid al-fitr",
         "eid al-adha",
@@ -177,7 +185,7 @@ COMPANY_SUFFIX = re.compile(
     r"Corporation|"
     # Legal forms of the countries the notice's customers and suppliers are in
     r"Oyj|Oy|ASA|A/S|ApS|AB|NV|N\.V\.|B\.V\.|SpA|S\.p\.A\.|Srl|S\.r\.l\.|SARL|SAS|S\.A\.|"
-    r"Kft|Zrt|Nyrt|Lda|Ltda|KG|d\.o\.o\.|s\.r\.o\.|Sp\. z o\.o\.|Gruppen)(?!\w)"
+    r"Kft|Zrt|Nyrt|Lda|Ltda|KG|d\.o\.o\.|s\.r\.o\.|Sp\. z o\.o\.|Gruppen|Pte|Pty)(?!\w)"
 )
 # Words of group mailboxes and teams that sign or receive mail (`Accounts Payable`, `IT Support`).
 GROUP_WORDS = frozenset(
@@ -395,7 +403,30 @@ def name_evidence(value: str, opening: bool = False) -> float:
         and not any(is_word(w) or is_place(w) or not w.isalpha() for w in core)
     ):
         return 0.85  # `Inayat Khan`: a listed surname after a name-shaped word that is no word
+    if unlisted_name(words):
+        return 0.6  # `Sanath Jayasuriya`: two or three name-like words the lists do not hold
     return 0.0
+
+
+# A word of an unlisted name: Latin script (the English model cannot judge Greek or Cyrillic),
+# three to thirteen letters (`Myung Ga` is a restaurant; `Redherringgames` a joined-up handle).
+_UNLISTED_WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’\-]{2,12}")
+
+
+def unlisted_name(words: list[str]) -> bool:
+    """Two or three different name-like words: a name from outside the lists, if the model agrees.
+
+    The lists hold Europe's and America's common names; news and a firm's customers hold the
+    rest of the world's (`Sanath Jayasuriya`, `Hristo Stoichkov`, `Thabo Mbeki`). No English,
+    common or place word may be among them (`Linkin Park`, `Perth Glory`), so only the model's
+    PERSON label and the words' shape speak for them: weaker evidence than a listed name.
+    """
+    return (
+        1 < len(words) < 4
+        and len({w.casefold() for w in words}) == len(words)
+        and all(_UNLISTED_WORD.fullmatch(w) and name_like_word(w) for w in words)
+        and not any(w.casefold() in PARTICLES for w in words)  # `Der Rosenkavalier`, `Costa Del`
+    )
 
 
 _LEAD_WORD = re.compile(r"(\S+)[ \t]+(?=\S)")

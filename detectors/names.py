@@ -30,6 +30,7 @@ from detectors.name_shapes import (
     name_evidence,
     plausible_name,
     trim,
+    unlisted_name,
     used_in_lower_case,
 )
 from detectors.name_shapes import LATIN_UPPER as _UP
@@ -59,6 +60,26 @@ def lower_case_name(value: str) -> float:
     if len(first) > 2 and is_forename(first) and is_surname(last) and not is_common(last):
         return 0.85
     return 0.0
+
+
+# A preposition of place right before a span: `in Ilocos Norte`, `on Vasilievsky Spusk`.
+_PLACE_BEFORE = re.compile(r"(?i:\b(?:in|at|on|near|into)[ \t]+)$")
+
+
+def _doubtful_unlisted(text: str, start: int, end: int, before: str) -> bool:
+    """An unlisted name (name_shapes.unlisted_name) where the model's word cannot be trusted.
+
+    In another language's text (`Haus Gottes`), after a preposition of place (`at Myung Ga`),
+    or alone on its line: there it is as often a company's line in a signature, above the
+    street, which AddresseeLineRecognizer tells from a person.
+    """
+    value = text[start:end]
+    if " " not in value or not unlisted_name(value.split()):
+        return False
+    head = text.rfind("\n", 0, start) + 1
+    tail = text.find("\n", end)
+    alone = not text[head:start].strip() and not text[end : len(text) if tail < 0 else tail].strip()
+    return alone or bool(_PLACE_BEFORE.search(before)) or mostly_foreign(text)
 
 
 class SpacyPersonRecognizer(EntityRecognizer):
@@ -106,6 +127,8 @@ class SpacyPersonRecognizer(EntityRecognizer):
             opening = not before.rstrip() or before.rstrip()[-1] in ".!?:\"'“("
             score = name_evidence(value, opening) or (0.85 if title else 0.0)
             if not score or looks_like_company(text, start, end):
+                continue
+            if score < 0.85 and not title and _doubtful_unlisted(text, start, end, before):
                 continue
             if lower_words is None:
                 lower_words = set(_LOWER_WORD.findall(text))

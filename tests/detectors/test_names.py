@@ -86,6 +86,17 @@ NAMES = [
     ("Saludos,\nMayson Lensinck", ["Mayson Lensinck"]),
     ("Met vriendelijke groet\nUrho Hiltunen\nKopijyvä", ["Urho Hiltunen"]),
     ("Mit freundlichen Grüßen\n\nGriswold Essert", ["Griswold Essert"]),
+    # Names on no list that the model calls a person: two or three name-like words; not in
+    # another language's text, after a preposition of place, with a particle, an institution's
+    # head word or a legal form, nor a greeting.
+    ("Yevgeny Kafelnikov won the final in straight sets.", ["Yevgeny Kafelnikov"]),
+    ("Opening batsman Mahela Jayawardene made a hundred.", ["Mahela Jayawardene"]),
+    ("The conference is at Vrije Universiteit in Amsterdam.", []),
+    ("Wir gehen heute in das Haus Gottes und beten dort.", []),
+    ("Dinner at Myung Ga was lovely.", []),
+    ("We saw Der Rosenkavalier at the opera house.", []),
+    ("Copyright 2004 Metaparadigm Pte and others.", []),
+    ("Selamat Hari Jadi to my dear friend!", []),
     # Particles inside a name or opening a surname; a title stays outside the span.
     ("Best regards\nAuke van Hengel\nDico", ["Auke van Hengel"]),
     ("Dear Mr van Geenen,\nthank you.", ["van Geenen"]),
