@@ -37,8 +37,8 @@ from detectors.name_shapes import (
     NAME_CELL,
     NOT_NAMES,
     looks_like_company,
-    name_like_word,
     plausible_name,
+    unlisted_word,
 )
 from detectors.names import SpacyPersonRecognizer, addressee, addressee_result, addressees
 from detectors.pattern import REASON_KEY, ShapeRecognizer, norm_words, normalise_context
@@ -707,8 +707,8 @@ def _may_start_name(text: str, m: re.Match[str], end: int) -> bool:
     word = m[0]
     if could_name(word) or _MIDDLE_INITIAL.match(text, m.end(), end):
         return True
-    if name_like_word(word) and (nxt := _NEXT_WORD.match(text, m.end(), end)):
-        if name_like_word(nxt[1]):
+    if unlisted_word(word) and (nxt := _NEXT_WORD.match(text, m.end(), end)):
+        if unlisted_word(nxt[1]):
             return True  # two unlisted name-like words: `Sanath Jayasuriya` (unlisted_name)
     return bool(_AFTER_INITIAL.search(text, max(0, m.start() - 4), m.start())) and is_surname(word)
 

@@ -424,9 +424,15 @@ def unlisted_name(words: list[str]) -> bool:
     return (
         1 < len(words) < 4
         and len({w.casefold() for w in words}) == len(words)
-        and all(_UNLISTED_WORD.fullmatch(w) and name_like_word(w) for w in words)
+        and all(unlisted_word(w) for w in words)
         and not any(w.casefold() in PARTICLES for w in words)  # `Der Rosenkavalier`, `Costa Del`
     )
+
+
+@lru_cache(maxsize=WORD_MEMO)
+def unlisted_word(word: str) -> bool:
+    """A word that may be part of an unlisted name; memoised, as the name gate asks per word."""
+    return bool(_UNLISTED_WORD.fullmatch(word)) and name_like_word(word)
 
 
 _LEAD_WORD = re.compile(r"(\S+)[ \t]+(?=\S)")
