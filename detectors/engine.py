@@ -40,7 +40,13 @@ from detectors.name_shapes import (
     plausible_name,
     unlisted_word,
 )
-from detectors.names import SpacyPersonRecognizer, addressee, addressee_result, addressees
+from detectors.names import (
+    EVIDENCE_KEY,
+    SpacyPersonRecognizer,
+    addressee,
+    addressee_result,
+    addressees,
+)
 from detectors.pattern import REASON_KEY, ShapeRecognizer, norm_words, normalise_context
 from detectors.prefilter import traits
 from detectors.scout import Scout, Store
@@ -837,8 +843,16 @@ def _detection(location: str, r: RecognizerResult, text: str, base: int) -> Dete
         score=float(r.score),
         detector=detector,
         value=text[r.start : r.end],
-        reason=str(meta.get(REASON_KEY) or _DEFAULT_REASONS.get(detector, detector)),
+        reason=_reason(meta, detector),
     )
+
+
+def _reason(meta: dict[str, Any], detector: str) -> str:
+    """The recognizer's own reason, else its default one plus the evidence it names."""
+    if meta.get(REASON_KEY):
+        return str(meta[REASON_KEY])
+    base = _DEFAULT_REASONS.get(detector, detector)
+    return f"{base}; {meta[EVIDENCE_KEY]}" if meta.get(EVIDENCE_KEY) else base
 
 
 def _row_of(starts: list[int], pos: int) -> int:

@@ -291,3 +291,27 @@ def test_saint_and_st_are_one_word_for_places():
 def test_a_later_mention_inside_a_longer_name_is_not_the_person(detector, text):
     values = {text[a:b] for _, a, b in found(detector, text, "PERSON")}
     assert values <= {"Luiz Caloi", "Dave Matthews"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "evidence"),
+    [
+        (
+            "Yevgeny Kafelnikov won the final in straight sets.",
+            "Yevgeny Kafelnikov",
+            "no name list",
+        ),
+        ("Yesterday Obuya Smith called.", "Obuya Smith", "listed name"),
+    ],
+)
+def test_a_model_name_says_which_evidence_kept_it(detector, text, value, evidence):
+    """The reason column tells a listed name from the weaker unlisted one (issue 12, point 6)."""
+    from scanner.extract.base import TextSegment
+
+    reasons = {
+        d.value: d.reason
+        for d in detector.detect([TextSegment("body", text)])
+        if d.entity_type == "PERSON"
+    }
+    assert reasons[value].startswith("SpacyPersonRecognizer: model ")
+    assert reasons[value].endswith(evidence)
