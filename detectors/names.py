@@ -70,16 +70,23 @@ def _doubtful_unlisted(text: str, start: int, end: int, before: str) -> bool:
     """An unlisted name (name_shapes.unlisted_name) where the model's word cannot be trusted.
 
     In another language's text (`Haus Gottes`), after a preposition of place (`at Myung Ga`),
-    or alone on its line: there it is as often a company's line in a signature, above the
-    street, which AddresseeLineRecognizer tells from a person.
+    or alone on its line right above a line with a number in it: there it is as often a
+    company's line in a signature, above the street (`Koskela Norrback` / `Mannerheimintie 5`),
+    which AddresseeLineRecognizer tells from a person; so is a paragraph holding nothing else.
+    Alone on a line in a list of names (an AUTHORS file, a list of attendees) it stays a name.
     """
     value = text[start:end]
     if " " not in value or not unlisted_name(value.split()):
         return False
+    if not text[:start].strip() and not text[end:].strip():
+        return True  # a paragraph of its own: the next paragraph may be its street
     head = text.rfind("\n", 0, start) + 1
     tail = text.find("\n", end)
-    alone = not text[head:start].strip() and not text[end : len(text) if tail < 0 else tail].strip()
-    return alone or bool(_PLACE_BEFORE.search(before)) or mostly_foreign(text)
+    if tail >= 0 and not text[head:start].strip() and not text[end:tail].strip():
+        following = text.find("\n", tail + 1)
+        if any(c.isdigit() for c in text[tail + 1 : len(text) if following < 0 else following]):
+            return True
+    return bool(_PLACE_BEFORE.search(before)) or mostly_foreign(text)
 
 
 class SpacyPersonRecognizer(EntityRecognizer):

@@ -97,6 +97,11 @@ NAMES = [
     ("We saw Der Rosenkavalier at the opera house.", []),
     ("Copyright 2004 Metaparadigm Pte and others.", []),
     ("Selamat Hari Jadi to my dear friend!", []),
+    # Alone on their lines in a list of names they are names; above a street, a company.
+    (
+        "Thanks to:\nYevgeny Kafelnikov\nHristo Stoichkov\n",
+        ["Yevgeny Kafelnikov", "Hristo Stoichkov"],
+    ),
     # Particles inside a name or opening a surname; a title stays outside the span.
     ("Best regards\nAuke van Hengel\nDico", ["Auke van Hengel"]),
     ("Dear Mr van Geenen,\nthank you.", ["van Geenen"]),
