@@ -80,11 +80,14 @@ _LOCALITY = rf"(?:,? ?\n? ?{_WORD}(?:[ \-](?:{_WORD}|{_LINK}(?=[ \-][A-Z]))){{0,
 # from the Eircode alphabet (no B G I J L M O Q S U Z, which read like digits).
 EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
 _END = rf"(?:{POSTCODE}|{EIRCODE})"
-_FULL = rf"{_STREET}{_LOCALITY}{{0,3}},? ?\n? ?{_END}(?![A-Za-z0-9])"
+# A comma, space or line break before the postcode: `2500 SF100000` is a glyph name, no
+# street and an Eircode.
+_BEFORE_END = r"(?=[, \n]),? ?\n? ?"
+_FULL = rf"{_STREET}{_LOCALITY}{{0,3}}{_BEFORE_END}{_END}(?![A-Za-z0-9])"
 # Any street words at all, when a valid postcode closes the address (`97 Lynda Bridge`,
 # `12 Bridge End`): the postcode is the evidence, not the road-type word.
 _ANY_STREET = rf"{_PREMISES}\d{{1,4}}[A-Za-z]?,? (?:{_WORD} ){{0,3}}{_WORD}"
-_FULL_ANY = rf"{_ANY_STREET}{_LOCALITY}{{0,3}},? ?\n? ?{_END}(?![A-Za-z0-9])"
+_FULL_ANY = rf"{_ANY_STREET}{_LOCALITY}{{0,3}}{_BEFORE_END}{_END}(?![A-Za-z0-9])"
 
 
 _TAIL = re.compile(rf"(?:{POSTCODE}|{EIRCODE})$")

@@ -6,11 +6,13 @@ ships does not know (a country that joined the IBAN scheme since, a national for
 changed, an export that padded or cut the account part) is still someone's bank account:
 reported at a lower score that only an account cue lifts over the threshold.
 A sort code or an 8-digit account number has no public checksum, so both need context: a
-`sort code`/`account` cue, a column header, or (for an account) a sort code just before it.
+`sort code`/`account` cue, a column header, or (for an account) a sort code just before it;
+an 8-digit date (`20200704`) is an account only after a sort code or under an account header.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 
@@ -20,7 +22,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.gb import vat as gb_vat
 from stdnum.iso7064 import mod_97_10
 
-from detectors.pattern import Shape, ShapeRecognizer
+from detectors.pattern import Shape, ShapeRecognizer, has_word
 from detectors.prefilter import count_digits
 
 _IBAN = r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
@@ -134,7 +136,22 @@ class SortCodeRecognizer(ShapeRecognizer):
     BEFORE = 40
 
 
-_SORT_ANY = re.compile(r"\d{2}-\d{2}-\d{2}")
+# A sort code as context: not the tail of an ISO date (`2009-12-09` holds `09-12-09`).
+_SORT = r"(?<![\d\-/.])\d{2}-\d{2}-\d{2}(?![\d\-/])"
+_SORT_ANY = re.compile(_SORT)
+
+
+def date_shaped(number: str) -> bool:
+    """Eight digits that are a calendar date, year first: `20200704`, `20141220`.
+
+    Release tags, build numbers and file names write dates this way; a random account number
+    is one about one time in 1,400, so such a number is an account only after a sort code.
+    """
+    try:
+        day = datetime.date(int(number[:4]), int(number[4:6]), int(number[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= day.year <= 2099
 
 
 class UkBankAccountRecognizer(ShapeRecognizer):
@@ -146,16 +163,23 @@ class UkBankAccountRecognizer(ShapeRecognizer):
     BOOST = 0.65
     BEFORE = 40
     ADJUST_NOTE = "sort code just before"
-    _SORT_BEFORE = re.compile(r"\d{2}-\d{2}-\d{2}\D{1,30}$")
+    _SORT_BEFORE = re.compile(_SORT + r"\D{1,30}$")
 
     def _context_anywhere(self, text: str, header: str) -> bool:
         """Count a sort code anywhere as context for the skip test (see adjust)."""
         return super()._context_anywhere(text, header) or bool(_SORT_ANY.search(text))
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
-        """Score 0.8 when a sort code stands up to 30 characters before the number."""
+        """Score 0.8 when a sort code stands up to 30 characters before the number.
+
+        Without one, a number that is a date (`Xiph.Org libVorbis I 20200704`, `used in
+        20141220 to account for`) is dropped, unless an account column's header says what it
+        is: a table's sort code stands in another cell.
+        """
         if self._SORT_BEFORE.search(text[max(0, start - 40) : start]):
             return max(score, 0.8)
+        if date_shaped(text[start:end]) and not has_word(self._header, self._context):
+            return 0.0
         return score
 
 

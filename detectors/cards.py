@@ -69,12 +69,19 @@ def issuer_ok(number: str) -> bool:
 
 
 class PaymentCardRecognizer(ShapeRecognizer):
-    """Card numbers printed contiguous or in groups (spaces or dashes, one separator kind)."""
+    """Card numbers printed contiguous or in groups (spaces or dashes, one separator kind).
+
+    Four groups inside a longer run of four-digit groups (a table of figures, PostScript's
+    coordinates: `5428 5462 5496 5531 5565`) are no card: a group may neither precede nor
+    follow them.
+    """
 
     ENTITY = "CREDIT_CARD"
     SHAPES = (
         Shape(
-            "grouped", r"(?<![\w\-/.])\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}(?![\w\-/]|\.\w|[ -]\d)", 0.8
+            "grouped",
+            r"(?<![\w\-/.])(?<!\d{4}[ -])\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}(?![\w\-/]|\.\w|[ -]\d)",
+            0.8,
         ),
         Shape("amex", r"(?<![\w\-/.])3[47]\d{2}([ -])\d{6}\1\d{5}(?![\w\-/]|\.\w|[ -]\d)", 0.8),
         Shape("plain", r"(?<![\w\-/.])\d{12,19}(?![\w\-/]|\.\w)", 0.7),

@@ -92,6 +92,24 @@ _INTERNAL = tuple(
         "fe80::/10",
     )
 )
+# A CIDR prefix length after the address (`/24`, `/96`): a network, not one connection.
+_PREFIX_LENGTH = re.compile(r"/\d{1,3}(?!\d)")
+
+
+def version_shaped(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A dotted quad that reads as a version or section number: `1.8.5.6`, `4.3.99.16`, `7.1.1.1`.
+
+    Versions and section numbers start small and stay under 100; a public address drawn at
+    random does so less than one time in a hundred (first part under 32: 31 of the ~220 public
+    /8 blocks; each other part under 100: 100 of 256). So such a quad counts as an address only
+    with an address cue (`from`, `client`, `IP`) or a person in its record.
+    """
+    if ip.version != 4:
+        return False
+    first, *rest = ip.packed
+    return first < 32 and all(part < 100 for part in rest)
+
+
 # Words that say the address is a machine's: `controller at 10.0.0.5`, `gateway 192.168.1.1`.
 EQUIPMENT = (
     "controller",
@@ -175,7 +193,9 @@ class IpAddressRecognizer(ShapeRecognizer):
     address an equipment word introduces (`controller at 10.0.0.5`) are reported only when
     the same record (its line; in a table, its cell or column header) ties a person to it: an
     e-mail address or a user word (`user`, `login`, `employee`...). A dotted version string has
-    the same shape, so version words (`version`, `build`, `firmware`) drop it.
+    the same shape, so version words (`version`, `build`, `firmware`) drop it, and a quad of
+    small numbers (`Git 1.8.5.6`, section `7.1.1.1`: version_shaped) needs an address cue or a
+    person in its record. A network with its prefix length (`192.168.0.0/24`) is nobody's.
     """
 
     ENTITY = "IP_ADDRESS"
@@ -231,6 +251,8 @@ class IpAddressRecognizer(ShapeRecognizer):
         found = super().cue(text, start, end, header, line_bound)
         if found.verdict < 0:
             return found  # a version string stays one
+        if _PREFIX_LENGTH.match(text, end):
+            return Cue(-1, "network prefix")  # `192.168.0.0/24`: a range, not a connection
         lo = text.rfind("\n", 0, start) + 1
         hi = text.find("\n", end)
         record = normalise_context(text[lo : hi if hi >= 0 else len(text)])
@@ -247,4 +269,6 @@ class IpAddressRecognizer(ShapeRecognizer):
         ip = ipaddress.ip_address(text[start:end])
         if any(ip in n for n in _INTERNAL if n.version == ip.version):
             return Cue(-1, "internal range, no person in record")
+        if not found.verdict and version_shaped(ip):
+            return Cue(-1, "version-shaped, no address cue")
         return found

@@ -123,11 +123,16 @@ _POSTCODE = (
     r"(?:\d{5}-\d{3}|\d{8}|\d{6}|\d{5}|\d{4}-\d{3}|\d{4}[ \t]?[A-Z]{2}"
     r"(?![^\W\d_])|\d{4}|\d{3}[ \t]\d{2}|\d{2}-\d{3})(?![\w\-])"
 )
-_LINK = r"(?:sur|sous|lès|les|le|la|de|del|di|da|do|am|an|der|im|vorm|bei|op|aan|en|in|près)"
-# A town ends its line or its clause: `T +34 740…` under a postcode is a phone label.
+_LINK = (
+    r"(?:sur|sous|lès|les|le|la|de|del|di|da|do|am|an|der|im|vorm|bei|op|aan|en|in|près|"
+    # Czech, Slovak and Slovene: `Hluboká nad Vltavou`, `Brod pod Lovćenom`
+    r"nad|pod|pri|ob)"
+)
+# A town ends its line or its clause (or a quoted value): `T +34 740…` under a postcode is a
+# phone label. One or two link words may join its words (`Spittal an der Drau`).
 _TOWN = (
-    rf"{_CAP}(?:[ \-](?:{_CAP}|{_LINK}(?=[ \-][{_UP}]))){{0,4}}"
-    r"(?:[ \t]\([A-Z]{2}\)|[ \t]/[ \t][A-Z]{2})?(?=[ \t]*(?:$|[\n,.;:)]))"
+    rf"{_CAP}(?:[ \-](?:{_CAP}|{_LINK}(?:[ \-]{_LINK})?(?=[ \-][{_UP}]))){{0,4}}"
+    r"(?:[ \t]\([A-Z]{2}\)|[ \t]/[ \t][A-Z]{2})?(?=[ \t]*(?:$|[\n,.;:)\"']))"
 )
 _UNIT = re.compile(
     r",?[ \t]+(?:Apt|Apartment|App|Appartamento|Appartement|Piso|Piano|Puerta|Pta|Esc|Scala|"
@@ -135,8 +140,8 @@ _UNIT = re.compile(
     r"\.?[ \t]?\d{1,4}[A-Za-z]?\b"
 )
 _TAIL_POSTCODE = re.compile(
-    rf"\.?[ \t]*(?:,{{1,2}}[ \t]*\n?[ \t]*|\n[ \t]*|[ \t]+)(?:{_TOWN},?[ \t]*\n?[ \t]*)?{_POSTCODE}"
-    rf"(?:,?(?:[ \t]*\n[ \t]*|[ \t]+){_TOWN})?",
+    rf"\.?[ \t]*(?:,{{1,2}}[ \t]*\n?[ \t]*|\n[ \t]*|[ \t]+)(?P<before>{_TOWN},?[ \t]*\n?[ \t]*)?"
+    rf"(?P<postcode>{_POSTCODE})(?P<after>,?(?:[ \t]*\n[ \t]*|[ \t]+){_TOWN})?",
     re.MULTILINE,
 )
 # A street with no house number (`Soseaua Tomescu`, then `Sebis, 113033`): only a telling
@@ -236,7 +241,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         yield from self._numbered(text)
         for m in _UNNUMBERED.finditer(text):
             tail = _TAIL_POSTCODE.match(text, m.end())
-            if tail and not _YEAR.fullmatch(tail.group(0).strip(" \t\n,.")):
+            if tail and not _YEAR.fullmatch(tail.group("postcode")):
                 yield m.start(), tail.end(), 0.85, "street+postcode"
 
     def _numbered(self, text: str) -> Iterator[tuple[int, int, float, str]]:
@@ -251,7 +256,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                     break
                 end = unit.end()
             tail = _TAIL_POSTCODE.match(text, end)
-            if tail and (kind != "generic" or not _YEAR.search(tail.group(0))):
+            if tail and (kind != "generic" or _generic_tail(tail)):
                 yield start, tail.end(), 0.85, "street+postcode"
                 continue
             if kind == "generic":
@@ -268,6 +273,16 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                 yield start, end, 0.55, "street"
             else:
                 yield start, end, 0.4, "weak street"
+
+
+def _generic_tail(tail: re.Match[str]) -> bool:
+    """Whether a street with no type word has a postcode and a town after it.
+
+    `Madsenstubben 921, 4867 Brønderslev` has; a bare number after capitalised words is a
+    count, a ticket or a build (`Solaris 10` / `708972`, `Thread 6234`, `Coverity CID 354880`),
+    and a year no postcode.
+    """
+    return bool(tail.group("before") or tail.group("after")) and not _YEAR.search(tail.group(0))
 
 
 def _kind(m: re.Match[str]) -> tuple[str | None, int]:

@@ -52,6 +52,7 @@ _JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
 # a US ZIP+4.
 _AREA_SLASH = re.compile(r"^\(?0\d{1,5}(?:-\d{1,3})?\)? ?/ ?\d[\d ]*$")
 _ZIP4 = re.compile(r"^\d{5}-\d{4}$")
+_CLOCK_BEFORE = re.compile(r"\d[:.,\-/]$")  # inside a time, a decimal, a range or a date
 _DOTTED = re.compile(r"\d\.\d+\.\d")
 _DATE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$|^(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d$")
 _INTERNATIONAL = re.compile(r"^\(?(?:\+|00)")
@@ -297,6 +298,8 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         raw = text[start:end]
         if not self._clean_edges(text, start, end) or _ZIP4.match(raw) or _DATE.match(raw):
             return False
+        if raw.count(".") == 1:
+            return False  # `624.078979`, `M: 11.83 ( 16.06`: one dot is a decimal point
         if "/" in raw and not _AREA_SLASH.match(raw):
             return False  # `1895.22/1013`: a reference, not a number
         return sum(c.isdigit() for c in raw) >= least
@@ -340,11 +343,18 @@ class PhoneNumberRecognizer(ShapeRecognizer):
 
     @staticmethod
     def _clean_edges(text: str, start: int, end: int) -> bool:
-        """Reject numbers glued to letters or joined by -/. to more digits (`PN-4411-2093`)."""
+        """Reject numbers glued to letters or joined by -/. to more digits (`PN-4411-2093`).
+
+        Also a percentage (`16.06%`) and a number that starts inside another: after a clock
+        time's colon (git's `Date:   Mon Aug 20 18:58:44 2007 -0300` holds no phone) or a
+        decimal point (`624.078979 458 24`).
+        """
         before = text[max(0, start - 2) : start]
         after = text[end : end + 2]
-        if before[-1:].isalnum() or after[:1].isalnum():
+        if before[-1:].isalnum() or after[:1].isalnum() or after[:1] == "%":
             return False
+        if _CLOCK_BEFORE.search(before):
+            return False  # `18:58:44 2007 -0300`, `624.078979 458`: the rest of a number
         if _JOINED_BEFORE.search(before) or _JOINED_AFTER.match(after):
             return False
         return not _DOTTED.search(text[start:end])  # dotted groups: versions and IPs

@@ -57,6 +57,9 @@ ADDRESS = [
     ("Meet at 4 Park Lane for the Q3 review", []),
     # Street line with an invalid postcode tail.
     ("14 Mill Lane, Newtown QQ1 2AB", []),
+    # A glyph table row: no separator before what would be an Eircode.
+    ("U+2500 SF100000             1.12 (Sans Mono)", []),
+    ("12 Main Street, Dublin D02 X285", ["12 Main Street, Dublin D02 X285"]),
 ]
 
 

@@ -124,6 +124,12 @@ ACCOUNT = [
     ("Invoice 55779911 is overdue", []),
     ("Order number 55779911", []),
     ("Account number 5577991 (7 digits)", []),
+    # Dates written year first, and an ISO date's tail, are no account and no sort code.
+    ('libvorbis 1.3.7 (2020-07-04) -- "Xiph.Org libVorbis I 20200704"', []),
+    ("improve the sed script used in 20141220 to account for wide-char builds", []),
+    ('since the 2009-12-09 "Speed up insert" commit, 62458291, it was', []),
+    ("Account number: 19870312", []),
+    ("sort code 20-00-00 account 20141220", ["20141220"]),
 ]
 
 

@@ -17,6 +17,10 @@ CARDS = [
     ("Part PN-4411-2093-77 and PN 4539148803436467", []),
     # Luhn-valid but no issuer starts with 1 or 9.
     ("Card 1234 5678 9012 3452", []),
+    # Four groups inside a longer run of groups: figures (PostScript coordinates), no card.
+    ("  5226 5259 5293 5326 5360 5394 5428 5462 5496 5531 \n  5565 5600 5635", []),
+    ("totals 1200 5428 5462 5496 5531", []),
+    ("Card 5428 5462 5496 5531, thanks", ["5428 5462 5496 5531"]),
     # Spaced IBAN digits.
     ("GB82 WEST 1234 5698 7654 32", []),
     # Luhn-valid in a payment industry's range the issuer table does not hold (a test

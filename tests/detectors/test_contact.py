@@ -39,6 +39,20 @@ IP = [
     ("Meeting at 12:30:45", []),
     ("std::vector and a::b", []),
     ("Not an address 999.1.1.1", []),
+    # Small numbers in four parts are versions and sections unless an address cue stands near.
+    ("      Git 1.8.5.6\n", []),
+    ("dpkg (1.4.1.12) unstable; urgency=low", []),
+    ("Changes in 1.2.0.6 (13 September 2003)", []),
+    ("5.2.1.1\tWhy does Configure complain", []),
+    ("This follows RFC6960 in 4.2.2.2", []),
+    ("upgrade to V8 5.0.71.54", []),
+    ("telnet 131.155.70.19 111", ["131.155.70.19"]),
+    ("Failed login from 5.61.3.4 at 02:00", ["5.61.3.4"]),
+    ("user anna signed in, 2.31.40.7", ["2.31.40.7"]),
+    # A network with its prefix length is a range, not one connection.
+    ("user:{plain}pw::::::allow_nets=192.168.0.0/24", []),
+    ("#label ::ffff:0:0/96 4", []),
+    ("blocked 81.2.69.0/24 and 81.2.70.9", ["81.2.70.9"]),
 ]
 
 

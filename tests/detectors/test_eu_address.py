@@ -95,6 +95,22 @@ ADDRESSES = [
     ("Envío a Privada Hungría 499", ["Privada Hungría 499"]),
     ("Domicilio: Cerrada Norte Ramírez 12", ["Cerrada Norte Ramírez 12"]),
     ("La tienda Cerrada Norte 12 horas", []),  # a weak type alone needs a cue
+    # No type word: a postcode needs its town, and a year is no postcode (changelogs, tickets).
+    ("Madsenstubben 921, 4867 Brønderslev", ["Madsenstubben 921, 4867 Brønderslev"]),
+    (
+        "Anschrift: Pilgrambrücke 293, 6499 Spittal an der Drau.",
+        ["Pilgrambrücke 293, 6499 Spittal an der Drau"],
+    ),
+    ('"postiosoite": "Ring III 573, 67462 Orimattila",', ["Ring III 573, 67462 Orimattila"]),
+    (
+        "Olympijská 122, 103 29 Hluboká nad Vltavou\n",
+        ["Olympijská 122, 103 29 Hluboká nad Vltavou"],
+    ),
+    ("Bug 558306 Cannot build on Solaris 10\n 708972 Fix the menu", []),
+    ("(dbus!143, dbus!144, Coverity CID 354880; Ralf Habacker)", []),
+    ("  1 Thread 6234 (tid 1 VgTs_Yielding)  main", []),
+    ("ACPI: video: Add backlight=native DMI quirk for Dell Vostro 15 3535", []),
+    ("Copyright:\n  2009-2011, 2022, D. R. Commander\n  2015, Viktor Szathmáry", []),
 ]
 
 

@@ -63,6 +63,13 @@ EU_PHONE = [
     ("commit 7c2d4e1 0123456789 files changed", []),
     ("uuid 123e4567-e89b-12d3-a456-426614174000", []),
     ("Version 1.2.3 build 20240312 1530", []),
+    # A clock time, a decimal number, a percentage: git dates, benchmark tables, PostScript.
+    ("Author: Tiago Vignatti (Curitiba, Brazil)\nDate:   Mon Aug 20 18:58:44 2007 -0300", []),
+    ("Author: P Zanoni <paulo@intel.com.br>\nDate:   Sun Jun 20 20:50:06 2010 -0700", []),
+    ("over_n_8_8 =  L1:  62.00  L2:  55.17  M: 40.29 ( 80.23%)", []),
+    ("Praha: 10 624.078979 458 24 re", []),
+    ("Kontakt w Warszawie: 22 123.456789", []),
+    ("Unser Büro in Berlin: Mo-Fr 09:00, Tel. 030 12345678", ["030 12345678"]),
 ]
 
 

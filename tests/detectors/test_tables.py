@@ -35,6 +35,16 @@ def test_header_context_for_weak_shapes(detector):
     assert sorted(e for _, e, _ in got) == ["UK_BANK_ACCOUNT", "UK_PASSPORT", "UK_SORT_CODE"]
 
 
+def test_date_shaped_account_under_an_account_header(detector):
+    # In prose a year-first date is no account number; under an Account header it is one.
+    got = table(
+        detector, ("Sort code", "Account", "Release"), [["33-92-10", "19671023", "20200704"]]
+    )
+    assert [(loc, e) for loc, e, _ in got if e == "UK_BANK_ACCOUNT"] == [
+        ("Sheet1!B2", "UK_BANK_ACCOUNT")
+    ]
+
+
 def test_name_column_by_header_and_by_sample(detector):
     named = table(detector, ("Employee",), [["SMITH, John"], ["Priya Patel"], ["Tom Jones"]])
     assert ("Sheet1!A3", "PERSON", "Priya Patel") in named
