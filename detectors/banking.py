@@ -12,7 +12,6 @@ an 8-digit date (`20200704`) is an account only after a sort code or under an ac
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterator
 
@@ -22,7 +21,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.gb import vat as gb_vat
 from stdnum.iso7064 import mod_97_10
 
-from detectors.pattern import Shape, ShapeRecognizer, has_word
+from detectors.pattern import Shape, ShapeRecognizer, date_shaped, has_word
 from detectors.prefilter import count_digits
 
 _IBAN = r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
@@ -139,19 +138,6 @@ class SortCodeRecognizer(ShapeRecognizer):
 # A sort code as context: not the tail of an ISO date (`2009-12-09` holds `09-12-09`).
 _SORT = r"(?<![\d\-/.])\d{2}-\d{2}-\d{2}(?![\d\-/])"
 _SORT_ANY = re.compile(_SORT)
-
-
-def date_shaped(number: str) -> bool:
-    """Eight digits that are a calendar date, year first: `20200704`, `20141220`.
-
-    Release tags, build numbers and file names write dates this way; a random account number
-    is one about one time in 1,400, so such a number is an account only after a sort code.
-    """
-    try:
-        day = datetime.date(int(number[:4]), int(number[4:6]), int(number[6:8]))
-    except ValueError:
-        return False
-    return 1900 <= day.year <= 2099
 
 
 class UkBankAccountRecognizer(ShapeRecognizer):

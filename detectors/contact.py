@@ -269,6 +269,10 @@ class IpAddressRecognizer(ShapeRecognizer):
         ip = ipaddress.ip_address(text[start:end])
         if any(ip in n for n in _INTERNAL if n.version == ip.version):
             return Cue(-1, "internal range, no person in record")
-        if not found.verdict and version_shaped(ip):
-            return Cue(-1, "version-shaped, no address cue")
+        if version_shaped(ip):
+            # Its cue must stand on its own line: in a changelog, `from` a line above (`check
+            # return value from read` / `Git 1.7.6.3`) says nothing about the number.
+            local = found if line_bound else super().cue(text, start, end, header, True)
+            if local.verdict <= 0:
+                return Cue(-1, "version-shaped, no address cue")
         return found

@@ -22,6 +22,7 @@ Score policy (the same for every shape recognizer, documented in docs/detectors.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,20 @@ def norm_words(words: Sequence[str]) -> tuple[str, ...]:
     The leading space anchors a word at a word start: ` phone` finds `phones`.
     """
     return tuple(" " + _NON_ALNUM.sub(" ", w.casefold()).strip() for w in words)
+
+
+def date_shaped(number: str) -> bool:
+    """Eight digits that are a calendar date, year first: `20200704`, `20141220`.
+
+    Release tags, build numbers and changelogs write dates this way; a random eight-digit
+    number is one about one time in 1,400, so an account number or a phone number of this
+    shape needs more than its cue (banking.py, phone.py).
+    """
+    try:
+        day = datetime.date(int(number[:4]), int(number[4:6]), int(number[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= day.year <= 2099
 
 
 def has_word(window: str, words: tuple[str, ...], whole: bool = False) -> bool:

@@ -31,6 +31,7 @@ from detectors.pattern import (
     DAMPING_WORDS,
     Shape,
     ShapeRecognizer,
+    date_shaped,
     has_word,
     norm_words,
     normalise_context,
@@ -52,6 +53,7 @@ _JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
 # a US ZIP+4.
 _AREA_SLASH = re.compile(r"^\(?0\d{1,5}(?:-\d{1,3})?\)? ?/ ?\d[\d ]*$")
 _ZIP4 = re.compile(r"^\d{5}-\d{4}$")
+_DECIMALS = re.compile(r"\d\.\d+[ \t]+\d+\.\d")
 _CLOCK_BEFORE = re.compile(r"\d[:.,\-/]$")  # inside a time, a decimal, a range or a date
 _DOTTED = re.compile(r"\d\.\d+\.\d")
 _DATE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$|^(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d$")
@@ -298,8 +300,10 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         raw = text[start:end]
         if not self._clean_edges(text, start, end) or _ZIP4.match(raw) or _DATE.match(raw):
             return False
-        if raw.count(".") == 1:
-            return False  # `624.078979`, `M: 11.83 ( 16.06`: one dot is a decimal point
+        if raw.count(".") == 1 or _DECIMALS.search(raw):
+            return False  # `624.078979`, `M  9.4   0.00  42.4`: decimal points, not groups
+        if raw.isdigit() and len(raw) == 8 and date_shaped(raw):
+            return False  # `from 20011215 changes`: a date written year first
         if "/" in raw and not _AREA_SLASH.match(raw):
             return False  # `1895.22/1013`: a reference, not a number
         return sum(c.isdigit() for c in raw) >= least

@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -99,6 +100,10 @@ def _worker_main(conn: Connection, config: ScanConfig, parent: int) -> None:
     """Entry point of a worker process: load the detector once, then serve tasks until None."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides how to stop
+    # A parser's warning about one file's quirk (Pillow's "Corrupt EXIF data") would reach the
+    # terminal or cron mail as a two-line traceback fragment with no file named; what matters
+    # about an item reaches its row (status, error) instead.
+    warnings.simplefilter("ignore")
     from detectors.registry import build_detector
     from scanner.cache import FileCache
     from scanner.privacy import Redactor, load_key

@@ -46,6 +46,7 @@ IP = [
     ("5.2.1.1\tWhy does Configure complain", []),
     ("This follows RFC6960 in 4.2.2.2", []),
     ("upgrade to V8 5.0.71.54", []),
+    ("      mergetool: check return value from read\n      Git 1.7.6.3\n", []),
     ("telnet 131.155.70.19 111", ["131.155.70.19"]),
     ("Failed login from 5.61.3.4 at 02:00", ["5.61.3.4"]),
     ("user anna signed in, 2.31.40.7", ["2.31.40.7"]),

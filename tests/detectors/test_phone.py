@@ -69,6 +69,9 @@ EU_PHONE = [
     ("over_n_8_8 =  L1:  62.00  L2:  55.17  M: 40.29 ( 80.23%)", []),
     ("Praha: 10 624.078979 458 24 re", []),
     ("Kontakt w Warszawie: 22 123.456789", []),
+    ("    M      9.4   0.00     42.4   0.02    100.00%    +351.7%", []),
+    ("+ correct location of call to _nc_keypad() from 20011215 changes (København)", []),
+    ("Ring mig på 20 01 12 15 (København)", ["20 01 12 15"]),
     ("Unser Büro in Berlin: Mo-Fr 09:00, Tel. 030 12345678", ["030 12345678"]),
 ]
 

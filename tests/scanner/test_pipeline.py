@@ -183,6 +183,37 @@ def test_scan_runs_with_sockets_disabled_in_every_process(tmp_path: Path) -> Non
     assert emails == (1,)  # the e-mail recognizer worked offline
 
 
+def _png_with_corrupt_exif() -> bytes:
+    """A PNG whose eXIf chunk is cut short: Pillow warns "Corrupt EXIF data" reading it."""
+    import io
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buf, "PNG")
+    png = buf.getvalue()
+    body = b"MM\x00*\x00\x00\x00\x08\x00\x01\x01\x0f\x00\x02"  # one IFD entry, truncated
+    chunk = struct.pack(">I", len(body)) + b"eXIf" + body
+    chunk += struct.pack(">I", zlib.crc32(b"eXIf" + body))
+    return png[:33] + chunk + png[33:]  # right after the IHDR chunk
+
+
+def test_a_parser_warning_does_not_reach_the_terminal(tmp_path: Path) -> None:
+    """Cron mails whatever a scan prints: a library's warning about one file is not output."""
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "scan.png").write_bytes(_png_with_corrupt_exif())
+    (root / "note.txt").write_text("Call Margaret Ellison on 07700 900123.\n")
+    r = run_cli("scan", str(root), "--out", str(tmp_path / "out"), "--workers", "1", "-q")
+    assert r.returncode == 1, r.stderr  # the note's data, no notice: store_not_declared
+    assert "Warning" not in r.stderr and "warnings.warn" not in r.stderr, r.stderr
+    out = Path(r.stdout.split("output:")[1].split("\n")[0].strip())
+    rows = pq.read_table(out / "items.parquet", columns=["name", "status"]).to_pylist()
+    assert {row["name"] for row in rows} == {"scan.png", "note.txt"}
+
+
 def _big_tree(root: Path, n: int) -> None:
     root.mkdir()
     for i in range(n):
