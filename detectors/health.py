@@ -48,6 +48,8 @@ def _branch(node: dict[str, Any]) -> str:
 
 # Besides lower case, IGNORECASE pairs dotless `ı` with `i` and long `ſ` with `s`.
 _CASE_PAIRS = str.maketrans({"ı": "i", "ſ": "s"})
+# Strong terms that are abbreviations, written in capitals in medical use.
+_ABBREVIATIONS = frozenset(t for t in STRONG if t in ("hiv", "copd", "ptsd", "adhd", "ivf", "mnd"))
 
 
 class HealthRecognizer(ShapeRecognizer):
@@ -88,8 +90,15 @@ class HealthRecognizer(ShapeRecognizer):
                 yield m.start(shape.group), m.end(shape.group), shape.score, shape.name
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:
-        """Drop a lower-case `aids` (hearing aids, visual aids); only `AIDS` is the condition."""
+        """Drop a lower-case `aids` (hearing aids, visual aids); only `AIDS` is the condition.
+
+        The other abbreviations (`HIV`, `IVF`, `COPD`) written in lower case are as often a
+        file format, a domain or an identifier (`ivf header`, a public suffix list's `hiv`):
+        so written, they count only with a health cue near them.
+        """
         value = text[start:end]
         if value.casefold() == "aids" and value != "AIDS":
+            return 0.0
+        if value.islower() and value in _ABBREVIATIONS and score <= self.SHAPES[0].score:
             return 0.0
         return score

@@ -13,7 +13,8 @@ from detectors.pattern import DAMPING_WORDS, Shape, ShapeRecognizer, digits
 # First letter never D F I Q U V; second never D F I O Q U V; and these pairs are not issued.
 _NINO = (
     r"(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-    r" ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])"
+    # Not joined by a hyphen to a word: `MC146818A-compatible` is a chip.
+    r" ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9]|-[A-Za-z])"
 )
 
 

@@ -21,6 +21,11 @@ HEALTH = [
     ("Water treatment: the procedure removes infection risks from the health check.", []),
     ("If the field is disabled, the surgery module is referred to as legacy.", []),
     ("Set the stroke width of the pen before drawing.", []),
+    # An abbreviation in lower case is a format or a domain unless a health cue stands near.
+    ("- Add length info to ivf header", []),
+    ("// ===BEGIN ICANN DOMAINS===\nhiv\nhk\nhm", []),
+    ("He told his GP the hiv test came back positive.", ["hiv"]),
+    ("Referred for IVF at the clinic.", ["IVF"]),
 ]
 
 

@@ -13,6 +13,8 @@ NINO = [
     ("Suffix E is invalid: AB123456E", []),
     ("Part AB1234567C and PN-4411-2093-77", []),
     ("Model code PT536597D", []),
+    ("commonly used MC146818A-compatible (x86) hardware clock", []),
+    ("NI number: AB123456C-", ["AB123456C"]),
     ("Employee ref PT536597D", ["PT536597D"]),
 ]
 
