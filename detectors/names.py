@@ -39,6 +39,10 @@ from detectors.pattern import REASON_KEY, Shape, ShapeRecognizer
 from detectors.prefilter import Traits
 from detectors.true_case import mostly_foreign
 
+# What may stand between a line's start and its first word without the word losing its
+# sentence-opening capital: a comment marker (`# Magic local data`, `// Root account`) or a
+# list bullet (`- Colon separated`).
+_LINE_LEAD = re.compile(r"[ \t]*(?:#+|//+|;+|--?|\*+|%+|!|>+|•|(?:REM|rem|dnl)\b)[ \t]*")
 _DETERMINER = re.compile(r"(?i:\b(?:the|a|an|my|your|our|their))[ \t]+$")
 _LOWER_WORD = re.compile(r"(?<![\w'’@.\-])[a-z]+(?![\w'’@.\-])")  # not inside e-mail addresses
 
@@ -131,7 +135,11 @@ class SpacyPersonRecognizer(EntityRecognizer):
                 foreign = mostly_foreign(text)
             if " " not in value and foreign:
                 continue  # a lone word in another language's text: the English model guesses
-            opening = not before.rstrip() or before.rstrip()[-1] in ".!?:\"'“("
+            opening = (
+                not before.rstrip()
+                or before.rstrip()[-1] in ".!?:\"'“("
+                or bool(_LINE_LEAD.fullmatch(text, text.rfind("\n", 0, start) + 1, start))
+            )
             score = name_evidence(value, opening) or (0.85 if title else 0.0)
             if not score or looks_like_company(text, start, end):
                 continue

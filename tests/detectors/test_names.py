@@ -97,6 +97,9 @@ NAMES = [
     ("We saw Der Rosenkavalier at the opera house.", []),
     ("Copyright 2004 Metaparadigm Pte and others.", []),
     ("Selamat Hari Jadi to my dear friend!", []),
+    # A comment marker or a bullet opens a sentence: a surname that is a word is the word.
+    ("# Magic local data for file(1) command.\n# Root account can become locked.", []),
+    ("  // Colon separated list of curves\n  - Frame Relay ARP", []),
     # Alone on their lines in a list of names they are names; above a street, a company.
     (
         "Thanks to:\nYevgeny Kafelnikov\nHristo Stoichkov\n",
