@@ -140,7 +140,8 @@ class SpacyPersonRecognizer(EntityRecognizer):
                 or before.rstrip()[-1] in ".!?:\"'“("
                 or bool(_LINE_LEAD.fullmatch(text, text.rfind("\n", 0, start) + 1, start))
             )
-            score = name_evidence(value, opening) or (0.85 if title else 0.0)
+            listed = name_evidence(value, opening)
+            score = listed or (0.85 if title else 0.0)
             if not score or looks_like_company(text, start, end):
                 continue
             if score < 0.85 and not title and _doubtful_unlisted(text, start, end, before):
@@ -149,7 +150,7 @@ class SpacyPersonRecognizer(EntityRecognizer):
                 lower_words = set(_LOWER_WORD.findall(text))
             if used_in_lower_case(value, lower_words):
                 continue  # `Reporting Bugs`: every word is also used as a common word here
-            out.append(self._result(start, end, score, _evidence(value, score, title)))
+            out.append(self._result(start, end, score, _evidence(value, listed)))
         return out
 
     def _result(self, start: int, end: int, score: float, evidence: str) -> RecognizerResult:
@@ -170,10 +171,15 @@ class SpacyPersonRecognizer(EntityRecognizer):
 EVIDENCE_KEY = "evidence"
 
 
-def _evidence(value: str, score: float, title: bool) -> str:
-    """The evidence name_evidence found, in words (the reason column of findings.parquet)."""
-    if score >= 0.85:
-        return "listed name" if name_evidence(value) >= 0.85 else "title before it"
+def _evidence(value: str, listed: float) -> str:
+    """What kept a span, in words, for the reason column of findings.parquet.
+
+    `listed` is name_evidence's score for it; 0 means only a title before it kept it.
+    """
+    if listed >= 0.85:
+        return "listed name"
+    if not listed:
+        return "title before it"
     if " " in value:
         return "name-like words on no name list"
     return "listed forename or uncommon surname alone"

@@ -97,6 +97,8 @@ def date_shaped(number: str) -> bool:
     number is one about one time in 1,400, so an account number or a phone number of this
     shape needs more than its cue (banking.py, phone.py).
     """
+    if len(number) != 8 or not number.isdigit():
+        return False
     try:
         day = datetime.date(int(number[:4]), int(number[4:6]), int(number[6:8]))
     except ValueError:

@@ -54,7 +54,7 @@ _JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
 _AREA_SLASH = re.compile(r"^\(?0\d{1,5}(?:-\d{1,3})?\)? ?/ ?\d[\d ]*$")
 _ZIP4 = re.compile(r"^\d{5}-\d{4}$")
 _DECIMALS = re.compile(r"\d\.\d+[ \t]+\d+\.\d")
-_CLOCK_BEFORE = re.compile(r"\d[:.,\-/]$")  # inside a time, a decimal, a range or a date
+_INSIDE_NUMBER = re.compile(r"\d[:.,\-/]$")  # inside a time, a decimal, a range or a date
 _DOTTED = re.compile(r"\d\.\d+\.\d")
 _DATE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$|^(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d$")
 _INTERNATIONAL = re.compile(r"^\(?(?:\+|00)")
@@ -302,7 +302,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
             return False
         if raw.count(".") == 1 or _DECIMALS.search(raw):
             return False  # `624.078979`, `M  9.4   0.00  42.4`: decimal points, not groups
-        if raw.isdigit() and len(raw) == 8 and date_shaped(raw):
+        if date_shaped(raw):
             return False  # `from 20011215 changes`: a date written year first
         if "/" in raw and not _AREA_SLASH.match(raw):
             return False  # `1895.22/1013`: a reference, not a number
@@ -357,7 +357,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         after = text[end : end + 2]
         if before[-1:].isalnum() or after[:1].isalnum() or after[:1] == "%":
             return False
-        if _CLOCK_BEFORE.search(before):
+        if _INSIDE_NUMBER.search(before):
             return False  # `18:58:44 2007 -0300`, `624.078979 458`: the rest of a number
         if _JOINED_BEFORE.search(before) or _JOINED_AFTER.match(after):
             return False
