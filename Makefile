@@ -25,13 +25,14 @@ demo: estate
 	echo "Exit code $$rc (0 = nothing beyond the notice's scope, 1 = beyond-scope findings, 3 = incomplete)."; \
 	echo "Query it:     $(BIN)/noticescan query $(OUT)/latest \"select * from findings limit 10\""
 
-## test: install what the tests need (Python packages, samba, dovecot, chromium) and run them
+## test: install what the tests need (Python packages, samba, dovecot, chromium) and run them,
+## two test processes, one file at a time each (a module's server or cluster starts once)
 test: $(STAMP)
 	bash scripts/install-test-deps.sh
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .
