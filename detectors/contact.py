@@ -182,6 +182,9 @@ PERSON_TIES = (
     "dr",
 )
 _EMAIL_IN_RECORD = re.compile(r"[\w.+-]@[\w-]+\.\w")
+_QUAD = re.compile(r"\d\.\d+\.\d+\.\d")
+# A URL's scheme (and any user part) right before the address: the address is its host.
+_URL_HOST = re.compile(r"[A-Za-z][\w+.-]*://(?:[^\s/@]*@)?\[?$")
 
 
 class IpAddressRecognizer(ShapeRecognizer):
@@ -195,7 +198,8 @@ class IpAddressRecognizer(ShapeRecognizer):
     e-mail address or a user word (`user`, `login`, `employee`...). A dotted version string has
     the same shape, so version words (`version`, `build`, `firmware`) drop it, and a quad of
     small numbers (`Git 1.8.5.6`, section `7.1.1.1`: version_shaped) needs an address cue or a
-    person in its record. A network with its prefix length (`192.168.0.0/24`) is nobody's.
+    person in its record. A network with its prefix length (`192.168.0.0/24`) is nobody's, nor
+    is the host of a URL (`http://216.32.31.189/tracker`: a web server) without a person tie.
     """
 
     ENTITY = "IP_ADDRESS"
@@ -209,6 +213,11 @@ class IpAddressRecognizer(ShapeRecognizer):
         "release",
         "firmware",
         "update",
+        "upgrade",
+        "upgraded",
+        "downgrade",
+        "bump",
+        "bumped",
         "patch",
         "package",
         "software",
@@ -233,6 +242,7 @@ class IpAddressRecognizer(ShapeRecognizer):
         super().__init__()
         self._equipment = norm_words(EQUIPMENT)
         self._ties = norm_words(PERSON_TIES)
+        self._versions = norm_words(self.DAMPING)
 
     def validate(self, value: str) -> bool:
         """A parseable address outside the ranges that are never anyone's (see class doc)."""
@@ -259,6 +269,14 @@ class IpAddressRecognizer(ShapeRecognizer):
         tie = first_word(record, self._ties, True) or first_word(header, self._ties, True)
         if tie or _EMAIL_IN_RECORD.search(text, lo, hi if hi >= 0 else len(text)):
             return found if found.verdict > 0 else Cue(1, tie or "e-mail in record")
+        if found.verdict > 0 and _QUAD.search(text, lo, start):
+            # `upgrade to 4.5.103.33 from 4.5.103.30`: the nearest `from` joins two versions,
+            # and the damping word further back on the line says what they are
+            version = first_word(normalise_context(text[lo:start]), self._versions, True)
+            if version:
+                return Cue(-1, version)
+        if _URL_HOST.search(text, max(lo, start - 64), start):
+            return Cue(-1, "host of a URL")  # `http://216.32.31.189/tracker`: a web server
         near = normalise_context(text[max(lo, start - self.BEFORE) : start])
         after = normalise_context(text[end : min(end + 16, hi if hi >= 0 else len(text))])
         machine = first_word(near, self._equipment, True) or first_word(

@@ -53,9 +53,12 @@ _JOINED_AFTER = re.compile(r"[\-/.][A-Za-z0-9]")
 # a US ZIP+4.
 _AREA_SLASH = re.compile(r"^\(?0\d{1,5}(?:-\d{1,3})?\)? ?/ ?\d[\d ]*$")
 _ZIP4 = re.compile(r"^\d{5}-\d{4}$")
-_DECIMALS = re.compile(r"\d\.\d+[ \t]+\d+\.\d")
+# Two words of a run that each hold a decimal point: a row of figures (`M  9.4   0.00  42.4`,
+# `6.23 -349 9.72`), where a phone number dots its groups without spaces (`546.575.3239`).
+_DECIMALS = re.compile(r"\d\.\d+[ \t](?:.*[ \t])?\d+\.\d")
 _INSIDE_NUMBER = re.compile(r"\d[:.,\-/]$")  # inside a time, a decimal, a range or a date
 _DOTTED = re.compile(r"\d\.\d+\.\d")
+_FR_DOTTED = re.compile(r"0[1-9](?:\.\d\d){4}")
 _DATE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$|^(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d$")
 _INTERNATIONAL = re.compile(r"^\(?(?:\+|00)")
 _TRUNK = re.compile(r"^\(?0")
@@ -80,6 +83,9 @@ LABEL_WORDS = (
     "phone",
     "telephone",
     "téléphone",
+    "tél",
+    "tfno",
+    "telf",
     "telefon",
     "telefone",
     "telefono",
@@ -140,6 +146,23 @@ _NANP = re.compile(
     r"(?<![\w+/.\-])(?:\+?1[-. ]?)?(?:\([2-9]\d{2}\)[ ]?|[2-9]\d{2}[-. ])[2-9]\d{2}[-. ]\d{4}"
     r"(?=(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?(?![\w\-/]|\.\d))"
 )
+
+
+def _nanp_run(text: str, run: re.Match[str]) -> bool:
+    """Whether a run is a whole North American number (`(713) 853-6715`, `713-420-4258`).
+
+    Pass 3 leaves those to pass 4: some region tried for a label accepts any ten digits
+    (Luxembourg's numbers have no fixed length), and the reason would then call a Houston
+    number a Luxembourg one. A region the text names is still tried first.
+    """
+    m = _NANP.match(text, run.start())
+    return m is not None and m.end() == run.end()
+
+
+def _written_as(raw: str, number: Any) -> bool:
+    """Whether `raw` groups its digits as the number's region writes them nationally."""
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return re.findall(r"\d+", raw) == re.findall(r"\d+", national)
 
 
 def _gb_matches(text: str) -> Iterator[tuple[int, int, Any]]:
@@ -255,18 +278,28 @@ class PhoneNumberRecognizer(ShapeRecognizer):
         for run in left:
             start, end = run.span()
             labelled = labelled_column or self._labelled(text, start)
-            regions = [*named, *LABEL_REGIONS] if labelled else named
+            regions = [*named, *LABEL_REGIONS] if labelled and not _nanp_run(text, run) else named
+            chosen: tuple[float, str] | None = None
             for region in regions:
                 try:
                     number = phonenumbers.parse(run.group(0), region)
                 except phonenumbers.NumberParseException:
                     continue
                 verdict = self._judge(text, start, end, number, region)
-                if verdict and verdict[0] >= 0.6:
-                    shape = f"labelled {region}" if region not in named else verdict[1]
-                    yield start, end, verdict[0], shape
-                    found.append((start, end))
+                if not verdict or verdict[0] < 0.6:
+                    continue
+                if region in named:
+                    chosen = verdict
                     break
+                # Of the regions a label leaves open, the one that writes the number the way
+                # it stands (`01 42 68 53 00` is French; Ireland would write `01 426 8530`)
+                if chosen is None or _written_as(run.group(0), number):
+                    chosen = verdict[0], f"labelled {region}"
+                    if _written_as(run.group(0), number):
+                        break
+            if chosen is not None:
+                yield start, end, *chosen
+                found.append((start, end))
         read = set(found)
         for start, end, score, shape in self._nanp(text, found, labelled_column):
             read.add((start, end))
@@ -361,4 +394,7 @@ class PhoneNumberRecognizer(ShapeRecognizer):
             return False  # `18:58:44 2007 -0300`, `624.078979 458`: the rest of a number
         if _JOINED_BEFORE.search(before) or _JOINED_AFTER.match(after):
             return False
-        return not _DOTTED.search(text[start:end])  # dotted groups: versions and IPs
+        raw = text[start:end]
+        # Dotted groups are versions and IPs, except France's way of writing its ten digits
+        # (`06.12.34.56.78`): five pairs after a trunk zero, which no version number has.
+        return not _DOTTED.search(raw) or _FR_DOTTED.fullmatch(raw) is not None

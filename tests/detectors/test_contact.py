@@ -47,6 +47,10 @@ IP = [
     ("This follows RFC6960 in 4.2.2.2", []),
     ("upgrade to V8 5.0.71.54", []),
     ("      mergetool: check return value from read\n      Git 1.7.6.3\n", []),
+    # An upgrade from one version to another: `from` is nearer, the upgrade says what they are
+    ("* **v8**: Lateral upgrade to 4.5.103.33 from 4.5.103.30, minor fixes (A. Sheikh)", []),
+    ("* **V8**: Upgrade to 4.4.63.30 (from 4.4.63.26) (M. Zasso) [#2482]", []),
+    ("connection from 81.2.69.142 to 81.2.69.150", ["81.2.69.142", "81.2.69.150"]),
     ("telnet 131.155.70.19 111", ["131.155.70.19"]),
     ("Failed login from 5.61.3.4 at 02:00", ["5.61.3.4"]),
     ("user anna signed in, 2.31.40.7", ["2.31.40.7"]),
@@ -54,6 +58,9 @@ IP = [
     ("user:{plain}pw::::::allow_nets=192.168.0.0/24", []),
     ("#label ::ffff:0:0/96 4", []),
     ("blocked 81.2.69.0/24 and 81.2.70.9", ["81.2.70.9"]),
+    # The host of a URL is a web server (a newsletter's click tracker), unless a person is tied
+    ("><http://216.32.31.189/tracker/default.asp?r=00000640d005ef831>", []),
+    ("Failed login from 5.61.3.4 to https://81.2.69.142:8443/admin", ["5.61.3.4", "81.2.69.142"]),
 ]
 
 

@@ -73,7 +73,33 @@ EU_PHONE = [
     ("+ correct location of call to _nc_keypad() from 20011215 changes (København)", []),
     ("Ring mig på 20 01 12 15 (København)", ["20 01 12 15"]),
     ("Unser Büro in Berlin: Mo-Fr 09:00, Tel. 030 12345678", ["030 12345678"]),
+    # A row of prices in a newsletter's table, after a place whose name is a label word
+    ("FGT, Mobile Bay 6.23 -349 9.72\nKoch, Mobile Bay 6.24 -349 9.73", []),
+    # France writes its ten digits in dotted pairs too; `Tél.` is its label
+    ("Mobile : 06.12.34.56.78", ["06.12.34.56.78"]),
+    ("Tél. : 01 42 68 53 00", ["01 42 68 53 00"]),
+    ("Version 01.02.03.04.05 du logiciel", []),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        # The reason names the region that writes the number so: Ireland would group these
+        # digits `01 426 8530`, and Luxembourg takes any ten digits but is not North America.
+        ("Tél. : 01 42 68 53 00", "labelled FR"),
+        ("Tel: 01 426 8530", "labelled IE"),
+        ("Phone: (713) 853-6715", "labelled NANP"),
+        ("contact Joe Wyzik at 713-420-4258.", "labelled NANP"),
+    ],
+)
+def test_the_reason_names_the_region_the_layout_belongs_to(detector, text, region):
+    from scanner.extract.base import TextSegment
+
+    (d,) = [
+        d for d in detector.detect([TextSegment("body", text)]) if d.entity_type == "PHONE_NUMBER"
+    ]
+    assert d.reason.startswith(f"PhoneNumberRecognizer: shape {region},"), d.reason
 
 
 @pytest.mark.parametrize(("text", "values"), EU_PHONE)
