@@ -217,6 +217,8 @@ TITLE_WORDS = frozenset(
     "payer signed name employee patient customer client tenant applicant candidate dear hi "
     "hello hey thanks regards cheers".split()
 )
+# A nickname in quotes between the words of a name (`Charalambos "Bambos" Xanthos`)
+_NICKNAME = re.compile(r"(?<=\w)[ \t]+[\"“‘'][\w'’\-]+[\"”’'][ \t]+(?=\w)")
 _PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
 TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
 _INITIAL = re.compile(r"[A-Z]\.?")
@@ -316,6 +318,9 @@ def plausible_name(value: str) -> bool:
     Memoised like the word look-ups it makes, because the answer depends on the value alone
     and values recur: on the ordinary documents 11,215 calls ask about 1,724 values.
     """
+    nickname = _NICKNAME.search(value)
+    if nickname:  # `Harold "Junior" Theriault`: the name is the words around the quotes
+        return plausible_name(value[: nickname.start()] + " " + value[nickname.end() :])
     words = [w.rstrip(",") for w in value.split()]  # `Hardy, Fiona`
     if not words or len(words) > 5 or any(c.isdigit() or c in "@/:_#" for c in value):
         return False

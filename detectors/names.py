@@ -187,7 +187,7 @@ def _evidence(value: str, listed: float) -> str:
 
 # English titles and those of the customers' languages (`Frau`, `Hr`, `Mme`, `Sra`, `Dhr`): a
 # title opens a name but stays outside its span, so `Frau Melissa Seifert` hashes as the name.
-_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott)\.?[ \t]"
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott)\.?[ \t]"
 # A name: capitalised words, with up to two particles before any of them (`Auke van Hengel`,
 # `María de la Cruz`). A title is never the name's first word: it stays outside the span (`Dear
 # Mr van Geenen` is `van Geenen`).
@@ -251,10 +251,23 @@ _HEAD_AFTER = re.compile(rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+)?([{_UP}][\w'’\-
 # scout (which drops look-arounds) passes only texts with `Name, word` in them.
 _OPENING_WORD = rf"(?m:^[ \t]*)([{_UP}][a-z'’\-]+),"  # a line opening with a word and a comma
 _VOCATIVE = re.compile(rf"{_OPENING_WORD}[ \t]*(?:[a-z]|\r?\n)")
+def _one_word_ok(value: str, shape: str) -> bool:
+    """Whether one word after a cue may be a name: a listed one, or a surname after a title.
+
+    One unlisted word after a greeting or a label is as often a thing (`Dear Fridge`,
+    `Contact: Sales`). After a title (`Mr`, `Dr.`, `Professor`) it is a surname the lists lack
+    (`Professor Calabi`, `Dr. Nner`, `Mr Oddgeirsson`), unless it is an English word (`Mr
+    Muscle`, `Dr Pepper`).
+    """
+    if " " in value or value.islower() or known(value):
+        return True
+    return shape == "title" and not is_word(value.casefold())
+
+
 # CuedNameRecognizer.PREFILTER's words (a closing's telling word: `Grüßen`, `groet`, `hilsen`)
 # and, case-sensitive inside the caseless pattern, a line opening with a word and a comma.
 _CUE_WORDS = (
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott|"
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott|"
     r"Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
     r"best|sincerely|yours|love|rgds|br|saludos?|atentamente|cordial\w*|vous|salutations|"
     r"gr[üu](?:ß|ss)e\w*|groet\w*|salut[io]|atenciosamente|cumprimentos|hilsen|hälsningar|"
@@ -370,6 +383,8 @@ class CuedNameRecognizer(ShapeRecognizer):
                     continue  # `24 Hr Network Radio`: hours, not a title
                 if spec.name == "vocative" and not lone_forename(m[1]):
                     continue  # `However, we`, `Paris, where`, `Grace, faith`: no forename
+                if not _one_word_ok(text[start:end], spec.name):
+                    continue
                 yield start, end, spec.score, spec.name
 
     def prefilter(self, text: str, known: Traits | None) -> bool:
@@ -390,8 +405,6 @@ class CuedNameRecognizer(ShapeRecognizer):
         if value.islower():
             return is_forename(value)
         words = value.casefold().split()
-        if len(words) == 1 and not known(value):
-            return False  # `Mr Porter!`, `Dear Fridge`: one unlisted word after a cue is a title
         return plausible_name(value) and not any(w in GROUP_WORDS for w in words)
 
     def adjust(self, text: str, start: int, end: int, score: float) -> float:

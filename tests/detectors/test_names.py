@@ -167,6 +167,18 @@ NAMES = [
     ("Please review the model before Friday.\n\nTanya\n", ["Tanya"]),
     ("Venues\n\nJordan\nFlorence\nChelsea\n", []),
     ("Cyrus\n=====\n\nSetting up the mail server.\n\nPAM\n---\nThe service name.", []),
+    # A title before a surname on no list: the title is the evidence, unless the word is English
+    ("In 1994, Professor Calabi assumed emeritus status.", ["Calabi"]),
+    ("Please call Mr Nwachukwuo about the lease.", ["Nwachukwuo"]),
+    ("The band's members Dr. Nner and a drummer.", ["Nner"]),
+    ("Dear Fridge, hello", []),
+    ("Ask Mr Muscle for the sales figures.", []),
+    # A nickname in quotes inside the name
+    ('Please call Robert "Bob" Smith about the invoice.', ['Robert "Bob" Smith']),
+    (
+        'The seat has been held by Harold "Junior" Theriault since 2003.',
+        ['Harold "Junior" Theriault'],
+    ),
 ]
 
 
@@ -222,6 +234,8 @@ def test_names(detector, text, values):
         ("Eid Mubarak", False),
         ("Linda Christmas", True),  # a surname that is also a feast
         ("Ramadan Näf", True),  # a given name that is also a feast
+        ('Harold "Junior" Theriault', True),
+        ('Santa "Big" Clara', False),
     ],
 )
 def test_plausible_name(value, ok):
