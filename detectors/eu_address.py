@@ -103,8 +103,9 @@ _TYPE_AFTER = (
 )
 # Of those, the words with an everyday sense too (an estate, a meadow, steps, a short cut): weak,
 # so a town, a postcode or a cue decides.
+# Weak: common words in some language (`put`, `pot` and `tee` are English: `To put 2 arrows`)
 _TYPE_AFTER_WEAK = frozenset(
-    "vijenac prečac naselje prilaz stube ogranak poljana steza sor tee väljak".split()
+    "vijenac prečac naselje prilaz stube ogranak poljana steza sor tee väljak put pot".split()
 )
 _CORE = re.compile(
     r"(?<![\w\-/.])(?:"
@@ -275,6 +276,10 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                 yield start, end, 0.4, "weak street"
 
 
+_YEAR_COMMA = re.compile(r"(?:19|20)\d\d,")
+_CAMEL = re.compile(r"[a-zà-öø-ÿ][A-ZÀ-ÖØ-Þ]")
+
+
 def _generic_tail(tail: re.Match[str]) -> bool:
     """Whether a street with no type word has a postcode and a town after it.
 
@@ -299,6 +304,8 @@ def _kind(m: re.Match[str]) -> tuple[str | None, int]:
         words = m.group("nf").split()
         if any(w.casefold() in _NOT_STREET for w in words):
             return None, 0
+        if _YEAR_COMMA.match(m.group(0)):
+            return None, 0  # `(C) 2008, Nanno Langstraat`: a copyright year and its holder
         first = _FIRST_TYPE.match(m.group("nf"))
         if first:
             return ("strong" if _STRONG_FIRST.fullmatch(first.group(0)) else "weak"), m.start()
@@ -306,6 +313,8 @@ def _kind(m: re.Match[str]) -> tuple[str | None, int]:
     words = m.group("words").split()
     if any(w.casefold().rstrip(".") in _NOT_STREET for w in words):
         return None, 0
+    if any(len(_CAMEL.findall(w)) > 1 for w in words):
+        return None, 0  # `FcCharSetPutLeaf 9361`: a function's name (but `McDonald`)
     last = words[-1].rstrip("'’")
     kind = _by_suffix(last, len(words) > 1)
     sfx = _SUFFIX.search(last)
@@ -339,8 +348,11 @@ _LABELS = (
 _LABEL_WORDS = norm_words(_LABELS.split("|"))
 _LABEL_VERBS = ("is", "est", "ist", "es", "è", "é", "er", "är", "on")
 # `Address: `, `"street": "`, and in prose `my address is `, `ma nouvelle adresse est `.
+# A key may go on after its word (`address_line_1:`, `Adressen:`); before a verb the label is
+# the word itself or its plural (`caller is UID 0` holds `calle`, and is no label).
 _LABEL_BEFORE = re.compile(
-    rf"(?i:\b(?:{_LABELS})\w*)(?:[^\n:=]{{0,20}}[\"']?\s*[:=]|\s+(?:{'|'.join(_LABEL_VERBS)}))"
+    rf"(?i:\b(?:{_LABELS})\w*[^\n:=]{{0,20}}[\"']?\s*[:=]"
+    rf"|\b(?:{_LABELS})(?:e?s|en|n)?\s+(?:{'|'.join(_LABEL_VERBS)}))"
     r"\s*[\"']?\s*\Z"
 )
 _LABEL_ABOVE = re.compile(rf"(?i:\b(?:{_LABELS})\w*)[^\n:]{{0,20}}:\s*\Z")

@@ -69,6 +69,16 @@ ADDRESSES = [
     ("Returns 6 if input is an IPv6 address. Returns 4 if input is IPv4", []),
     ("IP address strings, formatted according to RFC 5952, are returned", []),
     ("Thread 0 waits on the address; in 2014 I called it", []),
+    # A label before a verb is the word itself: `caller` holds `calle` and labels nothing
+    ("Error checking should always be performed, even when caller is UID 0", []),
+    ("My address is Na Nivách 97", ["Na Nivách 97"]),
+    ('"address_line_1": "Moravanů 7"', ["Moravanů 7"]),
+    # `put` (Croatian road) is an English word: alone it is weak; a copyright year and its
+    # holder, a function's name and its counts are no street
+    ("To put 2 arrows before each line", []),
+    ("Splitski put 2, Zagreb", ["Splitski put 2, Zagreb"]),
+    ("           (C) 2008, Nanno Langstraat <nal@ii.nl>", []),
+    ("        FcCharSetPutLeaf        9361            11441108\n        Acme", []),
     # `S/N` (sin número) is the house number: no digit at all in the text.
     ("Entregar en Calle Mayor S/N", ["Calle Mayor S/N"]),
     ("Calle Mayor sin salida", []),
