@@ -187,7 +187,10 @@ def _evidence(value: str, listed: float) -> str:
 
 # English titles and those of the customers' languages (`Frau`, `Hr`, `Mme`, `Sra`, `Dhr`): a
 # title opens a name but stays outside its span, so `Frau Melissa Seifert` hashes as the name.
-_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott)\.?[ \t]"
+_TITLE = (
+    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott)"
+    r"\.?[ \t]"
+)
 # A name: capitalised words, with up to two particles before any of them (`Auke van Hengel`,
 # `María de la Cruz`). A title is never the name's first word: it stays outside the span (`Dear
 # Mr van Geenen` is `van Geenen`).
@@ -251,6 +254,8 @@ _HEAD_AFTER = re.compile(rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+)?([{_UP}][\w'’\-
 # scout (which drops look-arounds) passes only texts with `Name, word` in them.
 _OPENING_WORD = rf"(?m:^[ \t]*)([{_UP}][a-z'’\-]+),"  # a line opening with a word and a comma
 _VOCATIVE = re.compile(rf"{_OPENING_WORD}[ \t]*(?:[a-z]|\r?\n)")
+
+
 def _one_word_ok(value: str, shape: str) -> bool:
     """Whether one word after a cue may be a name: a listed one, or a surname after a title.
 
