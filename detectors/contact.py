@@ -204,7 +204,20 @@ class IpAddressRecognizer(ShapeRecognizer):
 
     ENTITY = "IP_ADDRESS"
     SHAPES = (Shape("ipv4", _IPV4, 0.6), Shape("ipv6", _IPV6, 0.6))
-    CONTEXT = ("ip", "address", "client", "login", "logged", "from", "remote", "src", "source")
+    CONTEXT = (
+        "ip",
+        "address",
+        "client",
+        "login",
+        "logged",
+        "from",
+        "remote",
+        "src",
+        "source",
+        "connection",
+        "connected",
+        "port",
+    )
     DAMPING = (
         "version",
         "ver",
@@ -243,6 +256,7 @@ class IpAddressRecognizer(ShapeRecognizer):
         self._equipment = norm_words(EQUIPMENT)
         self._ties = norm_words(PERSON_TIES)
         self._versions = norm_words(self.DAMPING)
+        self._address_cues = norm_words(tuple(w for w in self.CONTEXT if w != "from"))
 
     def validate(self, value: str) -> bool:
         """A parseable address outside the ranges that are never anyone's (see class doc)."""
@@ -269,10 +283,14 @@ class IpAddressRecognizer(ShapeRecognizer):
         tie = first_word(record, self._ties, True) or first_word(header, self._ties, True)
         if tie or _EMAIL_IN_RECORD.search(text, lo, hi if hi >= 0 else len(text)):
             return found if found.verdict > 0 else Cue(1, tie or "e-mail in record")
-        if found.verdict > 0 and _QUAD.search(text, lo, start):
-            # `upgrade to 4.5.103.33 from 4.5.103.30`: the nearest `from` joins two versions,
-            # and the damping word further back on the line says what they are
-            version = first_word(normalise_context(text[lo:start]), self._versions, True)
+        line_end = hi if hi >= 0 else len(text)
+        if found.verdict > 0 and (
+            _QUAD.search(text, lo, start) or _QUAD.search(text, end, line_end)
+        ):
+            # `upgrade to 4.5.103.33 from 4.5.103.30`, `upgrade V8 from 4.2.77.18 to 4.2.77.20`:
+            # the nearer `from` joins two versions, and a damping word on the line, before or
+            # after the number, says what they are
+            version = first_word(record, self._versions, True)
             if version:
                 return Cue(-1, version)
         if _URL_HOST.search(text, max(lo, start - 64), start):
@@ -291,6 +309,9 @@ class IpAddressRecognizer(ShapeRecognizer):
             # Its cue must stand on its own line: in a changelog, `from` a line above (`check
             # return value from read` / `Git 1.7.6.3`) says nothing about the number.
             local = found if line_bound else super().cue(text, start, end, header, True)
-            if local.verdict <= 0:
+            if local.verdict <= 0 or (
+                local.word == "from" and not first_word(record, self._address_cues, True)
+            ):
+                # `from` alone is as often a version's (`Revert to Makefile.in from 1.2.3.6`)
                 return Cue(-1, "version-shaped, no address cue")
         return found

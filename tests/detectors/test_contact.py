@@ -51,6 +51,11 @@ IP = [
     ("* **v8**: Lateral upgrade to 4.5.103.33 from 4.5.103.30, minor fixes (A. Sheikh)", []),
     ("* **V8**: Upgrade to 4.4.63.30 (from 4.4.63.26) (M. Zasso) [#2482]", []),
     ("connection from 81.2.69.142 to 81.2.69.150", ["81.2.69.142", "81.2.69.150"]),
+    ("* **V8**: upgrade V8 from 4.2.77.18 to 4.2.77.20 with minor fixes", []),
+    # A small quad after `from` alone is a version; with an address word on its line, not
+    ("- Revert to Makefile.in from 1.2.3.6 (live with the clutter)", []),
+    ("Connection from 5.61.3.4 refused", ["5.61.3.4"]),
+    ("Accepted publickey from 5.61.3.4 port 22", ["5.61.3.4"]),
     ("telnet 131.155.70.19 111", ["131.155.70.19"]),
     ("Failed login from 5.61.3.4 at 02:00", ["5.61.3.4"]),
     ("user anna signed in, 2.31.40.7", ["2.31.40.7"]),
