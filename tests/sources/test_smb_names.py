@@ -35,6 +35,34 @@ def finance_gid(user: str) -> int:
     return int(subprocess.check_output(["getent", "group", GROUP]).split(b":")[2])
 
 
+def scan_names(server: SambaServer, tmp_path: Path) -> tuple[Path, config_mod.ScanConfig]:
+    """Scan the share's `names` folder for a store whose declared readers are `finance`."""
+    cfg = config_mod.from_dict(
+        {
+            "scan": {"out": str(tmp_path / "out"), "workers": 1},
+            "store": [
+                {
+                    "id": "file-servers",
+                    "name": "File servers",
+                    "categories": list(CATEGORIES),
+                    "readers": [GROUP],
+                }
+            ],
+            "source": [
+                {
+                    "type": "smb",
+                    "url": server.url("public", "names"),
+                    "username_env": "SMB_USER",
+                    "password_env": "SMB_PASSWORD",
+                    "store": "file-servers",
+                }
+            ],
+        },
+        tmp_path,
+    )
+    return run_scan(cfg).out_dir, cfg
+
+
 def test_world_readable_file_alone_is_broader_than_declared(
     samba: SambaServer, tmp_path: Path
 ) -> None:
@@ -51,30 +79,7 @@ def test_world_readable_file_alone_is_broader_than_declared(
         path.write_text(text)
         os.chown(path, 0, gid)
         path.chmod(mode)
-    cfg = config_mod.from_dict(
-        {
-            "scan": {"out": str(tmp_path / "out"), "workers": 1},
-            "store": [
-                {
-                    "id": "file-servers",
-                    "name": "File servers",
-                    "categories": list(CATEGORIES),
-                    "readers": ["finance"],
-                }
-            ],
-            "source": [
-                {
-                    "type": "smb",
-                    "url": samba.url("public", "names"),
-                    "username_env": "SMB_USER",
-                    "password_env": "SMB_PASSWORD",
-                    "store": "file-servers",
-                }
-            ],
-        },
-        tmp_path,
-    )
-    out = run_scan(cfg).out_dir
+    out, cfg = scan_names(samba, tmp_path)
     con = duckdb.connect()
     readers = dict(con.execute(f"SELECT name, readers FROM '{out}/items.parquet'").fetchall())
     assert readers["budget.txt"] == [
@@ -102,3 +107,24 @@ def test_world_readable_file_alone_is_broader_than_declared(
     ).fetchall()
     assert [name for name, _ in flagged] == ["customers.csv"]
     assert "Everyone" in flagged[0][1]
+
+
+def test_a_killed_server_leaves_no_rpc_helper_behind(
+    own_samba: SambaServer, tmp_path: Path
+) -> None:
+    """kill() ends smbd's RPC helpers too, which run in sessions of their own.
+
+    Looking up a reader's name makes smbd start `samba-dcerpcd` and `rpcd_lsad`; they outlived
+    every test run (72 of them on a developer's machine).
+    """
+    root = own_samba.share_path("public") / "names"
+    root.mkdir()
+    (root / "budget.txt").write_text("Budget owner: Eleanor Whitfield\n")
+    out, _ = scan_names(own_samba, tmp_path)
+    con = duckdb.connect()
+    (readers,) = con.execute(f"SELECT readers FROM '{out}/items.parquet'").fetchone() or [None]
+    assert readers, "the scan looked no reader up"
+    assert own_samba.proc is not None
+    assert set(own_samba.helper_pids()) - {own_samba.proc.pid}, "no RPC helper was started"
+    own_samba.kill()
+    assert own_samba.helper_pids() == []
