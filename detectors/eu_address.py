@@ -101,9 +101,9 @@ _TYPE_AFTER = (
     # street, square)
     "köz|sor|sétány|fasor|rakpart|tee|maantee|mnt|põik|väljak"
 )
-# Of those, the words with an everyday sense too (an estate, a meadow, steps, a short cut): weak,
-# so a town, a postcode or a cue decides.
-# Weak: common words in some language (`put`, `pot` and `tee` are English: `To put 2 arrows`)
+# Of those, the words with an everyday sense too (an estate, a meadow, steps, a short cut; `put`,
+# `pot` and `tee` are English words: `To put 2 arrows`): weak, so a town, a postcode or a cue
+# decides.
 _TYPE_AFTER_WEAK = frozenset(
     "vijenac prečac naselje prilaz stube ogranak poljana steza sor tee väljak put pot".split()
 )

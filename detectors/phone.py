@@ -293,10 +293,11 @@ class PhoneNumberRecognizer(ShapeRecognizer):
                     break
                 # Of the regions a label leaves open, the one that writes the number the way
                 # it stands (`01 42 68 53 00` is French; Ireland would write `01 426 8530`)
-                if chosen is None or _written_as(run.group(0), number):
+                as_written = _written_as(run.group(0), number)
+                if chosen is None or as_written:
                     chosen = verdict[0], f"labelled {region}"
-                    if _written_as(run.group(0), number):
-                        break
+                if as_written:
+                    break
             if chosen is not None:
                 yield start, end, *chosen
                 found.append((start, end))
