@@ -255,7 +255,6 @@ class IpAddressRecognizer(ShapeRecognizer):
         super().__init__()
         self._equipment = norm_words(EQUIPMENT)
         self._ties = norm_words(PERSON_TIES)
-        self._versions = norm_words(self.DAMPING)
         self._address_cues = norm_words(tuple(w for w in self.CONTEXT if w != "from"))
 
     def validate(self, value: str) -> bool:
@@ -279,24 +278,24 @@ class IpAddressRecognizer(ShapeRecognizer):
             return Cue(-1, "network prefix")  # `192.168.0.0/24`: a range, not a connection
         lo = text.rfind("\n", 0, start) + 1
         hi = text.find("\n", end)
-        record = normalise_context(text[lo : hi if hi >= 0 else len(text)])
-        tie = first_word(record, self._ties, True) or first_word(header, self._ties, True)
-        if tie or _EMAIL_IN_RECORD.search(text, lo, hi if hi >= 0 else len(text)):
-            return found if found.verdict > 0 else Cue(1, tie or "e-mail in record")
         line_end = hi if hi >= 0 else len(text)
+        record = normalise_context(text[lo:line_end])
+        tie = first_word(record, self._ties, True) or first_word(header, self._ties, True)
+        if tie or _EMAIL_IN_RECORD.search(text, lo, line_end):
+            return found if found.verdict > 0 else Cue(1, tie or "e-mail in record")
         if found.verdict > 0 and (
             _QUAD.search(text, lo, start) or _QUAD.search(text, end, line_end)
         ):
             # `upgrade to 4.5.103.33 from 4.5.103.30`, `upgrade V8 from 4.2.77.18 to 4.2.77.20`:
             # the nearer `from` joins two versions, and a damping word on the line, before or
             # after the number, says what they are
-            version = first_word(record, self._versions, True)
+            version = first_word(record, self._damping, True)
             if version:
                 return Cue(-1, version)
         if _URL_HOST.search(text, max(lo, start - 64), start):
             return Cue(-1, "host of a URL")  # `http://216.32.31.189/tracker`: a web server
         near = normalise_context(text[max(lo, start - self.BEFORE) : start])
-        after = normalise_context(text[end : min(end + 16, hi if hi >= 0 else len(text))])
+        after = normalise_context(text[end : min(end + 16, line_end)])
         machine = first_word(near, self._equipment, True) or first_word(
             after, self._equipment, True
         )
