@@ -79,6 +79,13 @@ _RESOLVERS = frozenset(
         "2606:4700:4700::1001",
     )
 )
+# The address manuals write when they mean "some address" (`user@[1.2.3.4]`, `{ address:
+# '1.2.3.4', ttl: 60 }`), as they write `example.com`; nobody's connection.
+_PLACEHOLDER = ipaddress.ip_address("1.2.3.4")
+# Eight groups of one or two decimal digits parse as IPv6 but are a list of numbers
+# (`2:4:6:8:10:12:14:16`, a program's output) or a stand-in (`0:1:2:3:4:5:6:7`): an address
+# written by a machine has hex groups, zeros compressed with `::`.
+_DECIMAL_LIST = re.compile(r"\d{1,2}(?::\d{1,2}){7}")
 # A machine inside a network: private (RFC 1918, RFC 4193), link-local, carrier-grade NAT.
 _INTERNAL = tuple(
     ipaddress.ip_network(n)
@@ -176,11 +183,12 @@ PERSON_TIES = (
     "assigned to",
     "owner",
     "owned by",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
 )
+# A title ties a person only written as one, before a name (`Dr. Patel`): `MS-DOS`, `dr-xr-x`
+# and `DR site` hold the same letters.
+_TITLE_TIE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr)\.?[ \t]+[A-Z][a-z]")
+# A path or a source file's name (`src/login.c`, `user.py`): its words name code, not people.
+_PATH_WORD = re.compile(r"[^\s\"'`()\[\]]*/[^\s\"'`()\[\]]*|\b[\w-]+\.[a-z]{1,4}\b(?!@)")
 _EMAIL_IN_RECORD = re.compile(r"[\w.+-]@[\w-]+\.\w")
 _QUAD = re.compile(r"\d\.\d+\.\d+\.\d")
 # A URL's scheme (and any user part) right before the address: the address is its host.
@@ -191,15 +199,17 @@ class IpAddressRecognizer(ShapeRecognizer):
     """IPv4 and IPv6 addresses that can point to a person.
 
     An address is personal data when it can single out someone's connection. So: loopback,
-    unspecified, multicast, reserved and documentation/benchmark addresses are never reported;
-    a private, link-local or CGNAT address (it names a machine inside a network) and any
-    address an equipment word introduces (`controller at 10.0.0.5`) are reported only when
-    the same record (its line; in a table, its cell or column header) ties a person to it: an
-    e-mail address or a user word (`user`, `login`, `employee`...). A dotted version string has
-    the same shape, so version words (`version`, `build`, `firmware`) drop it, and a quad of
-    small numbers (`Git 1.8.5.6`, section `7.1.1.1`: version_shaped) needs an address cue or a
-    person in its record. A network with its prefix length (`192.168.0.0/24`) is nobody's, nor
-    is the host of a URL (`http://216.32.31.189/tracker`: a web server) without a person tie.
+    unspecified, multicast, reserved and documentation/benchmark addresses, and the manuals'
+    stand-ins (`1.2.3.4`, `0:1:2:3:4:5:6:7`), are never reported; a private, link-local or
+    CGNAT address (it names a machine inside a network) and any address an equipment word
+    introduces (`controller at 10.0.0.5`) are reported only when the same record (its line; in
+    a table, its cell or column header) ties a person to it: an e-mail address, a user word
+    (`user`, `login`, `employee`...) outside a path or a file's name (`src/login.c` is code),
+    or a title before a name (`Dr. Patel`, not `MS-DOS`). A dotted version string has the same
+    shape, so version words (`version`, `build`, `firmware`) drop it, and a quad of small
+    numbers (`Git 1.8.5.6`, section `7.1.1.1`: version_shaped) needs an address cue or a person
+    in its record. A network with its prefix length (`192.168.0.0/24`) is nobody's, nor is the
+    host of a URL (`http://216.32.31.189/tracker`: a web server) without a person tie.
     """
 
     ENTITY = "IP_ADDRESS"
@@ -267,6 +277,8 @@ class IpAddressRecognizer(ShapeRecognizer):
             return False  # `::`, `::1`, `a::b`: not a person's
         if ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip in _RESOLVERS:
             return False
+        if ip == _PLACEHOLDER or _DECIMAL_LIST.fullmatch(value):
+            return False
         return not any(ip in n for n in _NEVER if n.version == ip.version)
 
     def cue(self, text: str, start: int, end: int, header: str, line_bound: bool) -> Cue:
@@ -279,8 +291,14 @@ class IpAddressRecognizer(ShapeRecognizer):
         lo = text.rfind("\n", 0, start) + 1
         hi = text.find("\n", end)
         line_end = hi if hi >= 0 else len(text)
-        record = normalise_context(text[lo:line_end])
-        tie = first_word(record, self._ties, True) or first_word(header, self._ties, True)
+        line = text[lo:line_end]
+        record = normalise_context(line)
+        prose = normalise_context(_PATH_WORD.sub(" ", line))  # the record less paths and files
+        tie = (
+            first_word(prose, self._ties, True)
+            or first_word(header, self._ties, True)
+            or ("title" if _TITLE_TIE.search(line) else "")
+        )
         if tie or _EMAIL_IN_RECORD.search(text, lo, line_end):
             return found if found.verdict > 0 else Cue(1, tie or "e-mail in record")
         if found.verdict > 0 and (
@@ -309,7 +327,7 @@ class IpAddressRecognizer(ShapeRecognizer):
             # return value from read` / `Git 1.7.6.3`) says nothing about the number.
             local = found if line_bound else super().cue(text, start, end, header, True)
             if local.verdict <= 0 or (
-                local.word == "from" and not first_word(record, self._address_cues, True)
+                local.word == "from" and not first_word(prose, self._address_cues, True)
             ):
                 # `from` alone is as often a version's (`Revert to Makefile.in from 1.2.3.6`)
                 return Cue(-1, "version-shaped, no address cue")

@@ -66,6 +66,17 @@ IP = [
     # The host of a URL is a web server (a newsletter's click tracker), unless a person is tied
     ("><http://216.32.31.189/tracker/default.asp?r=00000640d005ef831>", []),
     ("Failed login from 5.61.3.4 to https://81.2.69.142:8443/admin", ["5.61.3.4", "81.2.69.142"]),
+    # A title ties a person only before a name; a user word inside a path or file is code
+    ("2.2.1.4. MS-DOS", []),
+    ("DR site router 10.0.0.7", []),
+    ("Dr. Patel's laptop 10.0.0.7", ["10.0.0.7"]),
+    ("* src/login.c: Re-inject the changes from 4.1.2.1.", []),
+    ("login from 4.1.2.1 failed", ["4.1.2.1"]),
+    # The manuals' stand-ins and lists of small numbers are nobody's
+    ("      user@[1.2.3.4] to work without a path.", []),
+    ("{ address: '0:1:2:3:4:5:6:7', ttl: 60 }", []),
+    ('would print "2:4:6:8:10:12:14:16" and exit 0', []),
+    ("client 2a00:1450:4009:80b:0:0:0:200e connected", ["2a00:1450:4009:80b:0:0:0:200e"]),
 ]
 
 
