@@ -54,6 +54,12 @@ DEMONYMS = frozenset(
     "romanian bulgarian croatian serbian ukrainian israeli arab muslim jewish "
     "catholic protestant roman african asian european latin".split()
 )
+# First words that make a capitalised span a place (`River Mersey`, `Lake Como`, `Mount Kenya`,
+# `Loch Ness`, `Cape Cod`, `Fort Worth`, `Isle of Man`). `River` and `Cape` are also in the
+# name lists, but before another capitalised word they name water and land far more often.
+PLACE_LEADS = frozenset(
+    "river lake mount mt loch lough cape fort isle lac lago monte mont port".split()
+)
 # Last words that make a capitalised span a place, a team or an organisation, not a person.
 NON_NAME_HEADS = frozenset(
     "street st road rd lane avenue ave drive way close court place square park gardens hall "
@@ -67,6 +73,7 @@ NON_NAME_HEADS = frozenset(
     "mills mill field fields valley hill hills forest wood woods point harbour harbor port "
     "state states republic kingdom empire revolution war battle army navy force corps "
     "spa restaurant cafe bar pub grill kitchen sports news times post herald journal "
+    "dock docks wharf quay pier canal metro works mall "
     # Roads a person's name is given to (`Sam Houston Tollway`, `Kennedy Expressway`)
     "highway freeway expressway parkway tollway motorway turnpike boulevard blvd crescent "
     "terrace hwy fwy pkwy expy tpke residence apartments "
@@ -332,6 +339,8 @@ def plausible_name(value: str) -> bool:
     folded = [w.casefold().strip(".,") for w in words]
     if lowered in PLACES or all(w in NOT_NAMES for w in folded) or names_holiday(folded):
         return False
+    if len(words) > 1 and folded[0] in PLACE_LEADS:
+        return False  # `River Mersey`, `Mt. Dillon`: water and land, not a person
     if words[0].casefold() in DEMONYMS or (
         words[-1].casefold() in NON_NAME_HEADS and not forename_surname(words)
     ):

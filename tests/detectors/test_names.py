@@ -73,6 +73,11 @@ NAMES = [
     ("Tickets for the Chelsea Flower Show are on sale.", []),
     ("He played for the Boston Bruins and the Texas Longhorns.", []),
     ("Meet at the Victoria Skating Rink at noon.", []),
+    # Water and land named after a person, or with a name's word, are places.
+    ("The Clarence Dock is a dock on the River Mersey near Liverpool.", []),
+    ("Park-and-ride buses run to the Washington Metro station.", []),
+    ("Hinkley Locomotive Works modified the design.", []),
+    ("Sunrise over Mt. Dillon, Roscommon.", []),
     ("A hashtag is no name: #Career #Featured", []),
     # Feasts: a forename inside one is no person; the forename alone still is.
     ("Hari Raya Card was found at the location. The plane was full.", []),
@@ -228,6 +233,12 @@ def test_names(detector, text, values):
         ("Santa Clara", False),
         ("Victoria Station", False),
         ("Amanda Hall", True),
+        ("River Mersey", False),
+        ("Lake Como", False),
+        ("Mt. Dillon", False),
+        ("Clarence Dock", False),
+        ("Cal Anderson Works", False),
+        ("Veronica Lake", True),  # a place word as the surname: a person
         ("German Air Force", False),
         ("Hari Raya Card", False),
         ("Chinese New Year", False),
