@@ -125,10 +125,11 @@ class SpacyPersonRecognizer(EntityRecognizer):
                 continue
             if text[start - 1 : start] in ("#", "@") or not plausible_name(value):
                 continue  # hashtags and handles are not written names
-            head = _HEAD_AFTER.match(text, end)
+            before = text[max(0, start - 12) : start]
+            after = _LONG_HEAD_AFTER if _THE_BEFORE.search(before) else _HEAD_AFTER
+            head = after.match(text, end)
             if head and head[1].casefold() in _PLACE_HEADS:
                 continue  # `George R. Brown Convention Center`: the name of a place
-            before = text[max(0, start - 12) : start]
             if " " not in value and _DETERMINER.search(before):
                 continue  # `the Moon`, `a Zara bag`, `your Crew`: a name alone takes no article
             if " " not in value and foreign is None:
@@ -250,6 +251,13 @@ _WORK_HEADS = frozenset(
 )
 _PLACE_HEADS = NON_NAME_HEADS - _WORK_HEADS
 _HEAD_AFTER = re.compile(rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+)?([{_UP}][\w'’\-]*)(?![\w'’\-])")
+# After `the`, a longer run may stand between the name and its head (`the Robert C. Byrd National
+# Aerospace Education Center`): nobody writes `the` before a person's name, while a signature
+# may follow one with a department (`Jeff Dasovich Government Affairs Office`).
+_LONG_HEAD_AFTER = re.compile(
+    rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+){{0,3}}([{_UP}][\w'’\-]*)(?![\w'’\-])"
+)
+_THE_BEFORE = re.compile(r"\b[Tt]he[ \t]+$")
 # The name, its comma and what follows are matched, not looked ahead to, so that the pattern
 # scout (which drops look-arounds) passes only texts with `Name, word` in them.
 _OPENING_WORD = rf"(?m:^[ \t]*)([{_UP}][a-z'’\-]+),"  # a line opening with a word and a comma

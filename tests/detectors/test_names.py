@@ -78,6 +78,8 @@ NAMES = [
     ("Park-and-ride buses run to the Washington Metro station.", []),
     ("Hinkley Locomotive Works modified the design.", []),
     ("Sunrise over Mt. Dillon, Roscommon.", []),
+    # After `the`, a name that a longer run ends in a place's head names the place
+    ("The Robert C. Byrd National Aerospace Education Center opened in 2002.", []),
     ("A hashtag is no name: #Career #Featured", []),
     # Feasts: a forename inside one is no person; the forename alone still is.
     ("Hari Raya Card was found at the location. The plane was full.", []),
