@@ -7,7 +7,8 @@ over the text (shared/notes/presidio-facts.md), so four passes, each needing mor
 than a country:
 1. GB, always (the notice's home);
 2. the two regions the text names most (detectors/phone_regions.py: country and city names,
-   street words, calling codes, e-mail domains): their national forms anywhere in the text;
+   street words, calling codes, e-mail domains): their national forms anywhere in the text,
+   a run of bare digits (`0432583673`) only with a phone word near it;
 3. a number right after a phone label on its line (`Tel:`, `Telefon`, `puh.`, `tlf.`), or in a
    column whose header is one: valid in any EU/EEA region, the UK or Brazil;
 4. after such a label too, a number in the North American layout (`546.575.3239`,
@@ -289,7 +290,11 @@ class PhoneNumberRecognizer(ShapeRecognizer):
                 if not verdict or verdict[0] < 0.6:
                     continue
                 if region in named:
-                    chosen = verdict
+                    # A run of bare digits (`(0432583673)`, a changeset id after an author's
+                    # `.fi` address) is a number only with a phone word near it: scored as
+                    # possible, the cue lifts it over the threshold (`call me on 0401234567`).
+                    bare = not labelled and run.group(0).strip("()").isdigit()
+                    chosen = (0.3, verdict[1]) if bare else verdict
                     break
                 # Of the regions a label leaves open, the one that writes the number the way
                 # it stands (`01 42 68 53 00` is French; Ireland would write `01 426 8530`)

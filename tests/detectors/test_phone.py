@@ -79,6 +79,11 @@ EU_PHONE = [
     ("Mobile : 06.12.34.56.78", ["06.12.34.56.78"]),
     ("Tél. : 01 42 68 53 00", ["01 42 68 53 00"]),
     ("Version 01.02.03.04.05 du logiciel", []),
+    # A country named only by an e-mail domain: bare digits need a phone word (a changelog's
+    # changeset id after the author), written as numbers are written they need none
+    ("2016-02-05 Timo Sirainen <timo.sirainen@dovecot.fi> (0432583673)", []),
+    ("Timo Sirainen <timo.sirainen@dovecot.fi>, call me on 0432583673", ["0432583673"]),
+    ("Timo Sirainen <timo.sirainen@dovecot.fi> 043 258 3673", ["043 258 3673"]),
 ]
 
 
