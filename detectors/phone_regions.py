@@ -376,13 +376,15 @@ def regions_named(text: str, limit: int) -> list[str]:
     for word in words:
         for region in _WORD_REGIONS[word]:
             count[region] = count.get(region, 0) + 1
+    # The two regexes ignore case the Unicode way, so a dotless `ı` matches `i` (`@x.fı`);
+    # its casefold is no key of ours, and such a match names no region.
     for m in _TLD_RX.finditer(text):
-        region = _TLDS[m.group(1).casefold()]
-        count[region] = count.get(region, 0) + 2
+        if region := _TLDS.get(m.group(1).casefold()):
+            count[region] = count.get(region, 0) + 2
     for m in _CALLING_RX.finditer(text):
         region = _CALLING[m.group(1)]
         count[region] = count.get(region, 0) + 2
-    places = [_FUSED[m.group(1).casefold()] for m in _FUSED_RX.finditer(text)]
+    places = [_FUSED.get(m.group(1).casefold(), ()) for m in _FUSED_RX.finditer(text)]
     places += [_TYPE_FIRST[m.group(1)] for m in _type_first(text)]
     places += [regions for rx, regions in _POSTCODES if rx.search(text)]
     for regions in places:

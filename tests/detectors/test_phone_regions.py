@@ -70,3 +70,14 @@ def test_the_fast_regexes_find_what_the_plain_ones_do() -> None:
 def test_an_address_layout_names_its_country() -> None:
     assert regions_named("Lieferung an Bahnhofstraße 12, Berlin", 2)[0] in ("DE", "AT")
     assert regions_named("Entregar em Rua Augusta 12", 1) in (["PT"], ["BR"])
+
+
+def test_a_dotless_i_names_no_region_and_breaks_nothing() -> None:
+    """The regexes ignore case the Unicode way, so `ı` matches `i`; its casefold is no key.
+
+    `@dovecot.fı` and `Mannerheimintıe 5` (Turkish keyboards, OCR) used to raise KeyError out
+    of the phone recognizer, which lost every finding of the item.
+    """
+    assert regions_named("Timo <timo@dovecot.fı> (0432583673)", 3) == []
+    assert regions_named("Mannerheimintıe 5, Helsinki", 3) == regions_named("Helsinki", 3)
+    assert regions_named("Timo <timo@dovecot.fi>", 3) == ["FI"]
