@@ -379,8 +379,8 @@ def regions_named(text: str, limit: int) -> list[str]:
     # The two regexes ignore case the Unicode way, so a dotless `ı` matches `i` (`@x.fı`);
     # its casefold is no key of ours, and such a match names no region.
     for m in _TLD_RX.finditer(text):
-        if region := _TLDS.get(m.group(1).casefold()):
-            count[region] = count.get(region, 0) + 2
+        if tld := _TLDS.get(m.group(1).casefold()):
+            count[tld] = count.get(tld, 0) + 2
     for m in _CALLING_RX.finditer(text):
         region = _CALLING[m.group(1)]
         count[region] = count.get(region, 0) + 2
