@@ -292,7 +292,6 @@ class IpAddressRecognizer(ShapeRecognizer):
         hi = text.find("\n", end)
         line_end = hi if hi >= 0 else len(text)
         line = text[lo:line_end]
-        record = normalise_context(line)
         prose = normalise_context(_PATH_WORD.sub(" ", line))  # the record less paths and files
         tie = (
             first_word(prose, self._ties, True)
@@ -307,7 +306,7 @@ class IpAddressRecognizer(ShapeRecognizer):
             # `upgrade to 4.5.103.33 from 4.5.103.30`, `upgrade V8 from 4.2.77.18 to 4.2.77.20`:
             # the nearer `from` joins two versions, and a damping word on the line, before or
             # after the number, says what they are
-            version = first_word(record, self._damping, True)
+            version = first_word(normalise_context(line), self._damping, True)
             if version:
                 return Cue(-1, version)
         if _URL_HOST.search(text, max(lo, start - 64), start):

@@ -250,13 +250,20 @@ _WORK_HEADS = frozenset(
     "month year act bill report band orchestra festival party war battle revolution".split()
 )
 _PLACE_HEADS = NON_NAME_HEADS - _WORK_HEADS
-_HEAD_AFTER = re.compile(rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+)?([{_UP}][\w'’\-]*)(?![\w'’\-])")
+
+
+def _head_after(between: int) -> re.Pattern[str]:
+    """Capitalised words right after a span, up to `between` of them before the last (group 1)."""
+    return re.compile(
+        rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+){{0,{between}}}([{_UP}][\w'’\-]*)(?![\w'’\-])"
+    )
+
+
+_HEAD_AFTER = _head_after(1)
 # After `the`, a longer run may stand between the name and its head (`the Robert C. Byrd National
 # Aerospace Education Center`): nobody writes `the` before a person's name, while a signature
 # may follow one with a department (`Jeff Dasovich Government Affairs Office`).
-_LONG_HEAD_AFTER = re.compile(
-    rf"[ \t]+(?:[{_UP}][\w'’\-]*[ \t]+){{0,3}}([{_UP}][\w'’\-]*)(?![\w'’\-])"
-)
+_LONG_HEAD_AFTER = _head_after(3)
 _THE_BEFORE = re.compile(r"\b[Tt]he[ \t]+$")
 # The name, its comma and what follows are matched, not looked ahead to, so that the pattern
 # scout (which drops look-arounds) passes only texts with `Name, word` in them.
