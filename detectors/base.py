@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from scanner.extract.base import TableSegment, TextSegment
 
@@ -68,6 +68,11 @@ class Detector(Protocol):
 
     `detect` does one item whole. A detector with a model stage worth sharing also overrides
     `plan` and `run_model`; the defaults here detect while planning, for detectors without one.
+
+    A detector made of several recognizers may keep going when one of them fails on a text:
+    it then appends a one-line cause to a `faults` list attribute, and the worker, which takes
+    the list after every call (`take_faults`), marks the item an error that kept the other
+    recognizers' findings. A detector without the attribute fails the item whole instead.
     """
 
     def detect(self, segments: Sequence[TextSegment | TableSegment]) -> Iterator[Detection]:
@@ -81,3 +86,13 @@ class Detector(Protocol):
     def run_model(self, plans: Sequence[Plan]) -> None:
         """Run the model stage of all these plans together (each from this detector's plan)."""
         del plans  # the default plan() detected already: there is no model stage to share
+
+
+def take_faults(detector: Any) -> list[str]:
+    """The recognizer failures `detector` recorded since last asked, emptied (see Detector)."""
+    faults: list[str] | None = getattr(detector, "faults", None)
+    if not faults:
+        return []
+    taken = list(faults)
+    faults.clear()
+    return taken

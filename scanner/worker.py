@@ -24,12 +24,13 @@ remembered outcome with its own uri (see SeenContent).
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from detectors.base import Detection, Detector, Plan
+from detectors.base import Detection, Detector, Plan, take_faults
 from scanner.allowlist import AllowList
 from scanner.config import ScanConfig
 from scanner.errors import CharLimitError, ItemError, TooLargeError, UnsupportedError
@@ -269,8 +270,11 @@ class ItemProcessor:
             try:
                 run.finish(w.plan, model_s)
             except Exception as e:  # a detector bug: this item's error row, never the scan's end
+                take_faults(self.detector)  # the item failed whole; its partial faults go with it
                 _failed(result, e)
                 return
+        if run.faults:
+            _faulted(result, run.faults)
         result.findings = run.findings
         result.detect_s = run.detect_s
         if w.remember is not None:
@@ -385,6 +389,7 @@ class _Run:
         self.findings: list[Finding] = []
         self.detect_s = 0.0
         self._seen: set[Any] = set()
+        self.faults: list[str] = []  # recognizers that failed on this item's text (others ran)
 
     def add(self, segment: TextSegment | TableSegment) -> bool:
         """Queue a segment; True when the item's text passed limits.max_chars (stop reading)."""
@@ -396,6 +401,7 @@ class _Run:
             t0 = time.perf_counter()
             detections = self.processor.detector.detect(self.pending)
             self.findings += self.processor.findings(self.uri, detections, self._seen, self.allowed)
+            self.faults += take_faults(self.processor.detector)
             self.detect_s += time.perf_counter() - t0
             self.pending, self.pending_chars = [], 0
         if self.chars > self.max_chars:
@@ -408,6 +414,7 @@ class _Run:
             return None
         t0 = time.perf_counter()
         plan = self.processor.detector.plan(self.pending)
+        self.faults += take_faults(self.processor.detector)
         self.detect_s += time.perf_counter() - t0
         self.planned_chars = self.pending_chars
         self.pending, self.pending_chars = [], 0
@@ -417,6 +424,7 @@ class _Run:
         """Findings of the plan, its model stage run; `model_s` is its share of that stage."""
         t0 = time.perf_counter()
         self.findings += self.processor.findings(self.uri, plan.finish(), self._seen, self.allowed)
+        self.faults += take_faults(self.processor.detector)
         self.detect_s += time.perf_counter() - t0 + model_s
         self.planned_chars = 0
 
@@ -424,6 +432,29 @@ class _Run:
 def _public(item: Item) -> Item:
     """The item as it may leave the worker: no content bytes, personal metadata masked."""
     return dataclasses.replace(item, data=None, metadata=mask_metadata(item.metadata))
+
+
+# What a library's exception quotes is often the content it choked on (`invalid literal for
+# int() with base 10: 'Jane Roe'`); reports hold no raw values, so a quoted part is elided.
+# Our own ItemErrors are written to be shown and keep their words.
+_QUOTED = re.compile(r"'[^'\n]{1,300}'|\"[^\"\n]{1,300}\"")
+_ELIDED = "'…'"
+
+
+def _faulted(result: ItemResult, faults: list[str]) -> None:
+    """Mark an item some of whose recognizers failed: an error row that keeps the rest's findings.
+
+    The item's findings stand for what the other recognizers saw; the error says what was not
+    looked for, so the row cannot pass for a clean one (a finding count alone would).
+    """
+    distinct = list(dict.fromkeys(faults))
+    said = "; ".join(distinct[:3]) + (f"; {len(distinct) - 3} more" if len(distinct) > 3 else "")
+    earlier = f" (also: {result.message})" if result.status != Status.OK else ""
+    result.status = Status.ERROR
+    result.message = (
+        f"partial: a recognizer failed, so its kind of data was not looked for in all of this "
+        f"item: {said}; the other recognizers' findings are kept{earlier}"
+    )[:1000]
 
 
 def _failed(result: ItemResult, e: Exception) -> None:
@@ -437,4 +468,4 @@ def _failed(result: ItemResult, e: Exception) -> None:
         )
     else:  # any parser bug or broken file
         result.status = Status.ERROR
-        result.message = f"{type(e).__name__}: {e}"[:1000]
+        result.message = f"{type(e).__name__}: {_QUOTED.sub(_ELIDED, str(e))}"[:1000]
