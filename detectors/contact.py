@@ -17,6 +17,7 @@ from detectors.pattern import (
     norm_words,
     normalise_context,
 )
+from scanner.privacy import CUE_TITLES, title_alternation
 
 _EMAIL = (
     r"(?<![\w.%+'-])[A-Za-z0-9][A-Za-z0-9._%+'-]{0,63}@"
@@ -186,7 +187,7 @@ PERSON_TIES = (
 )
 # A title ties a person only written as one, before a name (`Dr. Patel`): `MS-DOS`, `dr-xr-x`
 # and `DR site` hold the same letters.
-_TITLE_TIE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr)\.?[ \t]+[A-Z][a-z]")
+_TITLE_TIE = re.compile(rf"\b(?:{title_alternation(CUE_TITLES)})\.?[ \t]+[A-Z][a-z]")
 # A path or a source file's name (`src/login.c`, `user.py`): its words name code, not people.
 _PATH_WORD = re.compile(r"[^\s\"'`()\[\]]*/[^\s\"'`()\[\]]*|\b[\w-]+\.[a-z]{1,4}\b(?!@)")
 _EMAIL_IN_RECORD = re.compile(r"[\w.+-]@[\w-]+\.\w")

@@ -30,6 +30,7 @@ from detectors.gazetteer import (
     is_word,
     known,
 )
+from scanner.privacy import CUE_TITLES, HONORIFICS, title_alternation
 
 PLACES = frozenset(
     "london manchester birmingham leeds glasgow edinburgh liverpool bristol sheffield cardiff "
@@ -227,7 +228,9 @@ TITLE_WORDS = frozenset(
 # A nickname in quotes between the words of a name (`Charalambos "Bambos" Xanthos`)
 _NICKNAME = re.compile(r"(?<=\w)[ \t]+[\"“‘'][\w'’\-]+[\"”’'][ \t]+(?=\w)")
 _PLACE_HYPHEN = re.compile(r"-(?:upon|on|under|by|sur|le|la|les|en|de|am|an|im)-")
-TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Rev)\.?\s+)+")
+# Titles in front of a model span (matched at the span's start: no `^`, which would only match
+# at the start of the whole text, so a title mid-text went unseen before stop 34).
+TITLES = re.compile(rf"(?:(?:{title_alternation([*CUE_TITLES, *HONORIFICS])})\.?\s+)+")
 _INITIAL = re.compile(r"[A-Z]\.?")
 _CLITIC = re.compile(r"['’](?:d|ll|m|re|ve|t)$|n['’]t$", re.IGNORECASE)
 _ABBREVIATED = frozenset("jr. sr. jnr. snr. st.".split())

@@ -38,6 +38,7 @@ from detectors.name_shapes import NAME_PARTICLE as _PARTICLE
 from detectors.pattern import REASON_KEY, Shape, ShapeRecognizer
 from detectors.prefilter import Traits
 from detectors.true_case import mostly_foreign
+from scanner.privacy import CUE_TITLES, title_alternation
 
 # What may stand between a line's start and its first word without the word losing its
 # sentence-opening capital: a comment marker (`# Magic local data`, `// Root account`) or a
@@ -188,10 +189,7 @@ def _evidence(value: str, listed: float) -> str:
 
 # English titles and those of the customers' languages (`Frau`, `Hr`, `Mme`, `Sra`, `Dhr`): a
 # title opens a name but stays outside its span, so `Frau Melissa Seifert` hashes as the name.
-_TITLE = (
-    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott)"
-    r"\.?[ \t]"
-)
+_TITLE = rf"(?:{title_alternation(CUE_TITLES)})\.?[ \t]"
 # A name: capitalised words, with up to two particles before any of them (`Auke van Hengel`,
 # `María de la Cruz`). A title is never the name's first word: it stays outside the span (`Dear
 # Mr van Geenen` is `van Geenen`).

@@ -153,7 +153,28 @@ def normalise(entity_type: str, value: str) -> str:
 # value. Word order is kept (`Smith, John` is not `John Smith`): the query builds each order it
 # looks for (reports/subject.py), and the report can then say which form an item holds.
 
-TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady rev".split())
+# Personal titles: one list for every place that reads a title before a name. A title opens a
+# name but is not part of it: the detectors leave it outside a PERSON span (so `Frau Melissa
+# Seifert` and `Melissa Seifert` hash alike) and normalise_name drops it. Until stop 34 four
+# lists disagreed: the model's spans kept `Herr` and `Professor` (a subject access request for
+# `Jürgen Vogel` missed `Herr Jürgen Vogel`), the hashing knew no title of the customers'
+# languages, and the IP tie knew five English ones.
+# Titles right before a name, in English and the languages of a UK firm's EU customers and staff
+# (de, nl, da/sv/no, fr, es, it); case as written, a full stop may follow.
+CUE_TITLES = (
+    "Mr Mrs Ms Miss Mx Dr Prof Professor Herr Frau Hr Fru Mme Mlle Sra Srta Dhr Mevr Dott"
+).split()
+# Honorifics that open a name too (`Sir Keir Starmer`) but are English words (`Dear Sir`, `the
+# Lord`): stripped from a span that holds a name, never a cue on their own.
+HONORIFICS = "Sir Dame Lord Lady Rev".split()
+TITLES = frozenset(t.casefold() for t in (*CUE_TITLES, *HONORIFICS))
+
+
+def title_alternation(titles: list[str]) -> str:
+    """The titles as a regex alternation (no group, no full stop), longest first."""
+    return "|".join(sorted(titles, key=len, reverse=True))
+
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 

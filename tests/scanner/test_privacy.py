@@ -75,6 +75,9 @@ def test_mask_metadata_masks_addresses_only() -> None:
         ("Smith , Dr John", "smith, john"),
         ("Anne-Marie Ó Briain", "anne-marie o briain"),
         ("Dr", "dr"),  # a title alone is kept rather than hashing nothing
+        ("Herr Jürgen Vogel", "jurgen vogel"),  # the customers' languages' titles too
+        ("Professor Anna Kowalska", "anna kowalska"),
+        ("Mme. Claire Dubois", "claire dubois"),
     ],
 )
 def test_normalise_name(value: str, normalised: str) -> None:
