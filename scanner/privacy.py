@@ -25,7 +25,7 @@ from scanner.errors import ConfigError, NoticeScanError
 KEY_ENV = "NOTICESCAN_HMAC_KEY"
 # Bump whenever normalise() gives any value a different form: every stored hash changes with it,
 # so scans record it (scan.json `hashing`) and the incremental analysis key includes it.
-NORMALISATION_VERSION = 2
+NORMALISATION_VERSION = 3  # 3: titles of the customers' languages dropped (`Herr`, `Mme`)
 # The region a phone number written without its country code is read in before it is hashed
 # (the notice's home): a DSAR for a foreign number must look for that reading too
 # (reports.subject.phone_forms).
