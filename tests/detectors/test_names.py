@@ -177,7 +177,7 @@ NAMES = [
     # A title before a surname on no list: the title is the evidence, unless the word is English
     ("In 1994, Professor Calabi assumed emeritus status.", ["Calabi"]),
     # The model's span keeps a title of the customers' languages, mid-sentence; the name does not
-    # (one title list: scanner.privacy.CUE_TITLES), so it hashes as `noticescan person` looks for it.
+    # (one title list, scanner.privacy.CUE_TITLES), so it hashes as `noticescan person` seeks it.
     ("We met Herr Jürgen Vogel yesterday at the depot.", ["Jürgen Vogel"]),
     ("Please call Mr Nwachukwuo about the lease.", ["Nwachukwuo"]),
     ("The band's members Dr. Nner and a drummer.", ["Nner"]),
