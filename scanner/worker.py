@@ -175,6 +175,7 @@ class ItemProcessor:
         try:
             self._scan(item, depth, w, send)
         except Exception as e:  # any parser bug or broken file: this item's error row
+            take_faults(self.detector)  # a detection cut short: its faults are this item's
             _failed(w.result, e)
             w.run = w.plan = w.remember = w.copy_of = None
         # Re-taken after reading: a source may have recorded facts (retries) in the metadata.

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from detectors import engine
 from detectors.names import SpacyPersonRecognizer
 from detectors.phone import PhoneNumberRecognizer
 from scanner import config as config_mod
@@ -109,3 +110,29 @@ def test_a_parser_exception_is_an_error_row_without_the_text_it_quotes(
     row = scan(tmp_path, detector, {"ledger.txt": f"Balance owed by {SECRET}: 12"}, False)
     assert row["ledger.txt"].status == "error"
     assert row["ledger.txt"].message == "ValueError: invalid literal for int() with base 10: '…'"
+
+
+def test_faults_of_an_item_that_failed_whole_do_not_pass_to_the_next(
+    tmp_path: Path, detector: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing_on(PhoneNumberRecognizer, "07700", monkeypatch)
+    jobs: Callable[..., Any] = engine._ner_jobs
+
+    def ner_jobs(text: str, *args: Any) -> Any:
+        if "07700" in text:  # after the phone recognizer's fault, planning fails outside a guard
+            raise RuntimeError("planning failed")
+        return jobs(text, *args)
+
+    monkeypatch.setattr(engine, "_ner_jobs", ner_jobs)
+    rows = scan(
+        tmp_path,
+        detector,
+        {
+            "first.txt": "Ring Alistair Penhaligon on 07700 900461.",
+            "second.txt": "Write to maria.kowalski@example.net about the lease.",
+        },
+        batched=False,
+    )
+    assert rows["first.txt"].status == "error"
+    assert rows["first.txt"].message == "RuntimeError: planning failed"
+    assert rows["second.txt"].status == "ok" and not rows["second.txt"].message
