@@ -469,4 +469,8 @@ def _failed(result: ItemResult, e: Exception) -> None:
         )
     else:  # any parser bug or broken file
         result.status = Status.ERROR
-        result.message = f"{type(e).__name__}: {_QUOTED.sub(_ELIDED, str(e))}"[:1000]
+        # KeyError's str() is its argument's repr: a sentence (zipfile's `There is no item named
+        # '…' in the archive`) is shown as one, a bare key (often the text looked up) elided.
+        sentence = isinstance(e, KeyError) and len(e.args) == 1 and " " in str(e.args[0])
+        said = e.args[0] if sentence else e
+        result.message = f"{type(e).__name__}: {_QUOTED.sub(_ELIDED, str(said))}"[:1000]

@@ -100,16 +100,34 @@ def test_a_failing_name_model_stage_keeps_the_pattern_findings(
     assert "EMAIL_ADDRESS" in kinds(row)
 
 
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            ValueError(f"invalid literal for int() with base 10: {SECRET!r}"),
+            "ValueError: invalid literal for int() with base 10: '…'",
+        ),
+        (KeyError(SECRET), "KeyError: '…'"),  # a bare key is often the text looked up
+        (
+            KeyError(f"There is no item named '{SECRET}.xml' in the archive"),
+            "KeyError: There is no item named '…' in the archive",  # zipfile's sentence
+        ),
+    ],
+)
 def test_a_parser_exception_is_an_error_row_without_the_text_it_quotes(
-    tmp_path: Path, detector: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    detector: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Exception,
+    message: str,
 ) -> None:
     def extract(self: Any, data: bytes, ctx: Any) -> Any:
-        raise ValueError(f"invalid literal for int() with base 10: {SECRET!r}")
+        raise error
 
     monkeypatch.setattr(TextExtractor, "extract", extract)
     row = scan(tmp_path, detector, {"ledger.txt": f"Balance owed by {SECRET}: 12"}, False)
     assert row["ledger.txt"].status == "error"
-    assert row["ledger.txt"].message == "ValueError: invalid literal for int() with base 10: '…'"
+    assert row["ledger.txt"].message == message
 
 
 def test_faults_of_an_item_that_failed_whole_do_not_pass_to_the_next(
