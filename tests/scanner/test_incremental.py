@@ -309,3 +309,31 @@ def test_analysis_key_follows_the_key_and_the_normalisation(
     monkeypatch.undo()
     monkeypatch.setenv("NOTICESCAN_HMAC_KEY", "another-installation-key")
     assert analysis_key(cfg) != before
+
+
+def test_analysis_key_follows_the_code_that_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade in place keeps the version number; a change to the detectors still re-reads."""
+    import shutil
+
+    from scanner import incremental
+    from scanner.config import for_paths
+    from tests.conftest import REPO
+
+    tree = tmp_path / "install"
+    shutil.copytree(REPO / "detectors", tree / "detectors")
+    shutil.copytree(REPO / "scanner", tree / "scanner")
+    digest = incremental.code_digest.__wrapped__  # uncached: the files change under it
+    before = digest(tree)
+    cli = tree / "scanner" / "cli.py"  # not code that finds: no re-read for a new option
+    cli.write_text(cli.read_text() + "\n# a new option\n")
+    assert digest(tree) == before
+    phone = tree / "detectors" / "phone.py"
+    phone.write_text(phone.read_text() + "\n# a patched recognizer\n")
+    assert digest(tree) != before
+
+    cfg = for_paths([tmp_path], tmp_path / "out")
+    key = incremental.analysis_key(cfg)
+    monkeypatch.setattr(incremental, "code_digest", lambda: "0" * 16)
+    assert incremental.analysis_key(cfg) != key
