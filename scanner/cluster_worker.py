@@ -28,6 +28,7 @@ import scanner
 from scanner import allowlist
 from scanner.config import ScanConfig
 from scanner.errors import ClusterError, NoticeScanError
+from scanner.incremental import code_digest
 from scanner.models import Item, ItemResult
 from scanner.pool import WorkerPool
 from scanner.privacy import KEY_ENV, default_key_path, key_fingerprint, load_key
@@ -61,10 +62,11 @@ class _Slot:
 class ScanPlugin(WorkerPlugin):  # type: ignore[misc]
     """One scan's settings on a worker, and the parser processes of its task slots."""
 
-    def __init__(self, config: ScanConfig, fingerprint: str, allowed: str) -> None:
+    def __init__(self, config: ScanConfig, fingerprint: str, allowed: str, code: str) -> None:
         self.config = config
         self.fingerprint = fingerprint  # of the scanner's key: not secret (scan.json has it)
         self.allowed = allowed  # keyed digest of the scanner's allow-list (scanner.allowlist)
+        self.code = code  # the scanner's scanner.incremental.code_digest()
 
     def setup(self, worker: object) -> None:
         """Check the worker can hash with the scan's key and start parsers; raise if not."""
@@ -73,7 +75,7 @@ class ScanPlugin(WorkerPlugin):  # type: ignore[misc]
         self.sources: dict[int, dict[str, Source]] = {}
         self.lock = threading.Lock()
         self.closing = threading.Event()
-        self.problem = self._key_problem() or self._daemon_problem()
+        self.problem = self._key_problem() or self._code_problem() or self._daemon_problem()
         if self.problem:
             raise ClusterError(self.problem)
         threading.Thread(target=self._reap, name="noticescan-reaper", daemon=True).start()
@@ -153,6 +155,22 @@ class ScanPlugin(WorkerPlugin):  # type: ignore[misc]
         if not same:  # its own values would be findings here and dropped elsewhere
             return f"{where} has another allow-list at {file}; copy the scanner's file there"
         return None
+
+    def _code_problem(self) -> str | None:
+        """A worker whose detectors, extractors or parser libraries differ from the scanner's.
+
+        Its findings would differ from what the scanner's own code finds in the same file, and
+        the state would record them under the scanner's analysis key as if it had found them.
+        """
+        mine = code_digest()
+        if mine == self.code:
+            return None
+        return (
+            f"Dask worker {self.address} runs other detection code than the scanner (code "
+            f"digest {mine}; the scanner's is {self.code}), so its findings would not be the "
+            "scanner's: install the same noticescan and the same packages (constraints.txt) on "
+            "every worker (docs/cluster.md)"
+        )
 
     def _daemon_problem(self) -> str | None:
         if not multiprocessing.current_process().daemon:

@@ -28,6 +28,7 @@ from typing import Any
 from scanner import allowlist
 from scanner.config import ScanConfig
 from scanner.errors import ClusterError, NoticeScanError
+from scanner.incremental import code_digest
 
 try:
     import dask
@@ -89,7 +90,10 @@ class DaskPool:
         self.name = f"noticescan-{secrets.token_hex(4)}"
         key = load_key(config.secret_file)
         plugin = ScanPlugin(
-            config, key_fingerprint(key), allowlist.fingerprint(config.allowlist, key)
+            config,
+            key_fingerprint(key),
+            allowlist.fingerprint(config.allowlist, key),
+            code_digest(),
         )
         try:
             self.client.register_plugin(plugin, name=self.name)

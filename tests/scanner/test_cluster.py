@@ -233,3 +233,34 @@ def test_local_n_starts_a_cluster_here_and_walks_on_it(tmp_path: Path) -> None:
     a, b = (outputs(s) for s in scans)
     assert len(a["items"]) == 30 and a["items"] == b["items"]
     assert {s for s in a["status"].values()} == {"too_large"}
+
+
+def test_a_worker_with_other_detection_code_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check a worker runs when the scan's plugin arrives (ScanPlugin.setup), in-process.
+
+    A worker left on an older install would find other things in the same file and the state
+    would carry them under the scanner's analysis key; it is refused with a line saying so.
+    """
+    from scanner import allowlist
+    from scanner import config as config_mod
+    from scanner.cluster_worker import ScanPlugin
+    from scanner.errors import ClusterError
+    from scanner.incremental import code_digest
+    from scanner.privacy import key_fingerprint, load_key
+
+    monkeypatch.setenv("NOTICESCAN_HMAC_KEY", "the scan's key, 32 characters long")
+    cfg = config_mod.for_paths([tmp_path], tmp_path / "out")
+    key = load_key(None, create=False)
+    fingerprint, allowed = key_fingerprint(key), allowlist.fingerprint(cfg.allowlist, key)
+
+    class Worker:
+        address = "tcp://127.0.0.1:1"
+
+    same = ScanPlugin(cfg, fingerprint, allowed, code_digest())
+    same.setup(Worker())  # the same code: accepted
+    same.teardown(Worker())
+    other = ScanPlugin(cfg, fingerprint, allowed, "0" * 16)
+    with pytest.raises(ClusterError, match="runs other detection code than the scanner"):
+        other.setup(Worker())
