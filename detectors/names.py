@@ -213,6 +213,16 @@ _LABELS = (
     "paziente|mitarbeiter|empleado|dipendente|medewerker|ansatt|anställd|pracownik|"
     "vertreten durch|unterzeichnet|firmado|signé|firmato|getekend"
 )
+# Labels that ask for a person's name, no other thing: a lone word on no list after one is a name
+# the lists lack (_one_word_ok). Not a bare `Name:` (package metadata: `Name: Django`), nor a
+# role a firm can hold (`Customer: Tesco`, `Account name: Barclays`).
+_NAME_LABEL = re.compile(
+    r"(?i)[ \t]*(?:full name|employee name|customer name|contact name|contact person|patient|"
+    r"applicant|candidate|next of kin|emergency contact|nombre completo|nom complet|"
+    r"nome completo|volledige naam|fulde navn|imię i nazwisko|jméno a příjmení|"
+    r"ansprechpartner|kontaktperson|contactpersoon|yhteyshenkilö|paciente|patiënt|paziente)"
+    r"[ \t]*:"
+)
 # Labels written as keys of JSON, YAML or config text (`"full_name": …`, `customer-name = …`):
 # only the ones that name a person. A bare `name` (`navn`, `nombre`) or `driver`, `owner`,
 # `contact` key names languages, regions, packages and devices as often as people: on 1,500
@@ -270,22 +280,24 @@ _VOCATIVE = re.compile(rf"{_OPENING_WORD}[ \t]*(?:[a-z]|\r?\n)")
 
 
 def _one_word_ok(value: str, shape: str) -> bool:
-    """Whether one word after a cue may be a name: a listed one, or a surname after a title.
+    """Whether one word after a cue may be a name: a listed one, or a name after a title.
 
     One unlisted word after a greeting or a label is as often a thing (`Dear Fridge`,
-    `Contact: Sales`). After a title (`Mr`, `Dr.`, `Professor`) it is a surname the lists lack
-    (`Professor Calabi`, `Dr. Nner`, `Mr Oddgeirsson`), unless it is an English word (`Mr
-    Muscle`, `Dr Pepper`).
+    `Contact: Sales`, `Customer: Tesco`). After a title (`Mr`, `Dr.`, `Professor`) it is a
+    surname the lists lack (`Professor Calabi`, `Dr. Nner`, `Mr Oddgeirsson`), and after a
+    label that asks for a person's name (`Contact name:`, `Full name:`, `Next of kin:`) a name
+    they lack (`Savita`, `Oluwaseun`: the lists hold few South Asian or African names), unless
+    it is an English word (`Mr Muscle`, `Dr Pepper`, `Contact person: Reception`).
     """
     if " " in value or value.islower() or known(value):
         return True
-    return shape == "title" and not is_word(value.casefold())
+    return shape in ("title", "name label") and not is_word(value.casefold())
 
 
 # CuedNameRecognizer.PREFILTER's words (a closing's telling word: `Grüßen`, `groet`, `hilsen`)
 # and, case-sensitive inside the caseless pattern, a line opening with a word and a comma.
 _CUE_WORDS = (
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Herr|Frau|Hr|Fru|Mme|Mlle|Sra|Srta|Dhr|Mevr|Dott|"
+    rf"\b(?:{title_alternation(CUE_TITLES)}|"
     r"Dear|Hi|Hello|Hey|Morning|Thanks|Thank|Cheers|regards|"
     r"best|sincerely|yours|love|rgds|br|saludos?|atentamente|cordial\w*|vous|salutations|"
     r"gr[üu](?:ß|ss)e\w*|groet\w*|salut[io]|atenciosamente|cumprimentos|hilsen|hälsningar|"
@@ -401,7 +413,10 @@ class CuedNameRecognizer(ShapeRecognizer):
                     continue  # `24 Hr Network Radio`: hours, not a title
                 if spec.name == "vocative" and not lone_forename(m[1]):
                     continue  # `However, we`, `Paris, where`, `Grace, faith`: no forename
-                if not _one_word_ok(text[start:end], spec.name):
+                shape = spec.name
+                if shape == "label" and _NAME_LABEL.match(m[0]):
+                    shape = "name label"
+                if not _one_word_ok(text[start:end], shape):
                     continue
                 yield start, end, spec.score, spec.name
 

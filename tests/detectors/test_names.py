@@ -176,6 +176,13 @@ NAMES = [
     ("Cyrus\n=====\n\nSetting up the mail server.\n\nPAM\n---\nThe service name.", []),
     # A title before a surname on no list: the title is the evidence, unless the word is English
     ("In 1994, Professor Calabi assumed emeritus status.", ["Calabi"]),
+    # One word on no list after a label that asks for a person's name is a name the lists lack;
+    # not after a bare `Name:` (package metadata) or a role a firm can hold, nor an English word.
+    ("Contact name: Savita\nTel: 0161 496 0000", ["Savita"]),
+    ("Next of kin: Oluwaseun", ["Oluwaseun"]),
+    ("Name: Djangoxl\nVersion: 4.2", []),
+    ("Customer: Tescoxa", []),
+    ("Contact person: Reception", []),
     # The model's span keeps a title of the customers' languages, mid-sentence; the name does not
     # (one title list, scanner.privacy.CUE_TITLES), so it hashes as `noticescan person` seeks it.
     ("We met Herr Jürgen Vogel yesterday at the depot.", ["Jürgen Vogel"]),
