@@ -24,6 +24,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from detectors.gazetteer import PARTICLES, is_common, is_forename, is_surname, is_word, known
 from detectors.name_shapes import (
     GROUP_WORDS,
+    LATIN_UPPER,
     NON_NAME_HEADS,
     lone_forename,
     looks_like_company,
@@ -33,12 +34,15 @@ from detectors.name_shapes import (
     unlisted_name,
     used_in_lower_case,
 )
-from detectors.name_shapes import LATIN_UPPER as _UP
 from detectors.name_shapes import NAME_PARTICLE as _PARTICLE
 from detectors.pattern import REASON_KEY, Shape, ShapeRecognizer
 from detectors.prefilter import Traits
 from detectors.true_case import mostly_foreign
 from scanner.privacy import CUE_TITLES, title_alternation
+
+# Capitals a cued name may open with: the Latin scripts of Europe, and Greek and Cyrillic, in
+# which Greece, Cyprus and Bulgaria write their names (`Surname: Αθανασίου`; the lists hold them).
+_UP = LATIN_UPPER + "ΆΈΉΊΌΎΏΑ-ΩА-ЯЀ-Џ"
 
 # What may stand between a line's start and its first word without the word losing its
 # sentence-opening capital: a comment marker (`# Magic local data`, `// Root account`) or a
@@ -197,7 +201,24 @@ _NAME = (
     rf"(?!{_TITLE})(?:{_PARTICLE}[ \t]){{0,2}}(?:[{_UP}]\.[ \t]?)?[{_UP}][\w'’\-]+"
     rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}(?:[{_UP}]\.|[{_UP}][\w'’\-]+)){{0,3}}"
 )
+# Labels of a name's parts, which only a person has (`First name:`, `Nachname:`, `Sukunimi:`):
+# forms, sign-up notifications and CRM exports split the name, in every language of the
+# notice's customers and staff.
+_PART_LABELS = (
+    "first name|last name|surname|forename|forenames|given name|given names|family name|"
+    "middle name|maiden name|birth name|vorname|vornamen|nachname|familienname|geburtsname|"
+    "prénom|prénoms|nom de famille|nom de naissance|nom d'usage|apellido|apellidos|"
+    "primer apellido|segundo apellido|nombre de pila|sobrenome|apelido|apelidos|nome próprio|"
+    "cognome|voornaam|voornamen|achternaam|familienaam|roepnaam|fornavn|efternavn|etternavn|"
+    "mellemnavn|förnamn|efternamn|tilltalsnamn|etunimi|etunimet|sukunimi|imię|imiona|nazwisko|"
+    "příjmení|křestní jméno|priezvisko|krstné meno|vezetéknév|keresztnév|utónév|prenume|"
+    "nume de familie|prezime|priimek|vardas|pavardė|uzvārds|eesnimi|perekonnanimi|επώνυμο|"
+    "фамилия|презиме"
+)
+# As a regex, also written as keys are (`last_name:` in YAML, `"firstName":` in JSON).
+_PART_KEYS = _PART_LABELS.replace(" ", "[ _\\-]?")
 _LABELS = (
+    f"{_PART_KEYS}|"
     "name|full name|employee|employee name|contact|contact person|patient|applicant|candidate|"
     "tenant|landlord|signed|signature|payee|payer|beneficiary|account holder|account name|"
     "card ?holder|guarantor|next of kin|emergency contact|owner|author|prepared by|approved by|"
@@ -206,6 +227,7 @@ _LABELS = (
     "attn|attention|c/o|sent by|on behalf of|customer name|contact name|"
     # The same labels in the languages of the notice's customers and staff (forms, CRM exports)
     "nombre|nombre completo|nom|nom complet|nome|nome completo|nominativo|naam|volledige naam|"
+    "όνομα|ονοματεπώνυμο|име|име и фамилия|"
     "navn|fulde navn|namn|nimi|imię i nazwisko|jméno|jméno a příjmení|meno|név|"
     "cliente|kunde|kundin|klant|kund|asiakas|klient|zákazník|ügyfél|"
     "ansprechpartner|kontaktperson|kontakt|contacto|contatto|contactpersoon|yhteyshenkilö|"
@@ -220,8 +242,9 @@ _NAME_LABEL = re.compile(
     r"(?i)[ \t]*(?:full name|employee name|customer name|contact name|contact person|patient|"
     r"applicant|candidate|next of kin|emergency contact|nombre completo|nom complet|"
     r"nome completo|volledige naam|fulde navn|imię i nazwisko|jméno a příjmení|"
-    r"ansprechpartner|kontaktperson|contactpersoon|yhteyshenkilö|paciente|patiënt|paziente)"
-    r"[ \t]*:"
+    r"ονοματεπώνυμο|име и фамилия|"
+    r"ansprechpartner|kontaktperson|contactpersoon|yhteyshenkilö|paciente|patiënt|paziente|"
+    rf"{_PART_KEYS})[ \t]*:"
 )
 # Labels written as keys of JSON, YAML or config text (`"full_name": …`, `customer-name = …`):
 # only the ones that name a person. A bare `name` (`navn`, `nombre`) or `driver`, `owner`,
@@ -229,15 +252,21 @@ _NAME_LABEL = re.compile(
 # JSON and YAML files of a Python install and /usr/share, nearly every bare `"name"` value that
 # looked like a name was a language or a region (`Cheyenne`, `Lower Sorbian`, `Saint Peter`).
 _LABEL_KEYS = (
-    "full name|customer name|contact name|contact person|employee name|account holder|"
-    "account name|card ?holder|customer|client|employee|patient|applicant|candidate|tenant|"
-    "landlord|payee|payer|beneficiary|guarantor|next of kin|emergency contact|"
-    "nombre completo|nom complet|nome completo|nominativo|volledige naam|fulde navn|"
-    "imię i nazwisko|jméno a příjmení|cliente|kunde|kundin|klant|kund|asiakas|klient|"
-    "zákazník|ügyfél|ansprechpartner|kontaktperson|contactpersoon|yhteyshenkilö|titular|"
-    "kontoinhaber|paciente|patiënt|paziente|mitarbeiter|empleado|dipendente|medewerker|"
-    "ansatt|anställd|pracownik"
-).replace(" ", "[ _\\-]")
+    (
+        "full name|customer name|contact name|contact person|employee name|account holder|"
+        "account name|card ?holder|customer|client|employee|patient|applicant|candidate|tenant|"
+        "landlord|payee|payer|beneficiary|guarantor|next of kin|emergency contact|"
+        "nombre completo|nom complet|nome completo|nominativo|volledige naam|fulde navn|"
+        "imię i nazwisko|jméno a příjmení|cliente|kunde|kundin|klant|kund|asiakas|klient|"
+        "zákazník|ügyfél|ansprechpartner|kontaktperson|contactpersoon|yhteyshenkilö|titular|"
+        "kontoinhaber|paciente|patiënt|paziente|mitarbeiter|empleado|dipendente|medewerker|"
+        "ansatt|anställd|pracownik"
+    ).replace(" ", "[ _\\-]")
+    + "|"
+    + _PART_KEYS
+)
+# Keys of a name's parts: the value is a person's, listed or not (`"last_name": "Oddgeirsson"`).
+_NAME_KEY = re.compile(rf"(?i)[\"']?(?:{_PART_KEYS})[\"']?[ \t]*[:=]")
 # A bare `name` key (in the customers' languages too) or `contact`: a person only inside a
 # record that also holds a way to reach or identify someone (CuedNameRecognizer.candidates).
 _BARE_KEYS = (
@@ -414,7 +443,9 @@ class CuedNameRecognizer(ShapeRecognizer):
                 if spec.name == "vocative" and not lone_forename(m[1]):
                     continue  # `However, we`, `Paris, where`, `Grace, faith`: no forename
                 shape = spec.name
-                if shape == "label" and _NAME_LABEL.match(m[0]):
+                if (shape == "label" and _NAME_LABEL.match(m[0])) or (
+                    shape == "key" and _NAME_KEY.match(m[0])
+                ):
                     shape = "name label"
                 if not _one_word_ok(text[start:end], shape):
                     continue

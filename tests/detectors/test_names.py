@@ -183,6 +183,22 @@ NAMES = [
     ("Name: Djangoxl\nVersion: 4.2", []),
     ("Customer: Tescoxa", []),
     ("Contact person: Reception", []),
+    # A name split into its parts by a form or an export, labelled in the customers' languages,
+    # as `Label:` lines, YAML or JSON keys (camelCase too): each part is a name, listed or not.
+    ("Vorname: Jürgen\nNachname: Oberhuber\nPLZ/Ort: 80331 München", ["Jürgen", "Oberhuber"]),
+    ("Surname: Oddgeirsdóttir\nForename: Sigrún", ["Oddgeirsdóttir", "Sigrún"]),
+    ("Etunimi: Aino\nSukunimi: Virtanen", ["Aino", "Virtanen"]),
+    ("Förnamn: Sven\nEfternamn: Svensson", ["Sven", "Svensson"]),
+    ("Prénom : Hélène\nNom de famille : Lefèvre", ["Hélène", "Lefèvre"]),
+    ("first_name: Kishan\nlast_name: Patel\n", ["Kishan", "Patel"]),
+    ('{"firstName": "Kapilx", "lastName": "Oberhuberx", "city": "Graz"}', ["Kapilx", "Oberhuberx"]),
+    ("Surname: String\nFirst name: Required", []),
+    # Greek and Cyrillic script after the same cues: Greece, Cyprus and Bulgaria write names so.
+    ("First name: Θάλεια\nSurname: Αθανασίου", ["Θάλεια", "Αθανασίου"]),
+    ("Kind regards,\nΤάκης Μήτζου\n", ["Τάκης Μήτζου"]),
+    ("Full name: Иван Петров", ["Иван Петров"]),
+    ("Όνομα: Γιώργος\nΕπώνυμο: Παπαδόπουλος", ["Γιώργος", "Παπαδόπουλος"]),
+    ("Име: Иван\nФамилия: Петров", ["Иван", "Петров"]),
     # The model's span keeps a title of the customers' languages, mid-sentence; the name does not
     # (one title list, scanner.privacy.CUE_TITLES), so it hashes as `noticescan person` seeks it.
     ("We met Herr Jürgen Vogel yesterday at the depot.", ["Jürgen Vogel"]),
