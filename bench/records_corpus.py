@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from faker import Faker
 
-CORPUS_VERSION = 2  # 2: it_IT cities in a fixed order (_stable_cities)
+CORPUS_VERSION = 3  # 2: it_IT cities in a fixed order (_stable_cities); 3: split names
 CACHE = Path(__file__).parent / ".cache"
 
 LOCALES = (
@@ -56,6 +56,8 @@ ID_KIND = ("id", "government_id")
 LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "name": ("Name", "Full name", "Customer", "Contact"),
+        "first": ("First name", "Forename", "Given name"),
+        "last": ("Last name", "Surname", "Family name"),
         "address": ("Address", "Postal address", "Home address"),
         "street": ("Street",),
         "postcode": ("Postcode", "Zip"),
@@ -72,6 +74,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "de": {
         "name": ("Name", "Kunde", "Ansprechpartner"),
+        "first": ("Vorname",),
+        "last": ("Nachname", "Familienname"),
         "address": ("Anschrift", "Adresse"),
         "street": ("Straße",),
         "postcode": ("PLZ",),
@@ -87,6 +91,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fr": {
         "name": ("Nom", "Client", "Nom complet"),
+        "first": ("Prénom",),
+        "last": ("Nom de famille",),
         "address": ("Adresse", "Domicile"),
         "street": ("Rue",),
         "postcode": ("Code postal",),
@@ -103,6 +109,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "es": {
         "name": ("Nombre", "Cliente"),
+        "first": ("Nombre", "Nombre de pila"),
+        "last": ("Apellidos", "Apellido"),
         "address": ("Dirección", "Domicilio"),
         "street": ("Calle",),
         "postcode": ("Código postal",),
@@ -119,6 +127,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "it": {
         "name": ("Nome", "Cliente", "Nominativo"),
+        "first": ("Nome",),
+        "last": ("Cognome",),
         "address": ("Indirizzo", "Residenza"),
         "street": ("Via",),
         "postcode": ("CAP",),
@@ -135,6 +145,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "nl": {
         "name": ("Naam", "Klant"),
+        "first": ("Voornaam", "Voornamen"),
+        "last": ("Achternaam",),
         "address": ("Adres", "Woonadres"),
         "street": ("Straat",),
         "postcode": ("Postcode",),
@@ -151,6 +163,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "pt": {
         "name": ("Nome", "Cliente"),
+        "first": ("Nome", "Nome próprio"),
+        "last": ("Apelido", "Sobrenome"),
         "address": ("Morada", "Endereço"),
         "street": ("Rua",),
         "postcode": ("Código postal", "CEP"),
@@ -166,6 +180,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "da": {
         "name": ("Navn", "Kunde"),
+        "first": ("Fornavn",),
+        "last": ("Efternavn",),
         "address": ("Adresse",),
         "street": ("Vej",),
         "postcode": ("Postnr.",),
@@ -181,6 +197,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "sv": {
         "name": ("Namn", "Kund"),
+        "first": ("Förnamn",),
+        "last": ("Efternamn",),
         "address": ("Adress", "Postadress"),
         "street": ("Gatuadress",),
         "postcode": ("Postnummer",),
@@ -197,6 +215,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fi": {
         "name": ("Nimi", "Asiakas"),
+        "first": ("Etunimi",),
+        "last": ("Sukunimi",),
         "address": ("Osoite", "Postiosoite"),
         "street": ("Katuosoite",),
         "postcode": ("Postinumero",),
@@ -213,6 +233,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "pl": {
         "name": ("Imię i nazwisko", "Klient"),
+        "first": ("Imię",),
+        "last": ("Nazwisko",),
         "address": ("Adres",),
         "street": ("Ulica",),
         "postcode": ("Kod pocztowy",),
@@ -229,6 +251,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "no": {
         "name": ("Navn", "Kunde"),
+        "first": ("Fornavn",),
+        "last": ("Etternavn",),
         "address": ("Adresse",),
         "street": ("Gateadresse",),
         "postcode": ("Postnummer",),
@@ -245,6 +269,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "cs": {
         "name": ("Jméno", "Zákazník"),
+        "first": ("Jméno", "Křestní jméno"),
+        "last": ("Příjmení",),
         "address": ("Adresa",),
         "street": ("Ulice",),
         "postcode": ("PSČ",),
@@ -494,10 +520,20 @@ def _spaced(iban: str) -> str:
 _FIELDS = ("name", "address", "phone", "email", "card", "iban", "id")
 
 
+SPLIT_NAME = 0.3  # share of files whose names are written as two fields, forename and surname
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """A full name as a form splits it: the first name, and the rest (titles such as `Dr.` out)."""
+    words = [w for w in name.split() if not w.endswith(".")] or name.split()
+    return words[0], " ".join(words[1:])
+
+
 def shape_csv(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
-    """A csv export: a header (or none), one row per record, the address whole or split."""
+    """A csv export: a header (or none), one row per record, the address and name whole or split."""
     loc, r = recs[0].locale, g.r
     english, headless, split = r.random() < 0.45, r.random() < 0.12, r.random() < 0.4
+    split_name = r.random() < SPLIT_NAME
     present = [k for k in _FIELDS if any(k in x.values for x in recs)]
     cols: list[tuple[str, Callable[[Record], str]]] = []
     for k in present:
@@ -505,6 +541,11 @@ def shape_csv(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
             cols += [
                 (g.label(loc, "street", english), lambda x: x.street),
                 (g.label(loc, "city", english), lambda x: x.postcode_city),
+            ]
+        elif k == "name" and split_name:
+            cols += [
+                (g.label(loc, "first", english), lambda x: _part(x, 0)),
+                (g.label(loc, "last", english), lambda x: _part(x, 1)),
             ]
         else:
             cols.append((g.label(loc, k, english), lambda x, k=k: x.values.get(k, "")))
@@ -530,7 +571,11 @@ def shape_form(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
     for k in keys:
         value = x.values.get(k) or x.noise[k]
         label = g.label(x.locale, k, english)
-        if k == "address" and "\n" in value:
+        if k == "name" and r.random() < SPLIT_NAME:
+            first, last = name_parts(value)
+            lines.append(f"{g.label(x.locale, 'first', english)}: {first}")
+            lines.append(f"{g.label(x.locale, 'last', english)}: {last}")
+        elif k == "address" and "\n" in value:
             lines.append(f"{label}:")
             lines += ["    " + part for part in value.split("\n")]
         else:
@@ -549,7 +594,11 @@ def shape_json(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
             if k not in x.values:
                 continue
             key = _key(g.label(x.locale, k, english))
-            if k == "address" and nested:
+            if k == "name" and r.random() < SPLIT_NAME:
+                first, last = name_parts(x.values[k])
+                obj[_key(g.label(x.locale, "first", english))] = first
+                obj[_key(g.label(x.locale, "last", english))] = last
+            elif k == "address" and nested:
                 obj[key] = {
                     _key(g.label(x.locale, "street", english)): x.street,
                     _key(g.label(x.locale, "city", english)): x.postcode_city,
@@ -561,6 +610,10 @@ def shape_json(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
         out.append(obj)
     doc: Any = out[0] if len(out) == 1 and r.random() < 0.5 else {"records": out}
     return ".json", json.dumps(doc, ensure_ascii=False, indent=2).encode()
+
+
+def _part(x: Record, i: int) -> str:
+    return name_parts(x.values["name"])[i] if "name" in x.values else ""
 
 
 def _key(label: str) -> str:

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from bench.records import prf, score
-from bench.records_corpus import KINDS, RecordFile, generate, load_ids
+from bench.records_corpus import KINDS, LABELS, RecordFile, _key, generate, load_ids, name_parts
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +44,21 @@ def test_a_seed_writes_the_same_corpus_whatever_the_hash_seed():
         for seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+def test_some_files_split_the_name_into_labelled_parts(files):
+    """Forms, JSON and csv exports write some names as a forename and a surname field."""
+    surname_labels = {
+        form for table in LABELS.values() for label in table.get("last", ()) for form in
+        (label.casefold(), _key(label))
+    }  # fmt: skip
+    split = [
+        f for f in files
+        if "name" in f.kinds and any(lab in f.data.decode().casefold() for lab in surname_labels)
+    ]  # fmt: skip
+    assert split and {f.shape for f in split} == {"csv", "form", "json"}
+    assert name_parts("Dr. Hans Müller-Wohlfahrt") == ("Hans", "Müller-Wohlfahrt")
+    assert name_parts("Jan van der Berg") == ("Jan", "van der Berg")
 
 
 def test_planted_emails_and_ibans_are_in_the_file(files):
