@@ -73,8 +73,8 @@ _TRUNK_ZERO = frozenset(
 )
 # A run of digits and phone punctuation: what a labelled national number looks like.
 _RUN = re.compile(r"(?<![\w+/.\-])\(?\d[\d() \-/.]{5,18}\d(?![\w\-/]|\.\d)")
-# Labels in the languages of the regions tried (normalised like the text: `téléphone` becomes
-# `t l phone`, and so does the label).
+# Labels in the languages of the regions tried, normalised like the text (casefolded, words
+# only: `Tél.:` is ` tél`); a label is a word's start (` telefon` finds `Telefonnummer`).
 LABEL_WORDS = (
     "tel",
     "tlf",
@@ -132,6 +132,20 @@ LABEL_WORDS = (
     "puhelinnumero",
     "numer telefonu",
     "komórka",
+    "telefoon",
+    "rufnummer",
+    "festnetz",
+    "durchwahl",
+    "matkapuhelin",
+    "mobitel",
+    "tālrunis",
+    # Greek and Bulgarian (normalised text keeps every script's letters)
+    "τηλέφωνο",
+    "τηλ",
+    "κινητό",
+    "телефон",
+    "тел",
+    "мобилен",
 )
 _LABELS = norm_words(LABEL_WORDS)
 # One-letter labels of signature blocks and letterheads (`T 0479 256967`, `M: 07700 900123`),

@@ -46,6 +46,10 @@ EU_PHONE = [
     ("Móvil: 612 345 678", ["612 345 678"]),
     ("telemóvel 912 345 678", ["912 345 678"]),
     ("Cellulare 347 123 4567", ["347 123 4567"]),
+    ("Rufnummer: 030 1234567\nFestnetz: 030 7654321", ["030 1234567", "030 7654321"]),
+    ("Matkapuhelin: 040 1234567", ["040 1234567"]),
+    ("Τηλέφωνο: 210 1234567", ["210 1234567"]),
+    ("Телефон: 02 123 4567", ["02 123 4567"]),
     ('{"phone": "0612345678"}', ["0612345678"]),
     # A signature's one-letter label before a national number that GB could only call possible:
     # the labelled national reading wins (it used to lose to the GB guess of the same digits).
