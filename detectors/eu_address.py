@@ -12,7 +12,8 @@ It may run on to a postcode and town on the same or the next line (`48337 Lichte
 `5907 JO` and `Hasselt` on two lines) or to a town after a comma (`, Brønderslev`). Street
 names with no type word at all (`Madsenstubben 921`) count only when a postcode and town
 follow; a street with a telling type word and no house number (`Soseaua Tomescu`) only when a
-postcode follows. Greek and Bulgarian streets are written in their own script.
+postcode follows, or alone on its labelled line (`Straße: Lindenweg`, its number in a field of
+its own). Greek and Bulgarian streets are written in their own script.
 
 Score policy: a street line with a telling type (`straße`, `gade`, `katu`, `Rua`, `Via`, `rue`),
 or any street line right after an address label (`Street:`, `"ulice": `, `my address is`) or
@@ -149,6 +150,20 @@ _TAIL_POSTCODE = re.compile(
 # type word first and a postcode after make it an address.
 _UNNUMBERED = re.compile(rf"(?<![\w\-/.])(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}")
 _TAIL_TOWN = re.compile(rf"[ \t]*,[ \t]*{_TOWN}", re.MULTILINE)
+# Forms and exports that split an address into fields write the street name alone on its
+# labelled line, its number on another (`Straße: Lindenweg` / `Hausnummer: 14` / `PLZ: 80331`).
+# Such a name counts when it has a telling type (`-weg`, `Rua`, `-katu`) and is all its line holds.
+_STREET_LABEL = (
+    "street|straße|strasse|straat|calle|rua|rue|ulica|ulice|gata|gatan|gade|vej|katu|"
+    "address|adresse|adres|adresa|anschrift|indirizzo|dirección|direccion|morada|endereço|osoite"
+)
+_LABELLED_NAME = re.compile(
+    rf"^[ \t]*[\"']?(?i:{_STREET_LABEL})(?i:[ _\-]?(?:name|navn|namn|nimi|nome|nombre))?"
+    r"[\"']?[ \t]*[:=][ \t]*[\"']?"
+    rf"(?P<v>(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}|{_CAP}(?:[ \t]+{_CAP}){{0,2}})"
+    r"(?=[ \t]*[\"']?[ \t]*,?[ \t]*$)",
+    re.MULTILINE,
+)
 _STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
 _FIRST_TYPE = re.compile(rf"(?:{_TYPE_FIRST})(?=[ \t])")
 # A printed IBAN's country and check digits (`CO15 SRHS 1454 9817 …`): its groups are no street.
@@ -213,8 +228,11 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     )
     DAMPING = ()
     BOOST = 0.3
-    PREFILTER = re.compile(r"[^\W\d_]['’]?[ \t,]{1,2}\d|\d,?[ \t][^\W\d_]|[Ss]/[Nn]")
-    SCOUTS = (_CORE, _UNNUMBERED)
+    PREFILTER = re.compile(
+        r"[^\W\d_]['’]?[ \t,]{1,2}\d|\d,?[ \t][^\W\d_]|[Ss]/[Nn]"
+        rf"|(?i:{_STREET_LABEL})[^\n:=]{{0,12}}[:=]"
+    )
+    SCOUTS = (_CORE, _UNNUMBERED, _LABELLED_NAME)
 
     def __init__(self) -> None:
         super().__init__()
@@ -240,6 +258,13 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines in any of the layouts, extended over a unit, postcode and town."""
         yield from self._numbered(text)
+        for m in _LABELLED_NAME.finditer(text):
+            words = m.group("v").split()
+            typed = (len(words) > 1 and _STRONG_FIRST.fullmatch(words[0])) or _by_suffix(
+                words[-1], len(words) > 1
+            ) == "strong"
+            if typed and not any(w.casefold() in _NOT_STREET for w in words):
+                yield m.start("v"), m.end("v"), 0.55, "labelled street"
         for m in _UNNUMBERED.finditer(text):
             tail = _TAIL_POSTCODE.match(text, m.end())
             if tail and not _YEAR.fullmatch(tail.group("postcode")):

@@ -73,6 +73,12 @@ ADDRESSES = [
     ("Error checking should always be performed, even when caller is UID 0", []),
     ("My address is Na Nivách 97", ["Na Nivách 97"]),
     ('"address_line_1": "Moravanů 7"', ["Moravanů 7"]),
+    # A form that splits the address: the street name alone on its labelled line counts when it
+    # has a telling type; a label word that is no street (`Street: String`) does not.
+    ("Straße: Lindenweg\nHausnummer: 14\nPLZ: 80331\nOrt: München", ["Lindenweg"]),
+    ("Rue : Rue des Lilas\nNuméro : 12", ["Rue des Lilas"]),
+    ('{\n  "osoite": "Koskikatu",\n  "numero": "25"\n}', ["Koskikatu"]),
+    ("Street: String\nVia: Marienplatz\nStreet: Platz", []),
     # `put` (Croatian road) is an English word: alone it is weak; a copyright year and its
     # holder, a function's name and its counts are no street
     ("To put 2 arrows before each line", []),
