@@ -230,13 +230,16 @@ class PresidioDetector:
         matches need more (ShapeRecognizer.MIN_DIGITS, MIN_RUN) is not called at all: half the
         texts hold no digit, few a run of more than four, and a call that only finds that out
         costs as much as the regex work on a short text. Nor is a scouted recognizer none of
-        whose regexes could match the text (detectors/scout.py: one Hyperscan pass for all).
+        whose regexes could match the text (detectors/scout.py: one Hyperscan pass for all),
+        unless the text is a column under one of its HEADERS.
         """
         known = traits(text)
         maybe = self._scout.may_match(text)
         out: list[RecognizerResult] = []
         for rec, floor, i in self._by_digits[min(known.digits, len(self._by_digits) - 1)]:
-            if known.run >= rec.min_run and (maybe is None or i < 0 or i in maybe):
+            if known.run >= rec.min_run and (
+                maybe is None or i < 0 or i in maybe or rec.reads_column(header)
+            ):
                 out += self.guarded(
                     rec,
                     functools.partial(

@@ -12,8 +12,8 @@ It may run on to a postcode and town on the same or the next line (`48337 Lichte
 `5907 JO` and `Hasselt` on two lines) or to a town after a comma (`, Brønderslev`). Street
 names with no type word at all (`Madsenstubben 921`) count only when a postcode and town
 follow; a street with a telling type word and no house number (`Soseaua Tomescu`) only when a
-postcode follows, or alone on its labelled line (`Straße: Lindenweg`, its number in a field of
-its own). Greek and Bulgarian streets are written in their own script.
+postcode follows, or alone on its labelled line or in a street column (`Straße: Lindenweg`,
+its number in a field of its own). Greek and Bulgarian streets are written in their own script.
 
 Score policy: a street line with a telling type (`straße`, `gade`, `katu`, `Rua`, `Via`, `rue`),
 or any street line right after an address label (`Street:`, `"ulice": `, `my address is`) or
@@ -164,6 +164,11 @@ _LABELLED_NAME = re.compile(
     r"(?=[ \t]*[\"']?[ \t]*,?[ \t]*$)",
     re.MULTILINE,
 )
+# The same name as a whole cell of a street column (one cell a line).
+_STREET_CELL = re.compile(
+    rf"^[ \t]*(?P<v>(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}|{_CAP}(?:[ \t]+{_CAP}){{0,2}})[ \t]*$",
+    re.MULTILINE,
+)
 _STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
 _FIRST_TYPE = re.compile(rf"(?:{_TYPE_FIRST})(?=[ \t])")
 # A printed IBAN's country and check digits (`CO15 SRHS 1454 9817 …`): its groups are no street.
@@ -233,6 +238,25 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         rf"|(?i:{_STREET_LABEL})[^\n:=]{{0,12}}[:=]"
     )
     SCOUTS = (_CORE, _UNNUMBERED, _LABELLED_NAME)
+    # A column of street names, the house number in a column of its own (ShapeRecognizer.HEADERS)
+    HEADERS = (
+        "street",
+        "straße",
+        "strasse",
+        "straat",
+        "calle",
+        "rua",
+        "rue",
+        "ulica",
+        "ulice",
+        "gata",
+        "gatuadress",
+        "gateadresse",
+        "katu",
+        "katuosoite",
+        "vej",
+        "gade",
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -258,12 +282,9 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines in any of the layouts, extended over a unit, postcode and town."""
         yield from self._numbered(text)
-        for m in _LABELLED_NAME.finditer(text):
-            words = m.group("v").split()
-            typed = (len(words) > 1 and _STRONG_FIRST.fullmatch(words[0])) or _by_suffix(
-                words[-1], len(words) > 1
-            ) == "strong"
-            if typed and not any(w.casefold() in _NOT_STREET for w in words):
+        named = _STREET_CELL if self.reads_column(self._header) else _LABELLED_NAME
+        for m in named.finditer(text):
+            if _typed(m.group("v")):
                 yield m.start("v"), m.end("v"), 0.55, "labelled street"
         for m in _UNNUMBERED.finditer(text):
             tail = _TAIL_POSTCODE.match(text, m.end())
@@ -299,6 +320,15 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                 yield start, end, 0.55, "street"
             else:
                 yield start, end, 0.4, "weak street"
+
+
+def _typed(street: str) -> bool:
+    """Whether a street name without its number says it is one: a telling type word."""
+    words = street.split()
+    typed = (len(words) > 1 and _STRONG_FIRST.fullmatch(words[0])) or _by_suffix(
+        words[-1], len(words) > 1
+    ) == "strong"
+    return bool(typed) and not any(w.casefold() in _NOT_STREET for w in words)
 
 
 _YEAR_COMMA = re.compile(r"(?:19|20)\d\d,")

@@ -226,6 +226,9 @@ class ShapeRecognizer(EntityRecognizer):
     # the shapes' regexes when candidates() is ours or FROM_SHAPES, else unknown (always
     # called).
     SCOUTS: ClassVar[tuple[re.Pattern[str], ...] | None] = None
+    # Column headers under which every cell is read, even one the prefilter and the scout
+    # would skip: the header is the cue a bare value lacks (a `Straße` column of `Lindenweg`).
+    HEADERS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
         super().__init__(
@@ -246,6 +249,7 @@ class ShapeRecognizer(EntityRecognizer):
         self.min_digits = least_digits(shapes) if self.MIN_DIGITS is None else self.MIN_DIGITS
         self.min_run = least_run(shapes) if self.MIN_RUN is None else self.MIN_RUN
         self._gates = gates(self.PREFILTER) if self.PREFILTER is not None else None
+        self._headers = norm_words(self.HEADERS)
         # The normalised column header analyze() was last given, for candidates() that read it
         # (a `Street` or `Telefon` column labels every cell below it).
         self._header = ""
@@ -256,6 +260,10 @@ class ShapeRecognizer(EntityRecognizer):
             return self.SCOUTS
         own = type(self).candidates is ShapeRecognizer.candidates or self.FROM_SHAPES
         return tuple(rx for _, rx in self._shapes) if own else ()
+
+    def reads_column(self, header: str) -> bool:
+        """Whether a table column under this (normalised) header is read whatever it holds."""
+        return bool(header and self._headers) and has_word(header, self._headers)
 
     def fits(self, known: Traits) -> bool:
         """Whether a text with these traits could hold a match (the digit prefilter)."""
@@ -369,7 +377,11 @@ class ShapeRecognizer(EntityRecognizer):
             known = traits(text)  # once, for the digit bounds and the prefilter's gates alike
         if (self.min_digits or self.min_run) and known is not None and not self.fits(known):
             return []
-        if self.PREFILTER is not None and not self.prefilter(text, known):
+        if (
+            self.PREFILTER is not None
+            and not self.prefilter(text, known)
+            and not self.reads_column(header)
+        ):
             return []
         if self._ceiling < floor and not self._context_anywhere(text, header):
             return []

@@ -20,6 +20,19 @@ def test_serial_header_damps_card_lookalikes(detector):
     assert got == [("Sheet1!B2", "CREDIT_CARD", "4539148803436467")]
 
 
+def test_street_column_with_the_house_number_in_a_column_of_its_own(detector):
+    """A bare street name is an address under a street header; `Ort` and a non-street are not.
+
+    Neither the prefilter nor the scout lets a cell with no digit through (`Lindenweg`): the
+    header is what makes the street recognizer read it (ShapeRecognizer.HEADERS).
+    """
+    rows = [["Lindenweg", "14", "München"], ["Rue des Lilas", "3", "Lyon"], ["Unbekannt", "", ""]]
+    got = table(detector, ("Straße", "Hausnummer", "Ort"), rows)
+    addresses = [(loc, v) for loc, e, v in got if e == "ADDRESS"]
+    assert addresses == [("Sheet1!A2", "Lindenweg"), ("Sheet1!A3", "Rue des Lilas")]
+    assert not any(e == "ADDRESS" for _, e, _ in table(detector, ("Notes",), [["Lindenweg"]]))
+
+
 def test_neighbour_cell_is_not_context(detector):
     # Without line-bound windows `Passport` in A2 would boost the digits in A3.
     got = table(detector, ("Notes",), [["Passport checked"], ["123456789"]])
