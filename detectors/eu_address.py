@@ -13,7 +13,9 @@ It may run on to a postcode and town on the same or the next line (`48337 Lichte
 names with no type word at all (`Madsenstubben 921`) count only when a postcode and town
 follow; a street with a telling type word and no house number (`Soseaua Tomescu`) only when a
 postcode follows, or alone on its labelled line or in a street column (`Straße: Lindenweg`,
-its number in a field of its own). Greek and Bulgarian streets are written in their own script.
+its number in a field of its own); on a labelled line above the house number's own field
+(`Hausnummer: 14`) a street name needs no type word. Greek and Bulgarian streets are written in
+their own script.
 
 Score policy: a street line with a telling type (`straße`, `gade`, `katu`, `Rua`, `Via`, `rue`),
 or any street line right after an address label (`Street:`, `"ulice": `, `my address is`) or
@@ -155,7 +157,21 @@ _TAIL_TOWN = re.compile(rf"[ \t]*,[ \t]*{_TOWN}", re.MULTILINE)
 # Such a name counts when it has a telling type (`-weg`, `Rua`, `-katu`) and is all its line holds.
 _STREET_LABEL = (
     "street|straße|strasse|straat|calle|rua|rue|ulica|ulice|gata|gatan|gade|vej|katu|"
-    "address|adresse|adres|adresa|anschrift|indirizzo|dirección|direccion|morada|endereço|osoite"
+    "gatuadress|gateadresse|katuosoite|address|adresse|adres|adresa|adress|anschrift|indirizzo|"
+    "dirección|direccion|morada|endereço|osoite"
+)
+# The house number's own field next to it (`Hausnummer: 14`, `No.: 861`, `Číslo popisné: 7`)
+# makes any name on the street's labelled line a street (`Straat: Jozefhof`, `Ulice: Oderská`).
+_HOUSE_LABEL = (
+    "house number|house no|building number|number|no|nr|hausnummer|hausnr|numéro|numero|número|"
+    "numero civico|n°|nº|huisnummer|husnummer|gatunummer|talon numero|numer domu|numer|"
+    "číslo popisné|číslo domu|číslo|házszám|broj|hišna številka"
+)
+_HOUSE_LINE = re.compile(
+    rf"[ \t]*[\"']?(?i:{_HOUSE_LABEL})\.?[\"']?[ \t]*[:=][ \t]*[\"']?"
+    r"\d{1,5}[a-zA-Z]?(?:[ \t]*[/\-][ \t]*\d{1,4}[a-zA-Z]?)?"
+    rf"(?:{_UNIT.pattern})*[ \t]*[\"']?,?[ \t]*$",
+    re.MULTILINE,
 )
 _LABELLED_NAME = re.compile(
     rf"^[ \t]*[\"']?(?i:{_STREET_LABEL})(?i:[ _\-]?(?:name|navn|namn|nimi|nome|nombre))?"
@@ -282,9 +298,9 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     def candidates(self, text: str) -> Iterator[tuple[int, int, float, str]]:
         """Street lines in any of the layouts, extended over a unit, postcode and town."""
         yield from self._numbered(text)
-        named = _STREET_CELL if self.reads_column(self._header) else _LABELLED_NAME
-        for m in named.finditer(text):
-            if _typed(m.group("v")):
+        column = self.reads_column(self._header)
+        for m in (_STREET_CELL if column else _LABELLED_NAME).finditer(text):
+            if _typed(m.group("v")) or (not column and _numbered_next(text, m)):
                 yield m.start("v"), m.end("v"), 0.55, "labelled street"
         for m in _UNNUMBERED.finditer(text):
             tail = _TAIL_POSTCODE.match(text, m.end())
@@ -320,6 +336,14 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                 yield start, end, 0.55, "street"
             else:
                 yield start, end, 0.4, "weak street"
+
+
+def _numbered_next(text: str, m: re.Match[str]) -> bool:
+    """Whether the line after a labelled street name is its house number's own field."""
+    nl = text.find("\n", m.end())
+    if nl < 0 or any(w.casefold() in _NOT_STREET for w in m.group("v").split()):
+        return False
+    return _HOUSE_LINE.match(text, nl + 1) is not None
 
 
 def _typed(street: str) -> bool:

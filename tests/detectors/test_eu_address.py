@@ -79,6 +79,10 @@ ADDRESSES = [
     ("Rue : Rue des Lilas\nNuméro : 12", ["Rue des Lilas"]),
     ('{\n  "osoite": "Koskikatu",\n  "numero": "25"\n}', ["Koskikatu"]),
     ("Street: String\nVia: Marienplatz\nStreet: Platz", []),
+    # With the house number's own field on the next line, any name on the street's line counts.
+    ("Straat: Jozefhof\nHuisnummer: 7\nPlaats: 8300 Aaigem", ["Jozefhof"]),
+    ("Ulice: Oderská\nČíslo popisné: 7", ["Oderská"]),
+    ("Address: Main Building\nNumber: 3 of 4 copies", []),
     # `put` (Croatian road) is an English word: alone it is weak; a copyright year and its
     # holder, a function's name and its counts are no street
     ("To put 2 arrows before each line", []),
