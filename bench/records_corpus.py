@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,8 @@ from typing import Any, Protocol
 
 from faker import Faker
 
-CORPUS_VERSION = 3  # 2: it_IT cities in a fixed order (_stable_cities); 3: split names
+CORPUS_VERSION = 4  # 2: it_IT cities in a fixed order (_stable_cities); 3: split names;
+# 4: streets split from their house numbers
 CACHE = Path(__file__).parent / ".cache"
 
 LOCALES = (
@@ -60,6 +62,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Last name", "Surname", "Family name"),
         "address": ("Address", "Postal address", "Home address"),
         "street": ("Street",),
+        "house": ("House number", "No."),
         "postcode": ("Postcode", "Zip"),
         "city": ("City", "Town"),
         "phone": ("Phone", "Telephone", "Mobile", "Tel"),
@@ -78,6 +81,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Nachname", "Familienname"),
         "address": ("Anschrift", "Adresse"),
         "street": ("Straße",),
+        "house": ("Hausnummer", "Hausnr."),
         "postcode": ("PLZ",),
         "city": ("Ort",),
         "phone": ("Telefon", "Tel.", "Mobil", "Handy"),
@@ -95,6 +99,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Nom de famille",),
         "address": ("Adresse", "Domicile"),
         "street": ("Rue",),
+        "house": ("Numéro",),
         "postcode": ("Code postal",),
         "city": ("Ville",),
         "phone": ("Téléphone", "Tél.", "Portable"),
@@ -113,6 +118,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Apellidos", "Apellido"),
         "address": ("Dirección", "Domicilio"),
         "street": ("Calle",),
+        "house": ("Número",),
         "postcode": ("Código postal",),
         "city": ("Ciudad",),
         "phone": ("Teléfono", "Móvil"),
@@ -131,6 +137,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Cognome",),
         "address": ("Indirizzo", "Residenza"),
         "street": ("Via",),
+        "house": ("Numero civico",),
         "postcode": ("CAP",),
         "city": ("Città",),
         "phone": ("Telefono", "Cellulare", "Tel."),
@@ -149,6 +156,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Achternaam",),
         "address": ("Adres", "Woonadres"),
         "street": ("Straat",),
+        "house": ("Huisnummer",),
         "postcode": ("Postcode",),
         "city": ("Plaats", "Woonplaats"),
         "phone": ("Telefoon", "Tel.", "Mobiel"),
@@ -167,6 +175,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Apelido", "Sobrenome"),
         "address": ("Morada", "Endereço"),
         "street": ("Rua",),
+        "house": ("Número",),
         "postcode": ("Código postal", "CEP"),
         "city": ("Cidade", "Localidade"),
         "phone": ("Telefone", "Telemóvel", "Celular"),
@@ -184,6 +193,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Efternavn",),
         "address": ("Adresse",),
         "street": ("Vej",),
+        "house": ("Husnummer",),
         "postcode": ("Postnr.",),
         "city": ("By",),
         "phone": ("Telefon", "Tlf.", "Mobil"),
@@ -201,6 +211,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Efternamn",),
         "address": ("Adress", "Postadress"),
         "street": ("Gatuadress",),
+        "house": ("Gatunummer",),
         "postcode": ("Postnummer",),
         "city": ("Ort",),
         "phone": ("Telefon", "Tfn", "Mobil"),
@@ -219,6 +230,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Sukunimi",),
         "address": ("Osoite", "Postiosoite"),
         "street": ("Katuosoite",),
+        "house": ("Talon numero",),
         "postcode": ("Postinumero",),
         "city": ("Postitoimipaikka",),
         "phone": ("Puhelin", "Puh.", "Matkapuhelin"),
@@ -237,6 +249,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Nazwisko",),
         "address": ("Adres",),
         "street": ("Ulica",),
+        "house": ("Numer domu",),
         "postcode": ("Kod pocztowy",),
         "city": ("Miejscowość",),
         "phone": ("Telefon", "Tel.", "Komórka"),
@@ -255,6 +268,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Etternavn",),
         "address": ("Adresse",),
         "street": ("Gateadresse",),
+        "house": ("Husnummer",),
         "postcode": ("Postnummer",),
         "city": ("Poststed",),
         "phone": ("Telefon", "Tlf.", "Mobil"),
@@ -273,6 +287,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("Příjmení",),
         "address": ("Adresa",),
         "street": ("Ulice",),
+        "house": ("Číslo popisné",),
         "postcode": ("PSČ",),
         "city": ("Obec",),
         "phone": ("Telefon", "Mobil"),
@@ -521,6 +536,15 @@ _FIELDS = ("name", "address", "phone", "email", "card", "iban", "id")
 
 
 SPLIT_NAME = 0.3  # share of files whose names are written as two fields, forename and surname
+SPLIT_STREET = 0.3  # share of split addresses whose house number has a field of its own
+_NUMBER_LAST = re.compile(r"(?P<name>\D*[^\W\d]\.?)[ ,]+(?P<no>\d[\w/\-]*(?:.*))")
+_NUMBER_FIRST = re.compile(r"(?P<no>\d[\w/\-]*),?[ \t]+(?P<name>\D+)")
+
+
+def street_parts(street: str) -> tuple[str, str]:
+    """A street line as a form splits it: the street's name, and its number (`''` if none)."""
+    m = _NUMBER_LAST.fullmatch(street) or _NUMBER_FIRST.fullmatch(street)
+    return (m.group("name").strip(), m.group("no").strip()) if m else (street, "")
 
 
 def name_parts(name: str) -> tuple[str, str]:
@@ -534,10 +558,17 @@ def shape_csv(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
     loc, r = recs[0].locale, g.r
     english, headless, split = r.random() < 0.45, r.random() < 0.12, r.random() < 0.4
     split_name = r.random() < SPLIT_NAME
+    split_street = split and r.random() < SPLIT_STREET
     present = [k for k in _FIELDS if any(k in x.values for x in recs)]
     cols: list[tuple[str, Callable[[Record], str]]] = []
     for k in present:
-        if k == "address" and split:
+        if k == "address" and split_street:
+            cols += [
+                (g.label(loc, "street", english), lambda x: street_parts(x.street)[0]),
+                (g.label(loc, "house", english), lambda x: street_parts(x.street)[1]),
+                (g.label(loc, "city", english), lambda x: x.postcode_city),
+            ]
+        elif k == "address" and split:
             cols += [
                 (g.label(loc, "street", english), lambda x: x.street),
                 (g.label(loc, "city", english), lambda x: x.postcode_city),
@@ -575,6 +606,11 @@ def shape_form(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
             first, last = name_parts(value)
             lines.append(f"{g.label(x.locale, 'first', english)}: {first}")
             lines.append(f"{g.label(x.locale, 'last', english)}: {last}")
+        elif k == "address" and r.random() < SPLIT_STREET / 2:
+            name, number = street_parts(x.street)
+            lines.append(f"{g.label(x.locale, 'street', english)}: {name}")
+            lines.append(f"{g.label(x.locale, 'house', english)}: {number}")
+            lines.append(f"{g.label(x.locale, 'city', english)}: {x.postcode_city}")
         elif k == "address" and "\n" in value:
             lines.append(f"{label}:")
             lines += ["    " + part for part in value.split("\n")]

@@ -8,7 +8,16 @@ from collections import Counter
 import pytest
 
 from bench.records import prf, score
-from bench.records_corpus import KINDS, LABELS, RecordFile, _key, generate, load_ids, name_parts
+from bench.records_corpus import (
+    KINDS,
+    LABELS,
+    RecordFile,
+    _key,
+    generate,
+    load_ids,
+    name_parts,
+    street_parts,
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +68,21 @@ def test_some_files_split_the_name_into_labelled_parts(files):
     assert split and {f.shape for f in split} == {"csv", "form", "json"}
     assert name_parts("Dr. Hans Müller-Wohlfahrt") == ("Hans", "Müller-Wohlfahrt")
     assert name_parts("Jan van der Berg") == ("Jan", "van der Berg")
+
+
+def test_some_files_give_the_house_number_a_field_of_its_own():
+    """Forms and csv exports that split an address write the street's name and number apart."""
+    files = generate(400, seed=5)
+    house_labels = {label for table in LABELS.values() for label in table.get("house", ())}
+    split = [
+        f for f in files
+        if "address" in f.kinds and any(lab in f.data.decode() for lab in house_labels)
+    ]  # fmt: skip
+    assert split and {f.shape for f in split} == {"csv", "form"}
+    assert street_parts("Lindenweg 14") == ("Lindenweg", "14")
+    assert street_parts("12 rue de la Paix") == ("rue de la Paix", "12")
+    assert street_parts("ul. Kwiatowa 12/3") == ("ul. Kwiatowa", "12/3")
+    assert street_parts("Hlavní") == ("Hlavní", "")
 
 
 def test_planted_emails_and_ibans_are_in_the_file(files):
