@@ -231,7 +231,7 @@ _LABELS = (
     "navn|fulde navn|namn|nimi|imię i nazwisko|jméno|jméno a příjmení|meno|név|"
     "cliente|kunde|kundin|klant|kund|asiakas|klient|zákazník|ügyfél|"
     "ansprechpartner|kontaktperson|kontakt|contacto|contatto|contactpersoon|yhteyshenkilö|"
-    "titular|inhaber|kontoinhaber|empfänger|destinatario|destinataire|paciente|patiënt|"
+    "titular|titulaire|intestatario|inhaber|kontoinhaber|empfänger|destinatario|destinataire|paciente|patiënt|"
     "paziente|mitarbeiter|empleado|dipendente|medewerker|ansatt|anställd|pracownik|"
     "vertreten durch|unterzeichnet|firmado|signé|firmato|getekend"
 )

@@ -193,6 +193,9 @@ NAMES = [
     ("first_name: Kishan\nlast_name: Patel\n", ["Kishan", "Patel"]),
     ('{"firstName": "Kapilx", "lastName": "Oberhuberx", "city": "Graz"}', ["Kapilx", "Oberhuberx"]),
     ("Surname: String\nFirst name: Required", []),
+    # Account holders in French and Italian forms (the surname first in capitals, as officials do)
+    ("Titulaire : KOWALSKI Piotr", ["KOWALSKI Piotr"]),
+    ("Intestatario: Gennaro Esposito", ["Gennaro Esposito"]),
     # Greek and Cyrillic script after the same cues: Greece, Cyprus and Bulgaria write names so.
     ("First name: Θάλεια\nSurname: Αθανασίου", ["Θάλεια", "Αθανασίου"]),
     ("Kind regards,\nΤάκης Μήτζου\n", ["Τάκης Μήτζου"]),
