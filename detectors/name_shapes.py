@@ -61,6 +61,14 @@ DEMONYMS = frozenset(
 PLACE_LEADS = frozenset(
     "river lake mount mt loch lough cape fort isle lac lago monte mont port".split()
 )
+# First words that make a capitalised span a firm or a body in the customers' languages
+# (`Banco Santander`, `Société Générale`, `Stichting Pensioenfonds`), where a role label
+# (`Customer:`, `Titular:`) would otherwise make it a person.
+ORG_LEADS = frozenset(
+    "bank banco banque banca société sociedad società sociedade spółka sparkasse volksbank "
+    "raiffeisenbank caisse caja stichting fondation fundación fundação fondazione stiftung "
+    "association asociación associazione cooperativa".split()
+)
 # Last words that make a capitalised span a place, a team or an organisation, not a person.
 NON_NAME_HEADS = frozenset(
     "street st road rd lane avenue ave drive way close court place square park gardens hall "
@@ -342,8 +350,8 @@ def plausible_name(value: str) -> bool:
     folded = [w.casefold().strip(".,") for w in words]
     if lowered in PLACES or all(w in NOT_NAMES for w in folded) or names_holiday(folded):
         return False
-    if len(words) > 1 and folded[0] in PLACE_LEADS:
-        return False  # `River Mersey`, `Mt. Dillon`: water and land, not a person
+    if len(words) > 1 and (folded[0] in PLACE_LEADS or folded[0] in ORG_LEADS):
+        return False  # `River Mersey`, `Mt. Dillon`, `Banco Santander`: not a person
     if words[0].casefold() in DEMONYMS or (
         words[-1].casefold() in NON_NAME_HEADS and not forename_surname(words)
     ):

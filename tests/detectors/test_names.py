@@ -196,6 +196,8 @@ NAMES = [
     # Account holders in French and Italian forms (the surname first in capitals, as officials do)
     ("Titulaire : KOWALSKI Piotr", ["KOWALSKI Piotr"]),
     ("Intestatario: Gennaro Esposito", ["Gennaro Esposito"]),
+    # A firm after a role label, named by its first word in the customers' languages
+    ("Titular: Banco Santander\nCustomer: Société Générale", []),
     # Greek and Cyrillic script after the same cues: Greece, Cyprus and Bulgaria write names so.
     ("First name: Θάλεια\nSurname: Αθανασίου", ["Θάλεια", "Αθανασίου"]),
     ("Kind regards,\nΤάκης Μήτζου\n", ["Τάκης Μήτζου"]),
