@@ -155,10 +155,14 @@ _TAIL_TOWN = re.compile(rf"[ \t]*,[ \t]*{_TOWN}", re.MULTILINE)
 # Forms and exports that split an address into fields write the street name alone on its
 # labelled line, its number on another (`Straße: Lindenweg` / `Hausnummer: 14` / `PLZ: 80331`).
 # Such a name counts when it has a telling type (`-weg`, `Rua`, `-katu`) and is all its line holds.
+# The street words label a line and head a column (HEADERS); the address words only a line.
+_STREET_WORDS = (
+    "street|straße|strasse|straat|calle|rua|rue|ulica|ulice|gata|gatuadress|gateadresse|katu|"
+    "katuosoite|vej|gade"
+)
 _STREET_LABEL = (
-    "street|straße|strasse|straat|calle|rua|rue|ulica|ulice|gata|gatan|gade|vej|katu|"
-    "gatuadress|gateadresse|katuosoite|address|adresse|adres|adresa|adress|anschrift|indirizzo|"
-    "dirección|direccion|morada|endereço|osoite"
+    f"{_STREET_WORDS}|gatan|address|adresse|adres|adresa|adress|anschrift|indirizzo|dirección|"
+    "direccion|morada|endereço|osoite"
 )
 # The house number's own field next to it (`Hausnummer: 14`, `No.: 861`, `Číslo popisné: 7`)
 # makes any name on the street's labelled line a street (`Straat: Jozefhof`, `Ulice: Oderská`).
@@ -173,18 +177,15 @@ _HOUSE_LINE = re.compile(
     rf"(?:{_UNIT.pattern})*[ \t]*[\"']?,?[ \t]*$",
     re.MULTILINE,
 )
+# A street's name with no number: a type word first and a name, or up to three capitalised words.
+_BARE_STREET = rf"(?P<v>(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}|{_CAP}(?:[ \t]+{_CAP}){{0,2}})"
 _LABELLED_NAME = re.compile(
     rf"^[ \t]*[\"']?(?i:{_STREET_LABEL})(?i:[ _\-]?(?:name|navn|namn|nimi|nome|nombre))?"
-    r"[\"']?[ \t]*[:=][ \t]*[\"']?"
-    rf"(?P<v>(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}|{_CAP}(?:[ \t]+{_CAP}){{0,2}})"
-    r"(?=[ \t]*[\"']?[ \t]*,?[ \t]*$)",
+    rf"[\"']?[ \t]*[:=][ \t]*[\"']?{_BARE_STREET}(?=[ \t]*[\"']?[ \t]*,?[ \t]*$)",
     re.MULTILINE,
 )
 # The same name as a whole cell of a street column (one cell a line).
-_STREET_CELL = re.compile(
-    rf"^[ \t]*(?P<v>(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}|{_CAP}(?:[ \t]+{_CAP}){{0,2}})[ \t]*$",
-    re.MULTILINE,
-)
+_STREET_CELL = re.compile(rf"^[ \t]*{_BARE_STREET}[ \t]*$", re.MULTILINE)
 _STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
 _FIRST_TYPE = re.compile(rf"(?:{_TYPE_FIRST})(?=[ \t])")
 # A printed IBAN's country and check digits (`CO15 SRHS 1454 9817 …`): its groups are no street.
@@ -255,24 +256,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
     )
     SCOUTS = (_CORE, _UNNUMBERED, _LABELLED_NAME)
     # A column of street names, the house number in a column of its own (ShapeRecognizer.HEADERS)
-    HEADERS = (
-        "street",
-        "straße",
-        "strasse",
-        "straat",
-        "calle",
-        "rua",
-        "rue",
-        "ulica",
-        "ulice",
-        "gata",
-        "gatuadress",
-        "gateadresse",
-        "katu",
-        "katuosoite",
-        "vej",
-        "gade",
-    )
+    HEADERS = tuple(_STREET_WORDS.split("|"))
 
     def __init__(self) -> None:
         super().__init__()
@@ -300,7 +284,10 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         yield from self._numbered(text)
         column = self.reads_column(self._header)
         for m in (_STREET_CELL if column else _LABELLED_NAME).finditer(text):
-            if _typed(m.group("v")) or (not column and _numbered_next(text, m)):
+            words = m.group("v").split()
+            if any(w.casefold() in _NOT_STREET for w in words):
+                continue
+            if _typed(words) or (not column and _numbered_next(text, m.end())):
                 yield m.start("v"), m.end("v"), 0.55, "labelled street"
         for m in _UNNUMBERED.finditer(text):
             tail = _TAIL_POSTCODE.match(text, m.end())
@@ -338,21 +325,17 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                 yield start, end, 0.4, "weak street"
 
 
-def _numbered_next(text: str, m: re.Match[str]) -> bool:
-    """Whether the line after a labelled street name is its house number's own field."""
-    nl = text.find("\n", m.end())
-    if nl < 0 or any(w.casefold() in _NOT_STREET for w in m.group("v").split()):
-        return False
-    return _HOUSE_LINE.match(text, nl + 1) is not None
+def _numbered_next(text: str, end: int) -> bool:
+    """Whether the line after a labelled street name (ending at `end`) is its number's field."""
+    nl = text.find("\n", end)
+    return nl >= 0 and _HOUSE_LINE.match(text, nl + 1) is not None
 
 
-def _typed(street: str) -> bool:
+def _typed(words: list[str]) -> bool:
     """Whether a street name without its number says it is one: a telling type word."""
-    words = street.split()
-    typed = (len(words) > 1 and _STRONG_FIRST.fullmatch(words[0])) or _by_suffix(
-        words[-1], len(words) > 1
-    ) == "strong"
-    return bool(typed) and not any(w.casefold() in _NOT_STREET for w in words)
+    if len(words) > 1 and _STRONG_FIRST.fullmatch(words[0]):
+        return True
+    return _by_suffix(words[-1], len(words) > 1) == "strong"
 
 
 _YEAR_COMMA = re.compile(r"(?:19|20)\d\d,")

@@ -231,8 +231,9 @@ _LABELS = (
     "navn|fulde navn|namn|nimi|imię i nazwisko|jméno|jméno a příjmení|meno|név|"
     "cliente|kunde|kundin|klant|kund|asiakas|klient|zákazník|ügyfél|"
     "ansprechpartner|kontaktperson|kontakt|contacto|contatto|contactpersoon|yhteyshenkilö|"
-    "titular|titulaire|intestatario|inhaber|kontoinhaber|empfänger|destinatario|destinataire|paciente|patiënt|"
-    "paziente|mitarbeiter|empleado|dipendente|medewerker|ansatt|anställd|pracownik|"
+    "titular|titulaire|intestatario|inhaber|kontoinhaber|empfänger|destinatario|destinataire|"
+    "paciente|patiënt|paziente|mitarbeiter|empleado|dipendente|medewerker|ansatt|anställd|"
+    "pracownik|"
     "vertreten durch|unterzeichnet|firmado|signé|firmato|getekend"
 )
 # Labels that ask for a person's name, no other thing: a lone word on no list after one is a name
