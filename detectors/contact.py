@@ -19,8 +19,10 @@ from detectors.pattern import (
 )
 from scanner.privacy import CUE_TITLES, title_alternation
 
+# A quote may open the address (`'jo@x.io'` in SQL or code): leftmost-first matching still
+# takes the whole `o'brien@nhs.net`, a quote inside the local part.
 _EMAIL = (
-    r"(?<![\w.%+'-])[A-Za-z0-9][A-Za-z0-9._%+'-]{0,63}@"
+    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+'-]{0,63}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
 )
 

@@ -6,6 +6,9 @@ EMAIL = [
     ("Mail sarah.thompson@example.co.uk today", ["sarah.thompson@example.co.uk"]),
     ("<o'brien+hr@nhs.net>", ["o'brien+hr@nhs.net"]),
     ("user=jo@x.io src=1.2.3.4", ["jo@x.io"]),
+    # quoted, as in an SQL dump or code
+    ("VALUES ('Sigrún', 'sigrun.o@example.dk', 'DK50')", ["sigrun.o@example.dk"]),
+    ("MAIL_FROM = 'noreply@shop.example.com'", ["noreply@shop.example.com"]),
     ("not an address: foo@bar, @handle, a..b@x.com", []),
 ]
 
