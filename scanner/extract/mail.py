@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from scanner.extract import sniff
 from scanner.extract.base import Child, ExtractContext, Output, TextSegment, limit_chars
-from scanner.extract.text import html_to_text
+from scanner.extract.text import html_parts, table_segments
 from scanner.mailparts import message_metadata, parse_date
 
 # X-From/X-To/X-cc/X-bcc carry the display names where To/Cc hold only addresses (Exchange and
@@ -146,9 +146,16 @@ def eml_outputs(data: bytes) -> Iterator[Output]:
             html.append(_part_text(part))
         else:
             plain.append(_part_text(part))
-    body = "\n\n".join(plain) if plain else "\n\n".join(html_to_text(h) for h in html)
+    tables: list[list[list[str]]] = []
+    if plain:
+        body = "\n\n".join(plain)
+    else:  # an HTML-only message: its text, and its tables of data apart (`body table N`)
+        read = [html_parts(h) for h in html]
+        body = "\n\n".join(text for text, _ in read)
+        tables = [table for _, found in read for table in found]
     if body.strip():
         yield TextSegment("body", body)
+    yield from table_segments(tables, "body")
     yield from children
 
 

@@ -1,4 +1,4 @@
-"""Plain text, markup and data files: txt, md, json, xml, log, html.
+"""Plain text, markup and data files: txt, md, json, log, html (xml: xmldoc.py).
 
 The charset is detected, not assumed: twenty-year-old shares hold cp1252, Latin-1 and UTF-16
 files beside UTF-8 ones, and decoding them as UTF-8 with `replace` would silently mangle names
@@ -17,7 +17,7 @@ from typing import ClassVar, TextIO
 
 from scanner.errors import UnsupportedError
 from scanner.extract import sniff
-from scanner.extract.base import ExtractContext, Output, TextSegment, limit_chars
+from scanner.extract.base import ExtractContext, Output, TableSegment, TextSegment, limit_chars
 
 # A block is cut at this many characters so that one huge line (minified JSON, a log without
 # newlines) still reaches detectors in pieces of a size they handle well.
@@ -137,7 +137,13 @@ def line_blocks(text: str) -> Iterator[TextSegment]:
 
 
 class _HtmlText(HTMLParser):
-    """Collects visible text; block-level tags become paragraph breaks, script/style are dropped."""
+    """Collects visible text and the tables; block tags become paragraph breaks, scripts go.
+
+    A table is kept as rows of cells (`tables`), its place in the text left empty, so that a
+    record's cells stay apart: merged into one line, `Name | Address | Phone` over a row of
+    values read as one run of words that no detector could take apart. A table inside another
+    (the layout of most HTML mail) is content of the outer one's cell, read as text.
+    """
 
     BLOCKS: ClassVar[set[str]] = {
         "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
@@ -149,28 +155,97 @@ class _HtmlText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.tables: list[list[list[str]]] = []
+        self._open: list[_Table] = []  # outermost first
+
+    def _out(self) -> list[str]:
+        """Where text goes now: the open cell of the innermost table, else the page's text."""
+        if self._open and self._open[-1].cell is not None:
+            return self._open[-1].cell
+        return self.parts
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.HIDDEN and tag != "head":
             self.hidden += 1
+        elif tag == "table":
+            self._out().append("\n\n")
+            self._open.append(_Table())
+        elif self._open and tag == "tr":
+            self._open[-1].end_cell()
+            self._open[-1].rows.append([])
+        elif self._open and tag in {"td", "th"}:
+            self._open[-1].start_cell(tag == "th")
         elif tag in self.BLOCKS:
-            self.parts.append("\n\n" if tag != "br" else "\n")
-        elif tag in {"td", "th"}:
-            self.parts.append("\t")
+            self._out().append("\n\n" if tag != "br" else "\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.HIDDEN and tag != "head":
             self.hidden = max(0, self.hidden - 1)
+        elif tag == "table" and self._open:
+            table = self._open.pop()
+            table.end_cell()
+            self._close_table(table)
+        elif self._open and tag in {"td", "th", "tr"}:
+            self._open[-1].end_cell()
         elif tag in self.BLOCKS:
-            self.parts.append("\n\n")
+            self._out().append("\n\n")
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
-            self.parts.append(data)
+            self._out().append(data)
+
+    def close(self) -> None:
+        super().close()
+        while self._open:  # a table never closed (a cut-off page): what it had
+            self.handle_endtag("table")
+
+    def _close_table(self, table: _Table) -> None:
+        """A grid of short cells is a table of its own; anything else is text where it stood."""
+        out = self._out()
+        rows = [r for r in table.rows if any(c.strip() for c in r)]
+        # A cell of paragraphs or a long one is a page laid out in a table; a `<br>` in a short
+        # cell only breaks a line (an address's street and town).
+        if len(rows) >= 2 and max(map(len, rows)) >= 2 and all(_short(c) for r in rows for c in r):
+            grid = [[" ".join(c.split()) for c in row] for row in rows]
+            if all(len(r) == 2 for r in grid) and not table.headed:
+                # A form in two columns (`Name` | `Jane Doe`) reads as labelled lines.
+                out.append("\n\n" + "\n".join(f"{k.rstrip(':')}: {v}" for k, v in grid))
+            else:
+                self.tables.append(grid)
+            out.append("\n\n")
+            return
+        out.append("\n\n".join("\n".join(c for c in row if c.strip()) for row in rows) + "\n\n")
 
 
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML document or fragment, paragraphs separated by blank lines."""
+def _short(cell: str) -> bool:
+    """Whether a cell holds a value, not a page: one paragraph, at most 200 characters."""
+    return len(cell) <= 200 and "\n\n" not in cell.strip()
+
+
+class _Table:
+    """An HTML table being read: its rows of cell texts, the open cell's parts."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.headed = True  # whether every cell of the first row is a `th` (so far)
+
+    def start_cell(self, th: bool) -> None:
+        self.end_cell()
+        if not self.rows:
+            self.rows.append([])
+        if len(self.rows) == 1:
+            self.headed = self.headed and th
+        self.cell = []
+
+    def end_cell(self) -> None:
+        if self.cell is not None:
+            self.rows[-1].append("".join(self.cell))
+            self.cell = None
+
+
+def html_parts(html: str) -> tuple[str, list[list[list[str]]]]:
+    """Visible text (paragraphs apart by blank lines) and the tables of data, as rows of cells."""
     parser = _HtmlText()
     parser.feed(html)
     parser.close()
@@ -179,7 +254,22 @@ def html_to_text(html: str) -> str:
     for line in lines:
         if line or (out and out[-1]):
             out.append(line)
-    return "\n".join(out).strip()
+    return "\n".join(out).strip(), parser.tables
+
+
+def html_segments(html: str, label: str) -> Iterator[TextSegment | TableSegment]:
+    """An HTML document's paragraphs (`label N`) and its tables of data (`label table N`)."""
+    text, tables = html_parts(html)
+    yield from paragraphs(text, label)
+    yield from table_segments(tables, label)
+
+
+def table_segments(tables: list[list[list[str]]], label: str) -> Iterator[TableSegment]:
+    """html_parts' tables as TableSegments located `label table N`, the first row the header."""
+    for n, rows in enumerate(tables, 1):
+        width = max(map(len, rows))
+        grid = [tuple(r) + ("",) * (width - len(r)) for r in rows]
+        yield TableSegment(f"{label} table {n}", grid[0], grid[1:], 2)
 
 
 def paragraphs(text: str, label: str = "paragraph") -> Iterator[TextSegment]:
@@ -216,6 +306,6 @@ class HtmlExtractor:
         return markup or sniff.suffix(filename) in HTML_SUFFIXES
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
-        """Decode, strip markup, yield paragraphs."""
-        text = html_to_text(decode(data, ctx.name))
-        yield from limit_chars(paragraphs(text), ctx.limits.max_chars)
+        """Decode, strip markup, yield paragraphs and tables."""
+        segments = html_segments(decode(data, ctx.name), "paragraph")
+        yield from limit_chars(segments, ctx.limits.max_chars)

@@ -133,3 +133,22 @@ def test_cell_offsets_map_back_to_cells(detector):
     seg = TableSegment("", ("Phone",), [["x"], ["Tel 020 7946 0123"]])
     (d,) = list(detector.detect([seg]))
     assert (d.location, d.start, d.end, d.value) == ("A3", 4, 17, "020 7946 0123")
+
+
+def test_a_record_in_an_html_table_is_found_cell_by_cell(detector):
+    """An HTML customer list, read by the real extractor: name, address and phone, each in its cell.
+
+    Before html tables became tables, the row was one line of words and only the phone was found.
+    """
+    from tests.extract.files import detections
+
+    page = (
+        "<html><body><h1>Kunden</h1><table><tr><th>Name</th><th>Adresse</th><th>Telefon</th>"
+        "</tr><tr><td>Sigrún Oddgeirsdóttir</td><td>Paulsenspranget 14, 2700 Brønshøj</td>"
+        "<td>+45 32 45 67 89</td></tr></table></body></html>"
+    ).encode()
+    assert detections(detector, page, "kunden.html") == {
+        ("paragraph table 1!A2", "PERSON"),
+        ("paragraph table 1!B2", "ADDRESS"),
+        ("paragraph table 1!C2", "PHONE_NUMBER"),
+    }

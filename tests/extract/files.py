@@ -12,6 +12,7 @@ import email.message
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from scanner.config import Limits
 from scanner.errors import ItemError
@@ -75,6 +76,18 @@ def walk(data: bytes, name: str, limits: Limits | None = None) -> list[Node]:
 
     visit(data, name, 0, "")
     return nodes
+
+
+def detections(detector: Any, data: bytes, name: str) -> set[tuple[str, str]]:
+    """(location, entity type) of what the detector finds in a file read by its extractor."""
+    extractor = choose(data[:HEAD_BYTES], name)
+    assert extractor is not None, name
+    segments = [
+        o
+        for o in extractor.extract(data, ExtractContext(name, 0, Limits()))
+        if not isinstance(o, Child)
+    ]
+    return {(d.location, d.entity_type) for d in detector.detect(segments)}
 
 
 def one(data: bytes, name: str, limits: Limits | None = None) -> Node:

@@ -49,6 +49,19 @@ def test_html_only_body_becomes_text() -> None:
     assert top.texts()["body"] == "Hello Jane"
 
 
+def test_html_only_body_keeps_its_tables_of_data() -> None:
+    msg = files.eml_message()
+    msg.clear_content()
+    msg.set_content(
+        "<html><body><p>New starters:</p><table><tr><th>Name</th><th>Mobile</th></tr>"
+        "<tr><td>Jane Roe</td><td>07700 900123</td></tr></table></body></html>",
+        subtype="html",
+    )
+    top = walk(msg.as_bytes(), "h.eml")[0]
+    assert top.texts()["body"] == "New starters:"
+    assert top.cells() == {"body table 1!A2": "Jane Roe", "body table 1!B2": "07700 900123"}
+
+
 def test_hostile_attachment_names_script_and_raw_8bit() -> None:
     raw = files.eml_message("cv.txt").as_bytes()
     # Raw non-UTF-8 bytes in headers, as broken mailers send them, and markup in the name.

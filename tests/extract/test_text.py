@@ -57,6 +57,41 @@ def test_html_visible_text_only() -> None:
     assert not any("secret" in t or "color" in t for t in texts)
 
 
+def test_html_tables_of_data_keep_their_cells_apart() -> None:
+    """A record in a table is a table (`paragraph table N`), a two-column form labelled lines.
+
+    Merged into one line (as before), `Jane Roe Paulsenspranget 14, 2700 Brønshøj +45 …` was a
+    run of words in which no detector found the name or the address.
+    """
+    page = f"""<html><body><p>Customers</p>
+    <table><tr><th>Name</th><th>Address</th><th>Phone</th></tr>
+    <tr><td>{PERSON}</td><td>Paulsenspranget 14,<br> 2700 Brønshøj</td><td>+45 32 45 67 89</td></tr>
+    <tr><td>Jane Roe</td><td></td><td>020 7946 0018</td></tr></table>
+    <table><tr><td>Name:</td><td>Ola Nordmann</td></tr><tr><td>Phone</td><td>22 22 22 22</td></tr>
+    </table>
+    <table><tr><td><p>A page laid out in a table.</p><p>Its second paragraph.</p></td>
+    <td>Side</td></tr><tr><td>Foot</td></tr></table>
+    <table><tr><td>lonely</td><td>row</td></tr></table></body></html>""".encode()
+    node = one(page, "customers.html")
+    assert node.cells() == {
+        "paragraph table 1!A2": PERSON,
+        "paragraph table 1!B2": "Paulsenspranget 14, 2700 Brønshøj",
+        "paragraph table 1!C2": "+45 32 45 67 89",
+        "paragraph table 1!A3": "Jane Roe",
+        "paragraph table 1!C3": "020 7946 0018",
+    }
+    assert node.outputs[-1].header == ("Name", "Address", "Phone")
+    assert list(node.texts().values()) == [
+        "Customers",
+        "Name: Ola Nordmann\nPhone: 22 22 22 22",
+        "A page laid out in a table.",
+        "Its second paragraph.",
+        "Side",
+        "Foot",
+        "lonely\nrow",
+    ]
+
+
 def test_csv_semicolon_cp1252_with_cell_locations() -> None:
     data = f"Name;Email;Phone\n{PERSON};zoe@example.com;07700 900123\nBob;;\n".encode("cp1252")
     node = one(data, "export.csv")
