@@ -51,6 +51,7 @@ EXTRACTORS: tuple[str, ...] = (
     "scanner.extract.mail:MboxExtractor",
     "scanner.extract.mail:EmlExtractor",
     "scanner.extract.text:HtmlExtractor",
+    "scanner.extract.xmldoc:XmlExtractor",
     "scanner.extract.delimited:DelimitedExtractor",
     "scanner.extract.text:TextExtractor",
 )
