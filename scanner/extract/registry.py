@@ -50,6 +50,7 @@ EXTRACTORS: tuple[str, ...] = (
     "scanner.extract.nondoc:NotADocumentExtractor",
     "scanner.extract.mail:MboxExtractor",
     "scanner.extract.mail:EmlExtractor",
+    "scanner.extract.vcard:VcardExtractor",
     "scanner.extract.text:HtmlExtractor",
     "scanner.extract.xmldoc:XmlExtractor",
     "scanner.extract.delimited:DelimitedExtractor",
