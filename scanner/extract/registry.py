@@ -52,7 +52,6 @@ EXTRACTORS: tuple[str, ...] = (
     "scanner.extract.mail:EmlExtractor",
     "scanner.extract.vcard:VcardExtractor",
     "scanner.extract.text:HtmlExtractor",
-    "scanner.extract.xmldoc:XmlExtractor",
     "scanner.extract.sqldump:SqlDumpExtractor",
     "scanner.extract.delimited:DelimitedExtractor",
     "scanner.extract.text:TextExtractor",
