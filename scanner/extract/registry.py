@@ -52,6 +52,7 @@ EXTRACTORS: tuple[str, ...] = (
     "scanner.extract.mail:EmlExtractor",
     "scanner.extract.vcard:VcardExtractor",
     "scanner.extract.text:HtmlExtractor",
+    "scanner.extract.xmldoc:XmlExtractor",
     "scanner.extract.sqldump:SqlDumpExtractor",
     "scanner.extract.delimited:DelimitedExtractor",
     "scanner.extract.text:TextExtractor",

@@ -1,4 +1,4 @@
-"""Plain text, markup and data files: txt, md, json, xml, log, html.
+"""Plain text, markup and data files: txt, md, json, xml, log, html (xml records: xmldoc.py).
 
 The charset is detected, not assumed: twenty-year-old shares hold cp1252, Latin-1 and UTF-16
 files beside UTF-8 ones, and decoding them as UTF-8 with `replace` would silently mangle names
