@@ -1,10 +1,12 @@
 """International records, file x category: noticescan vs plain Presidio, side by side in one run.
 
-Run: `.venv/bin/python -m bench.records [--records 1500] [--seed 11] [--ids 300] [--by-locale]
-[--other-locales] [--generator faker|mimesis]`.
+Run: `.venv/bin/python -m bench.records [--records 1500] [--seed 11] [--ids 300] [--exports 300]
+[--by-locale] [--other-locales] [--generator faker|mimesis]`.
 
 The corpus (bench/records_corpus.py) is ~1,500 records written by Faker in 19 locales into csv,
-form, letter, JSON and signature files. Both systems read the same text: every file goes
+form, letter, JSON and signature files; two sets of their own follow: names with EU national
+ids (`--ids`), and records in export formats, HTML tables, SQL dumps, XML and vCards
+(`--exports`). Both systems read the same text: every file goes
 through our extractors (bench.located.walk_item), then through `detect()`.
 
 Scoring, per file and notice category: a category counts as found in a file when the system
@@ -35,7 +37,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bench.located import walk_item
-from bench.records_corpus import LOCALES, OTHER_LOCALES, RecordFile, load, load_ids
+from bench.records_corpus import (
+    LOCALES,
+    OTHER_LOCALES,
+    RecordFile,
+    load,
+    load_exports,
+    load_ids,
+)
 from scanner.categories import category_of
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
@@ -151,6 +160,9 @@ def main() -> int:
     ap.add_argument("--records", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--ids", type=int, default=300, help="records with national ids (0 = skip)")
+    ap.add_argument(
+        "--exports", type=int, default=300, help="records in HTML/SQL/XML/vCard files (0 = skip)"
+    )
     ap.add_argument("--by-locale", action="store_true", help="also print F2 per locale")
     ap.add_argument("--no-plain", action="store_true", help="skip plain Presidio (faster)")
     ap.add_argument(
@@ -173,7 +185,7 @@ def main() -> int:
         if importlib.util.find_spec("mimesis") is None:
             print("bench.records: mimesis is not installed (pip install mimesis); skipped")
             return 0
-        args.ids = 0  # national ids come from Faker's generators only
+        args.ids = args.exports = 0  # national ids and exports come from Faker's only
     locales = OTHER_LOCALES if args.other_locales else LOCALES
     root, files = load(args.records, args.seed, locales, args.generator)
     segments = extract(files)
@@ -206,6 +218,15 @@ def main() -> int:
         table("File x category", score(id_files, id_ours), score(id_files, id_plain))
         print("\nBy identifier:")
         by_group(id_files, id_ours, id_plain, lambda f: f.locale)
+    if args.exports:
+        ex_files = load_exports(args.exports, args.seed)
+        ex_segments = extract(ex_files)
+        ex_ours, _ = run(ex_segments, ours_det.detect, category_of)
+        ex_plain = run(ex_segments, plain_det.detect, PLAIN_CATEGORY.get)[0] if plain_det else {}
+        print(f"\nExport formats ({len(ex_files)} files: HTML tables, SQL dumps, XML, vCard):")
+        table("File x category", score(ex_files, ex_ours), score(ex_files, ex_plain))
+        print("\nBy shape:")
+        by_group(ex_files, ex_ours, ex_plain, lambda f: f.shape)
     return 0
 
 

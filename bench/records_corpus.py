@@ -16,6 +16,7 @@ Our own generator: a smoke/dev measure. The bar is checked on independently gene
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import random
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from xml.etree import ElementTree as ET
 
 from faker import Faker
 
@@ -553,8 +555,11 @@ def name_parts(name: str) -> tuple[str, str]:
     return words[0], " ".join(words[1:])
 
 
-def shape_csv(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
-    """A csv export: a header (or none), one row per record, the address and name whole or split."""
+def _grid(g: Gen, recs: list[Record]) -> tuple[bool, list[tuple[str, Callable[[Record], str]]]]:
+    """An export's columns (label, value of a record), shuffled; and whether it has no header.
+
+    The address and the name whole or split; one to three business columns beside them.
+    """
     loc, r = recs[0].locale, g.r
     english, headless, split = r.random() < 0.45, r.random() < 0.12, r.random() < 0.4
     split_name = r.random() < SPLIT_NAME
@@ -583,8 +588,14 @@ def shape_csv(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
     for k in r.sample(["company", "order", "date", "amount"], r.randint(1, 3)):
         cols.append((g.label(loc, k, english), lambda x, k=k: x.noise[k]))
     r.shuffle(cols)
+    return headless, cols
+
+
+def shape_csv(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """A csv export: a header (or none), one row per record, the address and name whole or split."""
+    headless, cols = _grid(g, recs)
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=r.choice([",", ";"]), lineterminator="\n")
+    w = csv.writer(buf, delimiter=g.r.choice([",", ";"]), lineterminator="\n")
     if not headless:
         w.writerow([c[0] for c in cols])
     for x in recs:
@@ -619,8 +630,8 @@ def shape_form(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
     return r.choice([".txt", ".md"]), ("\n".join(lines) + "\n").encode()
 
 
-def shape_json(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
-    """JSON records, keys in English or the locale's language, the address flat or nested."""
+def _objects(g: Gen, recs: list[Record]) -> list[dict[str, Any]]:
+    """Records as objects, keys in English or the locale's language, the address flat or nested."""
     r = g.r
     english, nested = r.random() < 0.5, r.random() < 0.5
     out: list[dict[str, Any]] = []
@@ -644,7 +655,13 @@ def shape_json(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
         obj[_key(g.label(x.locale, "order", english))] = x.noise["order"]
         obj[_key(g.label(x.locale, "date", english))] = x.noise["date"]
         out.append(obj)
-    doc: Any = out[0] if len(out) == 1 and r.random() < 0.5 else {"records": out}
+    return out
+
+
+def shape_json(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """JSON records (_objects), one alone or a list under `records`."""
+    out = _objects(g, recs)
+    doc: Any = out[0] if len(out) == 1 and g.r.random() < 0.5 else {"records": out}
     return ".json", json.dumps(doc, ensure_ascii=False, indent=2).encode()
 
 
@@ -754,6 +771,104 @@ def shape_signature(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
     return ".txt", ("\n".join(line for line in lines if line) + "\n").encode()
 
 
+def shape_html(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """An HTML page of records: a table with a header row, or one record as a two-column form."""
+    headless, cols = _grid(g, recs)
+    cell = html.escape
+    if len(recs) == 1 and g.r.random() < 0.3:
+        x = recs[0]
+        rows = [f"<tr><td>{cell(label)}</td><td>{cell(fn(x))}</td></tr>" for label, fn in cols]
+    else:
+        rows = ["<tr>" + "".join(f"<th>{cell(label)}</th>" for label, _ in cols) + "</tr>"]
+        rows += [
+            "<tr>" + "".join(f"<td>{cell(fn(x))}</td>" for _, fn in cols) + "</tr>" for x in recs
+        ]
+    title = g.r.choice(["Customers", "Kunden", "Clients", "Clienti", "Klanten"])
+    page = f"<html><body><h1>{title}</h1><table>{''.join(rows)}</table></body></html>\n"
+    return ".html", page.encode()
+
+
+def shape_sql(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """An SQL dump of the records: pg_dump's COPY block or mysqldump's CREATE TABLE and INSERT."""
+    _, cols = _grid(g, recs)
+    table = g.r.choice(["customers", "kunden", "clients", "contacts", "klanten"])
+    names = [_key(label) or f"col{i}" for i, (label, _) in enumerate(cols)]
+    if g.r.random() < 0.5:
+        lines = ["--", "-- PostgreSQL database dump", "--", ""]
+        lines.append(f"COPY public.{table} ({', '.join(names)}) FROM stdin;")
+        for x in recs:
+            lines.append("\t".join(fn(x).replace("\n", "\\n") or "\\N" for _, fn in cols))
+        lines.append("\\.")
+    else:
+        lines = ["-- MySQL dump 10.13", f"CREATE TABLE `{table}` ("]
+        lines += [f"  `{n}` varchar(255) DEFAULT NULL," for n in names]
+        lines += ["  PRIMARY KEY (`id`)", ");"]
+        values = ",".join(
+            "(" + ",".join("'" + fn(x).replace("'", "''").replace("\n", "\\n") + "'"
+                           for _, fn in cols) + ")"
+            for x in recs
+        )  # fmt: skip
+        lines.append(f"INSERT INTO `{table}` VALUES {values};")
+    return ".sql", ("\n".join(lines) + "\n").encode()
+
+
+def shape_xml(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """XML records (_objects' keys as element names), or each record as one element's attributes."""
+    objs, r = _objects(g, recs), g.r
+    attributes = r.random() < 0.3
+    item = r.choice(["customer", "contact", "record", "kunde", "client"])
+    root = ET.Element(r.choice(["customers", "export", "records", "data"]))
+    for obj in objs:
+        flat = {k: v for k, v in obj.items() if not isinstance(v, dict)}
+        for part in (v for v in obj.values() if isinstance(v, dict)):
+            flat.update(part)
+        if attributes:
+            ET.SubElement(root, item, {k: str(v) for k, v in flat.items()})
+            continue
+        element = ET.SubElement(root, item)
+        for k, v in obj.items():
+            child = ET.SubElement(element, k)
+            if isinstance(v, dict):
+                for k2, v2 in v.items():
+                    ET.SubElement(child, k2).text = str(v2)
+            else:
+                child.text = str(v)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return ".xml", f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
+
+
+def shape_vcf(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
+    """A vCard address book: N and FN, ADR, TEL, EMAIL; card and IBAN in a NOTE."""
+    lines: list[str] = []
+    for x in recs:
+        lines += ["BEGIN:VCARD", "VERSION:3.0"]
+        if "name" in x.values:
+            first, last = name_parts(x.values["name"])
+            lines += [f"N:{last};{first};;;", f"FN:{x.values['name']}"]
+        if "address" in x.values:
+            lines.append(f"ADR;TYPE=HOME:;;{x.street};{x.postcode_city};;;")
+        if "phone" in x.values:
+            lines.append(f"TEL;TYPE=CELL:{x.values['phone']}")
+        if "email" in x.values:
+            lines.append(f"EMAIL;TYPE=INTERNET:{x.values['email']}")
+        notes = [f"{k.upper()} {x.values[k]}" for k in ("iban", "card") if k in x.values]
+        if notes:
+            lines.append("NOTE:" + "\\, ".join(notes))
+        lines.append("END:VCARD")
+    return ".vcf", ("\r\n".join(lines) + "\r\n").encode()
+
+
+# Export formats, a set of their own (load_exports): adding them to SHAPES would change every
+# file of the corpus above, and its figures with it.
+EXPORT_SHAPES: dict[str, tuple[int, Callable[[Gen, list[Record]], tuple[str, bytes]]]] = {
+    "html": (4, shape_html),
+    "sql": (4, shape_sql),
+    "xml": (3, shape_xml),
+    "vcf": (3, shape_vcf),
+}
+
+
 SHAPES: dict[str, tuple[float, int, Callable[[Gen, list[Record]], tuple[str, bytes]]]] = {
     "csv": (0.25, 4, shape_csv),
     "form": (0.22, 1, shape_form),
@@ -835,6 +950,25 @@ def load_ids(n_records: int, seed: int) -> list[RecordFile]:
                 f"id-{n:04d}-{locale}{suffix}", shape, locale, data, planted, set(rec.values)
             )
         )
+    return files
+
+
+def load_exports(n_records: int, seed: int) -> list[RecordFile]:
+    """About `n_records` records written as HTML tables, SQL dumps, XML and vCards (Faker)."""
+    g = Gen(seed + 2)
+    files: list[RecordFile] = []
+    done = 0
+    while done < n_records:
+        shape = g.r.choice(sorted(EXPORT_SHAPES))
+        most, make = EXPORT_SHAPES[shape]
+        locale = g.r.choice(g.locales)
+        recs = [g.record(locale, g.kinds()) for _ in range(g.r.randint(1, most))]
+        suffix, data = make(g, recs)
+        kinds = {k for x in recs for k in x.values}
+        planted = {KINDS[k][1] for k in kinds}
+        name = f"export-{len(files):04d}-{shape}-{locale}{suffix}"
+        files.append(RecordFile(name, shape, locale, data, planted, kinds))
+        done += len(recs)
     return files
 
 

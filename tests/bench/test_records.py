@@ -14,6 +14,7 @@ from bench.records_corpus import (
     RecordFile,
     _key,
     generate,
+    load_exports,
     load_ids,
     name_parts,
     street_parts,
@@ -30,6 +31,24 @@ def test_generation_is_deterministic_and_covers_every_shape(files):
     assert [(f.name, f.data) for f in files] == [(f.name, f.data) for f in again]
     assert {f.shape for f in files} == {"csv", "form", "letter", "json", "signature"}
     assert all(f.planted == {KINDS[k][1] for k in f.kinds} for f in files)
+
+
+def test_export_formats_are_deterministic_and_hold_what_they_plant():
+    """HTML tables, SQL dumps, XML and vCards, each file in its own format."""
+    exports = load_exports(40, seed=3)
+    assert [(f.name, f.data) for f in exports] == [(f.name, f.data) for f in load_exports(40, 3)]
+    assert {f.shape for f in exports} == {"html", "sql", "xml", "vcf"}
+    assert all(f.planted == {KINDS[k][1] for k in f.kinds} for f in exports)
+    markers = {
+        "html": "<table>",
+        "sql": " FROM stdin;|INSERT INTO",
+        "xml": "<?xml",
+        "vcf": "BEGIN:VCARD",
+    }
+    for f in exports:
+        text = f.data.decode()
+        assert any(m in text for m in markers[f.shape].split("|")), f.name
+        assert f.name.endswith("." + f.shape)
 
 
 def test_a_seed_writes_the_same_corpus_whatever_the_hash_seed():
