@@ -147,6 +147,7 @@ def _copy_row(line: str) -> list[str]:
 
 
 _TOKEN = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|[(),;]|[^'\"(),;]+", re.S)
+_NEXT_STATEMENT = re.compile(r"\n\s*(?:INSERT|COPY|CREATE|ALTER|DROP)\s", re.I)
 _STRING_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": ""}
 
 
@@ -190,6 +191,8 @@ def _values(text: str, at: int) -> tuple[list[list[str]] | None, int]:
         elif depth == 0:
             if tok.strip() and tok != ",":
                 return None, at
+        elif _NEXT_STATEMENT.search(tok):
+            return None, at  # a tuple never closed: the next statement began (not in a string)
         elif not quoted:
             field.append(tok)
     return None, at

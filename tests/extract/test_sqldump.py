@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scanner.config import Limits
 from scanner.extract.base import TableSegment
 from tests.extract.files import PERSON, detections, one
@@ -79,3 +81,12 @@ def test_a_huge_dump_stops_at_the_character_limit_and_says_so() -> None:
     node = one(data, "big.sql", Limits(max_chars=10_000))
     assert node.status == "too_large"
     assert len(node.cells()) == 2 * 5_000  # one segment of rows of the 50,000, then it stopped
+
+
+@pytest.mark.timeout(30)  # a hang guard, not a speed target: the quadratic reader took 68 s
+def test_statements_never_ended_are_text_and_cost_no_more_than_a_read() -> None:
+    """Broken INSERTs (a tuple never closed) end at the next statement, not at the file's end."""
+    broken = "".join(f"INSERT INTO t VALUES ({i}, 'Jane Roe'\n" for i in range(5_000))
+    node = one(broken.encode(), "broken.sql")
+    assert node.texts()["line 5000"] == "INSERT INTO t VALUES (4999, 'Jane Roe'"
+    assert len(node.texts()) == 5_000 and not node.cells()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from scanner.config import Limits
 from tests.extract.files import PERSON, detections, one
 
@@ -84,12 +82,10 @@ def test_what_is_not_well_formed_is_read_as_plain_text() -> None:
 
 
 def test_declared_entities_are_never_expanded() -> None:
-    """A billion-laughs file: read as its own text at once, not blown up in memory."""
+    """A billion-laughs file: read as its own text, never expanded (10**9 `lol`s otherwise)."""
     lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
     data = f'<?xml version="1.0"?><!DOCTYPE d [{lol}]>\n<d>&l9;</d>\n'.encode()
-    started = time.monotonic()
     node = one(data, "lol.xml")
-    assert time.monotonic() - started < 5
     assert node.texts()["line 2"] == "<d>&l9;</d>"
 
 
