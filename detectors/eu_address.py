@@ -171,11 +171,19 @@ _HOUSE_LABEL = (
     "numero civico|n°|nº|huisnummer|husnummer|gatunummer|talon numero|numer domu|numer|"
     "číslo popisné|číslo domu|číslo|házszám|broj|hišna številka"
 )
-_HOUSE_LINE = re.compile(
-    rf"[ \t]*[\"']?(?i:{_HOUSE_LABEL})\.?[\"']?[ \t]*[:=][ \t]*[\"']?"
+# As keys too: `houseNumber`, `house_number`, `numero_civico`
+_HOUSE_KEY = _HOUSE_LABEL.replace(" ", r"[ _\-]?")
+_HOUSE_FIELD = (
+    rf"[\"']?(?i:{_HOUSE_KEY})\.?[\"']?[ \t]*[:=][ \t]*[\"']?"
     r"\d{1,5}[a-zA-Z]?(?:[ \t]*[/\-][ \t]*\d{1,4}[a-zA-Z]?)?"
-    rf"(?:{_UNIT.pattern})*[ \t]*[\"']?,?[ \t]*$",
-    re.MULTILINE,
+)
+_HOUSE_LINE = re.compile(
+    rf"[ \t]*{_HOUSE_FIELD}(?:{_UNIT.pattern})*[ \t]*[\"']?,?[ \t]*$", re.MULTILINE
+)
+# The same field right after the street's in a record on one line (JSON Lines, minified JSON:
+# `"street": "Paulsenspranget", "houseNumber": "14"`).
+_HOUSE_AFTER = re.compile(
+    rf"[\"']?[ \t]*[,;][ \t]*{_HOUSE_FIELD}[\"']?[ \t]*(?:[,;}}\]]|$)", re.MULTILINE
 )
 # A street's name with no number: a type word first and a name, or up to three capitalised words.
 _BARE_STREET = rf"(?P<v>(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}|{_CAP}(?:[ \t]+{_CAP}){{0,2}})"
@@ -183,6 +191,10 @@ _LABELLED_NAME = re.compile(
     rf"^[ \t]*[\"']?(?i:{_STREET_LABEL})(?i:[ _\-]?(?:name|navn|namn|nimi|nome|nombre))?"
     rf"[\"']?[ \t]*[:=][ \t]*[\"']?{_BARE_STREET}(?=[ \t]*[\"']?[ \t]*,?[ \t]*$)",
     re.MULTILINE,
+)
+_INLINE_NAME = re.compile(
+    rf"(?<![\w\-])[\"']?(?i:{_STREET_LABEL})(?i:[ _\-]?(?:name|navn|namn|nimi|nome|nombre))?"
+    rf"[\"']?[ \t]*[:=][ \t]*[\"']?{_BARE_STREET}(?=[\"']?[ \t]*[,;])"
 )
 # The same name as a whole cell of a street column (one cell a line).
 _STREET_CELL = re.compile(rf"^[ \t]*{_BARE_STREET}[ \t]*$", re.MULTILINE)
@@ -254,7 +266,7 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         r"[^\W\d_]['’]?[ \t,]{1,2}\d|\d,?[ \t][^\W\d_]|[Ss]/[Nn]"
         rf"|(?i:{_STREET_LABEL})[^\n:=]{{0,12}}[:=]"
     )
-    SCOUTS = (_CORE, _UNNUMBERED, _LABELLED_NAME)
+    SCOUTS = (_CORE, _UNNUMBERED, _LABELLED_NAME, _INLINE_NAME)
     # A column of street names, the house number in a column of its own (ShapeRecognizer.HEADERS)
     HEADERS = tuple(_STREET_WORDS.split("|"))
 
@@ -288,6 +300,13 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
             if any(w.casefold() in _NOT_STREET for w in words):
                 continue
             if _typed(words) or (not column and _numbered_next(text, m.end())):
+                yield m.start("v"), m.end("v"), 0.55, "labelled street"
+        # Records on one line are JSON (or a dict's repr): without a quoted key, none to read.
+        inline = _INLINE_NAME.finditer(text) if '":' in text or "':" in text else ()
+        for m in inline:
+            if _HOUSE_AFTER.match(text, m.end("v")) and not any(
+                w.casefold() in _NOT_STREET for w in m.group("v").split()
+            ):
                 yield m.start("v"), m.end("v"), 0.55, "labelled street"
         for m in _UNNUMBERED.finditer(text):
             tail = _TAIL_POSTCODE.match(text, m.end())

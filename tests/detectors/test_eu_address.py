@@ -83,6 +83,15 @@ ADDRESSES = [
     ("Straat: Jozefhof\nHuisnummer: 7\nPlaats: 8300 Aaigem", ["Jozefhof"]),
     ("Ulice: Oderská\nČíslo popisné: 7", ["Oderská"]),
     ("Address: Main Building\nNumber: 3 of 4 copies", []),
+    # The number's field as a key (`houseNumber`), and on the street's own line in a record
+    # written on one line (JSON Lines, minified JSON).
+    ('{\n  "street": "Jozefhof",\n  "houseNumber": "7"\n}', ["Jozefhof"]),
+    (
+        '{"id": 1, "street": "Paulsenspranget", "house_number": "14", "zip": "2700"}',
+        ["Paulsenspranget"],
+    ),
+    ('[{"strasse":"Am Bach","hausnummer":"3a"},{"strasse":"Version","nr":"2"}]', ["Am Bach"]),
+    ('{"street": "Main", "count": 4}, {"street": "Oak", "number": "12 of 40"}', []),
     # `put` (Croatian road) is an English word: alone it is weak; a copyright year and its
     # holder, a function's name and its counts are no street
     ("To put 2 arrows before each line", []),
