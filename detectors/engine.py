@@ -30,7 +30,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.base import Detection, Plan
-from detectors.gazetteer import is_common, is_forename, is_surname
+from detectors.gazetteer import is_common, is_forename, is_surname, is_word, known
 from detectors.listed_names import UPPER, later_mentions, name_parts
 from detectors.mail_names import AddressListRecognizer
 from detectors.name_shapes import (
@@ -380,7 +380,18 @@ class _Column:
             and NAME_CELL.fullmatch(self.cells[i].strip())
             and plausible_name(self.cells[i].strip())
             and not looks_like_company(self.cells[i], 0, len(self.cells[i]))
+            and not _words_alone(self.cells[i])
         ]
+
+
+def _words_alone(cell: str) -> bool:
+    """English words and no name among them: a thing's name in a `Name` column.
+
+    A table of error codes, options or products headed `Name` (`Protocol Error`, `Settings
+    Timeout`) is no list of people; `Rose Baker` is, both its words being names too.
+    """
+    words = cell.split()
+    return all(is_word(w) and not known(w) for w in words)
 
 
 class _Plan:

@@ -152,3 +152,10 @@ def test_a_record_in_an_html_table_is_found_cell_by_cell(detector):
         ("paragraph table 1!B2", "ADDRESS"),
         ("paragraph table 1!C2", "PHONE_NUMBER"),
     }
+
+
+def test_a_name_column_of_things_is_no_list_of_people(detector):
+    """`Name` heads error codes and products too: English words that are no names are none."""
+    rows = [["Protocol Error", "1"], ["Enhance Your Calm", "11"], ["Rose Baker", "12"]]
+    got = table(detector, ("Name", "Code"), rows)
+    assert [(loc, e) for loc, e, _ in got if e == "PERSON"] == [("Sheet1!A4", "PERSON")]
