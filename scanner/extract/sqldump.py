@@ -31,7 +31,7 @@ _INSERT = re.compile(
     rf"^INSERT\s+(?:IGNORE\s+)?INTO\s+{_NAME}\s*(?:\((?P<cols>[^)]*)\))?\s*VALUES\s*", re.I
 )
 _CREATE = re.compile(rf"^CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}", re.I)
-_COLUMN = re.compile(r"^\s*[`\"\[]?(?P<col>[\w$]+)[`\"\]]?\s+\w")
+_COLUMN = re.compile(r"^[`\"\[]?(?P<col>[\w$]+)[`\"\]]?\s+\w")
 _NOT_COLUMN = {"primary", "key", "unique", "constraint", "index", "foreign", "check", "fulltext"}
 _BANNER = re.compile(
     rb"^-- (?:PostgreSQL database dump|MySQL dump|MariaDB dump)|^(?:INSERT\s+INTO|COPY\s+\S+"
@@ -92,7 +92,7 @@ class _Dump:
                 after = len(text) if eol < 0 else eol + 1
             else:
                 if m := _CREATE.match(line):
-                    self.columns[m.group("table")] = _create_columns(text, eol)
+                    self.columns[m.group("table")] = _create_columns(text, pos + m.end())
                 yield from self._flush()
                 if line.strip():
                     yield from windows(f"line {number}", line)
@@ -127,12 +127,33 @@ def _columns(listed: str | None) -> list[str]:
 
 
 def _create_columns(text: str, at: int) -> list[str]:
-    """The column names of the CREATE TABLE whose first line ends at `at`."""
-    cols: list[str] = []
-    for line in text[at : at + 100_000].splitlines()[1:]:
-        if line.lstrip().startswith(")"):
-            break
-        m = _COLUMN.match(line)
+    """The column names of the CREATE TABLE whose name ends at `at`.
+
+    The first word of each top-level item between its parentheses, on one line or many;
+    constraints (`PRIMARY KEY (…)`, `KEY …`) left out.
+    """
+    start = text.find("(", at, at + 1000)
+    if start < 0:
+        return []
+    items: list[str] = []
+    item: list[str] = []
+    depth = 0
+    for c in text[start + 1 : start + 100_000]:
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif c == "," and depth == 0:
+            items.append("".join(item))
+            item = []
+            continue
+        item.append(c)
+    items.append("".join(item))
+    cols = []
+    for entry in items:
+        m = _COLUMN.match(entry.strip())
         if m and m.group("col").lower() not in _NOT_COLUMN:
             cols.append(m.group("col"))
     return cols

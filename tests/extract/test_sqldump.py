@@ -30,6 +30,8 @@ INSERT INTO `customers` VALUES (17,'{PERSON}','Paulsenspranget 14'),(18,'O\\'Bri
 l''Église 3');
 INSERT INTO `customers` VALUES (19,NULL,_utf8mb4'Lindenweg 14');
 INSERT INTO log (who) SELECT name FROM customers;
+CREATE TABLE staff (id int, full_name varchar(80), CONSTRAINT pk PRIMARY KEY (id));
+INSERT INTO staff VALUES (1,'Jane Roe');
 """
 
 
@@ -60,9 +62,10 @@ def test_insert_tuples_take_the_create_tables_columns_and_rows_run_on() -> None:
         "customers!A3": "18", "customers!B3": "O'Brien, Seán",
         "customers!C3": "Rue de\nl'Église 3",
         "customers!A4": "19", "customers!C4": "Lindenweg 14",
+        "staff!A2": "1", "staff!B2": "Jane Roe",
     }  # fmt: skip
     headers = {o.header for o in node.outputs if isinstance(o, TableSegment)}
-    assert headers == {("id", "name", "street")}
+    assert headers == {("id", "name", "street"), ("id", "full_name")}
     # what is not a list of tuples stays text, at its own line
     assert node.texts()["line 11"] == "INSERT INTO log (who) SELECT name FROM customers;"
 
