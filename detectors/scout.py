@@ -21,11 +21,9 @@ to a byte pattern that matches wherever the regex matches, and more:
 
 Hyperscan (Intel, BSD licence) ships as a binary wheel for x86-64. Where it is missing the
 scout is off and every recognizer reads every text; findings are the same either way, and
-the tests compare both. Compiling the database takes 7-9 seconds (it grows with the label
-lists), so it is compiled once and kept (`_database`; a scan's workers keep it in a file,
-scanner/cache.py). Split into about eleven smaller databases it compiles in under 3 s but
-scanning costs twice as much (0.065 -> 0.13 s per 5,000 texts): a one-time cost is the
-cheaper one.
+the tests compare both. The patterns compile into four databases in about 4.5 seconds (as
+one, 7-9 s), so they are compiled once and kept (`_database`; a scan's workers keep them in
+a file, scanner/cache.py).
 """
 
 from __future__ import annotations
@@ -196,7 +194,7 @@ class Scout:
         self, regexes: Sequence[Sequence[re.Pattern[str]]], store: Store | None = None
     ) -> None:
         self.scouted: frozenset[int] = frozenset()
-        self._db: Any = None
+        self._dbs: list[Any] | None = None
         try:
             import hyperscan
         except ImportError:  # not x86-64: every recognizer reads every text, as before
@@ -210,18 +208,20 @@ class Scout:
             if translated:
                 patterns[i] = translated
         try:
-            self._db = _database(patterns, store)
+            self._dbs = _database(patterns, store)
         except hyperscan.error:  # a pattern it refuses (a custom detector's): scout the rest
             patterns = {i: p for i, p in patterns.items() if _compiles(p)}
-            self._db = _database(patterns, store)
-        self.scouted = frozenset(patterns) if self._db is not None else frozenset()
+            self._dbs = _database(patterns, store)
+        self.scouted = frozenset(patterns) if self._dbs is not None else frozenset()
 
     def may_match(self, text: str) -> set[int] | None:
         """The scouted recognizers that could match text (None: no scout, call them all)."""
-        if self._db is None:
+        if self._dbs is None:
             return None
         found: set[int] = set()
-        self._db.scan(_bytes(text), match_event_handler=lambda owner, *_: found.add(owner))
+        data = _bytes(text)
+        for db in self._dbs:
+            db.scan(data, match_event_handler=lambda owner, *_: found.add(owner))
         return found
 
 
@@ -239,43 +239,73 @@ def _bytes(text: str) -> bytes:
     return text.encode("ascii", "noticescan-scout")
 
 
-def _database(patterns: dict[int, list[bytes]], store: Store | None) -> Any:
-    """The compiled database of each recognizer's patterns.
+def _database(patterns: dict[int, list[bytes]], store: Store | None) -> list[Any] | None:
+    """The compiled databases of each recognizer's patterns (GROUPS of them, see below).
 
-    Compiling takes Hyperscan 7-9 seconds and loading a compiled one a millisecond, so
-    a database is compiled once and kept: in this process (every detector a test or a bench
+    Compiling takes Hyperscan seconds and loading a compiled one a millisecond, so the
+    databases are compiled once and kept: in this process (every detector a test or a bench
     builds), and in the store (every worker a scan starts), named by a digest of the patterns
-    and Hyperscan's version, with a digest of its bytes that is checked before loading.
+    and Hyperscan's version, with a digest of their bytes that is checked before loading.
+
+    All the patterns in one database took 7 s to compile here (more on a loaded machine);
+    in GROUPS of similar length 4.5 s, and each more database costs a scan call per text
+    (about 1.3 µs; the ordinary documents' detector CPU did not move beyond its noise).
+    Eleven groups compiled in 3.2 s but doubled the scout's own time.
     """
     import hyperscan
 
     if not patterns:
         return None
-    expressions = [p for rxs in patterns.values() for p in rxs]
-    owners = [i for i, rxs in patterns.items() for _ in rxs]
+    pairs = sorted(
+        ((p, i) for i, rxs in patterns.items() for p in rxs), key=lambda pair: len(pair[0])
+    )
     version = getattr(hyperscan, "__version__", "")
-    key = repr((version, _FORMAT, _flags(), expressions, owners)).encode()
+    key = repr((version, _FORMAT, _flags(), GROUPS, pairs)).encode()
     name = f"scout-{hashlib.sha256(key).hexdigest()[:24]}.hsdb"
     held = _COMPILED.get(name) or (store.get(name) if store is not None else None)
     if held is not None and hashlib.sha256(held[:-32]).digest() == held[-32:]:
         try:
-            db = hyperscan.loadb(held[:-32], hyperscan.HS_MODE_BLOCK)
-            db.scratch = hyperscan.Scratch(db)  # compile() makes one, loading does not
+            dbs = [hyperscan.loadb(part, hyperscan.HS_MODE_BLOCK) for part in _parts(held[:-32])]
+            for db in dbs:
+                db.scratch = hyperscan.Scratch(db)  # compile() makes one, loading does not
             _COMPILED[name] = held
-            return db
-        except hyperscan.error:  # built for another CPU, say: compile our own
+            return dbs
+        except (hyperscan.error, ValueError):  # built for another CPU, say: compile our own
             pass
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    flags = [_flags()] * len(owners)
-    db.compile(expressions=expressions, ids=owners, elements=len(owners), flags=flags)
-    body = hyperscan.dumpb(db)
+    size = -(-len(pairs) // GROUPS) if len(pairs) > GROUPS * 4 else len(pairs)
+    dbs, body = [], b""
+    for at in range(0, len(pairs), size):
+        group = pairs[at : at + size]
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(
+            expressions=[p for p, _ in group],
+            ids=[i for _, i in group],
+            elements=len(group),
+            flags=[_flags()] * len(group),
+        )
+        dbs.append(db)
+        part = hyperscan.dumpb(db)
+        body += len(part).to_bytes(8, "big") + part
     _COMPILED[name] = held = body + hashlib.sha256(body).digest()
     if store is not None:
         store.put(name, held)
-    return db
+    return dbs
 
 
-_FORMAT = 1  # what a kept database holds: bump when the translation changes
+def _parts(body: bytes) -> list[bytes]:
+    """The serialised databases of a kept body: each an 8-byte length and its bytes."""
+    parts, at = [], 0
+    while at < len(body):
+        size = int.from_bytes(body[at : at + 8], "big")
+        if size <= 0 or at + 8 + size > len(body):
+            raise ValueError("a kept scout database is cut short")
+        parts.append(body[at + 8 : at + 8 + size])
+        at += 8 + size
+    return parts
+
+
+GROUPS = 4  # databases the patterns are compiled into (_database)
+_FORMAT = 2  # what a kept database holds: bump when the translation or the layout changes
 _COMPILED: dict[str, bytes] = {}  # this process's compiled databases, by name
 
 

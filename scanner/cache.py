@@ -1,7 +1,7 @@
 """Files that spare every worker a rebuild at start: the pattern scout's compiled database.
 
 A scan starts a fresh process per worker, and each would compile the same Hyperscan database
-(detectors/scout.py, 7-9 seconds) before reading its first item. The compiled bytes are
+(detectors/scout.py, about 4.5 seconds) before reading its first item. The compiled bytes are
 kept in the user's cache directory instead (`$XDG_CACHE_HOME/noticescan`, else
 `~/.cache/noticescan`), where deleting them only costs the next start the compile. A file is
 written whole or not at all (another worker may be reading it), and only the few most recently

@@ -195,3 +195,24 @@ def test_a_pattern_hyperscan_refuses_leaves_only_its_recognizer_unscouted() -> N
     scout = Scout([[re.compile(r"\d{3}-\d{4}")], [huge]])
     assert scout.scouted == {0}
     assert scout.may_match("word7x and 555-0123") == {0}
+
+
+def test_many_patterns_go_to_several_databases_and_come_back_from_the_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Compiled in GROUPS databases (the whole set in one took twice as long), kept as one file."""
+    monkeypatch.setattr(scout_module, "_COMPILED", {})
+    store = FileCache(tmp_path)
+    regexes = [[re.compile(rf"\bword{i}x" + r"\d" * (i % 7))] for i in range(40)]
+    scout = Scout(regexes, store)
+    assert len(scout._dbs or []) == scout_module.GROUPS
+    assert scout.may_match("word3x111 and word17x111 but not word5x") == {3, 17}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again although it was kept")
+
+    monkeypatch.setattr(scout_module, "_COMPILED", {})
+    with monkeypatch.context() as m:
+        m.setattr(hyperscan, "Database", refuse)
+        again = Scout(regexes, store)
+    assert again.may_match("word3x111 and word17x111 but not word5x") == {3, 17}
