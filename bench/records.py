@@ -154,6 +154,16 @@ def by_group(
         print(f"  {g:10} {len(members):4d} files   ours F2 {o[3]:.3f}   plain F2 {p[3]:.3f}")
 
 
+def side_set(files: list[RecordFile], ours_det: Any, plain_det: Any, by: str, key: str) -> None:
+    """A set of its own (ids, export formats): its table, then F2 by `key` of its files."""
+    segments = extract(files)
+    ours, _ = run(segments, ours_det.detect, category_of)
+    plain = run(segments, plain_det.detect, PLAIN_CATEGORY.get)[0] if plain_det else {}
+    table("File x category", score(files, ours), score(files, plain))
+    print(f"\nBy {by}:")
+    by_group(files, ours, plain, lambda f: getattr(f, key))
+
+
 def main() -> int:
     """Generate (cached), extract, run both systems, print the tables."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -211,22 +221,12 @@ def main() -> int:
         by_group(files, ours, plain, lambda f: f.locale)
     if args.ids:
         id_files = load_ids(args.ids, args.seed)
-        id_segments = extract(id_files)
-        id_ours, _ = run(id_segments, ours_det.detect, category_of)
-        id_plain = run(id_segments, plain_det.detect, PLAIN_CATEGORY.get)[0] if plain_det else {}
         print(f"\nEU national identity numbers ({len(id_files)} files, Faker's generators):")
-        table("File x category", score(id_files, id_ours), score(id_files, id_plain))
-        print("\nBy identifier:")
-        by_group(id_files, id_ours, id_plain, lambda f: f.locale)
+        side_set(id_files, ours_det, plain_det, "identifier", "locale")
     if args.exports:
         ex_files = load_exports(args.exports, args.seed)
-        ex_segments = extract(ex_files)
-        ex_ours, _ = run(ex_segments, ours_det.detect, category_of)
-        ex_plain = run(ex_segments, plain_det.detect, PLAIN_CATEGORY.get)[0] if plain_det else {}
         print(f"\nExport formats ({len(ex_files)} files: HTML tables, SQL dumps, XML, vCard):")
-        table("File x category", score(ex_files, ex_ours), score(ex_files, ex_plain))
-        print("\nBy shape:")
-        by_group(ex_files, ex_ours, ex_plain, lambda f: f.shape)
+        side_set(ex_files, ours_det, plain_det, "shape", "shape")
     return 0
 
 

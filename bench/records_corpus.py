@@ -773,7 +773,7 @@ def shape_signature(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
 
 def shape_html(g: Gen, recs: list[Record]) -> tuple[str, bytes]:
     """An HTML page of records: a table with a header row, or one record as a two-column form."""
-    headless, cols = _grid(g, recs)
+    _, cols = _grid(g, recs)  # always a header row: a page's table has one
     cell = html.escape
     if len(recs) == 1 and g.r.random() < 0.3:
         x = recs[0]
@@ -888,15 +888,27 @@ def generate(
     while done < n_records:
         shape = g.r.choices(list(SHAPES), weights=[w for w, _, _ in SHAPES.values()])[0]
         _, most, make = SHAPES[shape]
-        locale = g.r.choice(g.locales)
-        recs = [g.record(locale, g.kinds()) for _ in range(g.r.randint(1, most))]
-        suffix, data = make(g, recs)
-        kinds = {k for x in recs for k in x.values}
-        name = f"{len(files):04d}-{shape}-{locale}{suffix}"
-        planted = {KINDS[k][1] for k in kinds}
-        files.append(RecordFile(name, shape, locale, data, planted, kinds))
-        done += len(recs)
+        done += _write(g, shape, most, make, f"{len(files):04d}", files)
     return files
+
+
+def _write(
+    g: Gen,
+    shape: str,
+    most: int,
+    make: Callable[[Gen, list[Record]], tuple[str, bytes]],
+    prefix: str,
+    files: list[RecordFile],
+) -> int:
+    """One file of 1 to `most` records of one locale, added to files; returns how many records."""
+    locale = g.r.choice(g.locales)
+    recs = [g.record(locale, g.kinds()) for _ in range(g.r.randint(1, most))]
+    suffix, data = make(g, recs)
+    kinds = {k for x in recs for k in x.values}
+    planted = {KINDS[k][1] for k in kinds}
+    name = f"{prefix}-{shape}-{locale}{suffix}"
+    files.append(RecordFile(name, shape, locale, data, planted, kinds))
+    return len(recs)
 
 
 def _id_sources() -> dict[str, tuple[Callable[[Faker], str], Callable[[str], bool]]]:
@@ -961,14 +973,7 @@ def load_exports(n_records: int, seed: int) -> list[RecordFile]:
     while done < n_records:
         shape = g.r.choice(sorted(EXPORT_SHAPES))
         most, make = EXPORT_SHAPES[shape]
-        locale = g.r.choice(g.locales)
-        recs = [g.record(locale, g.kinds()) for _ in range(g.r.randint(1, most))]
-        suffix, data = make(g, recs)
-        kinds = {k for x in recs for k in x.values}
-        planted = {KINDS[k][1] for k in kinds}
-        name = f"export-{len(files):04d}-{shape}-{locale}{suffix}"
-        files.append(RecordFile(name, shape, locale, data, planted, kinds))
-        done += len(recs)
+        done += _write(g, shape, most, make, f"export-{len(files):04d}", files)
     return files
 
 
