@@ -187,15 +187,14 @@ _HOUSE_AFTER = re.compile(
 )
 # A street's name with no number: a type word first and a name, or up to three capitalised words.
 _BARE_STREET = rf"(?P<v>(?:{_TYPES_FIRST_STRONG})[ \t]+{_NAME}|{_CAP}(?:[ \t]+{_CAP}){{0,2}})"
-_LABELLED_NAME = re.compile(
-    rf"^[ \t]*[\"']?(?i:{_STREET_LABEL})(?i:[ _\-]?(?:name|navn|namn|nimi|nome|nombre))?"
-    rf"[\"']?[ \t]*[:=][ \t]*[\"']?{_BARE_STREET}(?=[ \t]*[\"']?[ \t]*,?[ \t]*$)",
-    re.MULTILINE,
+# A street label (`Straße:`, `"street_name":`) and the bare name after it.
+_STREET_FIELD = (
+    rf"[\"']?(?i:{_STREET_LABEL})(?i:[ _\-]?(?:name|navn|namn|nimi|nome|nombre))?"
+    rf"[\"']?[ \t]*[:=][ \t]*[\"']?{_BARE_STREET}"
 )
-_INLINE_NAME = re.compile(
-    rf"(?<![\w\-])[\"']?(?i:{_STREET_LABEL})(?i:[ _\-]?(?:name|navn|namn|nimi|nome|nombre))?"
-    rf"[\"']?[ \t]*[:=][ \t]*[\"']?{_BARE_STREET}(?=[\"']?[ \t]*[,;])"
-)
+# ... all its line holds, or followed on its line by another field (a record on one line).
+_LABELLED_NAME = re.compile(rf"^[ \t]*{_STREET_FIELD}(?=[ \t]*[\"']?[ \t]*,?[ \t]*$)", re.MULTILINE)
+_INLINE_NAME = re.compile(rf"(?<![\w\-]){_STREET_FIELD}(?=[\"']?[ \t]*[,;])")
 # The same name as a whole cell of a street column (one cell a line).
 _STREET_CELL = re.compile(rf"^[ \t]*{_BARE_STREET}[ \t]*$", re.MULTILINE)
 _STRONG_FIRST = re.compile(rf"(?:{_TYPES_FIRST_STRONG})")
@@ -296,17 +295,13 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
         yield from self._numbered(text)
         column = self.reads_column(self._header)
         for m in (_STREET_CELL if column else _LABELLED_NAME).finditer(text):
-            words = m.group("v").split()
-            if any(w.casefold() in _NOT_STREET for w in words):
-                continue
-            if _typed(words) or (not column and _numbered_next(text, m.end())):
+            words = _street_words(m)
+            if words and (_typed(words) or (not column and _numbered_next(text, m.end()))):
                 yield m.start("v"), m.end("v"), 0.55, "labelled street"
         # Records on one line are JSON (or a dict's repr): without a quoted key, none to read.
         inline = _INLINE_NAME.finditer(text) if '":' in text or "':" in text else ()
         for m in inline:
-            if _HOUSE_AFTER.match(text, m.end("v")) and not any(
-                w.casefold() in _NOT_STREET for w in m.group("v").split()
-            ):
+            if _street_words(m) and _HOUSE_AFTER.match(text, m.end("v")):
                 yield m.start("v"), m.end("v"), 0.55, "labelled street"
         for m in _UNNUMBERED.finditer(text):
             tail = _TAIL_POSTCODE.match(text, m.end())
@@ -342,6 +337,12 @@ class EuStreetAddressRecognizer(ShapeRecognizer):
                 yield start, end, 0.55, "street"
             else:
                 yield start, end, 0.4, "weak street"
+
+
+def _street_words(m: re.Match[str]) -> list[str]:
+    """The words of a matched bare street name; none when one is never a street's (`Version`)."""
+    words = m.group("v").split()
+    return [] if any(w.casefold() in _NOT_STREET for w in words) else words
 
 
 def _numbered_next(text: str, end: int) -> bool:
