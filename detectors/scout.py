@@ -220,8 +220,12 @@ class Scout:
             return None
         found: set[int] = set()
         data = _bytes(text)
+
+        def add(owner: int, *_: object) -> None:
+            found.add(owner)
+
         for db in self._dbs:
-            db.scan(data, match_event_handler=lambda owner, *_: found.add(owner))
+            db.scan(data, match_event_handler=add)
         return found
 
 
