@@ -112,8 +112,7 @@ class _Dump:
         if self.batch and self.batch_key is not None:
             table, header = self.batch_key
             first = self.rows_seen.get(table, 0) + 2
-            width = len(header)
-            rows = [tuple(r[:width]) + ("",) * (width - len(r)) for r in self.batch]
+            rows = [tuple(r) for r in self.batch]  # _row made each as wide as the header
             yield TableSegment(table, header, rows, first)
             self.rows_seen[table] = first - 2 + len(rows)
         self.batch, self.batch_key = [], None

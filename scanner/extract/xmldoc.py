@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 from xml.parsers import expat
 
+from scanner.errors import CharLimitError
 from scanner.extract import sniff
 from scanner.extract.base import ExtractContext, Output, TextSegment, limit_chars
 from scanner.extract.text import BLOCK_CHARS, decode, line_blocks, windows
@@ -77,20 +78,18 @@ class XmlExtractor:
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Records as labelled lines; the plain text's lines when it is not XML we read."""
-        text = _decoded(data, ctx.name)
+        text, limit = _decoded(data, ctx.name), ctx.limits.max_chars
         reader = _Records()
         try:
-            complete = reader.read(text, ctx.limits.max_chars)
+            complete = reader.read(text, limit)
         except (expat.ExpatError, _EntitiesError):
-            yield from limit_chars(line_blocks(text), ctx.limits.max_chars)
+            complete = None  # not XML we read
+        if complete is None or not any(_personal(label) for label in reader.labels):
+            yield from limit_chars(line_blocks(text), limit)
             return
-        if not any(_personal(label) for label in reader.labels):
-            yield from limit_chars(line_blocks(text), ctx.limits.max_chars)
-            return
-        segments = iter(reader.segments)
-        if not complete:  # over the limit: limit_chars sees there is more and says so
-            segments = iter([*reader.segments, TextSegment("line 0", " ")])
-        yield from limit_chars(segments, ctx.limits.max_chars)
+        yield from limit_chars(reader.segments, limit)
+        if not complete:  # stopped at the limit with more to read: never silently
+            raise CharLimitError(limit)
 
 
 def _decoded(data: bytes, what: str) -> str:
@@ -166,13 +165,14 @@ class _Records:
             parent.children += 1
         label = _label(tag)
         self.labels.add(label)
-        if label == "name" and parent is not None:
+        if parent is not None:
             label = _named(label, parent.label)
         labelled = []
         for key, value in attrs.items():
             if value.strip() and key != "xmlns" and not key.startswith("xmlns:"):  # not data
-                self.labels.add(_label(key))
-                labelled.append((line, f"{_named(_label(key), label)}: {value}"))
+                key_label = _label(key)
+                self.labels.add(key_label)
+                labelled.append((line, f"{_named(key_label, label)}: {value}"))
         self._stack.append(_Element(label, line, labelled))
 
     def _text(self, data: str) -> None:
