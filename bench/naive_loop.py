@@ -51,10 +51,10 @@ def _init() -> None:
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     from bench.offline import force_offline
-    from detectors.engine import SPACY_MODEL
+    from bench.plain import PLAIN_MODEL
 
     force_offline()
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": SPACY_MODEL}]}
+    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": PLAIN_MODEL}]}
     engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
     _ANALYZER = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
 

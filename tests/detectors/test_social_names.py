@@ -66,6 +66,7 @@ def test_lower_case_name(value, score):
         ("LeedsNewsDaily", False),
         ("MaxFashionStore", False),  # a forename first, then an organisation's words
         ("Liverpool", False),
+        ("sailing", False),  # an English word, though `Sai` + `ling` would read as a name
     ],
 )
 def test_handle_is_person(handle, person):
@@ -80,6 +81,8 @@ def test_handle_is_person(handle, person):
         ("RobinHood", False),  # a forename and a surname, both English words: a legend
         ("Summertime", False),
         ("Oyelaran", False),  # one word: a topic as often as a person
+        ("nottingham", False),  # a place, though `Nott` + `ingham` would read as a name
+        ("sailing", False),  # an English word: `Sai` + `ling`
     ],
 )
 def test_hashtag_is_person(tag, person):

@@ -35,10 +35,10 @@ HOOKS = REPO / "tests" / "fixtures" / "hooks"
 # Prose whose names only the model finds (no listed full name, no title): the item needs the
 # model stage, so it is one that waits.
 MODEL_TEXTS = [
-    "Meeting with Sanderson and Okafor about the lease on Tuesday.",
+    "Meeting with Sanderson and Nakamura about the lease on Tuesday.",
     "I met Hannah at the depot after the delivery.",
     "We spoke with Rhys about the Blackwood account; Rhys will send it.",
-    "Ask Sanderson whether Okafor signed the lease.",
+    "Ask Sanderson whether Nakamura signed the lease.",
 ]
 
 
