@@ -44,6 +44,7 @@ def test_alternate_runs_both_checkouts_round_by_round(tmp_path: Path, capsys, mo
     (folder / "b.txt").write_text("Invoice 12 for Peter Holt, 1 High Street, Leeds LS6 2QT.\n")
     repo = Path(__file__).resolve().parents[2]
     argv = ["alternate", "--baseline", str(repo), "--corpus", str(folder), "--rounds", "1"]
+    argv += ["--workers", "1"]  # the alternation is what is tested; one worker loads one model
     monkeypatch.setattr(sys, "argv", argv)
     alternate.main()
     out = capsys.readouterr().out
