@@ -143,6 +143,12 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
     return line_end == -1 or not _UNDERLINE.match(text, line_end + 1)
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """Nothing but a sentence's or a line's end stands before `start`."""
+    before = text[max(0, start - 3) : start].rstrip(" \t")
+    return not before or before[-1] in ".!?\n"
+
+
 def handle_is_person(handle: str) -> bool:
     """A handle built from a forename: `kyliegillies`, `Matt_Levinson`, `SharonBirdMP`.
 
@@ -239,6 +245,12 @@ class ListedNameRecognizer(ShapeRecognizer):
         for m in _RUN.finditer(text):
             words = m[0].split()
             found = name_in_run(tuple(words))
+            if found is None and len(words) > 2 and _opens_sentence(text, m.start()):
+                # `Ieri Giulia Bellini ha pagato`: a sentence's first word, capitalised for
+                # that alone, in a language whose common words the lists do not hold
+                first = words[0]
+                rest = None if known(first) or is_word(first) else name_in_run(tuple(words[1:]))
+                found = (rest[0] + 1, rest[1] + 1) if rest else None
             if found is None:
                 if len(words) == 1 and _alone_on_line(text, m.start(), m.end()):
                     if lone_forename(words[0]):

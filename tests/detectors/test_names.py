@@ -23,6 +23,9 @@ NAMES = [
     ("The claim was filed by Sigríður Oddgeirsdóttir last week.", ["Sigríður Oddgeirsdóttir"]),
     ("Please send the contract to Dieter Kreutzmann in Bremen.", ["Dieter Kreutzmann"]),
     ("Anar Vizirov joined the Baku office in March.", ["Anar Vizirov"]),
+    # A sentence's first word in another language is no part of the name after it
+    ("Ieri Martina Ferraro ha firmato il contratto.", ["Martina Ferraro"]),
+    ("Gisteren Bram Kuipers belde over de levering.", ["Bram Kuipers"]),
     ("Jean-Pierre Lefèvre will chair the call.", ["Jean-Pierre Lefèvre"]),
     ("Forward it to Ludwig van der Berg please.", ["Ludwig van der Berg"]),
     (
