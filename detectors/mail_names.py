@@ -24,7 +24,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from detectors.gazetteer import is_place, is_word, known
-from detectors.name_shapes import GROUP_WORDS, NOT_NAMES, plausible_name, word_kind
+from detectors.name_shapes import (
+    GROUP_WORDS,
+    NOT_NAMES,
+    plausible_name,
+    unlisted_word,
+    word_kind,
+)
 from detectors.pattern import Shape, ShapeRecognizer
 
 SCORE = 0.9
@@ -179,5 +185,21 @@ class AddressListRecognizer(ShapeRecognizer):
         return True
 
     def header(self, text: str) -> list[Any]:
-        """Names in a whole header value (`header:To` segments): the text is the list."""
-        return [self.result(a, b, SCORE, "header") for a, b in list_names(text)]
+        """Names in a whole header value (`header:To` segments): the text is the list.
+
+        Those segments are address headers only (`From`, `To`, `Cc`...; the subject is its own
+        segment, scanner/extract/mail.py), so a value that is one name-like word and nothing
+        else (`From: Lokay`, an export that cut the display name at its comma) is a person's
+        surname, listed or not.
+        """
+        spans = list_names(text)
+        word = text.strip()
+        if not spans and " " not in word and _lone_sender(word):
+            start = text.index(word)
+            spans = [(start, start + len(word))]
+        return [self.result(a, b, SCORE, "header") for a, b in spans]
+
+
+def _lone_sender(word: str) -> bool:
+    """A word that can only be a name: no English, common, place or group mailbox word."""
+    return unlisted_word(word) and word.casefold() not in GROUP_WORDS

@@ -49,6 +49,10 @@ HEADERS = [
         '"Hitschel Bonnie V. BHitschel@example.com@ENRON" <IMCEANOTES-B@ENRON.com>',
         ["Hitschel Bonnie V."],
     ),
+    # A bare surname as the whole value: an export that cut `Wojtaszek, Irena` at its comma.
+    ("header:From", "Wojtaszek", ["Wojtaszek"]),
+    ("header:From", "Marketing", []),  # an English word: a team
+    ("header:To", "Leeds", []),  # a place
     # Traps: Notes names of mailboxes with their domain, desks, places in an itinerary.
     ("header:From", '"General Announcements@ENRON" <IMCEANOTES-General@ENRON.com>', []),
     ("header:To", '"EOL North" <eol@example.com>; "Messaging Administration" <m@x.com>', []),
