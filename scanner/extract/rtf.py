@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from scanner.extract import sniff
 from scanner.extract.base import ExtractContext, Output, limit_chars
 from scanner.extract.text import paragraphs
 
@@ -20,7 +21,7 @@ class RtfExtractor:
 
     def sniff(self, head: bytes, filename: str) -> bool:
         r"""Claim `{\rtf` at the start (after a BOM or whitespace some writers add)."""
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf")
+        return sniff.opening(head, len(head)).startswith(b"{\\rtf")
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:
         """Plain text by paragraph (`paragraph N`)."""

@@ -22,6 +22,11 @@ def suffix(filename: str) -> str:
     return PurePosixPath(filename.replace("\\", "/")).suffix.lower().lstrip(".")
 
 
+def opening(head: bytes, size: int) -> bytes:
+    """The first `size` bytes of a text without the BOM and whitespace some writers put first."""
+    return head[:size].lstrip(b"\xef\xbb\xbf \t\r\n")
+
+
 def is_zip(head: bytes) -> bool:
     """Tell whether `head` starts a zip container (including an empty one)."""
     return head.startswith(PK_LOCAL) or head.startswith(PK_EMPTY)

@@ -301,7 +301,7 @@ class HtmlExtractor:
         """Claim an html suffix, or text whose start is an html document."""
         if not sniff.looks_textual(head):
             return False
-        start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        start = sniff.opening(head, 1024).lower()
         markup = start.startswith((b"<!doctype html", b"<html"))
         return markup or sniff.suffix(filename) in HTML_SUFFIXES
 

@@ -47,7 +47,7 @@ class VcardExtractor:
 
     def sniff(self, head: bytes, filename: str) -> bool:
         """Text that opens with BEGIN:VCARD."""
-        start = head[:64].lstrip(b"\xef\xbb\xbf \t\r\n").upper()
+        start = sniff.opening(head, 64).upper()
         return start.startswith(b"BEGIN:VCARD") and sniff.looks_textual(head)
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Iterator[Output]:

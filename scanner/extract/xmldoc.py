@@ -71,7 +71,7 @@ class XmlExtractor:
         """Claim text that opens with an XML declaration, or an .xml file; never an HTML page."""
         if not sniff.looks_textual(head):
             return False
-        start = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        start = sniff.opening(head, 2048).lower()
         if b"<html" in start or b"<!doctype html" in start:
             return False
         return start.startswith(b"<?xml") or sniff.suffix(filename) == "xml"
