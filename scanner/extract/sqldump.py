@@ -129,7 +129,8 @@ def _create_columns(text: str, at: int) -> list[str]:
     """The column names of the CREATE TABLE whose name ends at `at`.
 
     The first word of each top-level item between its parentheses, on one line or many;
-    constraints (`PRIMARY KEY (…)`, `KEY …`) left out.
+    constraints (`PRIMARY KEY (…)`, `KEY …`) left out. Read in the tokens INSERT values are
+    read in (_TOKEN), so a comma or parenthesis inside a quoted default splits nothing.
     """
     start = text.find("(", at, at + 1000)
     if start < 0:
@@ -137,18 +138,19 @@ def _create_columns(text: str, at: int) -> list[str]:
     items: list[str] = []
     item: list[str] = []
     depth = 0
-    for c in text[start + 1 : start + 100_000]:
-        if c == "(":
+    for m in _TOKEN.finditer(text, start + 1, start + 100_000):
+        tok = m[0]
+        if tok == "(":
             depth += 1
-        elif c == ")":
+        elif tok == ")":
             if depth == 0:
                 break
             depth -= 1
-        elif c == "," and depth == 0:
+        elif tok == "," and depth == 0:
             items.append("".join(item))
             item = []
             continue
-        item.append(c)
+        item.append(tok)
     items.append("".join(item))
     cols = []
     for entry in items:

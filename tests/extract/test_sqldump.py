@@ -93,3 +93,14 @@ def test_statements_never_ended_are_text_and_cost_no_more_than_a_read() -> None:
     node = one(broken.encode(), "broken.sql")
     assert node.texts()["line 5000"] == "INSERT INTO t VALUES (4999, 'Jane Roe'"
     assert len(node.texts()) == 5_000 and not node.cells()
+
+
+def test_a_quoted_default_does_not_split_or_close_the_column_list() -> None:
+    dump = (
+        "CREATE TABLE contacts (\n  id int NOT NULL,\n  note varchar(40) DEFAULT 'a, b (c',\n"
+        "  email text,\n  PRIMARY KEY (id)\n);\n"
+        "INSERT INTO contacts VALUES (1,'x','jo@example.com');\n"
+    )
+    node = one(dump.encode(), "contacts.sql")
+    headers = {o.header for o in node.outputs if isinstance(o, TableSegment)}
+    assert headers == {("id", "note", "email")}
