@@ -138,8 +138,8 @@ def _create_columns(text: str, at: int) -> list[str]:
     items: list[str] = []
     item: list[str] = []
     depth = 0
-    for m in _TOKEN.finditer(text, start + 1, start + 100_000):
-        tok = m[0]
+    for token in _TOKEN.finditer(text, start + 1, start + 100_000):
+        tok = token[0]
         if tok == "(":
             depth += 1
         elif tok == ")":
