@@ -115,6 +115,21 @@ def built_for_spacy_37() -> Iterator[None]:
 _NOT_LOADED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "strings"]
 
 
+# The model a fork server loaded before this process was forked from it (preload_nlp).
+_preloaded: list[Any] = []
+
+
+def preload_nlp() -> None:
+    """Load the model once in a process that worker processes are then forked from.
+
+    scanner/pool.py's fork server calls this (through detectors.preload): every worker forked
+    afterwards builds its detector on this copy, shared page by page until written, instead of
+    loading its own.
+    """
+    if not _preloaded:
+        _preloaded.append(load_nlp())
+
+
 def load_nlp() -> Any:
     """Load the spaCy model with NER alone.
 
@@ -179,7 +194,7 @@ class PresidioDetector:
         self.address_list = lists[0] if lists else None
         people = [r for r in chosen if isinstance(r, SpacyPersonRecognizer)]
         self.person = people[0] if people else None
-        self.nlp = (nlp or load_nlp()) if self.person else None
+        self.nlp = (nlp or next(iter(_preloaded), None) or load_nlp()) if self.person else None
         # What the gates let through to the model stage: texts and characters (read by tests
         # and bench); model_reads counts the texts the model read (repeats are remembered).
         self.model_texts = 0

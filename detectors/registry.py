@@ -66,6 +66,19 @@ def recognizer_classes() -> tuple[type[Any], ...]:
     return tuple(out)
 
 
+def preload() -> None:
+    """Import Presidio and every recognizer, and load the model, before workers are forked.
+
+    Run once by the fork server of scanner/pool.py (detectors/preload.py): these were ~2.5 s of
+    CPU of a worker's ~3 s start, paid again by every worker and every restart; forked from a
+    process that has them, a worker only builds its detector (~0.4 s).
+    """
+    recognizer_classes()
+    from detectors.engine import preload_nlp
+
+    preload_nlp()
+
+
 def build_recognizers(settings: DetectorSettings) -> list[Any]:
     """One instance of every built-in recognizer, then of every custom one, not disabled.
 

@@ -131,7 +131,11 @@ def scan(
 
     log = RunLog(log_file, log_format) if (log_file or log_format == "json") else None
     with _logged(log):
-        cfg = _load_config(config_path) if config_path else config_mod.for_paths(list(paths), out)
+        cfg = (
+            _load_config(config_path, local_pool=not cluster)
+            if config_path
+            else config_mod.for_paths(list(paths), out)
+        )
         if workers:
             cfg = _with(cfg, workers=workers)
         if cluster:
@@ -558,15 +562,21 @@ def _cluster_option(value: str) -> str | None:
         raise InputError("--cluster", e.problem, e.fix) from None
 
 
-def _load_config(path: Path) -> ScanConfig:
+def _load_config(path: Path, local_pool: bool = False) -> ScanConfig:
     """The config file, validated: its shape (scanner.config), then its custom detectors.
 
     The custom detectors' examples are tried here, not in scanner.config, because trying them
-    builds recognizers and the kernel imports no detector (docs/architecture.md).
+    builds recognizers and the kernel imports no detector (docs/architecture.md). A scan on
+    the local pool (`local_pool`, and no cluster in the file) starts the pool's fork server
+    first, so that it loads the model while this process imports Presidio to try them.
     """
     from scanner import config as config_mod
 
     cfg = config_mod.load(path)
+    if local_pool and not cfg.cluster:
+        from scanner.pool import start_fork_server
+
+        start_fork_server()
     if cfg.detectors.custom:  # trying them imports Presidio: not for a config without any
         from detectors.custom import check_examples
 
