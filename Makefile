@@ -26,13 +26,14 @@ demo: estate
 	echo "Query it:     $(BIN)/noticescan query $(OUT)/latest \"select * from findings limit 10\""
 
 ## test: install what the tests need (Python packages, samba, dovecot, chromium) and run them,
-## two test processes, one file at a time each (a module's server or cluster starts once)
+## two test processes, one file at a time each (a module's server or cluster starts once);
+## the 15 slowest tests are listed at the end, to see where the suite's time goes
 test: $(STAMP)
 	bash scripts/install-test-deps.sh
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .

@@ -1,7 +1,8 @@
 """How bench/throughput measures a run: CPU seconds of the whole process tree, and wall time.
 
 CPU (user + system) of a command and every process under it comes from getrusage(CHILDREN)
-around the command: workers are waited for by their parent, so their time rolls up. A shared
+around the command: every process is waited for by its parent (a scan's workers by the fork
+server they came from, that server by the scanner before it exits), so their time rolls up. A shared
 machine's other load inflates wall time far more than CPU time, so CPU is the headline and wall
 time is reported beside it. Each side's start-up (interpreter, imports, model loading in each
 worker, the parsers a kind of file needs) is measured on tiny files of the kind's formats

@@ -34,7 +34,7 @@ from scanner.config import Limits, ScanConfig
 from scanner.errors import ConfigError
 from scanner.incremental import Baseline, Grouper, analysis_key
 from scanner.models import Item, ItemResult, Status
-from scanner.pool import Pool, WorkerPool
+from scanner.pool import Pool, WorkerPool, stop_fork_server
 from scanner.privacy import hashing_facts, load_key, mask_metadata
 from scanner.schema import (
     FINDINGS_BLOOM,
@@ -269,6 +269,7 @@ class Scan:
                     self.pool.close()
                 elif self.pool is not None:  # a stop, or a failure: in-flight items are lost
                     self.pool.terminate()
+                stop_fork_server()  # started by the pool, or early by the command line
             for s, handler in previous.items():
                 signal.signal(s, handler)
 

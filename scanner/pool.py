@@ -9,6 +9,7 @@ not started go to another worker, and a fresh worker (detector loaded once) take
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
@@ -120,6 +121,31 @@ def start_fork_server() -> None:
 
     _context()
     forkserver.ensure_running()
+
+
+def stop_fork_server() -> None:
+    """Stop this process's fork server and wait for it to end (nothing when none runs).
+
+    Called when a scan's workers are gone (closed or terminated: the server has reaped them).
+    Nothing of the scan then outlives it, and, waited for, the server's CPU time and that of
+    every worker it forked count as this process's children's, where `time`, cron's
+    accounting and bench/runs.py (getrusage) look; an abandoned server's would count nowhere.
+    """
+    global _server_started_with
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    stop = getattr(server, "_stop", None)
+    if stop is None:
+        return
+    pid = getattr(server, "_forkserver_pid", None)
+    if isinstance(pid, int):
+        # Killed, not asked: asked, it would exit the slow way, freeing the model and every
+        # module object by object (~1 s); it holds nothing to save. Its time still counts.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    stop()
+    _server_started_with = None
 
 
 def _die_with_parent(scanner: int) -> None:

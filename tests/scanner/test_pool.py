@@ -126,3 +126,33 @@ def test_a_worker_stuck_in_a_parser_dies_with_a_killed_scanner(tmp_path: Path) -
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     worker.wait(15)  # raises psutil.TimeoutExpired if it is still spinning
+
+
+def test_a_scan_ends_its_fork_server_and_counts_its_workers_time(tmp_path: Path) -> None:
+    """After a scan no process of it runs, and the scanner waited for them all.
+
+    Waited for, the fork server's CPU time (its imports, the model, and every worker it
+    forked and reaped) is the scanner's children's, which `time`, process accounting and
+    bench/runs.py read; a server left to exit alone would take it nowhere.
+    """
+    import resource
+
+    from scanner.pipeline import run_scan
+
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "letter.txt").write_text("Dear Ms Carter, call me on 0113 496 0123.\n")
+    cfg = config_mod.from_dict(
+        {
+            "scan": {"out": str(tmp_path / "out"), "workers": 1},
+            "source": [{"type": "local", "path": str(root), "id": "tree"}],
+        },
+        tmp_path,
+    )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_scan(cfg)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert not [p for p in psutil.Process().children() if p.is_running() and
+                "multiprocessing.forkserver" in " ".join(p.cmdline())]  # fmt: skip
+    # The server's imports and model load alone are seconds of CPU; unwaited, this is ~0.
+    assert after.ru_utime - before.ru_utime > 1.0
