@@ -531,4 +531,14 @@ def _death_message(worker: _Worker) -> str:
         except ValueError:
             name = str(-code)
         return f"the parser crashed the worker process ({name}); the worker was restarted"
+    if code == _NO_STATUS:
+        return (
+            "the worker process was lost with the fork server it came from (killed, or out "
+            "of memory?); the worker was restarted"
+        )
     return f"the worker process exited unexpectedly (exit code {code}); the worker was restarted"
+
+
+# What multiprocessing reports as the exit code of a process from a fork server that died
+# before it could pass the process's own status on (popen_forkserver).
+_NO_STATUS = 255

@@ -18,10 +18,12 @@ import pytest
 
 import scanner.incremental
 from scanner import config as config_mod
+from scanner.models import Item, ItemResult, Status
 from scanner.pool import WorkerPool
 from tests.conftest import REPO, cli_env
 
 pytestmark = pytest.mark.slow
+HOOKS = REPO / "tests" / "fixtures" / "hooks"
 
 
 def ready(pool: WorkerPool) -> list[psutil.Process]:
@@ -83,17 +85,29 @@ def test_a_changed_environment_or_code_gets_a_new_server(
 
 
 def test_a_killed_server_takes_its_workers_and_is_started_again(
-    pools: list[WorkerPool], tmp_path: Path
+    pools: list[WorkerPool], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The item a worker was on when its server died is an error row that says so."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HOOKS), str(REPO)]))
+    monkeypatch.setenv("NOTICESCAN_TEST_BAD_EXTRACTOR", "1")  # SLOW!: 1.5 s in the parser
+    results: list[ItemResult] = []
     pool = new_pool(pools, tmp_path)
+    pool.on_result = lambda r, top: results.append(r)
     (worker,) = ready(pool)
     server = server_of(worker)
+    slow = Item(uri="/t/slow.txt", source="s", store="x", name="slow.txt", data=b"SLOW! Ann")
+    pool.submit(slow)
+    while not pool.workers[0].busy:
+        pool.poll(0.05)
     server.kill()
     worker.wait(30)  # it dies with the server (PR_SET_PDEATHSIG), not left running alone
     deadline = time.monotonic() + 60
-    while pool.restarts == 0:
-        assert time.monotonic() < deadline, "the dead worker was never replaced"
+    while pool.in_flight:
+        assert time.monotonic() < deadline, "the lost item was never recorded"
         pool.poll(0.2)
+    assert [(r.item.uri, r.status) for r in results] == [("/t/slow.txt", Status.ERROR)]
+    assert "lost with the fork server" in (results[0].message or "")
+    assert pool.restarts == 1
     (replacement,) = ready(pool)
     assert server_of(replacement).pid != server.pid
 
@@ -108,9 +122,8 @@ def test_a_worker_stuck_in_a_parser_dies_with_a_killed_scanner(tmp_path: Path) -
     root.mkdir()
     (root / "stuck.dat").write_bytes(b"HANG! a parser that never returns")
     reads = tmp_path / "reads.log"
-    hooks = REPO / "tests" / "fixtures" / "hooks"
     env = cli_env(
-        PYTHONPATH=os.pathsep.join([str(hooks), str(REPO)]),
+        PYTHONPATH=os.pathsep.join([str(HOOKS), str(REPO)]),
         NOTICESCAN_TEST_BAD_EXTRACTOR="1",
         NOTICESCAN_TEST_LOG_READS=str(reads),
     )
