@@ -102,10 +102,9 @@ def _context() -> Any:
 
     now = (code_digest(), tuple(sorted(os.environ.items())))
     if _server_started_with not in (None, now):
-        stop = getattr(forkserver._forkserver, "_stop", None)
-        if stop is None:
+        if not hasattr(forkserver._forkserver, "_stop"):
             return mp.get_context("spawn")
-        stop()
+        stop_fork_server()
     _server_started_with = now
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["detectors.preload"])
