@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import socket
 import subprocess
@@ -14,6 +15,19 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 _LOOPBACK = ("127.", "::1", "localhost")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the files with the most end-to-end (`slow`) tests first, in place of path order.
+
+    `make test` hands whole files to two processes in collection order, so a long file picked
+    up near the end kept one process busy while the other had nothing left: longest first packs
+    them tighter. The sort is stable, so a file's tests keep their order and stay together.
+    """
+    slow = collections.Counter(
+        item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")
+    )
+    items.sort(key=lambda item: -slow[item.nodeid.split("::")[0]])
 
 
 def _allowed(address: Any) -> bool:

@@ -84,6 +84,7 @@ def _run_scan(argv: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=REPO)
 
 
+@pytest.mark.slow
 def test_the_service_command_line_runs_a_scan_and_logs_json(tmp_path: Path) -> None:
     _config(tmp_path)
     argv = _scan_argv(_unit("noticescan.service")["Service"]["ExecStart"], tmp_path)
@@ -97,6 +98,7 @@ def test_the_service_command_line_runs_a_scan_and_logs_json(tmp_path: Path) -> N
     assert again.returncode == 1, again.stderr
 
 
+@pytest.mark.slow
 def test_the_cron_line_runs_the_same_scan(tmp_path: Path) -> None:
     _config(tmp_path)
     line = next(

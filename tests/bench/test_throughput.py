@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from bench.throughput import folder_corpus, recall
 
 
@@ -32,6 +34,7 @@ def test_recall_counts_values_and_file_category_pairs():
     assert recall(manifest, {"b"}, found) == {"value": (0, 1), "file_category": (0, 1)}
 
 
+@pytest.mark.slow
 def test_alternate_runs_both_checkouts_round_by_round(tmp_path: Path, capsys, monkeypatch):
     """bench.alternate on a two-letter folder, this checkout against itself: real scans."""
     import sys
