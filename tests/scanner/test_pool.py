@@ -50,10 +50,13 @@ def new_pool(pools: list[WorkerPool], tmp_path: Path, size: int = 1) -> WorkerPo
     return pools[-1]
 
 
+def is_fork_server(process: psutil.Process) -> bool:
+    return "multiprocessing.forkserver" in " ".join(process.cmdline())
+
+
 def server_of(worker: psutil.Process) -> psutil.Process:
     server = worker.parent()
-    assert server is not None and server.pid != os.getpid()
-    assert "multiprocessing.forkserver" in " ".join(server.cmdline())
+    assert server is not None and server.pid != os.getpid() and is_fork_server(server)
     return server
 
 
@@ -165,7 +168,6 @@ def test_a_scan_ends_its_fork_server_and_counts_its_workers_time(tmp_path: Path)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     run_scan(cfg)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    assert not [p for p in psutil.Process().children() if p.is_running() and
-                "multiprocessing.forkserver" in " ".join(p.cmdline())]  # fmt: skip
+    assert not [p for p in psutil.Process().children() if p.is_running() and is_fork_server(p)]
     # The server's imports and model load alone are seconds of CPU; unwaited, this is ~0.
     assert after.ru_utime - before.ru_utime > 1.0
