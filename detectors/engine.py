@@ -122,7 +122,7 @@ _preloaded: list[Any] = []
 def preload_nlp() -> None:
     """Load the model once in a process that worker processes are then forked from.
 
-    scanner/pool.py's fork server calls this (through detectors.preload): every worker forked
+    scanner/pool.py's fork server calls this (through scanner.preload): every worker forked
     afterwards builds its detector on this copy, shared page by page until written, instead of
     loading its own.
     """

@@ -67,16 +67,19 @@ def recognizer_classes() -> tuple[type[Any], ...]:
 
 
 def preload() -> None:
-    """Import Presidio and every recognizer, and load the model, before workers are forked.
+    """Import Presidio and every recognizer, load the model and the name lists, before forking.
 
-    Run once by the fork server of scanner/pool.py (detectors/preload.py): these were ~2.5 s of
-    CPU of a worker's ~3 s start, paid again by every worker and every restart; forked from a
-    process that has them, a worker only builds its detector (~0.4 s).
+    Run once by the fork server of scanner/pool.py (scanner/preload.py): these were ~2.5 s of
+    CPU of a worker's ~3 s start, and the name lists ~0.25 s of its first item, paid again by
+    every worker and every restart; forked from a process that has them, a worker only builds
+    its detector (~0.4 s).
     """
     recognizer_classes()
+    from detectors import gazetteer
     from detectors.engine import preload_nlp
 
     preload_nlp()
+    gazetteer.preload()
 
 
 def build_recognizers(settings: DetectorSettings) -> list[Any]:

@@ -87,7 +87,7 @@ def _context() -> Any:
 
     The fork server is a fresh process (fork from the scanner itself would copy pyarrow's
     threads and the writer state); it imports Presidio and the recognizers and loads the model
-    once (detectors/preload.py), and every worker, restarts included, is forked from it: a
+    once (scanner/preload.py), and every worker, restarts included, is forked from it: a
     worker's start costs ~0.4 s of CPU instead of ~3 s, and the model's pages are shared.
 
     A worker must still be what a fresh process would be: in a long-lived process (a Dask
@@ -107,7 +107,7 @@ def _context() -> Any:
         stop_fork_server()
     _server_started_with = now
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["detectors.preload"])
+    ctx.set_forkserver_preload(["scanner.preload"])
     return ctx
 
 

@@ -42,6 +42,7 @@ ORCHESTRATION = {
     "scanner.incremental",
     "scanner.pipeline",
     "scanner.pool",
+    "scanner.preload",
     "scanner.progress",
     "scanner.runlog",
     "scanner.seen",
