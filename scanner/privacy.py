@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from scanner.dates import parse_date
@@ -235,13 +236,21 @@ def _keep_last_digits(value: str, keep: int) -> str:
     return "".join(out)
 
 
+HASH_MEMO = 1 << 14  # values a Redactor remembers the hash of
+
+
 class Redactor:
     """Turns raw values into (masked evidence, keyed hash); one per process, key loaded once."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
+        # A folder repeats its values: a letterhead's phone number, a signature's name, the
+        # company's address are in every file (the ordinary documents: 6,168 distinct values
+        # in 14,497 findings), and normalising a phone number parses it again. The memo lives
+        # as long as the worker, in its memory only, as the texts it reads do.
+        self.hash = lru_cache(maxsize=HASH_MEMO)(self._hash)
 
-    def hash(self, entity_type: str, value: str) -> str:
+    def _hash(self, entity_type: str, value: str) -> str:
         """HMAC-SHA256 hex of the normalised value (hmac.digest: one call into OpenSSL)."""
         return hmac.digest(self._key, normalise(entity_type, value).encode(), "sha256").hex()
 
