@@ -10,6 +10,7 @@ died or said nothing.
 """
 
 import contextlib
+import gc
 
 with contextlib.suppress(Exception):  # see above: each worker meets it again and reports it
     from detectors.registry import preload as _detectors
@@ -22,3 +23,8 @@ with contextlib.suppress(Exception):
     from scanner.extract.registry import preload as _extractors
 
     _extractors()
+# Everything loaded above is the workers' to share, page by page, until a page is written. The
+# collector writes to the objects it examines, so a worker's collections copied pages of the
+# server's objects (measured: a new worker's own memory, USS, 57 MB instead of 23). Frozen,
+# the collector leaves them alone, in the server and in every worker.
+gc.freeze()
