@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
+from scanner.extract import registry
 from scanner.extract.registry import HEAD_BYTES, choose, extractors
+from tests.conftest import REPO
 from tests.extract import files
 
 
@@ -35,3 +39,19 @@ def test_unknown_binary_is_unsupported() -> None:
 def test_every_extractor_has_a_unique_name() -> None:
     names = [e.name for e in extractors()]
     assert len(names) == len(set(names))
+
+
+def test_the_fork_servers_parsers_are_the_ones_extractors_import() -> None:
+    """COMMON_PARSERS (preloaded by the fork server) names only parsers an extractor imports.
+
+    A parser renamed or dropped from an extractor must leave the list too, or the fork server
+    would keep importing a library nothing uses.
+    """
+    imported: set[str] = set()
+    for path in (REPO / "scanner" / "extract").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+    assert set(registry.COMMON_PARSERS) <= imported, set(registry.COMMON_PARSERS) - imported
