@@ -91,9 +91,12 @@ def _context() -> Any:
     worker's start costs ~0.4 s of CPU instead of ~3 s, and the model's pages are shared.
 
     A worker must still be what a fresh process would be: in a long-lived process (a Dask
-    worker runs scan after scan) the server is started again when the code that decides
-    findings changed on disk since it loaded it (an upgrade in place), or the environment did.
-    Without the means to stop it (a Python without ForkServer._stop), such a pool spawns.
+    worker runs scan after scan) the server is started again when the environment changed
+    since it started. The key also holds code_digest(), but that is computed once per process
+    (functools.cache), so in a real process it never changes: code upgraded in place under a
+    running Dask worker is refused before any pool starts (cluster_worker._code_problem) and
+    needs the worker restarted, which ends its server too. Without the means to stop a server
+    (a Python without ForkServer._stop), a pool whose key changed spawns.
     """
     global _server_started_with
     from multiprocessing import forkserver
